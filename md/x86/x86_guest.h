@@ -1,0 +1,201 @@
+/*
+ * Guest-only x86 platform definitions shared by md/x86's C and assembly:
+ * the boot layout, segment selectors, the trap frame, port I/O and the probe
+ * recovery record.  Nothing here is seen by the host build; cpufunc.h holds
+ * what the pmap needs on both sides.
+ *
+ * Physical memory at boot (entry.S, kernel.ld):
+ *
+ *   0x00000000 +-----------------------------+
+ *              | BIOS, multiboot info (QEMU) |
+ *   0x00100000 +-----------------------------+  X86_LOAD_PA: .boot, linked here
+ *              | kernel image                |  linked at KERNBASE + 1 MiB
+ *              | .bss: boot PD + PTs, stack  |
+ *              +-----------------------------+  _kernel_end_pa
+ *
+ * Boot map, built by entry.S with 4 KiB pages (no PSE, no PGE):
+ *   va [KERNBASE, KERNBASE + X86_BOOTMAP_SIZE) -> pa [0, X86_BOOTMAP_SIZE),
+ *   supervisor read/write, except the boot stack's guard page.  The identity
+ *   map of pa [0, 4 MiB) needed to turn paging on is removed before
+ *   x86_boot() runs, so a null pointer faults.  The pmap's own map replaces
+ *   all of it (the guard page included) at pmap_bootstrap.
+ */
+#ifndef MD_X86_X86_GUEST_H
+#define MD_X86_X86_GUEST_H
+
+/* Must equal KERNBASE in pmap_md.h; boot.c pins it with _Static_assert. */
+#define X86_KERNBASE		0xC0000000
+#define X86_LOAD_PA		0x00100000	/* multiboot loads us at 1 MiB */
+#define X86_BOOTMAP_SIZE	0x04000000	/* 64 MiB mapped at KERNBASE */
+#define X86_BOOTMAP_NPT		(X86_BOOTMAP_SIZE >> 22)	/* 4 MiB per PT */
+#define X86_BOOT_STACK_SIZE	0x4000
+
+/* GDT slots and selectors (Intel SDM vol. 3A, 3.4.2 and 3.4.5). */
+#define GDT_NULL		0
+#define GDT_KCODE		1
+#define GDT_KDATA		2
+#define GDT_UCODE		3
+#define GDT_UDATA		4
+#define GDT_TSS			5
+#define GDT_DFTSS		6	/* double-fault task (desc.c) */
+#define GDT_NENTRIES		7
+#define SEL_KPL			0
+#define SEL_UPL			3
+#define GSEL(slot, rpl)		(((slot) << 3) | (rpl))
+#define KCSEL			GSEL(GDT_KCODE, SEL_KPL)	/* 0x08 */
+#define KDSEL			GSEL(GDT_KDATA, SEL_KPL)	/* 0x10 */
+#define UCSEL			GSEL(GDT_UCODE, SEL_UPL)	/* 0x1b */
+#define UDSEL			GSEL(GDT_UDATA, SEL_UPL)	/* 0x23 */
+#define TSSSEL			GSEL(GDT_TSS, SEL_KPL)		/* 0x28 */
+#define DFTSSSEL		GSEL(GDT_DFTSS, SEL_KPL)	/* 0x30 */
+
+/* Exception vectors (Intel SDM vol. 3A, table 6-1). */
+#define T_DIVIDE		0
+#define T_NMI			2
+#define T_DOUBLEFLT		8
+#define T_GPFLT			13
+#define T_PAGEFLT		14
+#define X86_NEXCEPTIONS		32
+
+/* Page-fault error code bits (Intel SDM vol. 3A, 4.7, figure 4-12). */
+#define PGEX_P			0x01	/* protection violation, not not-present */
+#define PGEX_W			0x02	/* write access */
+#define PGEX_U			0x04	/* user-mode access */
+#define PGEX_RSV		0x08	/* reserved bit set in a paging entry */
+#define PGEX_I			0x10	/* instruction fetch (NX/SMEP only) */
+
+#define PSL_I			0x00000200	/* EFLAGS.IF */
+
+/* Trap frame byte offsets, for trap.S; struct trapframe must match. */
+#define TF_TRAPNO		48
+#define TF_ERR			52
+#define TF_EIP			56
+#define TF_SIZE_KERNEL		68	/* no esp/ss: trap from ring 0 */
+
+/* struct x86_onfault byte offsets, for probe.S. */
+#define OF_RECOVER		0
+#define OF_PC			4
+#define OF_TARGET		8
+#define OF_CODE			12
+#define OF_VA			16
+
+#ifndef __ASSEMBLER__
+
+#include <stdint.h>
+
+/*
+ * What trap.S saves on every exception, lowest address first.  The CPU
+ * pushes eflags/cs/eip and, on a privilege change, ss/esp (Intel SDM vol.
+ * 3A, 6.12.1, figure 6-4); the stub pushes a zero error code for vectors
+ * without one, then the vector, then alltraps the general registers (in
+ * pushal order) and data segment registers.  The upper 16 bits of the
+ * segment slots are undefined.
+ */
+struct trapframe {
+	uint32_t	tf_gs, tf_fs, tf_es, tf_ds;
+	uint32_t	tf_edi, tf_esi, tf_ebp, tf_isp;
+	uint32_t	tf_ebx, tf_edx, tf_ecx, tf_eax;
+	uint32_t	tf_trapno, tf_err;
+	uint32_t	tf_eip, tf_cs, tf_eflags;
+	uint32_t	tf_esp, tf_ss;		/* valid only if from ring 3 */
+};
+_Static_assert(__builtin_offsetof(struct trapframe, tf_trapno) == TF_TRAPNO,
+    "trapframe layout");
+_Static_assert(__builtin_offsetof(struct trapframe, tf_err) == TF_ERR,
+    "trapframe layout");
+_Static_assert(__builtin_offsetof(struct trapframe, tf_eip) == TF_EIP,
+    "trapframe layout");
+_Static_assert(__builtin_offsetof(struct trapframe, tf_esp) == TF_SIZE_KERNEL,
+    "trapframe layout");
+
+static inline int
+trapframe_from_user(const struct trapframe *tf)
+{
+	return (tf->tf_cs & 3) == SEL_UPL;
+}
+
+/*
+ * Probe recovery (BSD's pcb_onfault, narrowed): while of_recover is non-zero
+ * a page fault whose EIP is of_pc -- or, if of_pc is 0, a fault at the
+ * instruction fetch of of_target -- resumes at of_recover with the error
+ * code and CR2 stored here.  Set and cleared only by probe.S.
+ */
+struct x86_onfault {
+	uint32_t	of_recover;	/* resume address, 0 when no probe */
+	uint32_t	of_pc;		/* the one faulting instruction allowed */
+	uint32_t	of_target;	/* EXEC probe: the called address */
+	uint32_t	of_code;	/* out: page-fault error code */
+	uint32_t	of_va;		/* out: CR2 */
+};
+extern volatile struct x86_onfault x86_onfault;
+_Static_assert(__builtin_offsetof(struct x86_onfault, of_recover) == OF_RECOVER,
+    "x86_onfault layout");
+_Static_assert(__builtin_offsetof(struct x86_onfault, of_pc) == OF_PC,
+    "x86_onfault layout");
+_Static_assert(__builtin_offsetof(struct x86_onfault, of_target) == OF_TARGET,
+    "x86_onfault layout");
+_Static_assert(__builtin_offsetof(struct x86_onfault, of_code) == OF_CODE,
+    "x86_onfault layout");
+_Static_assert(__builtin_offsetof(struct x86_onfault, of_va) == OF_VA,
+    "x86_onfault layout");
+
+/* probe.S: 0 if the access completed, -1 if it faulted (see x86_onfault). */
+int	x86_probe_read(uint32_t va, uint32_t *valp);
+int	x86_probe_write(uint32_t va, uint32_t val);
+int	x86_probe_exec(uint32_t va);
+
+/* trap.S */
+extern const uint32_t x86_trap_stubs[X86_NEXCEPTIONS];
+void	x86_load_segments(const void *gdtr);	/* lgdt, reload cs/ds/es/ss/fs/gs */
+
+/* entry.S / kernel.ld */
+extern uint32_t x86_boot_pdir[1024];
+extern char x86_boot_stack_guard[], x86_boot_stack_top[];
+extern char _kernel_end_pa[];		/* value of the symbol = physical end */
+extern char _kernbase[];		/* kernel.ld's KERNBASE, as a symbol */
+
+/* desc.c, trap.c, cons.c */
+void	x86_desc_init(void);
+void	x86_tss_set_esp0(uint32_t esp0);
+void	x86_trap(struct trapframe *);
+void	x86_cons_init(void);
+void	x86_cons_puts_raw(const char *);
+void	x86_cons_puthex_raw(uint32_t);
+
+/* entry.S calls this with paging on (boot map), on the boot stack. */
+void	x86_boot(uint32_t mbinfo_pa) __attribute__((noreturn));
+
+static inline void
+outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline uint8_t
+inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint32_t
+x86_rcr2(void)
+{
+	uint32_t v;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline void __attribute__((noreturn))
+x86_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+#endif /* !__ASSEMBLER__ */
+
+#endif /* MD_X86_X86_GUEST_H */
