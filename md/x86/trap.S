@@ -1,0 +1,124 @@
+/*
+ * Exception entry: one stub per vector 0-31, all funnelling into alltraps,
+ * which builds a struct trapframe (x86_guest.h) and calls x86_trap().  The
+ * IDT holds interrupt gates (desc.c), so EFLAGS.IF is clear in here.
+ */
+#include "x86_guest.h"
+
+/*
+ * One stub per vector.  The CPU pushes an error code only for vectors 8,
+ * 10-14, 17 and 21 (SDM vol. 3A, 6.13 and table 6-1) and AMD's 29 and 30
+ * (AMD APM vol. 2, 8.2); the other stubs push a zero so every frame has
+ * the same shape.
+ */
+	.macro	TRAP_NOERR v
+	.p2align 3
+trap_stub_\v:
+	pushl	$0
+	pushl	$\v
+	jmp	alltraps
+	.endm
+
+	.macro	TRAP_ERR v
+	.p2align 3
+trap_stub_\v:
+	pushl	$\v
+	jmp	alltraps
+	.endm
+
+	.text
+	.p2align 4
+	TRAP_NOERR 0
+	TRAP_NOERR 1
+	TRAP_NOERR 2
+	TRAP_NOERR 3
+	TRAP_NOERR 4
+	TRAP_NOERR 5
+	TRAP_NOERR 6
+	TRAP_NOERR 7
+	TRAP_ERR   8
+	TRAP_NOERR 9
+	TRAP_ERR   10
+	TRAP_ERR   11
+	TRAP_ERR   12
+	TRAP_ERR   13
+	TRAP_ERR   14
+	TRAP_NOERR 15
+	TRAP_NOERR 16
+	TRAP_ERR   17
+	TRAP_NOERR 18
+	TRAP_NOERR 19
+	TRAP_NOERR 20
+	TRAP_ERR   21
+	TRAP_NOERR 22
+	TRAP_NOERR 23
+	TRAP_NOERR 24
+	TRAP_NOERR 25
+	TRAP_NOERR 26
+	TRAP_NOERR 27
+	TRAP_NOERR 28
+	TRAP_ERR   29
+	TRAP_ERR   30
+	TRAP_NOERR 31
+
+/*
+ * The frame is complete once the segment registers are pushed; kernel data
+ * segments are reloaded because a trap from ring 3 arrives with the user's.
+ * x86_trap may change the frame (probe recovery rewrites tf_eip).
+ */
+	.type	alltraps, @function
+alltraps:
+	pushal
+	pushl	%ds
+	pushl	%es
+	pushl	%fs
+	pushl	%gs
+	movw	$KDSEL, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	cld
+	pushl	%esp
+	call	x86_trap
+	addl	$4, %esp
+	popl	%gs
+	popl	%fs
+	popl	%es
+	popl	%ds
+	popal
+	addl	$8, %esp		/* vector, error code */
+	iret
+	.size	alltraps, . - alltraps
+
+/*
+ * void x86_load_segments(const void *gdtr): load GDTR from the 6-byte
+ * pseudo-descriptor, then every segment register, CS by a far return
+ * (SDM vol. 3A, 3.4.3: a descriptor is cached only when its register is
+ * loaded).
+ */
+	.globl	x86_load_segments
+	.type	x86_load_segments, @function
+x86_load_segments:
+	movl	4(%esp), %eax
+	lgdt	(%eax)
+	movw	$KDSEL, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movw	%ax, %ss
+	popl	%eax			/* return address */
+	pushl	$KCSEL
+	pushl	%eax
+	lret
+	.size	x86_load_segments, . - x86_load_segments
+
+	.section .rodata
+	.p2align 2
+	.globl	x86_trap_stubs
+x86_trap_stubs:
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.long	trap_stub_\v
+	.endr
+	.size	x86_trap_stubs, . - x86_trap_stubs
