@@ -1,7 +1,7 @@
 /*
  * Descriptor tables: a flat GDT (kernel and user code/data, the TSS, the
- * double-fault TSS) and an IDT whose vectors 0-31 enter trap.S, except #DF,
- * which switches to its own task.  Segmentation is kept out of the way:
+ * double-fault TSS) and an IDT whose vectors 0-31 enter vectors.S, except
+ * #DF, which switches to its own task.  Segmentation is kept out of the way:
  * every code/data segment has base 0 and limit 4 GiB, so linear addresses
  * are the virtual addresses the pmap manages.  The tables live in .data and
  * .bss, i.e. at high-half virtual addresses, which is what GDTR/IDTR hold
@@ -157,7 +157,7 @@ df_tss_init(void)
 	    sizeof(df_tss) - 1, SDT_SYS386TSS, SEL_KPL, 0);
 }
 
-/* Vectors 0-31 to trap.S, kernel-only, but #DF to its own task; 32-255
+/* Vectors 0-31 to vectors.S, kernel-only, but #DF to its own task; 32-255
  * not present (#NP if used). */
 static void
 idt_init(void)

@@ -1,7 +1,7 @@
 /*
  * plat_probe() for the x86 guest: the access really happens, in kernel mode,
- * through probe.S, and a page fault is recovered by trap.c.  QEMU's MMU is
- * the oracle.  User-mode (ring 3) probes are not implemented yet; the GDT
+ * through probe_access.S, and a page fault is recovered by trap.c.  QEMU's
+ * MMU is the oracle.  User-mode (ring 3) probes are not implemented yet; the GDT
  * already has the user segments and the TSS they will need.
  */
 #include <stdbool.h>
@@ -49,11 +49,11 @@ probe_kernel(vaddr_t va, enum probe_access access, uint32_t wval,
 }
 
 /*
- * Contract (kern.h): access the word at va for READ (r->value set only if
- * the read completed), WRITE (wval stored) or EXEC (va called; it must hold `ret`) in the
- * current address space; a page fault is reported in r (fault_code = the
- * #PF error code, fault_va = CR2), never fatal.  Any other exception is
- * fatal.  user = true panics until ring-3 probes exist.
+ * Contract (kern.h): access the word at va in the current address space:
+ * READ (r->value set only if the read completed), WRITE (wval stored) or
+ * EXEC (va called; it must hold `ret`).  A page fault is reported in r
+ * (fault_code = the #PF error code, fault_va = CR2), never fatal; any
+ * other exception is.  user = true panics until ring-3 probes exist.
  */
 void
 plat_probe(vaddr_t va, enum probe_access access, bool user, uint32_t wval,

@@ -1,7 +1,7 @@
 /*
  * C side of exception handling.  Every exception is fatal except a page
- * fault raised by an armed probe (probe.S), which is turned into a return
- * from the probe.  A fatal exception dumps the frame and panics, so the run
+ * fault raised by an armed probe (probe_access.S), which is turned into a
+ * return from the probe.  A fatal exception dumps the frame and panics, so the run
  * ends with KERN_EXIT_FAIL and a message naming the vector, error code,
  * CR2 and EIP -- never with a silent triple fault (QEMU exit 0).
  */
@@ -77,7 +77,7 @@ trap_print_pgex(uint32_t err)
 	    (err & PGEX_W) ? "write" : ((err & PGEX_I) ? "fetch" : "read"),
 	    (err & PGEX_U) ? "user" : "supervisor",
 	    (err & PGEX_RSV) ? ", reserved bit set" : "",
-	    (x86_onfault.of_recover != 0) ? ", probe armed but EIP differs" : "");
+	    x86_onfault.of_recover != 0 ? ", probe armed but EIP differs" : "");
 }
 
 static void __attribute__((noreturn))
@@ -99,8 +99,8 @@ trap_fatal(const struct trapframe *tf, uint32_t cr2)
 }
 
 /*
- * Contract: called by trap.S with the frame of an exception (vector 0-31),
- * interrupts off.  Returns only for a recovered probe fault, with
+ * Contract: called by vectors.S with the frame of an exception (vector
+ * 0-31), interrupts off.  Returns only for a recovered probe fault, with
  * tf->tf_eip changed; everything else ends the run.
  */
 void

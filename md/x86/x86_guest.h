@@ -66,13 +66,13 @@
 
 #define PSL_I			0x00000200	/* EFLAGS.IF */
 
-/* Trap frame byte offsets, for trap.S; struct trapframe must match. */
+/* Trap frame byte offsets, for vectors.S; struct trapframe must match. */
 #define TF_TRAPNO		48
 #define TF_ERR			52
 #define TF_EIP			56
 #define TF_SIZE_KERNEL		68	/* no esp/ss: trap from ring 0 */
 
-/* struct x86_onfault byte offsets, for probe.S. */
+/* struct x86_onfault byte offsets, for probe_access.S. */
 #define OF_RECOVER		0
 #define OF_PC			4
 #define OF_TARGET		8
@@ -84,7 +84,7 @@
 #include <stdint.h>
 
 /*
- * What trap.S saves on every exception, lowest address first.  The CPU
+ * What vectors.S saves on every exception, lowest address first.  The CPU
  * pushes eflags/cs/eip and, on a privilege change, ss/esp (Intel SDM vol.
  * 3A, 6.12.1, figure 6-4); the stub pushes a zero error code for vectors
  * without one, then the vector, then alltraps the general registers (in
@@ -118,7 +118,7 @@ trapframe_from_user(const struct trapframe *tf)
  * Probe recovery (BSD's pcb_onfault, narrowed): while of_recover is non-zero
  * a page fault whose EIP is of_pc -- or, if of_pc is 0, a fault at the
  * instruction fetch of of_target -- resumes at of_recover with the error
- * code and CR2 stored here.  Set and cleared only by probe.S.
+ * code and CR2 stored here.  Set and cleared only by probe_access.S.
  */
 struct x86_onfault {
 	uint32_t	of_recover;	/* resume address, 0 when no probe */
@@ -139,12 +139,12 @@ _Static_assert(__builtin_offsetof(struct x86_onfault, of_code) == OF_CODE,
 _Static_assert(__builtin_offsetof(struct x86_onfault, of_va) == OF_VA,
     "x86_onfault layout");
 
-/* probe.S: 0 if the access completed, -1 if it faulted (see x86_onfault). */
+/* probe_access.S: 0 if the access completed, -1 if it faulted (x86_onfault). */
 int	x86_probe_read(uint32_t va, uint32_t *valp);
 int	x86_probe_write(uint32_t va, uint32_t val);
 int	x86_probe_exec(uint32_t va);
 
-/* trap.S */
+/* vectors.S */
 extern const uint32_t x86_trap_stubs[X86_NEXCEPTIONS];
 void	x86_load_segments(const void *gdtr);	/* lgdt, reload cs/ds/es/ss/fs/gs */
 
