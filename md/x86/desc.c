@@ -137,9 +137,11 @@ df_task_main(void)
 }
 
 /*
- * The task switch loads every register from df_tss.  CR3 is the boot page
- * directory, which maps the whole image for as long as the kernel runs
- * (it is in .bss, never handed to the page allocator).
+ * The task switch loads every register from df_tss, CR3 included (SDM vol.
+ * 3A, 7.3).  The boot page directory maps the whole image for as long as
+ * the kernel runs (it is in .bss, never handed to the page allocator), but
+ * it is a 32-bit-paging directory: once CR4.PAE is on, x86_df_set_cr3()
+ * must give the #DF task a root in the current format.
  */
 static void
 df_tss_init(void)
@@ -182,6 +184,13 @@ x86_desc_init(void)
 	gdt_init();
 	tss_init();
 	idt_init();
+}
+
+/* Root (CR3 value) the double-fault task runs on; must map the image. */
+void
+x86_df_set_cr3(uint32_t cr3)
+{
+	df_tss.cr3 = cr3;
 }
 
 /* Ring-0 stack for the next trap from ring 3. */

@@ -157,6 +157,7 @@ extern char _kernbase[];		/* kernel.ld's KERNBASE, as a symbol */
 /* desc.c, trap.c, cons.c */
 void	x86_desc_init(void);
 void	x86_tss_set_esp0(uint32_t esp0);
+void	x86_df_set_cr3(uint32_t cr3);
 void	x86_trap(struct trapframe *);
 void	x86_cons_init(void);
 void	x86_cons_puts_raw(const char *);
