@@ -1,0 +1,132 @@
+/*
+ * pmapkit public interface: the pmap(9) API with NetBSD's names and
+ * semantics.  A kernel includes this header; the backend chosen in Kconfig
+ * supplies <pmap_md.h> (address types, layout constants, PTE helpers).
+ *
+ * Differences from NetBSD, all deliberate and documented in docs/pmap.9.md:
+ *  - page functions take the kernel-embedded `struct pmap_page *` instead of
+ *    `struct vm_page *`;
+ *  - pmap_activate/pmap_deactivate take the pmap, not an lwp;
+ *  - pmap_kenter_range() adds large-page kernel mappings.
+ *
+ * Who invalidates: every function that changes a mapping may defer TLB
+ * invalidation until pmap_update() on the same pmap.  Page-table pages
+ * released by those changes are freed only inside pmap_update(), after the
+ * flush.
+ */
+#ifndef PMAP_PMAP_H
+#define PMAP_PMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pmap_md.h>
+
+typedef unsigned int vm_prot_t;
+#define VM_PROT_NONE	0x0u
+#define VM_PROT_READ	0x1u
+#define VM_PROT_WRITE	0x2u
+#define VM_PROT_EXECUTE	0x4u
+#define VM_PROT_ALL	(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXECUTE)
+
+/* pmap_enter() flags; the low bits carry the access type (VM_PROT_*). */
+#define PMAP_WIRED	0x00000010u	/* wired mapping */
+#define PMAP_CANFAIL	0x00000020u	/* return ENOMEM instead of panicking */
+#define PMAP_NOCACHE	0x00000040u	/* uncached (device) mapping */
+#define PMAP_FLAGS_ALL	(VM_PROT_ALL | PMAP_WIRED | PMAP_CANFAIL | PMAP_NOCACHE)
+
+#ifndef ENOMEM
+#define ENOMEM	12
+#endif
+
+struct pmap;
+struct pmap_page;
+
+/* Bootstrap and initialisation (called once, in this order). */
+void	pmap_bootstrap(paddr_t direct_end);
+void	pmap_init(void);
+void	pmap_virtual_space(vaddr_t *vstartp, vaddr_t *vendp);
+vaddr_t	pmap_steal_memory(vsize_t size, vaddr_t *vstartp, vaddr_t *vendp);
+vaddr_t	pmap_growkernel(vaddr_t maxkvaddr);
+
+/* Address spaces. */
+struct pmap *pmap_kernel(void);
+struct pmap *pmap_create(void);
+void	pmap_destroy(struct pmap *);
+void	pmap_reference(struct pmap *);
+long	pmap_resident_count(const struct pmap *);
+long	pmap_wired_count(const struct pmap *);
+void	pmap_activate(struct pmap *);
+void	pmap_deactivate(struct pmap *);
+
+/* Managed mappings. */
+int	pmap_enter(struct pmap *, vaddr_t va, paddr_t pa, vm_prot_t prot,
+	    unsigned flags);
+void	pmap_remove(struct pmap *, vaddr_t sva, vaddr_t eva);
+bool	pmap_remove_all(struct pmap *);
+void	pmap_protect(struct pmap *, vaddr_t sva, vaddr_t eva, vm_prot_t prot);
+void	pmap_unwire(struct pmap *, vaddr_t va);
+bool	pmap_extract(struct pmap *, vaddr_t va, paddr_t *pap);
+void	pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t dst_addr,
+	    vsize_t len, vaddr_t src_addr);
+void	pmap_update(struct pmap *);
+
+/* Unmanaged kernel mappings. */
+void	pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags);
+void	pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot,
+	    unsigned flags);
+void	pmap_kremove(vaddr_t va, vsize_t size);
+
+/* Physical pages. */
+void	pmap_zero_page(paddr_t pa);
+void	pmap_copy_page(paddr_t src, paddr_t dst);
+void	pmap_page_protect(struct pmap_page *, vm_prot_t prot);
+bool	pmap_clear_modify(struct pmap_page *);
+bool	pmap_clear_reference(struct pmap_page *);
+bool	pmap_is_modified(struct pmap_page *);
+bool	pmap_is_referenced(struct pmap_page *);
+paddr_t	pmap_phys_address(paddr_t cookie);
+
+/* Statistics (see docs/statistics.md for the definitions). */
+enum pmap_inval_reason {
+	PMAP_INV_REMOVE,	/* pmap_remove / kremove / remove_all */
+	PMAP_INV_PROTECT,	/* pmap_protect */
+	PMAP_INV_PAGE_PROTECT,	/* pmap_page_protect */
+	PMAP_INV_ENTER_REPLACE,	/* pmap_enter over a live mapping */
+	PMAP_INV_CLEAR_MODIFY,
+	PMAP_INV_CLEAR_REFERENCE,
+	PMAP_INV_NREASONS
+};
+
+struct pmap_stats {
+	unsigned long pv_inuse;		/* pv entries in chunks now */
+	unsigned long pv_highwater;
+	unsigned long pv_chunks;	/* chunks held now */
+	unsigned long pv_embedded;	/* mappings held in page records */
+	unsigned long ptp_inuse;	/* page-table pages, roots included */
+	unsigned long ptp_kernel;	/* of those, the kernel's (never freed) */
+	unsigned long pmap_pool_pages;	/* pages holding struct pmaps (kept) */
+	unsigned long ptp_highwater;
+	unsigned long ptp_allocs, ptp_frees;
+	unsigned long large_mappings;	/* large-page leaves in the kernel */
+	unsigned long inval_requested[PMAP_INV_NREASONS];
+	unsigned long inval_skipped;	/* not needed: invalid, unaccessed or inactive */
+	unsigned long inval_pages;	/* single-page invalidations issued */
+	unsigned long inval_full;	/* whole-TLB flushes issued */
+	unsigned long updates;		/* pmap_update calls that had work */
+	unsigned long enomem;		/* PMAP_CANFAIL failures returned */
+	unsigned long pv_soft_warnings;
+	unsigned long pmaps;		/* pmaps alive, kernel included */
+};
+
+void	pmap_stats_get(struct pmap_stats *);
+void	pmap_stats_dump(void (*print)(const char *fmt, ...));
+const char *pmap_inval_reason_name(enum pmap_inval_reason);
+/* Size of one pv entry and entries per page-sized chunk, on this build. */
+void	pmap_pv_geometry(unsigned *entry_bytes, unsigned *per_chunk);
+
+/* Invariant walk (CONFIG_PMAP_DEBUG); returns the number of violations. */
+int	pmap_check(struct pmap *, void (*print)(const char *fmt, ...));
+
+#endif /* PMAP_PMAP_H */

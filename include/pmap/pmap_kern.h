@@ -1,0 +1,56 @@
+/*
+ * The embedding interface: what a kernel gives pmapkit and what it gets.
+ *
+ * The kernel embeds one `struct pmap_page` in its own per-physical-page
+ * structure (NetBSD's vm_page_md) and implements the functions below.
+ * docs/embedding.md describes the contract in full.
+ */
+#ifndef PMAP_PMAP_KERN_H
+#define PMAP_PMAP_KERN_H
+
+#include <pmap/pmap.h>
+
+struct pv_entry;
+
+/*
+ * Per-physical-page record.  The first managed mapping of a page lives in
+ * pp_pmap/pp_va, so a page mapped once costs no pv memory; further mappings
+ * hang off pp_pvlist.  For a page-table page pp_ptpcount counts the valid
+ * entries in it instead.  Initialise with PMAP_PAGE_INIT.
+ */
+struct pmap_page {
+	struct pmap	*pp_pmap;	/* embedded first mapping, NULL if none */
+	vaddr_t		 pp_va;
+	struct pv_entry	*pp_pvlist;	/* further mappings */
+	uint16_t	 pp_attrs;	/* PP_MODIFIED | PP_REFERENCED */
+	uint16_t	 pp_ptpcount;	/* valid entries if this is a PTP */
+};
+#define PP_MODIFIED	0x0001u
+#define PP_REFERENCED	0x0002u
+#define PMAP_PAGE_INIT	{ NULL, 0, NULL, 0, 0 }
+
+/*
+ * Supplied by the kernel.
+ *
+ * pmap_kern_phys_to_page: the record of a RAM page, or NULL for a page the
+ *   kernel does not manage (device memory, pages beyond its map).  Every page
+ *   returned by pmap_kern_page_alloc must have a record.
+ * pmap_kern_page_alloc: one physical page for a page table (pmapkit zeroes
+ *   it); 0 on success, ENOMEM if none is left.  Must not sleep.
+ * pmap_kern_page_free: give back a page from pmap_kern_page_alloc.
+ * pmap_kern_chunk_alloc: one page-aligned, page-sized block of kernel memory
+ *   for pv chunks and pmap structures; NULL if none is left.
+ * pmap_kern_chunk_free: give it back.
+ * pmap_kern_panic / pmap_kern_printf: the kernel's panic and console.
+ */
+struct pmap_page *pmap_kern_phys_to_page(paddr_t pa);
+int	pmap_kern_page_alloc(paddr_t *pap);
+void	pmap_kern_page_free(paddr_t pa);
+void	*pmap_kern_chunk_alloc(void);
+void	pmap_kern_chunk_free(void *);
+void	pmap_kern_panic(const char *fmt, ...)
+	    __attribute__((noreturn, format(printf, 1, 2)));
+void	pmap_kern_printf(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+#endif /* PMAP_PMAP_KERN_H */

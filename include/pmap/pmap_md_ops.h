@@ -1,0 +1,85 @@
+/*
+ * The MD contract, seen from both sides of the seam.  mi/ and md/<backend>/
+ * include this; a kernel embedding pmapkit does not need it.
+ *
+ * A backend provides three things (docs/PORTING.md):
+ *  1. geometry as data: pmap_md_levels[PMAP_MD_NLEVELS], root first;
+ *  2. PTE helpers, static inline in its <pte.h> (no PTE bit leaves md/);
+ *  3. the ops vtable below, called per table or per operation, never per PTE.
+ */
+#ifndef PMAP_PMAP_MD_OPS_H
+#define PMAP_PMAP_MD_OPS_H
+
+#include <pmap/pmap.h>
+
+/*
+ * One level of the page-table tree.  Level 0 is the root.  The backend may
+ * clear pl_leaf_ok at bootstrap when the CPU lacks the large-page feature.
+ */
+struct pmap_level {
+	uint8_t		pl_shift;	/* va bits below this level's index */
+	uint16_t	pl_entries;	/* entries in one table of this level */
+	bool		pl_leaf_ok;	/* may hold a (large) leaf */
+};
+extern struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS];
+#define PMAP_LEAF_LEVEL	(PMAP_MD_NLEVELS - 1)
+
+/* Generic properties pte_make() turns into hardware bits. */
+#define PMAP_MK_WIRED	0x01u
+#define PMAP_MK_MANAGED	0x02u
+#define PMAP_MK_USER	0x04u
+#define PMAP_MK_GLOBAL	0x08u	/* kernel mapping, same in every space */
+#define PMAP_MK_REF	0x10u	/* enter already referenced */
+#define PMAP_MK_MOD	0x20u	/* enter already modified */
+#define PMAP_MK_NOCACHE	0x40u
+
+/* Capabilities. */
+#define PMAP_CAP_LARGE	0x01u	/* large leaves at some level */
+#define PMAP_CAP_GLOBAL	0x02u	/* global TLB entries */
+#define PMAP_CAP_NX	0x04u	/* execute permission is enforced */
+#define PMAP_CAP_ASID	0x08u
+
+struct pmap {
+	struct pmap_md	 pm_md;		/* backend part: root, links */
+	int		 pm_refs;
+	long		 pm_resident;	/* base pages mapped by leaves */
+	long		 pm_wired;	/* of those, wired */
+	struct pv_chunk	*pm_chunks;	/* pv chunks; ones with room first */
+	uint32_t	 pm_cpus;	/* CPUs on which this pmap is live */
+	bool		 pm_is_kernel;
+};
+
+struct pmap_md_ops {
+	const char	*name;
+	unsigned	 caps;
+	unsigned	 pa_bits;
+	unsigned	 asid_bits;
+	/* Build the kernel pmap (direct map of [0, direct_end)), turn paging on. */
+	void	(*bootstrap)(struct pmap *kpm, paddr_t direct_end);
+	/*
+	 * The table of `level` covering va, as a pointer to its first entry.
+	 * `parent` is the entry one level up that points at it (unused for
+	 * level 0).  Valid until the next call for the same level.
+	 */
+	pt_entry_t *(*table)(struct pmap *, int level, vaddr_t va,
+	    pt_entry_t parent);
+	/* A non-leaf entry at `level` for va was installed or cleared. */
+	void	(*table_changed)(struct pmap *, int level, vaddr_t va,
+	    bool installed);
+	int	(*root_create)(struct pmap *);	/* 0 or ENOMEM */
+	void	(*root_release)(struct pmap *);
+	void	(*activate)(struct pmap *);
+	void	(*deactivate)(struct pmap *);
+	void	(*tlb_invalidate)(vaddr_t va);	/* this CPU, one page */
+	void	(*tlb_flush)(bool global);	/* this CPU, everything */
+	void	(*zero_page)(paddr_t);
+	void	(*copy_page)(paddr_t src, paddr_t dst);
+	/* Is va outside every area pmap_enter/kenter may map? */
+	bool	(*reserved_va)(vaddr_t va);
+};
+extern const struct pmap_md_ops pmap_md_ops;
+
+/* Backends account their bootstrap page tables here. */
+extern struct pmap_stats pmap_stats;
+
+#endif /* PMAP_PMAP_MD_OPS_H */

@@ -1,0 +1,124 @@
+/*
+ * i386 PTE helpers (Intel SDM vol. 3A, 4.3 "32-bit paging", Tables 4-5/4-6).
+ * Bound at compile time: mi/ calls these inline, so the per-PTE path has no
+ * indirect call.  No other file may name a PG_ bit.
+ */
+#ifndef MD_I386_PTE_H
+#define MD_I386_PTE_H
+
+#include <pmap/pmap_md_ops.h>
+
+#define PG_V		0x001u	/* present */
+#define PG_RW		0x002u	/* writable */
+#define PG_U		0x004u	/* user */
+#define PG_WT		0x008u	/* write-through */
+#define PG_N		0x010u	/* cache disable */
+#define PG_A		0x020u	/* accessed (set by the MMU) */
+#define PG_D		0x040u	/* dirty (set by the MMU) */
+#define PG_PS		0x080u	/* 4 MiB page, in a PDE with CR4.PSE */
+#define PG_G		0x100u	/* global, with CR4.PGE */
+#define PG_W		0x200u	/* software: wired (AVL bit 9) */
+#define PG_PVLIST	0x400u	/* software: managed, has a pv entry (AVL bit 10) */
+#define PG_FRAME	0xFFFFF000u
+#define PG_LGFRAME	0xFFC00000u
+
+/* Chosen at bootstrap from CPUID and Kconfig (md/i386/pmap_i386.c). */
+extern pt_entry_t pmap_i386_pg_g;	/* PG_G or 0 */
+
+static inline pt_entry_t
+pte_make(paddr_t pa, vm_prot_t prot, unsigned mk, int level)
+{
+	pt_entry_t pte = PG_V;
+
+	pte |= (level == PMAP_LEAF_LEVEL) ? (pa & PG_FRAME) : (pa & PG_LGFRAME) | PG_PS;
+	if (prot & VM_PROT_WRITE)
+		pte |= PG_RW;
+	if (mk & PMAP_MK_USER)
+		pte |= PG_U;
+	if (mk & PMAP_MK_GLOBAL)
+		pte |= pmap_i386_pg_g;
+	if (mk & PMAP_MK_WIRED)
+		pte |= PG_W;
+	if (mk & PMAP_MK_MANAGED)
+		pte |= PG_PVLIST;
+	if (mk & (PMAP_MK_REF | PMAP_MK_MOD))
+		pte |= PG_A;
+	if (mk & PMAP_MK_MOD)
+		pte |= PG_D;
+	if (mk & PMAP_MK_NOCACHE)
+		pte |= PG_N | PG_WT;
+	return pte;
+}
+
+/* A non-leaf entry pointing at the table at pa.  Permissions are left to the leaf. */
+static inline pt_entry_t
+pte_make_table(paddr_t pa, bool user)
+{
+	return (pa & PG_FRAME) | PG_V | PG_RW | (user ? PG_U : 0);
+}
+
+static inline bool pte_valid_p(pt_entry_t pte) { return (pte & PG_V) != 0; }
+static inline bool pte_leaf_p(pt_entry_t pte, int level)
+{
+	return level == PMAP_LEAF_LEVEL || (pte & PG_PS) != 0;
+}
+static inline paddr_t pte_pa(pt_entry_t pte, int level)
+{
+	return (level == PMAP_LEAF_LEVEL || !(pte & PG_PS)) ? (pte & PG_FRAME) : (pte & PG_LGFRAME);
+}
+static inline bool pte_wired_p(pt_entry_t pte) { return (pte & PG_W) != 0; }
+static inline bool pte_managed_p(pt_entry_t pte) { return (pte & PG_PVLIST) != 0; }
+static inline bool pte_user_p(pt_entry_t pte) { return (pte & PG_U) != 0; }
+static inline bool pte_global_p(pt_entry_t pte) { return (pte & PG_G) != 0; }
+static inline bool pte_referenced_p(pt_entry_t pte) { return (pte & PG_A) != 0; }
+static inline bool pte_modified_p(pt_entry_t pte) { return (pte & PG_D) != 0; }
+static inline bool pte_writable_p(pt_entry_t pte) { return (pte & PG_RW) != 0; }
+
+/* Protection the entry grants; i386 without PAE cannot deny execute. */
+static inline vm_prot_t pte_prot(pt_entry_t pte)
+{
+	return VM_PROT_READ | VM_PROT_EXECUTE | ((pte & PG_RW) ? VM_PROT_WRITE : 0);
+}
+
+/*
+ * May a TLB hold a translation made from this entry?  The MMU caches a
+ * translation only after setting A (SDM 4.10.2.1), so never-accessed or
+ * invalid entries need no invalidation.
+ */
+static inline bool pte_tlb_cached_p(pt_entry_t pte)
+{
+	return (pte & (PG_V | PG_A)) == (PG_V | PG_A);
+}
+
+static inline pt_entry_t pte_clear_referenced(pt_entry_t pte) { return pte & ~PG_A; }
+static inline pt_entry_t pte_clear_modified(pt_entry_t pte) { return pte & ~PG_D; }
+static inline pt_entry_t pte_set_wired(pt_entry_t pte, bool w)
+{
+	return w ? (pte | PG_W) : (pte & ~PG_W);
+}
+/* Lower the entry's protection to at most prot (never raises it). */
+static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
+{
+	return (prot & VM_PROT_WRITE) ? pte : (pte & ~PG_RW);
+}
+/* Hardware-maintained bits of old, to carry over into a rewritten entry. */
+static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }
+
+/*
+ * Entries are single aligned 32-bit words: plain stores are tear-free.
+ * Exchange and and-not are atomic because the MMU sets A/D concurrently.
+ */
+static inline pt_entry_t pte_load(const pt_entry_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+static inline void pte_store(pt_entry_t *p, pt_entry_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline pt_entry_t pte_swap(pt_entry_t *p, pt_entry_t v)
+{
+	return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL);
+}
+/* Replace *p with newv if it still holds *oldp; else reload *oldp. */
+static inline bool pte_cas(pt_entry_t *p, pt_entry_t *oldp, pt_entry_t newv)
+{
+	return __atomic_compare_exchange_n(p, oldp, newv, false,
+	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+#endif /* MD_I386_PTE_H */

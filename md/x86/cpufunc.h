@@ -1,0 +1,50 @@
+/*
+ * x86 privileged instructions, and kernel-VA dereference, for code shared by
+ * the guest and the host build.  In the guest they are the instructions; on
+ * the host (PMAP_HOST) they are calls into the MMU model, which keeps a
+ * strict TLB, so md/ code is exercised unchanged against it.
+ */
+#ifndef MD_X86_CPUFUNC_H
+#define MD_X86_CPUFUNC_H
+
+#include <stdint.h>
+
+#define CR0_PE		0x00000001u
+#define CR0_WP		0x00010000u
+#define CR0_PG		0x80000000u
+#define CR4_PSE		0x00000010u
+#define CR4_PAE		0x00000020u
+#define CR4_PGE		0x00000080u
+
+#define CPUID_1_EDX_PSE	(1u << 3)
+#define CPUID_1_EDX_PAE	(1u << 6)
+#define CPUID_1_EDX_PGE	(1u << 13)
+
+#ifdef PMAP_HOST
+uint32_t x86_rcr0(void);
+void	x86_lcr0(uint32_t);
+uint32_t x86_rcr3(void);
+void	x86_lcr3(uint32_t);
+uint32_t x86_rcr4(void);
+void	x86_lcr4(uint32_t);
+void	x86_invlpg(uint32_t va);
+void	x86_cpuid(uint32_t leaf, uint32_t regs[4]);
+/* Pointer to kernel VA va, translated as a supervisor write through the model. */
+void	*x86_kva(uint32_t va);
+#else
+static inline uint32_t x86_rcr0(void) { uint32_t v; __asm__ volatile("mov %%cr0,%0" : "=r"(v)); return v; }
+static inline void x86_lcr0(uint32_t v) { __asm__ volatile("mov %0,%%cr0" :: "r"(v) : "memory"); }
+static inline uint32_t x86_rcr3(void) { uint32_t v; __asm__ volatile("mov %%cr3,%0" : "=r"(v)); return v; }
+static inline void x86_lcr3(uint32_t v) { __asm__ volatile("mov %0,%%cr3" :: "r"(v) : "memory"); }
+static inline uint32_t x86_rcr4(void) { uint32_t v; __asm__ volatile("mov %%cr4,%0" : "=r"(v)); return v; }
+static inline void x86_lcr4(uint32_t v) { __asm__ volatile("mov %0,%%cr4" :: "r"(v) : "memory"); }
+static inline void x86_invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
+static inline void x86_cpuid(uint32_t leaf, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+	    : "a"(leaf), "c"(0));
+}
+static inline void *x86_kva(uint32_t va) { return (void *)(uintptr_t)va; }
+#endif
+
+#endif /* MD_X86_CPUFUNC_H */
