@@ -1,0 +1,1034 @@
+/*
+ * The machine-independent pmap: pmap(9) over the MD contract in
+ * <pmap/pmap_md_ops.h>.
+ *
+ * Tables are reached only through pmap_md_ops.table(); entries only through
+ * the backend's <pte.h>.  One walker (pmap_walk_range) serves every range
+ * operation with a per-table callback, for any number of levels.
+ *
+ * Accounting: pm_resident and pm_wired count base pages mapped by valid
+ * leaves (a large leaf counts as the base pages it covers; kenter'd
+ * mappings count as wired).  A page-table page's record counts its valid
+ * entries in pp_ptpcount; user page-table pages are freed when that reaches
+ * zero, kernel ones never (they are shared by every address space).
+ */
+#include "pmap_int.h"
+
+struct pmap_stats pmap_stats;
+struct pmap *pmap_curpmap;
+
+static struct pmap kernel_pmap_store;
+static struct pmap *pmap_pool;		/* free struct pmaps */
+static bool pmap_initialized;
+static vaddr_t virtual_avail, virtual_end;
+static vaddr_t kva_grown;		/* kernel tables exist below this */
+
+struct pmap *
+pmap_kernel(void)
+{
+	return &kernel_pmap_store;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+static void
+pmap_check_page_aligned(const char *fn, const char *what, uint64_t v)
+{
+	KASSERTMSG((v & PAGE_MASK) == 0, "%s: %s %#llx not page aligned", fn, what,
+	    (unsigned long long)v);
+}
+
+static void
+pmap_check_pa(const char *fn, paddr_t pa)
+{
+	pmap_check_page_aligned(fn, "pa", pa);
+	KASSERTMSG((uint64_t)pa + PAGE_MASK <= PMAP_PA_MAX,
+	    "%s: pa %#llx beyond the %u-bit physical address space", fn,
+	    (unsigned long long)pa, (unsigned)PMAP_PA_BITS);
+}
+
+/* [sva, eva) must be page aligned, ordered, and inside pm's part of the space. */
+static void
+pmap_check_range(const char *fn, struct pmap *pm, vaddr_t sva, vaddr_t eva)
+{
+	pmap_check_page_aligned(fn, "sva", sva);
+	pmap_check_page_aligned(fn, "eva", eva);
+	KASSERTMSG(sva <= eva, "%s: sva %#x > eva %#x", fn, (unsigned)sva, (unsigned)eva);
+	if (sva == eva)
+		return;
+	if (pm->pm_is_kernel) {
+		KASSERTMSG(sva >= VM_MAXUSER_ADDRESS,
+		    "%s: user va %#x in the kernel pmap", fn, (unsigned)sva);
+		KASSERTMSG(!pmap_md_ops.reserved_va(sva) && !pmap_md_ops.reserved_va(eva - 1),
+		    "%s: range %#x-%#x touches a reserved area", fn,
+		    (unsigned)sva, (unsigned)eva);
+	} else {
+		KASSERTMSG(eva <= VM_MAXUSER_ADDRESS,
+		    "%s: kernel va %#x in user pmap %p", fn, (unsigned)(eva - 1),
+		    (void *)pm);
+	}
+}
+
+static void
+pmap_check_prot(const char *fn, vm_prot_t prot)
+{
+	KASSERTMSG((prot & ~VM_PROT_ALL) == 0, "%s: bad prot %#x", fn, prot);
+	KASSERTMSG(!(prot & VM_PROT_WRITE) || (prot & VM_PROT_READ),
+	    "%s: prot %#x has write without read", fn, prot);
+}
+
+/* --------------------------------------------------------------- walking */
+
+struct pmap_page *
+pmap_table_page(pt_entry_t parent, int level)
+{
+	paddr_t pa = pte_pa(parent, level);
+	struct pmap_page *pg = pmap_kern_phys_to_page(pa);
+
+	KASSERTMSG(pg != NULL, "pmap_table_page: table at pa %#llx has no page record",
+	    (unsigned long long)pa);
+	return pg;
+}
+
+/*
+ * Walk to va.  True if a leaf slot was reached: path->level is the level of
+ * a valid large leaf or of the leaf-level slot (valid or not).  False if a
+ * table is missing: path->level is the level of the invalid entry.
+ */
+bool
+pmap_lookup(struct pmap *pm, vaddr_t va, struct pmap_path *path)
+{
+	pt_entry_t parent = 0;
+
+	for (int l = 0;; l++) {
+		pt_entry_t *tbl = pmap_md_ops.table(pm, l, va, parent);
+		path->pte[l] = &tbl[pmap_level_index(l, va)];
+		path->level = l;
+		if (l == PMAP_LEAF_LEVEL)
+			return true;
+		parent = pte_load(path->pte[l]);
+		if (!pte_valid_p(parent))
+			return false;
+		if (pte_leaf_p(parent, l))
+			return true;
+	}
+}
+
+/* Record of the table holding path's entry at level l (NULL for the root). */
+static struct pmap_page *
+pmap_path_table(const struct pmap_path *path, int l)
+{
+	return l == 0 ? NULL : pmap_table_page(pte_load(path->pte[l - 1]), l - 1);
+}
+
+/* The table behind entry e (level l, covering va) is empty: unhook it. */
+static void
+pmap_free_table(struct pmap *pm, int l, vaddr_t va, pt_entry_t *e, struct pmap_page *tpp)
+{
+	pt_entry_t old = pte_swap(e, 0);
+
+	pmap_md_ops.table_changed(pm, l, va, false);
+	if (tpp != NULL)
+		tpp->pp_ptpcount--;
+	pmap_tlb_free_ptp(pte_pa(old, l));
+}
+
+/* After a leaf of a user pmap went away, free the tables it leaves empty. */
+static void
+pmap_unref_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path)
+{
+	if (pm->pm_is_kernel)
+		return;
+	for (int l = path->level - 1; l >= 0; l--) {
+		struct pmap_page *cpp = pmap_table_page(pte_load(path->pte[l]), l);
+		if (cpp->pp_ptpcount != 0)
+			return;
+		pmap_free_table(pm, l, va, path->pte[l], pmap_path_table(path, l));
+	}
+}
+
+static void
+walk_level(struct pmap *pm, int l, vaddr_t sva, vaddr_t eva, pt_entry_t parent,
+    struct pmap_page *tpp, pmap_leaf_fn fn, void *arg, bool free_tables)
+{
+	pt_entry_t *tbl = pmap_md_ops.table(pm, l, sva, parent);
+	vaddr_t size = pmap_level_size(l), next;
+
+	if (l == PMAP_LEAF_LEVEL) {
+		fn(pm, sva, &tbl[pmap_level_index(l, sva)],
+		    (unsigned)((eva - sva) >> PAGE_SHIFT), l, tpp, arg);
+		return;
+	}
+	for (vaddr_t va = sva; va < eva; va = next) {
+		next = (va & ~(size - 1)) + size;
+		if (next == 0 || next > eva)
+			next = eva;
+		pt_entry_t *e = &tbl[pmap_level_index(l, va)];
+		pt_entry_t pde = pte_load(e);
+		if (!pte_valid_p(pde))
+			continue;
+		if (pte_leaf_p(pde, l)) {
+			fn(pm, va, e, 1, l, tpp, arg);
+			continue;
+		}
+		struct pmap_page *cpp = pmap_table_page(pde, l);
+		walk_level(pm, l + 1, va, next, pde, cpp, fn, arg, free_tables);
+		if (free_tables && cpp->pp_ptpcount == 0)
+			pmap_free_table(pm, l, va, e, tpp);
+	}
+}
+
+/*
+ * Call fn once per leaf table (with the run of entries inside [sva, eva))
+ * and once per large leaf met; skip missing tables a whole level at a time.
+ * With free_tables, tables left empty are unhooked and queued for freeing.
+ */
+void
+pmap_walk_range(struct pmap *pm, vaddr_t sva, vaddr_t eva, pmap_leaf_fn fn, void *arg,
+    bool free_tables)
+{
+	if (sva < eva)
+		walk_level(pm, 0, sva, eva, 0, NULL, fn, arg, free_tables);
+}
+
+/* ------------------------------------------------------- leaf primitives */
+
+static void
+pmap_harvest(struct pmap_page *pg, pt_entry_t pte)
+{
+	if (pte_referenced_p(pte))
+		pg->pp_attrs |= PP_REFERENCED;
+	if (pte_modified_p(pte))
+		pg->pp_attrs |= PP_MODIFIED;
+}
+
+/*
+ * Remove the valid leaf *ptep (level l) mapping va.  tpp is the record of
+ * the table holding it.  The caller frees tables left empty.
+ */
+static void
+pmap_remove_leaf(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int l,
+    struct pmap_page *tpp, enum pmap_inval_reason why)
+{
+	pt_entry_t old = pte_swap(ptep, 0);
+	long npages = pmap_level_pages(l);
+
+	pm->pm_resident -= npages;
+	if (pte_wired_p(old))
+		pm->pm_wired -= npages;
+	if (tpp != NULL)
+		tpp->pp_ptpcount--;
+	if (pte_managed_p(old)) {
+		struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, l));
+		pmap_harvest(pg, old);
+		pv_remove(pg, pm, va);
+	}
+	if (l != PMAP_LEAF_LEVEL) {
+		pmap_stats.large_mappings--;
+		pmap_md_ops.table_changed(pm, l, va, false);
+	}
+	pmap_tlb_inval(pm, va, old, why);
+}
+
+/* Store a new leaf where there was none. */
+static void
+pmap_install_leaf(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int l,
+    struct pmap_page *tpp, pt_entry_t npte)
+{
+	long npages = pmap_level_pages(l);
+
+	pte_store(ptep, npte);
+	pm->pm_resident += npages;
+	if (pte_wired_p(npte))
+		pm->pm_wired += npages;
+	if (tpp != NULL)
+		tpp->pp_ptpcount++;
+	if (l != PMAP_LEAF_LEVEL) {
+		pmap_stats.large_mappings++;
+		pmap_md_ops.table_changed(pm, l, va, true);
+	}
+}
+
+/* Atomically replace the leaf with f(old), keeping A/D the MMU sets meanwhile. */
+static pt_entry_t
+pmap_pte_update(pt_entry_t *ptep, pt_entry_t (*f)(pt_entry_t, const void *),
+    const void *arg)
+{
+	pt_entry_t old = pte_load(ptep);
+
+	while (!pte_cas(ptep, &old, f(old, arg)))
+		continue;
+	return old;
+}
+
+/* ------------------------------------------------------ table allocation */
+
+static int
+pmap_ptp_alloc(struct pmap *pm, paddr_t *pap)
+{
+	int error = pmap_kern_page_alloc(pap);
+
+	if (error)
+		return error;
+	struct pmap_page *pg = pmap_kern_phys_to_page(*pap);
+	KASSERTMSG(pg != NULL && pg->pp_pmap == NULL && pg->pp_ptpcount == 0,
+	    "pmap_ptp_alloc: page %#llx from the kernel is not free",
+	    (unsigned long long)*pap);
+	pmap_md_ops.zero_page(*pap);
+	pmap_stats.ptp_allocs++;
+	if (pm->pm_is_kernel)
+		pmap_stats.ptp_kernel++;
+	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
+		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
+	return 0;
+}
+
+static void
+pmap_ptp_unalloc(paddr_t pa)
+{
+	pmap_kern_page_free(pa);
+	pmap_stats.ptp_allocs--;
+	pmap_stats.ptp_inuse--;
+}
+
+/*
+ * Hook the tables ptps[] into the path below its first invalid entry
+ * (path->level), top-down, and complete the path to the leaf slot.
+ */
+static void
+pmap_install_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path, const paddr_t *ptps)
+{
+	for (int l = path->level, i = 0; l < PMAP_LEAF_LEVEL; l++, i++) {
+		pt_entry_t pde = pte_make_table(ptps[i], !pm->pm_is_kernel);
+		pte_store(path->pte[l], pde);
+		if (l > 0)
+			pmap_path_table(path, l)->pp_ptpcount++;
+		pmap_md_ops.table_changed(pm, l, va, true);
+		pt_entry_t *tbl = pmap_md_ops.table(pm, l + 1, va, pde);
+		path->pte[l + 1] = &tbl[pmap_level_index(l + 1, va)];
+	}
+	path->level = PMAP_LEAF_LEVEL;
+}
+
+/* ------------------------------------------------------------- bootstrap */
+
+void
+pmap_bootstrap(paddr_t direct_end)
+{
+	struct pmap *kpm = &kernel_pmap_store;
+
+	kpm->pm_refs = 1;
+	kpm->pm_is_kernel = true;
+	pmap_stats.pmaps = 1;
+	pmap_md_ops.bootstrap(kpm, direct_end);
+	virtual_avail = kva_grown = VM_MIN_KERNEL_VA;
+	virtual_end = VM_MAX_KERNEL_VA;
+}
+
+void
+pmap_init(void)
+{
+	pmap_initialized = true;
+}
+
+void
+pmap_virtual_space(vaddr_t *vstartp, vaddr_t *vendp)
+{
+	*vstartp = virtual_avail;
+	*vendp = virtual_end;
+}
+
+/*
+ * Make sure kernel page tables exist for [VM_MIN_KERNEL_VA, maxkvaddr); return
+ * the new end of the grown space.  Kernel tables are never freed.
+ */
+/* Give the kernel pmap every table down to the leaf level for va. */
+static void
+pmap_kernel_tables(vaddr_t va, const char *fn)
+{
+	struct pmap *kpm = &kernel_pmap_store;
+	struct pmap_path path;
+	paddr_t ptps[PMAP_MD_NLEVELS];
+
+	if (pmap_lookup(kpm, va, &path))
+		return;
+	for (int i = 0; i < PMAP_LEAF_LEVEL - path.level; i++)
+		if (pmap_ptp_alloc(kpm, &ptps[i]) != 0)
+			pmap_kern_panic("%s: no page for a kernel page table at va %#x",
+			    fn, (unsigned)va);
+	pmap_install_tables(kpm, va, &path, ptps);
+}
+
+/*
+ * Make sure kernel page tables exist for [VM_MIN_KERNEL_VA, maxkvaddr); return
+ * the new end of the grown space.  Kernel tables are never freed.
+ */
+vaddr_t
+pmap_growkernel(vaddr_t maxkvaddr)
+{
+	vaddr_t step = pmap_level_size(PMAP_LEAF_LEVEL - 1);
+
+	KASSERTMSG(maxkvaddr <= VM_MAX_KERNEL_VA,
+	    "pmap_growkernel: %#x beyond the kernel space end %#x",
+	    (unsigned)maxkvaddr, (unsigned)VM_MAX_KERNEL_VA);
+	while (kva_grown < maxkvaddr) {
+		pmap_kernel_tables(kva_grown, "pmap_growkernel");
+		kva_grown += step;
+		if (kva_grown == 0 || kva_grown > VM_MAX_KERNEL_VA)
+			kva_grown = VM_MAX_KERNEL_VA;
+	}
+	return kva_grown;
+}
+
+vaddr_t
+pmap_steal_memory(vsize_t size, vaddr_t *vstartp, vaddr_t *vendp)
+{
+	vaddr_t va = virtual_avail;
+
+	size = (size + PAGE_MASK) & ~(vsize_t)PAGE_MASK;
+	KASSERTMSG(size <= virtual_end - virtual_avail,
+	    "pmap_steal_memory: %#x bytes requested, %#x left", (unsigned)size,
+	    (unsigned)(virtual_end - virtual_avail));
+	virtual_avail += size;
+	pmap_growkernel(virtual_avail);
+	for (vaddr_t off = 0; off < size; off += PAGE_SIZE) {
+		paddr_t pa;
+		if (pmap_kern_page_alloc(&pa) != 0)
+			pmap_kern_panic("pmap_steal_memory: out of pages at %#x of %#x",
+			    (unsigned)off, (unsigned)size);
+		pmap_zero_page(pa);
+		pmap_kenter_pa(va + off, pa, VM_PROT_READ | VM_PROT_WRITE, 0);
+	}
+	if (vstartp != NULL)
+		*vstartp = virtual_avail;
+	if (vendp != NULL)
+		*vendp = virtual_end;
+	return va;
+}
+
+/* --------------------------------------------------------- address spaces */
+
+static struct pmap *
+pmap_pool_get(void)
+{
+	if (pmap_pool == NULL) {
+		struct pmap *chunk = pmap_kern_chunk_alloc();
+		if (chunk == NULL)
+			pmap_kern_panic("pmap_create: no memory for struct pmap");
+		pmap_stats.pmap_pool_pages++;
+		for (size_t i = 0; i < PAGE_SIZE / sizeof(struct pmap); i++) {
+			chunk[i].pm_chunks = (struct pv_chunk *)pmap_pool;
+			pmap_pool = &chunk[i];
+		}
+	}
+	struct pmap *pm = pmap_pool;
+	pmap_pool = (struct pmap *)pm->pm_chunks;
+	return pm;
+}
+
+static void
+pmap_pool_put(struct pmap *pm)
+{
+	pm->pm_chunks = (struct pv_chunk *)pmap_pool;
+	pmap_pool = pm;
+}
+
+struct pmap *
+pmap_create(void)
+{
+	KASSERTMSG(pmap_initialized, "pmap_create: called before pmap_init");
+	struct pmap *pm = pmap_pool_get();
+
+	*pm = (struct pmap){ .pm_refs = 1 };
+	if (pmap_md_ops.root_create(pm) != 0)
+		pmap_kern_panic("pmap_create: no page for a root table");
+	pmap_stats.pmaps++;
+	return pm;
+}
+
+void
+pmap_reference(struct pmap *pm)
+{
+	KASSERTMSG(pm->pm_refs > 0, "pmap_reference: pmap %p has %d references",
+	    (void *)pm, pm->pm_refs);
+	pm->pm_refs++;
+}
+
+/*
+ * Drop a reference; the last one frees the pmap.  By then it must be live
+ * on no CPU and map nothing (remove its mappings first).
+ */
+void
+pmap_destroy(struct pmap *pm)
+{
+	KASSERTMSG(!pm->pm_is_kernel, "pmap_destroy: the kernel pmap");
+	KASSERTMSG(pm->pm_refs > 0, "pmap_destroy: pmap %p has %d references",
+	    (void *)pm, pm->pm_refs);
+	if (--pm->pm_refs > 0)
+		return;
+	KASSERTMSG(pm->pm_cpus == 0, "pmap_destroy: pmap %p still active on CPUs %#x",
+	    (void *)pm, (unsigned)pm->pm_cpus);
+	KASSERTMSG(pm->pm_resident == 0,
+	    "pmap_destroy: pmap %p still maps %ld pages", (void *)pm, pm->pm_resident);
+	pmap_update(pm);
+	KASSERTMSG(pm->pm_chunks == NULL, "pmap_destroy: pmap %p still holds pv chunks",
+	    (void *)pm);
+	pmap_md_ops.root_release(pm);
+	pmap_stats.pmaps--;
+	pmap_pool_put(pm);
+}
+
+long
+pmap_resident_count(const struct pmap *pm)
+{
+	return pm->pm_resident;
+}
+
+long
+pmap_wired_count(const struct pmap *pm)
+{
+	return pm->pm_wired;
+}
+
+/* Make pm the user address space of this CPU (the kernel pmap: none). */
+void
+pmap_activate(struct pmap *pm)
+{
+	if (pm == pmap_curpmap || (pm->pm_is_kernel && pmap_curpmap == NULL))
+		return;
+	if (pmap_curpmap != NULL)
+		pmap_curpmap->pm_cpus &= ~(1u << PMAP_CPU);
+	pmap_md_ops.activate(pm);
+	if (pm->pm_is_kernel) {
+		pmap_curpmap = NULL;
+		return;
+	}
+	pm->pm_cpus |= 1u << PMAP_CPU;
+	pmap_curpmap = pm;
+}
+
+void
+pmap_deactivate(struct pmap *pm)
+{
+	if (pm->pm_is_kernel || pm != pmap_curpmap)
+		return;
+	pmap_md_ops.deactivate(pm);
+	pm->pm_cpus &= ~(1u << PMAP_CPU);
+	pmap_curpmap = NULL;
+}
+
+/* ------------------------------------------------------------ pmap_enter */
+
+static unsigned
+pmap_mk_flags(const struct pmap *pm, bool managed, unsigned flags)
+{
+	vm_prot_t access = flags & VM_PROT_ALL;
+	unsigned mk = pm->pm_is_kernel ? PMAP_MK_GLOBAL : PMAP_MK_USER;
+
+	if (managed)
+		mk |= PMAP_MK_MANAGED;
+	if (flags & PMAP_WIRED)
+		mk |= PMAP_MK_WIRED;
+	if (flags & PMAP_NOCACHE)
+		mk |= PMAP_MK_NOCACHE;
+	if (access)
+		mk |= PMAP_MK_REF;
+	if (access & VM_PROT_WRITE)
+		mk |= PMAP_MK_MOD;
+	return mk;
+}
+
+static pt_entry_t
+pte_keep_hw(pt_entry_t old, const void *arg)
+{
+	pt_entry_t npte = *(const pt_entry_t *)arg;
+
+	return npte | pte_hw_bits(old);
+}
+
+/* Re-enter va with the page it already maps: new prot and wiring, A/D kept. */
+static void
+pmap_enter_same(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, pt_entry_t npte)
+{
+	pt_entry_t old = pmap_pte_update(ptep, pte_keep_hw, &npte);
+
+	if (pte_wired_p(old) != pte_wired_p(npte))
+		pm->pm_wired += pte_wired_p(npte) ? 1 : -1;
+	if ((old | pte_hw_bits(npte)) != (npte | pte_hw_bits(old)))
+		pmap_tlb_inval(pm, va, old, PMAP_INV_ENTER_REPLACE);
+}
+
+static int
+pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptps, int nptp)
+{
+	for (int i = 0; i < nptp; i++)
+		pmap_ptp_unalloc(ptps[i]);
+	if (!(flags & PMAP_CANFAIL))
+		pmap_kern_panic("pmap_enter: out of memory for %s at va %#x", what,
+		    (unsigned)va);
+	pmap_stats.enomem++;
+	return ENOMEM;
+}
+
+/*
+ * Map va to pa with prot in pm.  Either the mapping is made, or (with
+ * PMAP_CANFAIL) ENOMEM is returned and pm is exactly as before.
+ */
+int
+pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
+{
+	struct pmap_path path;
+	paddr_t ptps[PMAP_MD_NLEVELS];
+	struct pv_entry *spare = NULL;
+	int nptp = 0;
+
+	pmap_check_range("pmap_enter", pm, va, va + PAGE_SIZE);
+	pmap_check_pa("pmap_enter", pa);
+	pmap_check_prot("pmap_enter", prot);
+	KASSERTMSG(prot != VM_PROT_NONE, "pmap_enter: va %#x with VM_PROT_NONE",
+	    (unsigned)va);
+	KASSERTMSG((flags & ~PMAP_FLAGS_ALL) == 0, "pmap_enter: unknown flags %#x", flags);
+	KASSERTMSG((flags & VM_PROT_ALL & ~prot) == 0,
+	    "pmap_enter: access type %#x exceeds prot %#x at va %#x",
+	    flags & VM_PROT_ALL, prot, (unsigned)va);
+
+	struct pmap_page *pg = (flags & PMAP_NOCACHE) ? NULL : pmap_kern_phys_to_page(pa);
+	bool found = pmap_lookup(pm, va, &path);
+	KASSERTMSG(!found || path.level == PMAP_LEAF_LEVEL,
+	    "pmap_enter: va %#x lies inside a large mapping", (unsigned)va);
+	KASSERTMSG(found || !pm->pm_is_kernel,
+	    "pmap_enter: kernel va %#x beyond pmap_growkernel (%#x)",
+	    (unsigned)va, (unsigned)kva_grown);
+	pt_entry_t old = found ? pte_load(path.pte[path.level]) : 0;
+	bool same = pte_valid_p(old) && pte_pa(old, PMAP_LEAF_LEVEL) == pa;
+	KASSERTMSG(!pte_valid_p(old) || pte_managed_p(old) || pg == NULL,
+	    "pmap_enter: va %#x holds a kenter mapping of pa %#llx", (unsigned)va,
+	    (unsigned long long)pte_pa(old, PMAP_LEAF_LEVEL));
+
+	/* Take every resource before changing anything. */
+	for (nptp = 0; !found && nptp < PMAP_LEAF_LEVEL - path.level; nptp++)
+		if (pmap_ptp_alloc(pm, &ptps[nptp]) != 0)
+			return pmap_enter_fail("a page table", va, flags, ptps, nptp);
+	if (pg != NULL && !same && pg->pp_pmap != NULL && (spare = pv_alloc(pm)) == NULL)
+		return pmap_enter_fail("a pv entry", va, flags, ptps, nptp);
+
+	if (!found)
+		pmap_install_tables(pm, va, &path, ptps);
+	pt_entry_t *ptep = path.pte[PMAP_LEAF_LEVEL];
+	struct pmap_page *tpp = pmap_path_table(&path, PMAP_LEAF_LEVEL);
+	pt_entry_t npte = pte_make(pa, prot, pmap_mk_flags(pm, pg != NULL, flags),
+	    PMAP_LEAF_LEVEL);
+	if (same) {
+		pmap_enter_same(pm, va, ptep, npte);
+	} else {
+		if (pte_valid_p(old))
+			pmap_remove_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, tpp,
+			    PMAP_INV_ENTER_REPLACE);
+		if (pg != NULL)
+			pv_insert(pg, pm, va, &spare);
+		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, tpp, npte);
+	}
+	if (spare != NULL)
+		pv_free(spare);
+	return 0;
+}
+
+/* ------------------------------------------------- remove, protect, unwire */
+
+struct range_arg {
+	const char	*fn;
+	vaddr_t		 sva, eva;
+	vm_prot_t	 prot;
+	enum pmap_inval_reason why;
+	bool		 kernel_only;	/* pmap_kremove: managed mappings forbidden */
+};
+
+static void
+range_check_large(const struct range_arg *ra, vaddr_t va, int l)
+{
+	vaddr_t start = va & ~(pmap_level_size(l) - 1);
+
+	KASSERTMSG(start >= ra->sva && start + pmap_level_size(l) <= ra->eva,
+	    "%s: range %#x-%#x splits the large mapping at %#x", ra->fn,
+	    (unsigned)ra->sva, (unsigned)ra->eva, (unsigned)start);
+}
+
+static void
+remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
+    struct pmap_page *tpp, void *arg)
+{
+	const struct range_arg *ra = arg;
+
+	for (unsigned i = 0; i < n; i++, va += PAGE_SIZE) {
+		pt_entry_t pte = pte_load(&ptep[i]);
+		if (!pte_valid_p(pte))
+			continue;
+		if (l != PMAP_LEAF_LEVEL)
+			range_check_large(ra, va, l);
+		KASSERTMSG(!ra->kernel_only || !pte_managed_p(pte),
+		    "pmap_kremove: va %#x is a managed mapping of pa %#llx",
+		    (unsigned)va, (unsigned long long)pte_pa(pte, l));
+		pmap_remove_leaf(pm, va, &ptep[i], l, tpp, ra->why);
+	}
+}
+
+void
+pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
+{
+	struct range_arg ra = { "pmap_remove", sva, eva, 0, PMAP_INV_REMOVE, false };
+
+	pmap_check_range("pmap_remove", pm, sva, eva);
+	pmap_walk_range(pm, sva, eva, remove_fn, &ra, !pm->pm_is_kernel);
+}
+
+bool
+pmap_remove_all(struct pmap *pm)
+{
+	KASSERTMSG(!pm->pm_is_kernel, "pmap_remove_all: the kernel pmap");
+	pmap_remove(pm, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
+	return true;
+}
+
+static pt_entry_t
+pte_restrict_fn(pt_entry_t old, const void *arg)
+{
+	return pte_restrict(old, *(const vm_prot_t *)arg);
+}
+
+static void
+protect_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
+    struct pmap_page *tpp, void *arg)
+{
+	const struct range_arg *ra = arg;
+
+	(void)tpp;
+	for (unsigned i = 0; i < n; i++, va += PAGE_SIZE) {
+		if (!pte_valid_p(pte_load(&ptep[i])))
+			continue;
+		if (l != PMAP_LEAF_LEVEL)
+			range_check_large(ra, va, l);
+		pt_entry_t old = pmap_pte_update(&ptep[i], pte_restrict_fn, &ra->prot);
+		if (pte_restrict(old, ra->prot) != old)
+			pmap_tlb_inval(pm, va, old, PMAP_INV_PROTECT);
+	}
+}
+
+/* Lower the protection of [sva, eva) to prot; VM_PROT_NONE removes. */
+void
+pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
+{
+	struct range_arg ra = { "pmap_protect", sva, eva, prot, PMAP_INV_PROTECT, false };
+
+	pmap_check_prot("pmap_protect", prot);
+	if (!(prot & VM_PROT_READ)) {
+		pmap_check_range("pmap_protect", pm, sva, eva);
+		ra.why = PMAP_INV_REMOVE;
+		pmap_walk_range(pm, sva, eva, remove_fn, &ra, !pm->pm_is_kernel);
+		return;
+	}
+	pmap_check_range("pmap_protect", pm, sva, eva);
+	pmap_walk_range(pm, sva, eva, protect_fn, &ra, false);
+}
+
+/* Clear the wired attribute of the mapping at va, which must exist. */
+void
+pmap_unwire(struct pmap *pm, vaddr_t va)
+{
+	struct pmap_path path;
+
+	pmap_check_range("pmap_unwire", pm, va, va + PAGE_SIZE);
+	pt_entry_t pte = pmap_lookup(pm, va, &path) ? pte_load(path.pte[path.level]) : 0;
+	KASSERTMSG(pte_valid_p(pte), "pmap_unwire: va %#x not mapped in pmap %p",
+	    (unsigned)va, (void *)pm);
+	if (!pte_wired_p(pte))
+		return;
+	pt_entry_t *ptep = path.pte[path.level];
+	while (!pte_cas(ptep, &pte, pte_set_wired(pte, false)))
+		continue;
+	pm->pm_wired -= pmap_level_pages(path.level);
+}
+
+bool
+pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
+{
+	struct pmap_path path;
+
+	if (!pmap_lookup(pm, va, &path))
+		return false;
+	pt_entry_t pte = pte_load(path.pte[path.level]);
+	if (!pte_valid_p(pte))
+		return false;
+	if (pap != NULL)
+		*pap = pte_pa(pte, path.level) + (va & (pmap_level_size(path.level) - 1));
+	return true;
+}
+
+/*
+ * Advisory: give dst the mappings src has in [src_addr, src_addr + len), at
+ * dst_addr, unwired.  Stops quietly when memory runs out.
+ */
+void
+pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t dst_addr, vsize_t len,
+    vaddr_t src_addr)
+{
+	struct pmap_path path;
+
+	pmap_check_range("pmap_copy", src, src_addr, src_addr + len);
+	pmap_check_range("pmap_copy", dst, dst_addr, dst_addr + len);
+	KASSERTMSG(!src->pm_is_kernel && !dst->pm_is_kernel && src != dst,
+	    "pmap_copy: only between two user pmaps (%p, %p)", (void *)dst, (void *)src);
+	for (vsize_t off = 0; off < len; off += PAGE_SIZE) {
+		vaddr_t va = src_addr + off;
+		if (!pmap_lookup(src, va, &path)) {
+			vaddr_t span = pmap_level_size(path.level);
+			off = ((va & ~(span - 1)) + span - src_addr) - PAGE_SIZE;
+			continue;
+		}
+		pt_entry_t pte = pte_load(path.pte[path.level]);
+		if (!pte_valid_p(pte))
+			continue;
+		if (pmap_enter(dst, dst_addr + off, pte_pa(pte, path.level), pte_prot(pte),
+		    PMAP_CANFAIL) != 0)
+			return;
+	}
+}
+
+/* ------------------------------------------------------- kernel mappings */
+
+/* Map va to pa, unmanaged and wired; va must be unmapped and grown. */
+void
+pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
+{
+	struct pmap *kpm = &kernel_pmap_store;
+	struct pmap_path path;
+
+	pmap_check_range("pmap_kenter_pa", kpm, va, va + PAGE_SIZE);
+	pmap_check_pa("pmap_kenter_pa", pa);
+	pmap_check_prot("pmap_kenter_pa", prot);
+	KASSERTMSG((flags & ~(PMAP_NOCACHE | VM_PROT_ALL)) == 0,
+	    "pmap_kenter_pa: unknown flags %#x", flags);
+	KASSERTMSG(pmap_lookup(kpm, va, &path) && path.level == PMAP_LEAF_LEVEL,
+	    "pmap_kenter_pa: va %#x has no page table (pmap_growkernel) or is "
+	    "inside a large mapping", (unsigned)va);
+	pt_entry_t old = pte_load(path.pte[path.level]);
+	KASSERTMSG(!pte_valid_p(old), "pmap_kenter_pa: va %#x already maps pa %#llx",
+	    (unsigned)va, (unsigned long long)pte_pa(old, path.level));
+	unsigned mk = PMAP_MK_GLOBAL | PMAP_MK_WIRED | ((flags & PMAP_NOCACHE) ? PMAP_MK_NOCACHE : 0);
+	pmap_install_leaf(kpm, va, path.pte[path.level], path.level,
+	    pmap_path_table(&path, path.level), pte_make(pa, prot, mk, path.level));
+}
+
+/* The largest leaf level usable for va -> pa with `left` bytes to map. */
+static int
+pmap_large_level(vaddr_t va, paddr_t pa, vsize_t left)
+{
+#ifdef CONFIG_PMAP_PSE
+	for (int l = 0; l < PMAP_LEAF_LEVEL; l++) {
+		vaddr_t size = pmap_level_size(l);
+		if (pmap_md_levels[l].pl_leaf_ok &&
+		    ((va | pa) & (size - 1)) == 0 && left >= size)
+			return l;
+	}
+#else
+	(void)va; (void)pa; (void)left;
+#endif
+	return PMAP_LEAF_LEVEL;
+}
+
+/*
+ * kenter [va, va + size) -> [pa, ...), with large leaves where alignment,
+ * Kconfig (CONFIG_PMAP_PSE) and the hardware allow and no table is there yet;
+ * elsewhere with base pages, allocating kernel tables as needed (panics if
+ * none can be had: kernel mappings cannot fail).
+ */
+void
+pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot, unsigned flags)
+{
+	struct pmap *kpm = &kernel_pmap_store;
+	struct pmap_path path;
+
+	pmap_check_range("pmap_kenter_range", kpm, va, va + size);
+	pmap_check_page_aligned("pmap_kenter_range", "pa", pa);
+	pmap_check_prot("pmap_kenter_range", prot);
+	while (size > 0) {
+		int l = pmap_large_level(va, pa, size);
+		if (l != PMAP_LEAF_LEVEL && !pmap_lookup(kpm, va, &path) && path.level == l) {
+			unsigned mk = PMAP_MK_GLOBAL | PMAP_MK_WIRED |
+			    ((flags & PMAP_NOCACHE) ? PMAP_MK_NOCACHE : 0);
+			pmap_install_leaf(kpm, va, path.pte[l], l, pmap_path_table(&path, l),
+			    pte_make(pa, prot, mk, l));
+		} else {
+			l = PMAP_LEAF_LEVEL;
+			pmap_kernel_tables(va, "pmap_kenter_range");
+			pmap_kenter_pa(va, pa, prot, flags);
+		}
+		va += pmap_level_size(l);
+		pa += pmap_level_size(l);
+		size -= pmap_level_size(l);
+	}
+}
+
+/* Remove the kenter'd mappings of [va, va + size); large ones only whole. */
+void
+pmap_kremove(vaddr_t va, vsize_t size)
+{
+	struct range_arg ra = { "pmap_kremove", va, va + size, 0, PMAP_INV_REMOVE, true };
+
+	pmap_check_range("pmap_kremove", &kernel_pmap_store, va, va + size);
+	pmap_walk_range(&kernel_pmap_store, va, va + size, remove_fn, &ra, false);
+}
+
+/* --------------------------------------------------------- physical pages */
+
+void
+pmap_zero_page(paddr_t pa)
+{
+	pmap_check_pa("pmap_zero_page", pa);
+	pmap_md_ops.zero_page(pa);
+}
+
+void
+pmap_copy_page(paddr_t src, paddr_t dst)
+{
+	pmap_check_pa("pmap_copy_page", src);
+	pmap_check_pa("pmap_copy_page", dst);
+	pmap_md_ops.copy_page(src, dst);
+}
+
+paddr_t
+pmap_phys_address(paddr_t cookie)
+{
+	return cookie << PAGE_SHIFT;
+}
+
+/* The leaf entry of a recorded mapping (pm, va); it must exist. */
+static pt_entry_t *
+pmap_pv_pte(struct pmap *pm, vaddr_t va, struct pmap_path *path)
+{
+	bool found = pmap_lookup(pm, va, path);
+
+	KASSERTMSG(found && pte_valid_p(pte_load(path->pte[path->level])),
+	    "pmap_pv_pte: pv entry for pmap %p va %#x has no PTE", (void *)pm, (unsigned)va);
+	return path->pte[path->level];
+}
+
+struct page_op {
+	vm_prot_t	 prot;
+	bool		 hit;
+	pt_entry_t	(*f)(pt_entry_t);
+	bool		(*test)(pt_entry_t);
+	enum pmap_inval_reason why;
+};
+
+static void
+page_remove_fn(struct pmap *pm, vaddr_t va, void *arg)
+{
+	struct pmap_path path;
+	pt_entry_t *ptep = pmap_pv_pte(pm, va, &path);
+
+	(void)arg;
+	pmap_remove_leaf(pm, va, ptep, path.level, pmap_path_table(&path, path.level),
+	    PMAP_INV_PAGE_PROTECT);
+	pmap_unref_tables(pm, va, &path);
+}
+
+static pt_entry_t
+pte_apply_fn(pt_entry_t old, const void *arg)
+{
+	return ((const struct page_op *)arg)->f(old);
+}
+
+/* Apply op->f to the mapping; invalidate if that changed an entry op->test accepts. */
+static void
+page_update_fn(struct pmap *pm, vaddr_t va, void *arg)
+{
+	struct page_op *op = arg;
+	struct pmap_path path;
+	pt_entry_t old = pmap_pte_update(pmap_pv_pte(pm, va, &path), pte_apply_fn, op);
+
+	if (op->test(old)) {
+		op->hit = true;
+		pmap_tlb_inval(pm, va, old, op->why);
+	}
+}
+
+static pt_entry_t pte_readonly(pt_entry_t pte) { return pte_restrict(pte, VM_PROT_READ | VM_PROT_EXECUTE); }
+
+/* Lower every mapping of pg to prot: read-only, or none (removed). */
+void
+pmap_page_protect(struct pmap_page *pg, vm_prot_t prot)
+{
+	struct page_op op = { prot, false, pte_readonly, pte_writable_p,
+	    PMAP_INV_PAGE_PROTECT };
+
+	pmap_check_prot("pmap_page_protect", prot);
+	if (prot & VM_PROT_WRITE)
+		return;
+	if (prot & VM_PROT_READ)
+		pv_foreach(pg, page_update_fn, &op);
+	else
+		pv_foreach(pg, page_remove_fn, NULL);
+}
+
+static bool
+pmap_page_clear(struct pmap_page *pg, uint16_t attr, pt_entry_t (*f)(pt_entry_t),
+    bool (*test)(pt_entry_t), enum pmap_inval_reason why)
+{
+	struct page_op op = { 0, false, f, test, why };
+	bool was = (pg->pp_attrs & attr) != 0;
+
+	pg->pp_attrs &= (uint16_t)~attr;
+	pv_foreach(pg, page_update_fn, &op);
+	return was || op.hit;
+}
+
+bool
+pmap_clear_modify(struct pmap_page *pg)
+{
+	return pmap_page_clear(pg, PP_MODIFIED, pte_clear_modified, pte_modified_p,
+	    PMAP_INV_CLEAR_MODIFY);
+}
+
+bool
+pmap_clear_reference(struct pmap_page *pg)
+{
+	return pmap_page_clear(pg, PP_REFERENCED, pte_clear_referenced, pte_referenced_p,
+	    PMAP_INV_CLEAR_REFERENCE);
+}
+
+struct page_test {
+	bool	(*test)(pt_entry_t);
+	bool	 hit;
+};
+
+static void
+page_test_fn(struct pmap *pm, vaddr_t va, void *arg)
+{
+	struct page_test *pt = arg;
+	struct pmap_path path;
+
+	pt->hit |= pt->test(pte_load(pmap_pv_pte(pm, va, &path)));
+}
+
+static bool
+pmap_page_test(struct pmap_page *pg, uint16_t attr, bool (*test)(pt_entry_t))
+{
+	struct page_test pt = { test, false };
+
+	if (pg->pp_attrs & attr)
+		return true;
+	pv_foreach(pg, page_test_fn, &pt);
+	return pt.hit;
+}
+
+bool
+pmap_is_modified(struct pmap_page *pg)
+{
+	return pmap_page_test(pg, PP_MODIFIED, pte_modified_p);
+}
+
+bool
+pmap_is_referenced(struct pmap_page *pg)
+{
+	return pmap_page_test(pg, PP_REFERENCED, pte_referenced_p);
+}

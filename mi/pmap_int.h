@@ -1,0 +1,63 @@
+/*
+ * Declarations shared by the files of mi/.  Nothing here names a PTE bit;
+ * entries are handled only through the backend's <pte.h> helpers.
+ */
+#ifndef MI_PMAP_INT_H
+#define MI_PMAP_INT_H
+
+#include <pmap/pmap.h>
+#include <pmap/pmap_kern.h>
+#include <pmap/pmap_md_ops.h>
+#include <pte.h>
+
+#define KASSERTMSG(c, ...)	do { if (!(c)) pmap_kern_panic(__VA_ARGS__); } while (0)
+
+#define PMAP_CPU		0	/* until SMP: the one CPU */
+
+extern struct pmap *pmap_curpmap;	/* user pmap live on this CPU, or NULL */
+
+/* Geometry helpers over pmap_md_levels[]. */
+static inline vaddr_t pmap_level_size(int l) { return (vaddr_t)1 << pmap_md_levels[l].pl_shift; }
+static inline unsigned pmap_level_index(int l, vaddr_t va)
+{
+	return (va >> pmap_md_levels[l].pl_shift) & (pmap_md_levels[l].pl_entries - 1u);
+}
+static inline long pmap_level_pages(int l) { return (long)(pmap_level_size(l) >> PAGE_SHIFT); }
+
+/* ---- pv entries (pmap_pv.c) ---- */
+struct pv_entry {
+	vaddr_t		 pv_va;		/* the pmap is in the chunk header */
+	struct pv_entry	*pv_next;
+};
+struct pmap	*pv_pmap(const struct pv_entry *);
+struct pv_entry	*pv_alloc(struct pmap *);	/* NULL if out of memory */
+void		 pv_free(struct pv_entry *);
+void		 pv_insert(struct pmap_page *, struct pmap *, vaddr_t, struct pv_entry **sparep);
+void		 pv_remove(struct pmap_page *, struct pmap *, vaddr_t);
+bool		 pv_has(struct pmap_page *, struct pmap *, vaddr_t);
+unsigned	 pv_chunk_entries_inuse(struct pmap *);
+unsigned	 pv_chunk_capacity(void);
+/* Call fn for every mapping of pg; fn may remove the mapping it is given. */
+void		 pv_foreach(struct pmap_page *, void (*fn)(struct pmap *, vaddr_t, void *), void *);
+void		 pv_chunks_check(struct pmap *, int *errs, void (*print)(const char *, ...));
+
+/* ---- TLB batching (pmap_tlb.c) ---- */
+bool	pmap_active_here(const struct pmap *);
+void	pmap_tlb_inval(struct pmap *, vaddr_t va, pt_entry_t old, enum pmap_inval_reason);
+void	pmap_tlb_free_ptp(paddr_t pa);
+void	pmap_tlb_flush_now(void);
+
+/* ---- walking (pmap.c) ---- */
+/* Entries met on the way to va: path[l] points at the entry in the level-l table. */
+struct pmap_path {
+	pt_entry_t	*pte[PMAP_MD_NLEVELS];
+	int		 level;		/* level of the leaf or of the first invalid entry */
+};
+bool	pmap_lookup(struct pmap *, vaddr_t, struct pmap_path *);
+typedef void (*pmap_leaf_fn)(struct pmap *, vaddr_t va, pt_entry_t *ptep, unsigned n,
+	    int level, struct pmap_page *table, void *arg);
+void	pmap_walk_range(struct pmap *, vaddr_t sva, vaddr_t eva, pmap_leaf_fn, void *arg,
+	    bool free_tables);
+struct pmap_page *pmap_table_page(pt_entry_t parent, int level);
+
+#endif /* MI_PMAP_INT_H */

@@ -1,0 +1,142 @@
+/*
+ * Statistics and the invariant walk.  Definitions: docs/statistics.md.
+ */
+#include "pmap_int.h"
+
+static const char *const inval_reason_names[PMAP_INV_NREASONS] = {
+	[PMAP_INV_REMOVE] = "remove",
+	[PMAP_INV_PROTECT] = "protect",
+	[PMAP_INV_PAGE_PROTECT] = "page-protect",
+	[PMAP_INV_ENTER_REPLACE] = "enter-replace",
+	[PMAP_INV_CLEAR_MODIFY] = "clear-modify",
+	[PMAP_INV_CLEAR_REFERENCE] = "clear-reference",
+};
+
+const char *
+pmap_inval_reason_name(enum pmap_inval_reason r)
+{
+	return (unsigned)r < PMAP_INV_NREASONS ? inval_reason_names[r] : "?";
+}
+
+void
+pmap_stats_get(struct pmap_stats *st)
+{
+	*st = pmap_stats;
+}
+
+void
+pmap_stats_dump(void (*print)(const char *fmt, ...))
+{
+	const struct pmap_stats *s = &pmap_stats;
+
+	print("pmap stats (%s): pmaps %lu (pool pages %lu), ptp %lu (kernel %lu, high %lu, "
+	    "allocs %lu, frees %lu), large %lu\n", pmap_md_ops.name, s->pmaps,
+	    s->pmap_pool_pages, s->ptp_inuse, s->ptp_kernel, s->ptp_highwater,
+	    s->ptp_allocs, s->ptp_frees, s->large_mappings);
+	print("  pv: embedded %lu, entries %lu (high %lu) in %lu chunks, soft-limit "
+	    "warnings %lu\n", s->pv_embedded, s->pv_inuse, s->pv_highwater,
+	    s->pv_chunks, s->pv_soft_warnings);
+	print("  invalidations:");
+	for (int r = 0; r < PMAP_INV_NREASONS; r++)
+		print(" %s %lu", inval_reason_names[r], s->inval_requested[r]);
+	print("\n  skipped %lu, pages %lu, full flushes %lu, updates %lu, enomem %lu\n",
+	    s->inval_skipped, s->inval_pages, s->inval_full, s->updates, s->enomem);
+}
+
+void
+pmap_pv_geometry(unsigned *entry_bytes, unsigned *per_chunk)
+{
+	*entry_bytes = sizeof(struct pv_entry);
+	*per_chunk = pv_chunk_capacity();
+}
+
+/* ------------------------------------------------------------ pmap_check */
+
+struct check {
+	struct pmap	*pm;
+	void		(*print)(const char *, ...);
+	int		 errs;
+	long		 resident, wired, managed, embedded;
+};
+
+#define CHECK(c, cond, ...) do { if (!(cond)) { (c)->print(__VA_ARGS__); (c)->errs++; } } while (0)
+
+static void
+check_leaf(struct check *c, vaddr_t va, pt_entry_t pte, int l)
+{
+	long npages = pmap_level_pages(l);
+
+	c->resident += npages;
+	if (pte_wired_p(pte))
+		c->wired += npages;
+	CHECK(c, pte_user_p(pte) == !c->pm->pm_is_kernel,
+	    "pmap_check: va %#x user bit wrong for %s pmap\n", (unsigned)va,
+	    c->pm->pm_is_kernel ? "the kernel" : "a user");
+	if (!pte_managed_p(pte))
+		return;
+	c->managed++;
+	struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(pte, l));
+	CHECK(c, pg != NULL && pv_has(pg, c->pm, va),
+	    "pmap_check: managed va %#x (pa %#llx) has no pv entry\n", (unsigned)va,
+	    (unsigned long long)pte_pa(pte, l));
+	if (pg != NULL && pg->pp_pmap == c->pm && pg->pp_va == va)
+		c->embedded++;
+}
+
+/* Check the table at level l reached through `parent`, covering [base, base + span). */
+static void
+check_table(struct check *c, int l, vaddr_t base, vaddr_t lo, vaddr_t hi, pt_entry_t parent,
+    struct pmap_page *tpp)
+{
+	pt_entry_t *tbl = pmap_md_ops.table(c->pm, l, base, parent);
+	vaddr_t size = pmap_level_size(l);
+	unsigned valid = 0;
+
+	for (unsigned i = 0; i < pmap_md_levels[l].pl_entries; i++) {
+		vaddr_t va = base + i * size;
+		pt_entry_t e = pte_load(&tbl[i]);
+		if (!pte_valid_p(e)) {
+			CHECK(c, e == 0, "pmap_check: invalid entry for va %#x holds %#llx\n",
+			    (unsigned)va, (unsigned long long)e);
+			continue;
+		}
+		valid++;
+		if (va < lo || va + (size - 1) > hi - 1)
+			continue;
+		if (pte_leaf_p(e, l)) {
+			check_leaf(c, va, e, l);
+			continue;
+		}
+		struct pmap_page *cpp = pmap_table_page(e, l);
+		check_table(c, l + 1, va, lo, hi, e, cpp);
+		tbl = pmap_md_ops.table(c->pm, l, base, parent);
+	}
+	CHECK(c, tpp == NULL || tpp->pp_ptpcount == valid,
+	    "pmap_check: table for va %#x (level %d) counts %u entries, holds %u\n",
+	    (unsigned)base, l, tpp ? tpp->pp_ptpcount : 0, valid);
+}
+
+/*
+ * Walk pm and its pv chunks: every managed leaf has exactly one pv entry and
+ * every pv entry a matching leaf; resident, wired and table counts equal what
+ * the walk finds; invalid entries hold no frame bits.  Returns the number of
+ * violations, each printed.
+ */
+int
+pmap_check(struct pmap *pm, void (*print)(const char *fmt, ...))
+{
+	struct check c = { pm, print, 0, 0, 0, 0, 0 };
+	vaddr_t lo = pm->pm_is_kernel ? VM_MAXUSER_ADDRESS : VM_MIN_ADDRESS;
+	vaddr_t hi = pm->pm_is_kernel ? VM_MAX_KERNEL_VA : VM_MAXUSER_ADDRESS;
+
+	check_table(&c, 0, 0, lo, hi, 0, NULL);
+	CHECK(&c, c.resident == pm->pm_resident, "pmap_check: pmap %p resident %ld, walk "
+	    "finds %ld\n", (void *)pm, pm->pm_resident, c.resident);
+	CHECK(&c, c.wired == pm->pm_wired, "pmap_check: pmap %p wired %ld, walk finds %ld\n",
+	    (void *)pm, pm->pm_wired, c.wired);
+	CHECK(&c, c.managed == c.embedded + (long)pv_chunk_entries_inuse(pm),
+	    "pmap_check: pmap %p has %ld managed leaves but %ld embedded + %u chunk pv "
+	    "entries\n", (void *)pm, c.managed, c.embedded, pv_chunk_entries_inuse(pm));
+	pv_chunks_check(pm, &c.errs, print);
+	return c.errs;
+}
