@@ -1,0 +1,306 @@
+/*
+ * i386 backend: 2-level paging with 4-byte entries (Intel SDM vol. 3A, 4.3).
+ *
+ * Reaching page tables.  PDE slot PDIR_SLOT_PTE of every page directory
+ * points at that directory itself, so the live address space's page tables
+ * appear at PTE_BASE (4 MiB, "PTmap", Plan 9's VPT) and its directory at
+ * PDP_BASE.  The entry is supervisor-only: user code cannot read its own
+ * page tables.  Tables of a pmap that is not live (and the kernel directory
+ * while a user pmap is live) are edited through per-CPU windows: PTEs in
+ * the page table of slot PDIR_SLOT_WIN, one window per walk level plus two
+ * for zero/copy, remapped with invlpg only when they must point elsewhere.
+ *
+ * Kernel space.  Slots 768 and up are the kernel's and are copied into each
+ * user directory at pmap_create; a kernel PDE change (growkernel, large
+ * mappings) is pushed into every user directory (table_changed).  Kernel
+ * page tables are never freed.  RAM below PMAP_DIRECT_MAX is direct-mapped
+ * at KERNBASE with 4 MiB PSE pages (SDM 4.3, Table 4-4) when the CPU and
+ * Kconfig allow, global (PGE) likewise.  CR0.WP makes read-only pages
+ * read-only for the kernel too.
+ *
+ * The recursive PDE means a PDE change also changes what PTE_BASE + slot *
+ * PAGE_SIZE translates to: clearing a PDE invalidates that address at once,
+ * or a later access through PTmap could use the old table.
+ */
+#include <string.h>
+
+#include <pmap/pmap_kern.h>
+#include <pmap/pmap_md_ops.h>
+#include <pte.h>
+#include <cpufunc.h>
+
+#define KERN_SLOT_FIRST	(KERNBASE >> 22)
+#define NPDE		1024u
+#define WIN_PD		0	/* windows; 0 and 1 follow the walk levels */
+#define WIN_PT		1
+#define WIN_SRC		2
+#define WIN_DST		3
+
+struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
+	{ 22, 1024, true },	/* page directory: 4 MiB leaves with PSE */
+	{ 12, 1024, true },	/* page table */
+};
+
+pt_entry_t pmap_i386_pg_g;
+static struct pmap *i386_kpm;
+static struct pmap *i386_cur;		/* pmap whose directory is in CR3 */
+static struct pmap *i386_users;		/* every user pmap */
+static paddr_t win_pa[PMAP_NWINDOWS];
+static bool win_valid[PMAP_NWINDOWS];
+
+/* Map window w at pa (once) and return its address. */
+static pt_entry_t *
+i386_window(int w, paddr_t pa)
+{
+	vaddr_t wva = WIN_BASE + w * PAGE_SIZE;
+
+	if (!win_valid[w] || win_pa[w] != pa) {
+		pt_entry_t *wpte = x86_kva(PTE_BASE + (wva >> PAGE_SHIFT) * sizeof(pt_entry_t));
+		pte_store(wpte, (pa & PG_FRAME) | PG_V | PG_RW);
+		x86_invlpg(wva);
+		win_pa[w] = pa;
+		win_valid[w] = true;
+	}
+	return x86_kva(wva);
+}
+
+static pt_entry_t *
+i386_pdir(struct pmap *pm, int w)
+{
+	if (pm == i386_cur)
+		return x86_kva(PDP_BASE);
+	return i386_window(w, pm->pm_md.pm_pdirpa);
+}
+
+static pt_entry_t *
+i386_table(struct pmap *pm, int level, vaddr_t va, pt_entry_t parent)
+{
+	if (level == 0)
+		return i386_pdir(pm, WIN_PD);
+	if (pm == i386_cur || pm == i386_kpm)
+		return x86_kva(PTE_BASE + ((va >> 22) << PAGE_SHIFT));
+	return i386_window(WIN_PT, pte_pa(parent, 0));
+}
+
+/* ------------------------------------------------------------ bootstrap */
+
+/* A zeroed page, reached through the boot map before paging is ours. */
+static paddr_t
+i386_boot_page(void)
+{
+	paddr_t pa;
+
+	if (pmap_kern_page_alloc(&pa) != 0)
+		pmap_kern_panic("i386_bootstrap: out of pages for the kernel page tables");
+	if (pa >= PMAP_BOOTMAP_SIZE)
+		pmap_kern_panic("i386_bootstrap: page %#x outside the boot map (%#x)",
+		    (unsigned)pa, (unsigned)PMAP_BOOTMAP_SIZE);
+	memset(x86_kva(PMAP_DIRECT_VA(pa)), 0, PAGE_SIZE);
+	pmap_stats.ptp_allocs++;
+	pmap_stats.ptp_inuse++;
+	pmap_stats.ptp_kernel++;
+	return pa;
+}
+
+/* Direct-map [pa, end) for one PDE slot with 4 KiB pages. */
+static void
+i386_boot_small(pt_entry_t *pd, paddr_t pa, paddr_t end)
+{
+	paddr_t ptpa = i386_boot_page();
+	pt_entry_t *pt = x86_kva(PMAP_DIRECT_VA(ptpa));
+	unsigned n = 0;
+
+	for (; pa < end && (n == 0 || (pa & ((1u << 22) - 1)) != 0); pa += PAGE_SIZE, n++)
+		pt[(pa >> PAGE_SHIFT) & (NPDE - 1)] =
+		    pte_make(pa, VM_PROT_READ | VM_PROT_WRITE, PMAP_MK_GLOBAL | PMAP_MK_WIRED, 1);
+	pd[PMAP_DIRECT_VA(pa - PAGE_SIZE) >> 22] = pte_make_table(ptpa, false);
+	pmap_kern_phys_to_page(ptpa)->pp_ptpcount = (uint16_t)n;
+	i386_kpm->pm_resident += n;
+	i386_kpm->pm_wired += n;
+}
+
+static void
+i386_bootstrap(struct pmap *kpm, paddr_t direct_end)
+{
+	uint32_t id[4], cr4;
+	paddr_t end = direct_end < PMAP_DIRECT_MAX ? direct_end : PMAP_DIRECT_MAX;
+
+	x86_cpuid(1, id);
+#ifdef CONFIG_PMAP_PSE
+	pmap_md_levels[0].pl_leaf_ok = (id[3] & CPUID_1_EDX_PSE) != 0;
+#else
+	pmap_md_levels[0].pl_leaf_ok = false;
+#endif
+#ifdef CONFIG_PMAP_PGE
+	pmap_i386_pg_g = (id[3] & CPUID_1_EDX_PGE) ? PG_G : 0;
+#endif
+	i386_kpm = kpm;
+	paddr_t pdpa = i386_boot_page();
+	pt_entry_t *pd = x86_kva(PMAP_DIRECT_VA(pdpa));
+	for (paddr_t pa = 0; pa < end;) {
+		if (pmap_md_levels[0].pl_leaf_ok && end - pa >= (1u << 22)) {
+			pd[PMAP_DIRECT_VA(pa) >> 22] = pte_make(pa, VM_PROT_READ | VM_PROT_WRITE,
+			    PMAP_MK_GLOBAL | PMAP_MK_WIRED, 0);
+			kpm->pm_resident += NPDE;
+			kpm->pm_wired += NPDE;
+			pmap_stats.large_mappings++;
+			pa += 1u << 22;
+		} else {
+			paddr_t next = (pa | ((1u << 22) - 1)) + 1;
+			i386_boot_small(pd, pa, next < end ? next : end);
+			pa = next;
+		}
+	}
+	pd[PDIR_SLOT_WIN] = pte_make_table(i386_boot_page(), false);
+	pd[PDIR_SLOT_PTE] = pte_make_table(pdpa, false);
+	kpm->pm_md.pm_pdirpa = pdpa;
+
+	cr4 = x86_rcr4();
+	if (pmap_md_levels[0].pl_leaf_ok)
+		cr4 |= CR4_PSE;
+	if (pmap_i386_pg_g)
+		cr4 |= CR4_PGE;
+	x86_lcr4(cr4);
+	x86_lcr0(x86_rcr0() | CR0_WP);
+	x86_lcr3(pdpa);
+	i386_cur = kpm;
+}
+
+/* ------------------------------------------------------ address spaces */
+
+/* Push kernel PDE `slot` into every user directory. */
+static void
+i386_sync_kernel_pde(unsigned slot)
+{
+	pt_entry_t pde = pte_load(&i386_pdir(i386_kpm, WIN_PD)[slot]);
+
+	for (struct pmap *pm = i386_users; pm != NULL; pm = pm->pm_md.pm_next)
+		pte_store(&i386_window(WIN_SRC, pm->pm_md.pm_pdirpa)[slot], pde);
+}
+
+static void
+i386_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
+{
+	unsigned slot = va >> 22;
+
+	if (level != 0)
+		pmap_kern_panic("i386_table_changed: level %d has no tables below", level);
+	if (!installed)
+		x86_invlpg(PTE_BASE + (slot << PAGE_SHIFT));
+	if (pm == i386_kpm)
+		i386_sync_kernel_pde(slot);
+}
+
+static int
+i386_root_create(struct pmap *pm)
+{
+	paddr_t pa;
+
+	if (pmap_kern_page_alloc(&pa) != 0)
+		return ENOMEM;
+	pt_entry_t *kpd = i386_pdir(i386_kpm, WIN_PD);
+	pt_entry_t *pd = i386_window(WIN_SRC, pa);
+	memset(pd, 0, KERN_SLOT_FIRST * sizeof(pt_entry_t));
+	memcpy(&pd[KERN_SLOT_FIRST], &kpd[KERN_SLOT_FIRST],
+	    (NPDE - KERN_SLOT_FIRST) * sizeof(pt_entry_t));
+	pd[PDIR_SLOT_PTE] = pte_make_table(pa, false);
+	pm->pm_md.pm_pdirpa = pa;
+	pm->pm_md.pm_prev = NULL;
+	pm->pm_md.pm_next = i386_users;
+	if (i386_users != NULL)
+		i386_users->pm_md.pm_prev = pm;
+	i386_users = pm;
+	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
+		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
+	pmap_stats.ptp_allocs++;
+	return 0;
+}
+
+static void
+i386_root_release(struct pmap *pm)
+{
+	struct pmap_md *md = &pm->pm_md;
+
+	if (md->pm_prev != NULL)
+		md->pm_prev->pm_md.pm_next = md->pm_next;
+	else
+		i386_users = md->pm_next;
+	if (md->pm_next != NULL)
+		md->pm_next->pm_md.pm_prev = md->pm_prev;
+	pmap_kern_page_free(md->pm_pdirpa);
+	pmap_stats.ptp_inuse--;
+	pmap_stats.ptp_frees++;
+}
+
+/* Loading CR3 drops every non-global translation (SDM 4.10.4.1). */
+static void
+i386_activate(struct pmap *pm)
+{
+	x86_lcr3(pm->pm_md.pm_pdirpa);
+	i386_cur = pm;
+}
+
+static void
+i386_deactivate(struct pmap *pm)
+{
+	(void)pm;
+	i386_activate(i386_kpm);
+}
+
+static void
+i386_tlb_invalidate(vaddr_t va)
+{
+	x86_invlpg(va);
+}
+
+/* Toggling CR4.PGE flushes global entries too (SDM 4.10.4.1). */
+static void
+i386_tlb_flush(bool global)
+{
+	uint32_t cr4 = x86_rcr4();
+
+	if (global && (cr4 & CR4_PGE)) {
+		x86_lcr4(cr4 & ~CR4_PGE);
+		x86_lcr4(cr4);
+	} else {
+		x86_lcr3(x86_rcr3());
+	}
+}
+
+static void
+i386_zero_page(paddr_t pa)
+{
+	memset(i386_window(WIN_SRC, pa), 0, PAGE_SIZE);
+}
+
+static void
+i386_copy_page(paddr_t src, paddr_t dst)
+{
+	memcpy(i386_window(WIN_DST, dst), i386_window(WIN_SRC, src), PAGE_SIZE);
+}
+
+/* The direct map, PTmap and the windows belong to the pmap itself. */
+static bool
+i386_reserved_va(vaddr_t va)
+{
+	return va >= VM_MAX_KERNEL_VA || (va >= KERNBASE && va < VM_MIN_KERNEL_VA);
+}
+
+const struct pmap_md_ops pmap_md_ops = {
+	.name = PMAP_MD_NAME,
+	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL,
+	.pa_bits = PMAP_PA_BITS,
+	.asid_bits = 0,
+	.bootstrap = i386_bootstrap,
+	.table = i386_table,
+	.table_changed = i386_table_changed,
+	.root_create = i386_root_create,
+	.root_release = i386_root_release,
+	.activate = i386_activate,
+	.deactivate = i386_deactivate,
+	.tlb_invalidate = i386_tlb_invalidate,
+	.tlb_flush = i386_tlb_flush,
+	.zero_page = i386_zero_page,
+	.copy_page = i386_copy_page,
+	.reserved_va = i386_reserved_va,
+};
