@@ -1,0 +1,70 @@
+/*
+ * The test kernel: what kern/ provides, and what each platform provides to
+ * it.  The same kern/ code runs in the guest (platform md/x86, md/riscv) and
+ * on the host (platform tests/host, over the MMU model).
+ */
+#ifndef KERN_KERN_H
+#define KERN_KERN_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <pmap/pmap.h>
+
+/* Exit statuses handed to plat_exit(); QEMU reports (v << 1) | 1. */
+#define KERN_EXIT_PASS		0x10	/* every test passed: QEMU exits 33 */
+#define KERN_EXIT_FAIL		0x11	/* a test failed or the kernel panicked: 35 */
+#define KERN_EXIT_NOCPU		0x12	/* CPU lacks a required feature: 37 */
+
+#define BOOT_MAXREGIONS		32
+struct boot_region {
+	uint64_t	base;
+	uint64_t	len;
+};
+struct boot_info {
+	const char	*cmdline;		/* "" if none */
+	unsigned	 nregions;		/* usable RAM, from the firmware map */
+	struct boot_region regions[BOOT_MAXREGIONS];
+	paddr_t		 kernel_end_pa;		/* first free byte after the image */
+	const char	*platform;		/* "qemu-i386", "host-model", ... */
+};
+
+/* kern/ entry point, called by the platform with paging on (boot map). */
+void	kmain(const struct boot_info *) __attribute__((noreturn));
+
+/* ---- Provided by the platform ---- */
+void	plat_putc(int c);
+void	plat_exit(int status) __attribute__((noreturn));
+/* Direct physical access to the byte at pa (boot map / direct map / model RAM). */
+void	*plat_phys(paddr_t pa);
+uint64_t plat_nsec(void);		/* 0 where time means nothing (TCG) */
+
+enum probe_access { PROBE_READ, PROBE_WRITE, PROBE_EXEC };
+struct probe_result {
+	bool		ok;		/* the access completed */
+	uint32_t	value;		/* word read (READ), unchanged otherwise */
+	uint32_t	fault_code;	/* hardware error code when !ok */
+	vaddr_t		fault_va;	/* faulting address when !ok */
+};
+/* Can this platform run probes in user mode? */
+bool	plat_probe_user_supported(void);
+/*
+ * Access the 32-bit word at va in the current address space, as the kernel
+ * or (if supported) as user code: READ loads it, WRITE stores wval, EXEC
+ * calls va, which must hold a return instruction.  A fault is recovered
+ * and reported, never fatal.
+ */
+void	plat_probe(vaddr_t va, enum probe_access, bool user, uint32_t wval,
+	    struct probe_result *);
+
+/* ---- Provided by kern/ ---- */
+int	kvsnprintf(char *, size_t, const char *, va_list);
+int	ksnprintf(char *, size_t, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	kprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	kpanic(const char *, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+#endif /* KERN_KERN_H */

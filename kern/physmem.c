@@ -1,0 +1,181 @@
+/*
+ * Physical page allocator of the test kernel, and the embedding glue that
+ * pmapkit asks of a kernel (<pmap/pmap_kern.h>).
+ *
+ * Each RAM page below the highest usable address has a struct vm_page, which
+ * embeds the pmap's struct pmap_page first (the NetBSD vm_page_md pattern).
+ * The array sits in RAM just after the kernel image and is reached through
+ * plat_phys(); the free list links pages by frame number, so free pages
+ * themselves are never touched.  Allocation is lowest-address first.
+ */
+#include "kern.h"
+#include "physmem.h"
+#include <pmap/pmap_kern.h>
+
+#define VMP_RAM		0x01	/* usable RAM, has a record */
+#define VMP_FREE	0x02
+#define NO_PAGE		UINT32_MAX
+
+struct vm_page {
+	struct pmap_page mdpage;	/* first, so the record maps back */
+	uint32_t	 next;		/* free list, by frame number */
+	uint32_t	 flags;
+};
+
+static struct vm_page *vm_pages;
+static uint32_t npages;			/* records: frames [0, npages) */
+static uint32_t free_head = NO_PAGE;
+static uint32_t nfree, nmanaged;
+static long fail_countdown = -1;	/* fault injection: see physmem.h */
+static unsigned long nallocs;
+
+static paddr_t
+round_page(uint64_t a)
+{
+	return (paddr_t)((a + PAGE_MASK) & ~(uint64_t)PAGE_MASK);
+}
+
+/* Build the page array from the firmware map; return the end of RAM to direct-map. */
+paddr_t
+physmem_init(const struct boot_info *bi)
+{
+	uint64_t top = 0;
+
+	for (unsigned i = 0; i < bi->nregions; i++) {
+		uint64_t end = bi->regions[i].base + bi->regions[i].len;
+		if (end > (uint64_t)PMAP_PA_MAX + 1) {
+			kprintf("physmem: ignoring RAM above %#llx (region %#llx-%#llx): "
+			    "beyond this backend's physical addresses\n",
+			    (unsigned long long)PMAP_PA_MAX,
+			    (unsigned long long)bi->regions[i].base, (unsigned long long)end);
+			end = (uint64_t)PMAP_PA_MAX + 1;
+		}
+		if (end > top)
+			top = end;
+	}
+	npages = (uint32_t)(top >> PAGE_SHIFT);
+	paddr_t array = round_page(bi->kernel_end_pa);
+	paddr_t first_free = round_page(array + (uint64_t)npages * sizeof(struct vm_page));
+	vm_pages = plat_phys(array);
+	memset(vm_pages, 0, (size_t)npages * sizeof(struct vm_page));
+	for (unsigned i = 0; i < bi->nregions; i++) {
+		uint64_t b = round_page(bi->regions[i].base);
+		uint64_t e = (bi->regions[i].base + bi->regions[i].len) & ~(uint64_t)PAGE_MASK;
+		for (uint64_t pa = b; pa < e && (pa >> PAGE_SHIFT) < npages; pa += PAGE_SIZE)
+			vm_pages[pa >> PAGE_SHIFT].flags = VMP_RAM;
+	}
+	for (uint32_t f = npages; f-- > 0;) {
+		if (!(vm_pages[f].flags & VMP_RAM) || ((paddr_t)f << PAGE_SHIFT) < first_free)
+			continue;
+		vm_pages[f].flags |= VMP_FREE;
+		vm_pages[f].next = free_head;
+		free_head = f;
+		nfree++;
+		nmanaged++;
+	}
+	return (paddr_t)(top < PMAP_PA_MAX ? top : PMAP_PA_MAX + 1 - PAGE_SIZE);
+}
+
+int
+physmem_alloc(paddr_t *pap)
+{
+	if (fail_countdown >= 0 && fail_countdown-- == 0)
+		return ENOMEM;
+	if (free_head == NO_PAGE)
+		return ENOMEM;
+	uint32_t f = free_head;
+	free_head = vm_pages[f].next;
+	vm_pages[f].flags &= ~VMP_FREE;
+	nfree--;
+	nallocs++;
+	*pap = (paddr_t)f << PAGE_SHIFT;
+	return 0;
+}
+
+void
+physmem_free(paddr_t pa)
+{
+	uint32_t f = (uint32_t)(pa >> PAGE_SHIFT);
+
+	if (f >= npages || (vm_pages[f].flags & (VMP_RAM | VMP_FREE)) != VMP_RAM)
+		kpanic("physmem_free: pa %#llx is not an allocated RAM page",
+		    (unsigned long long)pa);
+	struct pmap_page *pg = &vm_pages[f].mdpage;
+	if (pg->pp_pmap != NULL || pg->pp_pvlist != NULL || pg->pp_ptpcount != 0)
+		kpanic("physmem_free: pa %#llx is still mapped or a live page table",
+		    (unsigned long long)pa);
+	pg->pp_attrs = 0;
+	vm_pages[f].flags |= VMP_FREE;
+	vm_pages[f].next = free_head;
+	free_head = f;
+	nfree++;
+}
+
+unsigned long physmem_free_count(void) { return nfree; }
+unsigned long physmem_managed_count(void) { return nmanaged; }
+unsigned long physmem_alloc_count(void) { return nallocs; }
+void physmem_fail_after(long n) { fail_countdown = n; }
+
+/* ---- the embedding interface ---- */
+
+struct pmap_page *
+pmap_kern_phys_to_page(paddr_t pa)
+{
+	uint64_t f = (uint64_t)pa >> PAGE_SHIFT;
+
+	if (f >= npages || !(vm_pages[f].flags & VMP_RAM))
+		return NULL;
+	return &vm_pages[f].mdpage;
+}
+
+int
+pmap_kern_page_alloc(paddr_t *pap)
+{
+	return physmem_alloc(pap);
+}
+
+void
+pmap_kern_page_free(paddr_t pa)
+{
+	physmem_free(pa);
+}
+
+void *
+pmap_kern_chunk_alloc(void)
+{
+	paddr_t pa;
+
+	if (physmem_alloc(&pa) != 0)
+		return NULL;
+	return plat_phys(pa);
+}
+
+void
+pmap_kern_chunk_free(void *p)
+{
+	physmem_free((paddr_t)((char *)p - (char *)plat_phys(0)));
+}
+
+void
+pmap_kern_panic(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kpanic("%s", buf);
+}
+
+void
+pmap_kern_printf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kprintf("%s", buf);
+}

@@ -1,0 +1,16 @@
+/* The test kernel's physical page allocator (kern/physmem.c). */
+#ifndef KERN_PHYSMEM_H
+#define KERN_PHYSMEM_H
+
+#include "kern.h"
+
+paddr_t	physmem_init(const struct boot_info *);
+int	physmem_alloc(paddr_t *pap);		/* 0 or ENOMEM */
+void	physmem_free(paddr_t pa);
+unsigned long physmem_free_count(void);
+unsigned long physmem_managed_count(void);
+unsigned long physmem_alloc_count(void);	/* successful allocations so far */
+/* Fault injection: the allocation n from now (0 = next) fails; -1 disables. */
+void	physmem_fail_after(long n);
+
+#endif
