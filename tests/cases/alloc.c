@@ -1,0 +1,129 @@
+/*
+ * Allocation failure with PMAP_CANFAIL: ENOMEM and the pmap exactly as
+ * before; pv memory per mapping.
+ */
+#include "t.h"
+
+#define UVA	0x50000000u
+#define RW	(VM_PROT_READ | VM_PROT_WRITE)
+
+struct pm_state {
+	long		 resident, wired;
+	unsigned long	 ptp, pv, chunks, embedded, free;
+};
+
+static void
+pm_state(struct pmap *pm, struct pm_state *s)
+{
+	struct pmap_stats st;
+
+	pmap_stats_get(&st);
+	*s = (struct pm_state){ pmap_resident_count(pm), pmap_wired_count(pm),
+	    st.ptp_inuse, st.pv_inuse, st.pv_chunks, st.pv_embedded, physmem_free_count() };
+}
+
+static bool
+pm_state_eq(const struct pm_state *a, const struct pm_state *b)
+{
+	return a->resident == b->resident && a->wired == b->wired && a->ptp == b->ptp &&
+	    a->pv == b->pv && a->chunks == b->chunks && a->embedded == b->embedded &&
+	    a->free == b->free;
+}
+
+void
+t_canfail_ptp(struct tctx *t)
+{
+	struct pmap *pm = t_pmap(t);
+	paddr_t pa = t_page(t);
+	struct pm_state s0, s1;
+	struct pmap_stats st0, st1;
+
+	pm_state(pm, &s0);
+	pmap_stats_get(&st0);
+	physmem_fail_after(0);				/* the page table */
+	T_EQ(t, pmap_enter(pm, UVA, pa, RW, PMAP_CANFAIL | PMAP_WIRED), ENOMEM);
+	physmem_fail_after(-1);
+	pm_state(pm, &s1);
+	pmap_stats_get(&st1);
+	T_ASSERT(t, pm_state_eq(&s0, &s1), "pmap changed by a failed enter");
+	T_EQ(t, st1.enomem, st0.enomem + 1);
+	T_ASSERT(t, !pmap_extract(pm, UVA, NULL));
+	T_CHECK_PMAP(t, pm);
+	T_EQ(t, pmap_enter(pm, UVA, pa, RW, PMAP_CANFAIL | PMAP_WIRED), 0);
+	T_EQ(t, pmap_wired_count(pm), 1);
+	T_CHECK_PMAP(t, pm);
+}
+
+/* The page is mapped once elsewhere, so this pmap needs a pv chunk: fail that. */
+void
+t_canfail_pv(struct tctx *t)
+{
+	struct pmap *other = t_pmap(t), *pm = t_pmap(t);
+	paddr_t pa = t_page(t), pa2 = t_page(t);
+	struct pm_state s0, s1;
+
+	T_EQ(t, pmap_enter(other, UVA, pa, RW, 0), 0);
+	T_EQ(t, pmap_enter(pm, UVA, pa2, RW, 0), 0);	/* table now exists */
+	pm_state(pm, &s0);
+	physmem_fail_after(0);				/* the pv chunk */
+	T_EQ(t, pmap_enter(pm, UVA + PAGE_SIZE, pa, RW, PMAP_CANFAIL), ENOMEM);
+	physmem_fail_after(-1);
+	pm_state(pm, &s1);
+	T_ASSERT(t, pm_state_eq(&s0, &s1), "pmap changed by a failed enter");
+	T_ASSERT(t, !pmap_extract(pm, UVA + PAGE_SIZE, NULL));
+	/* Both a table and a chunk needed; fail the second allocation. */
+	pm_state(pm, &s0);
+	physmem_fail_after(1);
+	T_EQ(t, pmap_enter(pm, UVA + 0x00400000u, pa, RW, PMAP_CANFAIL), ENOMEM);
+	physmem_fail_after(-1);
+	pm_state(pm, &s1);
+	T_ASSERT(t, pm_state_eq(&s0, &s1), "table kept after the pv allocation failed");
+	T_CHECK_PMAP(t, pm);
+	T_EQ(t, pmap_enter(pm, UVA + PAGE_SIZE, pa, RW, PMAP_CANFAIL), 0);
+	T_CHECK_PMAP(t, pm);
+}
+
+/*
+ * pv memory: a page mapped once costs nothing; further mappings cost one
+ * entry each, in chunks.  Reported for the build it runs on (the guest
+ * build is the one with 32-bit pointers).
+ */
+void
+t_pv_memory(struct tctx *t)
+{
+	struct pmap *pm = t_pmap(t), *pm2 = t_pmap(t);
+	struct pmap_stats s0, s1, s2;
+	unsigned esize, per;
+	const unsigned n = 2000;
+	paddr_t pa[4];
+
+	for (unsigned i = 0; i < 4; i++)
+		pa[i] = t_page(t);
+	pmap_pv_geometry(&esize, &per);
+	pmap_stats_get(&s0);
+	for (unsigned i = 0; i < 4; i++)
+		T_EQ(t, pmap_enter(pm, UVA + i * PAGE_SIZE, pa[i], RW, 0), 0);
+	pmap_stats_get(&s1);
+	T_EQ(t, s1.pv_inuse, s0.pv_inuse);
+	T_EQ(t, s1.pv_chunks, s0.pv_chunks);
+	T_EQ(t, s1.pv_embedded, s0.pv_embedded + 4);
+	for (unsigned i = 0; i < n; i++)
+		T_EQ(t, pmap_enter(pm2, UVA + i * PAGE_SIZE, pa[i % 4], RW, 0), 0);
+	pmap_stats_get(&s2);
+	unsigned long chunks = s2.pv_chunks - s1.pv_chunks;
+	T_EQ(t, s2.pv_inuse - s1.pv_inuse, n);
+	T_EQ(t, chunks, (n + per - 1) / per);
+	unsigned long bytes = chunks * PAGE_SIZE;
+	kprintf("# pv: page mapped once: 0 bytes; %u further mappings: %lu chunk bytes "
+	    "= %lu.%02lu bytes each; entry %u bytes, %u per chunk (%lu.%02lu bytes/entry "
+	    "with the header, full chunk)\n", n, bytes, bytes / n, bytes * 100 / n % 100,
+	    esize, per, (unsigned long)PAGE_SIZE / per,
+	    (unsigned long)PAGE_SIZE * 100 / per % 100);
+	if (sizeof(void *) == 4)
+		T_ASSERT(t, esize <= 8, "pv entry is %u bytes on a 32-bit build", esize);
+	T_CHECK_PMAP(t, pm2);
+	pmap_remove(pm2, UVA, UVA + n * PAGE_SIZE);
+	pmap_stats_get(&s2);
+	T_EQ(t, s2.pv_chunks, s1.pv_chunks);
+	T_EQ(t, s2.pv_inuse, s1.pv_inuse);
+}

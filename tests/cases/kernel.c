@@ -1,0 +1,154 @@
+/*
+ * Kernel mappings: kenter/kremove, large (PSE) mappings, growkernel and the
+ * propagation of kernel page tables into user address spaces, steal_memory.
+ */
+#include "t.h"
+
+#define RW	(VM_PROT_READ | VM_PROT_WRITE)
+
+extern vaddr_t kern_stolen_va;
+extern vsize_t kern_stolen_size;
+
+void
+t_kenter_kremove(struct tctx *t)
+{
+	vaddr_t va = t_kva(t, 2);
+	paddr_t pa = t_page(t);
+	uint32_t v;
+	bool user;
+	long res = pmap_resident_count(pmap_kernel());
+
+	pmap_kenter_pa(va, pa, RW, 0);
+	pmap_kenter_pa(va + PAGE_SIZE, pa, VM_PROT_READ, 0);
+	pmap_update(pmap_kernel());
+	T_EQ(t, pmap_resident_count(pmap_kernel()), res + 2);
+	T_ASSERT(t, t_write(va + 4, 0x5a5a) && t_phys_read(pa, 4) == 0x5a5a);
+	T_ASSERT(t, t_read(va + PAGE_SIZE + 4, &v) && v == 0x5a5a);
+	T_ASSERT(t, !t_write(va + PAGE_SIZE, 1), "write to a read-only kenter mapping");
+	T_ASSERT(t, !t_user_read(va, &user), "user read of a kernel mapping");
+	T_CHECK_PMAP(t, pmap_kernel());
+
+	pmap_kremove(va, 2 * PAGE_SIZE);
+	pmap_update(pmap_kernel());
+	T_EQ(t, pmap_resident_count(pmap_kernel()), res);
+	T_ASSERT(t, !t_read(va, &v) && !t_read(va + PAGE_SIZE, &v));
+	T_ASSERT(t, !pmap_extract(pmap_kernel(), va, NULL));
+}
+
+/* kenter mappings are not the page's managed mappings: page_protect leaves them. */
+void
+t_kenter_immune_to_page_protect(struct tctx *t)
+{
+	struct pmap *pm = t_pmap(t);
+	vaddr_t va = t_kva(t, 1);
+	paddr_t pa = t_page(t);
+	uint32_t v;
+
+	pmap_kenter_pa(va, pa, RW, 0);
+	T_EQ(t, pmap_enter(pm, 0x20000000u, pa, RW, 0), 0);
+	pmap_update(pm);
+	pmap_page_protect(t_pg(pa), VM_PROT_READ);
+	pmap_update(pm);
+	T_ASSERT(t, t_write(va, 0x77), "kenter mapping lost write access to page_protect");
+	pmap_page_protect(t_pg(pa), VM_PROT_NONE);
+	pmap_update(pm);
+	T_ASSERT(t, !pmap_extract(pm, 0x20000000u, NULL));
+	T_ASSERT(t, t_read(va, &v) && v == 0x77, "kenter mapping removed by page_protect");
+	T_ASSERT(t, pmap_extract(pmap_kernel(), va, NULL));
+	pmap_kremove(va, PAGE_SIZE);
+	pmap_update(pmap_kernel());
+}
+
+/*
+ * A 4 MiB-aligned range kentered where no table exists becomes one large
+ * leaf when the backend and CPU allow it; either way every page translates
+ * and reads right, and read-only holds.  The direct map uses them too.
+ */
+void
+t_large_kernel_mappings(struct tctx *t)
+{
+	const vaddr_t va = VM_MAX_KERNEL_VA - 0x00800000u;	/* beyond the grown space */
+	const paddr_t pa = 0x00400000u;
+	const vsize_t size = 0x00400000u;
+	struct pmap_stats s0, s1, s2;
+	long res0 = pmap_resident_count(pmap_kernel());
+	uint32_t v;
+
+	pmap_stats_get(&s0);
+	pmap_kenter_range(va, pa, size, VM_PROT_READ, 0);
+	pmap_update(pmap_kernel());
+	pmap_stats_get(&s1);
+	bool large = s1.large_mappings == s0.large_mappings + 1;
+	kprintf("# kenter_range of 4 MiB: %s (%lu page tables allocated)\n",
+	    large ? "one large leaf" : "4 KiB pages", s1.ptp_allocs - s0.ptp_allocs);
+#ifdef CONFIG_PMAP_PSE
+	T_ASSERT(t, large || s0.large_mappings == 0,
+	    "the direct map uses large pages but kenter_range did not");
+#else
+	T_ASSERT(t, !large && s0.large_mappings == 0, "large pages used with PSE off");
+#endif
+	for (vaddr_t off = 0; off < size; off += 0x00100000u + PAGE_SIZE) {
+		paddr_t got;
+		T_ASSERT(t, pmap_extract(pmap_kernel(), va + off + 0x10, &got));
+		T_EQ(t, got, pa + off + 0x10);
+		T_ASSERT(t, t_read(va + off + 0x10, &v) && v == t_phys_read(pa + off, 0x10));
+		T_ASSERT(t, !t_write(va + off, 0), "write to a read-only large mapping");
+	}
+	T_EQ(t, pmap_resident_count(pmap_kernel()), res0 + (long)(size / PAGE_SIZE));
+	T_CHECK_PMAP(t, pmap_kernel());
+
+	pmap_kremove(va, size);
+	pmap_update(pmap_kernel());
+	pmap_stats_get(&s2);
+	T_EQ(t, s2.large_mappings, s0.large_mappings);
+	T_ASSERT(t, !t_read(va, &v) && !t_read(va + size - PAGE_SIZE, &v));
+	T_ASSERT(t, !pmap_extract(pmap_kernel(), va, NULL));
+	T_EQ(t, pmap_resident_count(pmap_kernel()), res0);
+}
+
+/* growkernel: new kernel tables reach pmaps created before the growth. */
+void
+t_growkernel_visible_everywhere(struct tctx *t)
+{
+	struct pmap *before = t_pmap(t);
+	vaddr_t vs, ve, top;
+	paddr_t pa = t_page(t);
+	uint32_t v;
+
+	pmap_virtual_space(&vs, &ve);
+	T_ASSERT(t, vs >= VM_MIN_KERNEL_VA && ve <= VM_MAX_KERNEL_VA && vs < ve);
+	top = pmap_growkernel(0);		/* no-op: reports the current end */
+	vaddr_t va = top + 0x00400000u + 3 * PAGE_SIZE;
+	vaddr_t grown = pmap_growkernel(va + PAGE_SIZE);
+	T_ASSERT(t, grown >= va + PAGE_SIZE, "growkernel returned %#x", (unsigned)grown);
+	pmap_kenter_pa(va, pa, RW, 0);
+	pmap_update(pmap_kernel());
+	pmap_activate(before);
+	T_ASSERT(t, t_write(va, 0x6789), "kernel va grown after pmap_create not "
+	    "visible in that pmap");
+	struct pmap *after = t_pmap(t);
+	pmap_activate(after);
+	T_ASSERT(t, t_read(va, &v) && v == 0x6789);
+	pmap_activate(pmap_kernel());
+	pmap_kremove(va, PAGE_SIZE);
+	pmap_update(pmap_kernel());
+	pmap_activate(before);
+	T_ASSERT(t, !t_read(va, &v));
+}
+
+void
+t_steal_memory(struct tctx *t)
+{
+	vaddr_t vs, ve;
+	uint32_t v;
+
+	pmap_virtual_space(&vs, &ve);
+	T_ASSERT(t, kern_stolen_va >= VM_MIN_KERNEL_VA && kern_stolen_va + kern_stolen_size <= vs);
+	for (vaddr_t off = 0; off < kern_stolen_size; off += 512) {
+		T_ASSERT(t, t_read(kern_stolen_va + off, &v));
+		T_EQ(t, v, 0);
+	}
+	T_ASSERT(t, t_write(kern_stolen_va + kern_stolen_size - 4, 0x51));
+	T_ASSERT(t, t_read(kern_stolen_va + kern_stolen_size - 4, &v) && v == 0x51);
+	T_ASSERT(t, t_write(kern_stolen_va + kern_stolen_size - 4, 0));
+}

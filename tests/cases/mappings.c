@@ -1,0 +1,269 @@
+/*
+ * Managed mappings in user pmaps: enter, extract, remove, protect, re-enter,
+ * wiring.  Every claim is checked through a real access (probe) as well as
+ * through the API.
+ */
+#include "t.h"
+
+#define UVA		0x10000000u
+#define RW		(VM_PROT_READ | VM_PROT_WRITE)
+
+static struct pmap *
+active_pmap(struct tctx *t)
+{
+	struct pmap *pm = t_pmap(t);
+
+	pmap_activate(pm);
+	return pm;
+}
+
+void
+t_enter_extract_remove(struct tctx *t)
+{
+	struct pmap *pm = active_pmap(t);
+	paddr_t pa = t_page(t), got = 0;
+	uint32_t v = 0;
+	bool user;
+
+	T_EQ(t, pmap_enter(pm, UVA, pa, RW, 0), 0);
+	pmap_update(pm);
+	T_ASSERT(t, pmap_extract(pm, UVA + 0x123, &got));
+	T_EQ(t, got, pa + 0x123);
+	T_EQ(t, pmap_resident_count(pm), 1);
+	t_phys_write(pa, 8, 0xfeedf00d);
+	T_ASSERT(t, t_read(UVA + 8, &v));
+	T_EQ(t, v, 0xfeedf00d);
+	T_ASSERT(t, t_write(UVA + 12, 0x12345678));
+	T_EQ(t, t_phys_read(pa, 12), 0x12345678);
+	bool uok = t_user_write(UVA + 16, 7, &user);
+	T_ASSERT(t, !user || (uok && t_phys_read(pa, 16) == 7));
+	T_CHECK_PMAP(t, pm);
+
+	pmap_remove(pm, UVA, UVA + PAGE_SIZE);
+	pmap_update(pm);
+	T_ASSERT(t, !pmap_extract(pm, UVA, NULL));
+	T_ASSERT(t, !t_read(UVA + 8, &v), "read through a removed mapping succeeded");
+	T_EQ(t, pmap_resident_count(pm), 0);
+	T_CHECK_PMAP(t, pm);
+}
+
+/*
+ * 3000 mappings from 100 pages below a 4 MiB boundary (four leaf tables),
+ * each writing its own word; remove a run that crosses two boundaries and
+ * empties the two middle tables.
+ */
+#define R_START		(0x00400000u - 100 * PAGE_SIZE)
+#define R_N		3000u
+#define R_CUT_LO	50u
+#define R_CUT_HI	2900u
+
+static paddr_t r_pages[4];
+
+static bool
+r_mapped_ok(struct tctx *t, unsigned i)
+{
+	uint32_t v;
+
+	(void)t;
+	return t_read(R_START + i * PAGE_SIZE + (i / 4 % 1024) * 4, &v) && v == i;
+}
+
+void
+t_range_across_tables(struct tctx *t)
+{
+	struct pmap *pm = active_pmap(t);
+	struct pmap_stats st0, st1, st2;
+
+	for (unsigned p = 0; p < 4; p++)
+		r_pages[p] = t_page(t);
+	pmap_stats_get(&st0);
+	for (unsigned i = 0; i < R_N; i++)
+		T_EQ(t, pmap_enter(pm, R_START + i * PAGE_SIZE, r_pages[i % 4], RW, 0), 0);
+	pmap_update(pm);
+	pmap_stats_get(&st1);
+	T_EQ(t, st1.ptp_inuse - st0.ptp_inuse, 4);
+	T_EQ(t, pmap_resident_count(pm), R_N);
+	for (unsigned i = 0; i < R_N; i++) {
+		paddr_t pa;
+		T_ASSERT(t, pmap_extract(pm, R_START + i * PAGE_SIZE, &pa) && pa == r_pages[i % 4]);
+		T_ASSERT(t, t_write(R_START + i * PAGE_SIZE + (i / 4 % 1024) * 4, i));
+	}
+	for (unsigned i = 0; i < R_N; i++)
+		T_EQ(t, t_phys_read(r_pages[i % 4], (i / 4 % 1024) * 4), i);
+	T_CHECK_PMAP(t, pm);
+
+	pmap_remove(pm, R_START + R_CUT_LO * PAGE_SIZE, R_START + R_CUT_HI * PAGE_SIZE);
+	pmap_update(pm);
+	pmap_stats_get(&st2);
+	T_EQ(t, st1.ptp_inuse - st2.ptp_inuse, 2);
+	T_EQ(t, pmap_resident_count(pm), R_N - (R_CUT_HI - R_CUT_LO));
+	for (unsigned i = 0; i < R_N; i++) {
+		bool kept = i < R_CUT_LO || i >= R_CUT_HI;
+		T_ASSERT(t, pmap_extract(pm, R_START + i * PAGE_SIZE, NULL) == kept,
+		    "extract of mapping %u", i);
+		T_ASSERT(t, r_mapped_ok(t, i) == kept, "probe of mapping %u", i);
+	}
+	T_CHECK_PMAP(t, pm);
+}
+
+/* Removing [0, VM_MAXUSER_ADDRESS) over three scattered pages finds all three. */
+void
+t_sparse_huge_remove(struct tctx *t)
+{
+	struct pmap *pm = active_pmap(t);
+	paddr_t pa = t_page(t);
+	const vaddr_t vas[] = { 0x00000000u, 0x5FC00000u, VM_MAXUSER_ADDRESS - PAGE_SIZE };
+	uint32_t v;
+
+	for (unsigned i = 0; i < 3; i++)
+		T_EQ(t, pmap_enter(pm, vas[i], pa, VM_PROT_READ, 0), 0);
+	T_EQ(t, pmap_resident_count(pm), 3);
+	pmap_update(pm);
+	for (unsigned i = 0; i < 3; i++)
+		T_ASSERT(t, t_read(vas[i], &v));
+	pmap_remove(pm, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
+	pmap_update(pm);
+	T_EQ(t, pmap_resident_count(pm), 0);
+	for (unsigned i = 0; i < 3; i++)
+		T_ASSERT(t, !t_read(vas[i], &v) && !pmap_extract(pm, vas[i], NULL));
+	T_CHECK_PMAP(t, pm);
+}
+
+void
+t_protect_readonly_and_none(struct tctx *t)
+{
+	struct pmap *pm = active_pmap(t);
+	paddr_t pa = t_page(t);
+	uint32_t v;
+	bool user;
+
+	for (unsigned i = 0; i < 8; i++)
+		T_EQ(t, pmap_enter(pm, UVA + i * PAGE_SIZE, pa, RW, 0), 0);
+	pmap_update(pm);
+	for (unsigned i = 0; i < 8; i++)
+		T_ASSERT(t, t_write(UVA + i * PAGE_SIZE, i), "write before protect");
+
+	pmap_protect(pm, UVA, UVA + 4 * PAGE_SIZE, VM_PROT_READ);
+	pmap_update(pm);
+	for (unsigned i = 0; i < 8; i++) {
+		T_ASSERT(t, t_read(UVA + i * PAGE_SIZE, &v), "read after protect, page %u", i);
+		T_ASSERT(t, t_write(UVA + i * PAGE_SIZE, i) == (i >= 4),
+		    "kernel write to page %u after protect to read-only (CR0.WP)", i);
+		bool uw = t_user_write(UVA + i * PAGE_SIZE, i, &user);
+		T_ASSERT(t, !user || uw == (i >= 4), "user write to page %u", i);
+	}
+	T_EQ(t, pmap_resident_count(pm), 8);
+
+	pmap_protect(pm, UVA + 2 * PAGE_SIZE, UVA + 6 * PAGE_SIZE, VM_PROT_NONE);
+	pmap_update(pm);
+	for (unsigned i = 0; i < 8; i++)
+		T_ASSERT(t, t_read(UVA + i * PAGE_SIZE, &v) == (i < 2 || i >= 6),
+		    "read of page %u after protect to none", i);
+	T_EQ(t, pmap_resident_count(pm), 4);
+	/* pmap_protect never raises permissions. */
+	pmap_protect(pm, UVA, UVA + 8 * PAGE_SIZE, RW);
+	pmap_update(pm);
+	T_ASSERT(t, !t_write(UVA, 1) && t_write(UVA + 7 * PAGE_SIZE, 1));
+	T_CHECK_PMAP(t, pm);
+}
+
+void
+t_reenter_pa_prot_wiring(struct tctx *t)
+{
+	struct pmap *pm = active_pmap(t);
+	paddr_t a = t_page(t), b = t_page(t), got;
+	uint32_t v;
+
+	t_phys_write(a, 0, 0xaaaa);
+	t_phys_write(b, 0, 0xbbbb);
+	T_EQ(t, pmap_enter(pm, UVA, a, RW, VM_PROT_WRITE | VM_PROT_READ), 0);
+	pmap_update(pm);
+	T_ASSERT(t, t_read(UVA, &v) && v == 0xaaaa);
+	/* New pa: the old translation must not survive, a's mod/ref are kept. */
+	T_EQ(t, pmap_enter(pm, UVA, b, RW, 0), 0);
+	pmap_update(pm);
+	T_ASSERT(t, pmap_extract(pm, UVA, &got) && got == b);
+	T_ASSERT(t, t_read(UVA, &v) && v == 0xbbbb, "read %#x after re-enter", v);
+	T_ASSERT(t, pmap_is_modified(t_pg(a)) && pmap_is_referenced(t_pg(a)));
+	T_ASSERT(t, !pmap_is_modified(t_pg(b)));
+	T_EQ(t, pmap_resident_count(pm), 1);
+	/* Same pa, read-only: writes fault now. */
+	T_EQ(t, pmap_enter(pm, UVA, b, VM_PROT_READ, 0), 0);
+	pmap_update(pm);
+	T_ASSERT(t, t_read(UVA, &v) && !t_write(UVA, 1));
+	/* Same pa, writable and wired: writes work, counted wired. */
+	T_EQ(t, pmap_enter(pm, UVA, b, RW, PMAP_WIRED), 0);
+	pmap_update(pm);
+	T_ASSERT(t, t_write(UVA, 0xcccc) && t_phys_read(b, 0) == 0xcccc);
+	T_EQ(t, pmap_wired_count(pm), 1);
+	T_ASSERT(t, pmap_is_modified(t_pg(b)));
+	T_EQ(t, pmap_enter(pm, UVA, b, RW, 0), 0);
+	T_EQ(t, pmap_wired_count(pm), 0);
+	T_EQ(t, pmap_resident_count(pm), 1);
+	T_CHECK_PMAP(t, pm);
+}
+
+void
+t_wired_and_unwire(struct tctx *t)
+{
+	struct pmap *pm = active_pmap(t);
+	paddr_t pa = t_page(t);
+
+	for (unsigned i = 0; i < 3; i++)
+		T_EQ(t, pmap_enter(pm, UVA + i * PAGE_SIZE, pa, RW, PMAP_WIRED), 0);
+	T_EQ(t, pmap_enter(pm, UVA + 3 * PAGE_SIZE, pa, RW, 0), 0);
+	T_EQ(t, pmap_wired_count(pm), 3);
+	T_EQ(t, pmap_resident_count(pm), 4);
+	pmap_unwire(pm, UVA + PAGE_SIZE);
+	T_EQ(t, pmap_wired_count(pm), 2);
+	pmap_unwire(pm, UVA + PAGE_SIZE);	/* already unwired: no change */
+	pmap_unwire(pm, UVA + 3 * PAGE_SIZE);
+	T_EQ(t, pmap_wired_count(pm), 2);
+	T_CHECK_PMAP(t, pm);
+	pmap_remove(pm, UVA, UVA + PAGE_SIZE);
+	T_EQ(t, pmap_wired_count(pm), 1);
+	pmap_page_protect(t_pg(pa), VM_PROT_NONE);	/* wired ones go too */
+	pmap_update(pm);
+	T_EQ(t, pmap_wired_count(pm), 0);
+	T_EQ(t, pmap_resident_count(pm), 0);
+	T_CHECK_PMAP(t, pm);
+}
+
+/* One page in three pmaps: page_protect reaches every mapping. */
+void
+t_page_protect_three_pmaps(struct tctx *t)
+{
+	struct pmap *pm[3] = { t_pmap(t), t_pmap(t), t_pmap(t) };
+	paddr_t pa = t_page(t);
+	struct pmap_page *pg = t_pg(pa);
+	uint32_t v;
+
+	for (unsigned i = 0; i < 3; i++)
+		T_EQ(t, pmap_enter(pm[i], UVA + i * 0x00400000u, pa, RW, 0), 0);
+	for (unsigned i = 0; i < 3; i++) {
+		pmap_activate(pm[i]);
+		T_ASSERT(t, t_write(UVA + i * 0x00400000u, 0x100 + i), "write in pmap %u", i);
+	}
+	T_EQ(t, t_phys_read(pa, 0), 0x102);
+
+	pmap_page_protect(pg, VM_PROT_READ);
+	pmap_update(pm[2]);
+	for (unsigned i = 0; i < 3; i++) {
+		pmap_activate(pm[i]);
+		T_ASSERT(t, t_read(UVA + i * 0x00400000u, &v) && v == 0x102, "read in pmap %u", i);
+		T_ASSERT(t, !t_write(UVA + i * 0x00400000u, 1), "write in pmap %u after "
+		    "page_protect(READ)", i);
+		T_ASSERT(t, pmap_extract(pm[i], UVA + i * 0x00400000u, NULL));
+	}
+	pmap_page_protect(pg, VM_PROT_NONE);
+	pmap_update(pm[2]);
+	for (unsigned i = 0; i < 3; i++) {
+		pmap_activate(pm[i]);
+		T_ASSERT(t, !t_read(UVA + i * 0x00400000u, &v), "read in pmap %u after "
+		    "page_protect(NONE)", i);
+		T_ASSERT(t, !pmap_extract(pm[i], UVA + i * 0x00400000u, NULL));
+		T_EQ(t, pmap_resident_count(pm[i]), 0);
+		T_CHECK_PMAP(t, pm[i]);
+	}
+	T_ASSERT(t, pmap_is_modified(pg), "modified bit lost by page_protect");
+}

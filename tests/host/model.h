@@ -1,0 +1,20 @@
+/*
+ * What a backend's host MMU model (md/<backend>/..._host.c) provides to the
+ * host platform (tests/host/plat_host.c).
+ */
+#ifndef TESTS_HOST_MODEL_H
+#define TESTS_HOST_MODEL_H
+
+#include "kern.h"
+
+extern uint8_t *model_ram;		/* simulated RAM, page aligned */
+extern uint64_t model_ram_size;
+
+/* Build the boot map the guest's entry code builds, turn paging on. */
+void	model_boot(struct boot_info *);
+/* Translate as the hardware would (through the strict TLB); false on a fault. */
+bool	model_translate(vaddr_t va, enum probe_access, bool user, uint64_t *pap,
+	    uint32_t *fault_code);
+void	model_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+#endif

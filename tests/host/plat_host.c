@@ -1,0 +1,115 @@
+/*
+ * The host platform: kern/ and the shared suite run in an ordinary process,
+ * with the backend's MMU model (md/<backend>/..._host.c) standing in for the
+ * hardware.  RAM is a page-aligned array; a probe is a model translation
+ * plus a load or store in that array.
+ *
+ *   pmapkit-host [bench] [only=NAME]      arguments form the kernel command line
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model.h"
+
+uint8_t *model_ram;
+uint64_t model_ram_size;
+
+void
+plat_putc(int c)
+{
+	putchar(c);
+}
+
+void
+plat_exit(int status)
+{
+	fflush(stdout);
+	exit(status == KERN_EXIT_PASS ? 0 : 1);
+}
+
+void *
+plat_phys(paddr_t pa)
+{
+	if ((uint64_t)pa >= model_ram_size)
+		model_fatal("plat_phys: pa %#llx beyond RAM (%#llx)", (unsigned long long)pa,
+		    (unsigned long long)model_ram_size);
+	return model_ram + pa;
+}
+
+uint64_t
+plat_nsec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+bool
+plat_probe_user_supported(void)
+{
+	return true;
+}
+
+void
+plat_probe(vaddr_t va, enum probe_access acc, bool user, uint32_t wval,
+    struct probe_result *r)
+{
+	uint64_t pa;
+
+	*r = (struct probe_result){ 0 };
+	if (!model_translate(va, acc, user, &pa, &r->fault_code)) {
+		r->fault_va = va;
+		return;
+	}
+	if (pa + 4 > model_ram_size)
+		model_fatal("plat_probe: va %#x maps pa %#llx beyond RAM", (unsigned)va,
+		    (unsigned long long)pa);
+	r->ok = true;
+	if (acc == PROBE_READ)
+		memcpy(&r->value, model_ram + pa, 4);
+	else if (acc == PROBE_WRITE)
+		memcpy(model_ram + pa, &wval, 4);
+}
+
+void
+model_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "model: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	static char cmdline[512];
+	static struct boot_info bi;
+
+	for (int i = 1; i < argc; i++) {
+		strncat(cmdline, argv[i], sizeof(cmdline) - strlen(cmdline) - 2);
+		strcat(cmdline, i + 1 < argc ? " " : "");
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	model_ram_size = (uint64_t)CONFIG_GUEST_MEM_MB << 20;
+	model_ram = aligned_alloc(PAGE_SIZE, model_ram_size);
+	if (model_ram == NULL)
+		model_fatal("cannot allocate %llu bytes of model RAM",
+		    (unsigned long long)model_ram_size);
+	memset(model_ram, 0, model_ram_size);
+	bi.cmdline = cmdline;
+	bi.nregions = 2;
+	bi.regions[0] = (struct boot_region){ 0, 0x9F000 };
+	bi.regions[1] = (struct boot_region){ 0x100000, model_ram_size - 0x100000 };
+	model_boot(&bi);
+	kmain(&bi);
+}

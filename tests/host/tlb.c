@@ -1,0 +1,116 @@
+/* The strict TLB model (tlb.h).  Entries of every page size live in one hash by 4 KiB page. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tlb.h"
+
+#define NBUCKETS	4096u
+#define NSIZES		4
+
+struct tlb_stats tlb_stats;
+static struct tlb_entry *buckets[NBUCKETS];
+static uint8_t sizes[NSIZES];		/* page shifts seen, to probe on lookup */
+static unsigned nsizes;
+static unsigned long nentries;
+
+static unsigned
+bucket(uint32_t va, uint8_t shift)
+{
+	uint32_t k = (va >> shift) * 2654435761u + shift;
+
+	return k % NBUCKETS;
+}
+
+struct tlb_entry *
+tlb_lookup(uint32_t va)
+{
+	for (unsigned i = 0; i < nsizes; i++) {
+		uint32_t base = va & ~((1u << sizes[i]) - 1);
+		for (struct tlb_entry *e = buckets[bucket(base, sizes[i])]; e; e = e->next)
+			if (e->va == base && e->shift == sizes[i]) {
+				tlb_stats.hits++;
+				return e;
+			}
+	}
+	tlb_stats.misses++;
+	return NULL;
+}
+
+static void
+note_size(uint8_t shift)
+{
+	for (unsigned i = 0; i < nsizes; i++)
+		if (sizes[i] == shift)
+			return;
+	if (nsizes == NSIZES)
+		abort();
+	sizes[nsizes++] = shift;
+}
+
+void
+tlb_insert(const struct tlb_entry *src)
+{
+	struct tlb_entry *e = malloc(sizeof(*e));
+	unsigned b = bucket(src->va, src->shift);
+
+	if (e == NULL)
+		abort();
+	*e = *src;
+	note_size(src->shift);
+	e->next = buckets[b];
+	buckets[b] = e;
+	nentries++;
+}
+
+static void
+drop_if(unsigned b, bool (*pred)(const struct tlb_entry *, const void *), const void *arg)
+{
+	for (struct tlb_entry **ep = &buckets[b], *e; (e = *ep) != NULL;) {
+		if (pred(e, arg)) {
+			*ep = e->next;
+			free(e);
+			nentries--;
+		} else {
+			ep = &e->next;
+		}
+	}
+}
+
+static bool
+covers(const struct tlb_entry *e, const void *arg)
+{
+	uint32_t va = *(const uint32_t *)arg;
+
+	return e->va == (va & ~((1u << e->shift) - 1));
+}
+
+void
+tlb_inval_va(uint32_t va)
+{
+	tlb_stats.inval_page++;
+	for (unsigned i = 0; i < nsizes; i++)
+		drop_if(bucket(va & ~((1u << sizes[i]) - 1), sizes[i]), covers, &va);
+}
+
+static bool
+flushable(const struct tlb_entry *e, const void *arg)
+{
+	return *(const bool *)arg || !e->g;
+}
+
+void
+tlb_flush(bool global)
+{
+	if (global)
+		tlb_stats.flush_all++;
+	else
+		tlb_stats.flush_nonglobal++;
+	for (unsigned b = 0; b < NBUCKETS; b++)
+		drop_if(b, flushable, &global);
+}
+
+unsigned long
+tlb_count(void)
+{
+	return nentries;
+}

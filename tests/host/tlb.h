@@ -1,0 +1,32 @@
+/*
+ * Strict TLB model for the host build: a translation, once made, is kept
+ * until an invalidation removes it.  Real TLBs may drop entries at any time
+ * (QEMU does), so a missing invalidation shows up in the guest only by
+ * chance; here it shows up every time.
+ */
+#ifndef TESTS_HOST_TLB_H
+#define TESTS_HOST_TLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct tlb_entry {
+	uint32_t	 va;		/* base of the page the entry covers */
+	uint8_t		 shift;		/* page size: 1 << shift */
+	uint64_t	 pa;		/* base of the physical page */
+	bool		 w, u, x, g, d;	/* writable, user, executable, global, dirty */
+	struct tlb_entry *next;
+};
+
+struct tlb_stats {
+	unsigned long	hits, misses, inval_page, flush_all, flush_nonglobal;
+};
+extern struct tlb_stats tlb_stats;
+
+struct tlb_entry *tlb_lookup(uint32_t va);
+void	tlb_insert(const struct tlb_entry *);
+void	tlb_inval_va(uint32_t va);	/* every entry covering va, global too */
+void	tlb_flush(bool global);		/* non-global entries, or all */
+unsigned long tlb_count(void);
+
+#endif

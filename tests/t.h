@@ -1,0 +1,84 @@
+/*
+ * One test suite, two oracles.  Test cases are written once against the
+ * pmap API and the probe primitive; they run on the host over the strict
+ * MMU model and in the guest over QEMU's MMU.  tests/cases/cases.def lists
+ * them; kern/ runs them and prints KTAP v1.
+ */
+#ifndef TESTS_T_H
+#define TESTS_T_H
+
+#include "kern.h"
+#include "physmem.h"
+#include <pmap/pmap.h>
+#include <pmap/pmap_kern.h>
+
+#define T_MAXPAGES	64
+#define T_MAXPMAPS	8
+
+struct tctx {
+	const char	*name;
+	int		 failed;	/* assertion failures */
+	unsigned	 checks;	/* assertions evaluated */
+	const char	*skip;		/* set: the test does not apply here */
+	paddr_t		 pages[T_MAXPAGES];
+	unsigned	 npages;
+	struct pmap	*pmaps[T_MAXPMAPS];
+	unsigned	 npmaps;
+	vaddr_t		 kva_next;	/* test kernel VA, bump-allocated */
+};
+
+void	t_fail(struct tctx *, const char *file, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+
+#define T_ASSERT(t, cond, ...) do {						\
+	(t)->checks++;								\
+	if (!(cond)) {								\
+		t_fail((t), __FILE__, __LINE__, "" __VA_ARGS__);		\
+		t_fail((t), __FILE__, __LINE__, "  failed: %s", #cond);		\
+		return;								\
+	}									\
+} while (0)
+
+#define T_EQ(t, a, b) do {							\
+	unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b); \
+	(t)->checks++;								\
+	if (_a != _b) {								\
+		t_fail((t), __FILE__, __LINE__, "%s == %#llx, expected %s == %#llx", \
+		    #a, _a, #b, _b);						\
+		return;								\
+	}									\
+} while (0)
+
+#define T_SKIP(t, why) do { (t)->skip = (why); return; } while (0)
+
+/* Resources released by the runner after the test, whatever happened. */
+paddr_t	t_page(struct tctx *);			/* zeroed RAM page */
+struct pmap *t_pmap(struct tctx *);		/* user pmap */
+vaddr_t	t_kva(struct tctx *, unsigned npages);	/* unmapped, grown kernel VA */
+void	t_cleanup(struct tctx *);
+
+/* Physical access (no MMU involved on the host; the direct map in the guest). */
+uint32_t t_phys_read(paddr_t pa, unsigned off);
+void	t_phys_write(paddr_t pa, unsigned off, uint32_t v);
+struct pmap_page *t_pg(paddr_t pa);
+
+/* Probes in the current address space, as the kernel. */
+bool	t_read(vaddr_t va, uint32_t *valp);
+bool	t_write(vaddr_t va, uint32_t v);
+/* As user code, if the platform can; *supported says whether it could. */
+bool	t_user_read(vaddr_t va, bool *supported);
+bool	t_user_write(vaddr_t va, uint32_t v, bool *supported);
+bool	t_host_model(void);			/* running over the strict model? */
+
+/* CONFIG_PMAP_DEBUG: pmap_check on pm, counted as a check. */
+#define T_CHECK_PMAP(t, pm)	T_EQ(t, t_pmap_check(pm), 0)
+int	t_pmap_check(struct pmap *);
+
+/* Knob in mi/pmap_tlb.c for the model-strictness test: drop N invalidations. */
+extern unsigned pmap_tlb_debug_drop;
+
+#define T_CASE(fn)	void fn(struct tctx *);
+#include "cases/cases.def"
+#undef T_CASE
+
+#endif

@@ -1,0 +1,166 @@
+/* Test helpers shared by the host and the guest runs (tests/t.h). */
+#include "t.h"
+
+#define T_KVA_BASE	(VM_MIN_KERNEL_VA + 0x00800000u)	/* above stolen memory */
+#define T_KVA_SIZE	0x00800000u
+
+void
+t_fail(struct tctx *t, const char *file, int line, const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+
+	if (fmt[0] == '\0')
+		return;
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kprintf("# %s:%d: %s\n", file, line, buf);
+	t->failed++;
+}
+
+paddr_t
+t_page(struct tctx *t)
+{
+	paddr_t pa;
+
+	if (t->npages == T_MAXPAGES || physmem_alloc(&pa) != 0)
+		kpanic("t_page: %s: no page (%u held)", t->name, t->npages);
+	memset(plat_phys(pa), 0, PAGE_SIZE);
+	t->pages[t->npages++] = pa;
+	return pa;
+}
+
+struct pmap *
+t_pmap(struct tctx *t)
+{
+	if (t->npmaps == T_MAXPMAPS)
+		kpanic("t_pmap: %s: too many pmaps", t->name);
+	return t->pmaps[t->npmaps++] = pmap_create();
+}
+
+vaddr_t
+t_kva(struct tctx *t, unsigned npages)
+{
+	if (t->kva_next == 0)
+		t->kva_next = T_KVA_BASE;
+	vaddr_t va = t->kva_next;
+	t->kva_next += npages * PAGE_SIZE;
+	if (t->kva_next > T_KVA_BASE + T_KVA_SIZE)
+		kpanic("t_kva: %s: test kernel VA exhausted", t->name);
+	return va;
+}
+
+/* Undo whatever the test left: mappings, pmaps, pages, KVA. */
+void
+t_cleanup(struct tctx *t)
+{
+	for (unsigned i = 0; i < t->npmaps; i++) {
+		pmap_deactivate(t->pmaps[i]);
+		pmap_remove_all(t->pmaps[i]);
+		pmap_update(t->pmaps[i]);
+		pmap_destroy(t->pmaps[i]);
+	}
+	if (t->kva_next != 0) {
+		pmap_kremove(T_KVA_BASE, t->kva_next - T_KVA_BASE);
+		pmap_update(pmap_kernel());
+	}
+	for (unsigned i = 0; i < t->npages; i++) {
+		struct pmap_page *pg = t_pg(t->pages[i]);
+		pmap_page_protect(pg, VM_PROT_NONE);	/* kernel-pmap managed leftovers */
+		pmap_update(pmap_kernel());
+		physmem_free(t->pages[i]);
+	}
+	t->npmaps = t->npages = 0;
+	t->kva_next = 0;
+}
+
+uint32_t
+t_phys_read(paddr_t pa, unsigned off)
+{
+	return *(volatile uint32_t *)((char *)plat_phys(pa) + off);
+}
+
+void
+t_phys_write(paddr_t pa, unsigned off, uint32_t v)
+{
+	*(volatile uint32_t *)((char *)plat_phys(pa) + off) = v;
+}
+
+struct pmap_page *
+t_pg(paddr_t pa)
+{
+	struct pmap_page *pg = pmap_kern_phys_to_page(pa);
+
+	if (pg == NULL)
+		kpanic("t_pg: pa %#llx has no page record", (unsigned long long)pa);
+	return pg;
+}
+
+bool
+t_read(vaddr_t va, uint32_t *valp)
+{
+	struct probe_result r;
+
+	plat_probe(va, PROBE_READ, false, 0, &r);
+	if (r.ok && valp != NULL)
+		*valp = r.value;
+	return r.ok;
+}
+
+bool
+t_write(vaddr_t va, uint32_t v)
+{
+	struct probe_result r;
+
+	plat_probe(va, PROBE_WRITE, false, v, &r);
+	return r.ok;
+}
+
+static bool
+t_user_probe(vaddr_t va, enum probe_access a, uint32_t v, bool *supported)
+{
+	struct probe_result r;
+
+	*supported = plat_probe_user_supported();
+	if (!*supported)
+		return false;
+	plat_probe(va, a, true, v, &r);
+	return r.ok;
+}
+
+bool t_user_read(vaddr_t va, bool *s) { return t_user_probe(va, PROBE_READ, 0, s); }
+bool t_user_write(vaddr_t va, uint32_t v, bool *s) { return t_user_probe(va, PROBE_WRITE, v, s); }
+
+bool
+t_host_model(void)
+{
+#ifdef PMAP_HOST
+	return true;
+#else
+	return false;
+#endif
+}
+
+static void
+t_print(const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kprintf("# %s", buf);
+}
+
+int
+t_pmap_check(struct pmap *pm)
+{
+#ifdef CONFIG_PMAP_DEBUG
+	return pmap_check(pm, t_print);
+#else
+	(void)pm;
+	return 0;
+#endif
+}
