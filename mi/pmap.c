@@ -592,7 +592,7 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	    "pmap_enter: access type %#x exceeds prot %#x at va %#x",
 	    flags & VM_PROT_ALL, prot, (unsigned)va);
 
-	struct pmap_page *pg = (flags & PMAP_NOCACHE) ? NULL : pmap_kern_phys_to_page(pa);
+	struct pmap_page *pg = pmap_kern_phys_to_page(pa);
 	bool found = pmap_lookup(pm, va, &path);
 	KASSERTMSG(!found || path.level == PMAP_LEAF_LEVEL,
 	    "pmap_enter: va %#x lies inside a large mapping", (unsigned)va);

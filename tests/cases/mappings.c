@@ -200,6 +200,12 @@ t_reenter_pa_prot_wiring(struct tctx *t)
 	T_EQ(t, pmap_enter(pm, UVA, b, RW, 0), 0);
 	T_EQ(t, pmap_wired_count(pm), 0);
 	T_EQ(t, pmap_resident_count(pm), 1);
+	/* Uncached re-enter of a managed page stays managed: page_protect finds it. */
+	T_EQ(t, pmap_enter(pm, UVA, b, RW, PMAP_NOCACHE), 0);
+	T_CHECK_PMAP(t, pm);
+	pmap_page_protect(t_pg(b), VM_PROT_NONE);
+	pmap_update(pm);
+	T_ASSERT(t, !pmap_extract(pm, UVA, NULL) && !t_read(UVA, &v));
 	T_CHECK_PMAP(t, pm);
 }
 
