@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Check (and as root, install) everything pmapkit needs to build and test.
+# Quiet when all is present. Debian packages only.
+#
+#   scripts/deps.sh
+#
+# Testing hook: PMAPKIT_DEPS_PRETEND_MISSING="pkg ..." makes the first check
+# treat those packages as missing (the check after an install ignores it).
+set -euo pipefail
+
+# check_<n> succeeds when the tool is present; pkg[<n>] is its Debian package.
+# (compiler-rt: sanitizers and libFuzzer for the host build.)
+checks=(clang lld make kconfiglib qemu_x86 qemu_misc compiler_rt)
+declare -A pkg=(
+	[clang]=clang [lld]=lld [make]=make [kconfiglib]=python3-kconfiglib
+	[qemu_x86]=qemu-system-x86 [qemu_misc]=qemu-system-misc
+	[compiler_rt]=libclang-rt-14-dev
+)
+check_clang()       { command -v clang >/dev/null; }
+check_lld()         { command -v ld.lld >/dev/null; }
+check_make()        { command -v make >/dev/null; }
+check_kconfiglib()  { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import kconfiglib' 2>/dev/null; }
+check_qemu_x86()    { command -v qemu-system-i386 >/dev/null && command -v qemu-system-x86_64 >/dev/null; }
+check_qemu_misc()   { command -v qemu-system-riscv32 >/dev/null; }
+check_compiler_rt() { compgen -G '/usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.asan-x86_64.a' >/dev/null; }
+
+# missing [pretend-list]: print the packages whose check fails.
+missing() {
+	local c p out=()
+	for c in "${checks[@]}"; do
+		p=${pkg[$c]}
+		if [[ " $1 " == *" $p "* ]] || ! "check_$c"; then
+			[[ " ${out[*]-} " == *" $p "* ]] || out+=("$p")
+		fi
+	done
+	echo "${out[*]-}"
+}
+
+need=$(missing "${PMAPKIT_DEPS_PRETEND_MISSING-}")
+[ -z "$need" ] && exit 0
+
+echo "deps: missing Debian packages: $need" >&2
+if [ "$EUID" -ne 0 ]; then
+	echo "deps: install them with:" >&2
+	echo "  sudo apt-get install -y --no-install-recommends $need" >&2
+	exit 1
+fi
+
+apt-get update
+# shellcheck disable=SC2086 # word splitting of the package list is intended
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $need
+
+need=$(missing "")
+if [ -n "$need" ]; then
+	echo "deps: still missing after install: $need" >&2
+	exit 1
+fi

@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Summarize KTAP v1 result files (host run and QEMU guest runs).
+
+    ktap-summary.py [--pass-status N] FILE...
+
+For each file: the "KTAP version 1" header, the top-level plan "1..N" and the
+top-level results "ok N name" / "not ok N name" (a "# SKIP" directive counts
+as skipped). Indented lines (subtests) and other lines are ignored.
+
+A file fails as a whole (one extra failure) when it is missing, has no
+header or no plan, has fewer or more results than planned, has duplicate or
+out-of-order test numbers, or when its "# qemu-exit-status: S" line (written
+by qemu-run.sh) disagrees with its results: S differs from --pass-status
+although no test failed.
+
+Prints one line per file, then "N passed, N failed" (totals) as the last
+line. Exits 0 iff nothing failed.
+"""
+import argparse
+import re
+import sys
+
+HEADER = re.compile(r"KTAP version 1\s*$")
+PLAN = re.compile(r"1\.\.(\d+)\s*$")
+RESULT = re.compile(r"(not ok|ok) (\d+)\b(.*)$")
+SKIP = re.compile(r"#\s*SKIP\b", re.IGNORECASE)
+EXIT = re.compile(r"# qemu-exit-status: (\d+)\s*$")
+
+
+def summarize(path, pass_status):
+    """Return (passed, failed, skipped, plan, problems) for one file."""
+    passed = failed = skipped = 0
+    plan = None
+    problems = []
+    try:
+        with open(path, errors="replace") as f:
+            lines = [l.rstrip("\r\n") for l in f]
+    except OSError as e:
+        return 0, 0, 0, None, ["cannot read: %s" % e.strerror]
+
+    header = next((i for i, l in enumerate(lines) if HEADER.search(l)), None)
+    if header is None:
+        problems.append("no 'KTAP version 1' header")
+        lines = []
+    exit_status = None
+    expect = 1
+    seen = set()
+    for line in lines[header + 1 if header is not None else 0:]:
+        m = EXIT.match(line)
+        if m:
+            exit_status = int(m.group(1))
+            continue
+        m = PLAN.match(line)
+        if m:
+            if plan is not None:
+                problems.append("second plan 1..%s" % m.group(1))
+            plan = int(m.group(1))
+            continue
+        m = RESULT.match(line)
+        if not m:
+            continue
+        num = int(m.group(2))
+        if num in seen:
+            problems.append("duplicate test number %d" % num)
+        elif num != expect:
+            problems.append("test number %d out of order (expected %d)"
+                            % (num, expect))
+        seen.add(num)
+        expect = max(expect, num + 1)
+        if SKIP.search(m.group(3)):
+            skipped += 1
+        elif m.group(1) == "ok":
+            passed += 1
+        else:
+            failed += 1
+
+    results = passed + failed + skipped
+    if header is not None and plan is None:
+        problems.append("no plan (1..N)")
+    elif plan is not None and results < plan:
+        problems.append("incomplete: %d of %d results missing "
+                        "(did the run crash or time out?)"
+                        % (plan - results, plan))
+    elif plan is not None and results > plan:
+        problems.append("%d results for a plan of %d" % (results, plan))
+    if (exit_status is not None and pass_status is not None
+            and exit_status != pass_status and failed == 0):
+        problems.append("exit status %d, expected %d"
+                        % (exit_status, pass_status))
+    return passed, failed, skipped, plan, problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pass-status", type=int, metavar="N",
+                    help="QEMU exit status that means pass")
+    ap.add_argument("files", nargs="+", metavar="FILE")
+    args = ap.parse_args()
+
+    total_passed = total_failed = 0
+    for path in args.files:
+        p, f, s, plan, problems = summarize(path, args.pass_status)
+        for problem in problems:
+            print("%s: error: %s" % (path, problem))
+        if problems:
+            f += 1
+        print("%s: %d passed, %d failed, %d skipped (%s)"
+              % (path, p, f, s, "plan %d" % plan if plan is not None
+                 else "no plan"))
+        total_passed += p
+        total_failed += f
+    print("%d passed, %d failed" % (total_passed, total_failed))
+    return 0 if total_failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

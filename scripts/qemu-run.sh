@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Boot a test kernel in QEMU (TCG), show its serial console and save it.
+#
+#   scripts/qemu-run.sh <qemu-binary> <kernel.elf> <outfile> [extra qemu args...]
+#
+# Environment (the Makefile sets these from backend.mk and .config):
+#   QEMU_PASS_STATUS  QEMU exit status that means "pass" (required)
+#   QEMU_MEM_MB       guest memory in MiB (-m); QEMU's default when unset
+#   QEMU_TIMEOUT      seconds before QEMU is killed (default 300)
+#
+# The serial console goes to the terminal and to <outfile>; then one line
+# "<qemu-binary>: exit status S, T s" is printed and "# qemu-exit-status: S"
+# is appended to <outfile> (a KTAP comment, read by ktap-summary.py).
+# Exits 0 iff S equals QEMU_PASS_STATUS.
+set -uo pipefail
+
+if [ $# -lt 3 ]; then
+	echo "usage: $0 <qemu-binary> <kernel.elf> <outfile> [extra qemu args...]" >&2
+	exit 2
+fi
+qemu=$1 kernel=$2 out=$3
+shift 3
+pass=${QEMU_PASS_STATUS:?QEMU_PASS_STATUS must be set}
+limit=${QEMU_TIMEOUT:-300}
+
+if [ ! -f "$kernel" ]; then
+	echo "$0: no kernel image $kernel" >&2
+	exit 2
+fi
+mkdir -p "$(dirname "$out")"
+# Interactive (make run): keep the terminal as the serial input.
+# Otherwise never let QEMU read whatever stdin happens to be.
+[ -t 0 ] || exec </dev/null
+
+start=${EPOCHREALTIME//[!0-9]/}
+# --foreground: QEMU may read the terminal without being stopped by SIGTTIN.
+timeout --foreground -k 10 "$limit" \
+	"$qemu" -kernel "$kernel" ${QEMU_MEM_MB:+-m "$QEMU_MEM_MB"} \
+	-display none -monitor none -serial stdio -nic none -no-reboot \
+	"$@" | tee "$out"
+status=${PIPESTATUS[0]}
+end=${EPOCHREALTIME//[!0-9]/}
+
+ms=$(( (end - start) / 1000 ))
+# The guest may not have ended its last line.
+[ -n "$(tail -c 1 "$out")" ] && echo >>"$out"
+echo "# qemu-exit-status: $status" >>"$out"
+
+[ "$status" -eq 124 ] && echo "$qemu: timed out after $limit s" >&2
+printf '%s: exit status %d, %d.%d s\n' "$qemu" "$status" $((ms / 1000)) $((ms % 1000 / 100))
+[ "$status" -eq "$pass" ]
