@@ -1,0 +1,221 @@
+# pmapkit — top-level Makefile (GNU make, clang 14 + ld.lld 14, kconfiglib).
+#
+#   make menuconfig | <name>_defconfig | olddefconfig | savedefconfig
+#   make [all]      guest kernel $(O)/guest/kernel.elf + host test binary
+#   make run        boot the guest in QEMU, console on the terminal
+#   make check      host tests only;  make test: host tests + every QEMU target
+#   make bench      host and guest benchmarks
+#   make help       all targets and every configs/*_defconfig
+#
+#   O=dir   build directory (default: build); the configuration is $(O)/.config
+#   V=1     show the commands
+#
+# Without $(O)/.config, building targets start from configs/$(DEFCONFIG).
+# Facts about a backend (compiler target, linker script, QEMU binaries and
+# arguments, the pass status) live only in md/<backend>/backend.mk; the QEMU
+# command line is built only in scripts/qemu-run.sh.
+
+SHELL       := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+MAKEFLAGS   += --no-builtin-rules --no-builtin-variables --no-print-directory
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+O ?= build
+override O := $(patsubst %/,%,$(O))
+Q   := $(if $(filter 1,$(V)),,@)
+# $(call msg,TAG,what): the one-line progress message of quiet builds.
+msg  = $(if $(Q),@printf '  %-7s %s\n' '$(1)' '$(2)')
+
+PYTHON     := /usr/bin/python3
+DEFCONFIG  := i386_defconfig
+export KCONFIG_CONFIG := $(O)/.config
+KCONFIG_FILES := Kconfig mi/Kconfig $(wildcard md/*/Kconfig)
+AUTOCONF_H := $(O)/include/generated/autoconf.h
+AUTO_CONF  := $(O)/include/config/auto.conf
+DEPS_OK    := $(O)/.deps-ok
+RESULTS    := $(O)/results
+
+# Goals that need no configuration. Mixed with others they run one at a time.
+CONFIG_GOALS := menuconfig olddefconfig savedefconfig %_defconfig help clean distclean
+BUILD_GOALS  := $(filter-out $(CONFIG_GOALS),$(or $(MAKECMDGOALS),all))
+
+ifneq ($(and $(filter $(CONFIG_GOALS),$(MAKECMDGOALS)),$(word 2,$(MAKECMDGOALS))),)
+
+$(MAKECMDGOALS): one-by-one ; @:
+one-by-one:
+	$(Q)set -e; for g in $(MAKECMDGOALS); do $(MAKE) -f $(firstword $(MAKEFILE_LIST)) $$g; done
+.PHONY: one-by-one $(MAKECMDGOALS)
+
+else # ------------------------------------------------------------------------
+
+# A stale auto.conf is remade (and make restarts) before any goal is built,
+# so a missing backend.mk is only reported by backend-check, after that.
+ifneq ($(BUILD_GOALS),)
+include $(AUTO_CONF)
+BACKEND := $(patsubst "%",%,$(CONFIG_BACKEND))
+-include md/$(BACKEND)/backend.mk
+endif
+
+# ---- sources ----------------------------------------------------------------
+MI_SRCS     := $(wildcard mi/*.c)
+MD_SRCS     := $(wildcard md/$(BACKEND)/*.c)
+PLAT_SRCS   := $(filter-out %_host.c,$(wildcard md/$(GUEST_PLATFORM)/*.c md/$(GUEST_PLATFORM)/*.S))
+KERN_SRCS   := $(wildcard kern/*.c)
+KLIBC_SRCS  := $(wildcard kern/libc/*.c)
+TEST_SRCS   := $(wildcard tests/*.c tests/cases/*.c)
+THOST_SRCS  := $(wildcard tests/host/*.c)
+
+# Guest only: the platform and the freestanding libc; host only: *_host.c, tests/host.
+SHARED_SRCS := $(MI_SRCS) $(filter-out %_host.c,$(MD_SRCS)) $(KERN_SRCS) $(TEST_SRCS)
+GUEST_SRCS  := $(sort $(SHARED_SRCS) $(PLAT_SRCS) $(KLIBC_SRCS))
+HOST_SRCS   := $(sort $(SHARED_SRCS) $(filter %_host.c,$(MD_SRCS)) $(THOST_SRCS))
+
+GUEST_OBJS  := $(patsubst %,$(O)/guest/%.o,$(basename $(GUEST_SRCS)))
+HOST_OBJS   := $(patsubst %,$(O)/host/%.o,$(basename $(HOST_SRCS)))
+GUEST_ELF   := $(O)/guest/kernel.elf
+HOST_BIN    := $(O)/host/pmapkit-host
+
+# ---- flags ------------------------------------------------------------------
+CC := clang
+LD := ld.lld
+INCLUDES     = -Iinclude -Imd/$(BACKEND) -Imd/$(GUEST_PLATFORM) -Ikern -Itests -I$(O)/include
+COMMON_FLAGS = -include $(AUTOCONF_H) $(INCLUDES) -MMD -MP
+GUEST_CFLAGS = $(GUEST_TARGET_CFLAGS) -Ikern/libc -std=c11 -O2 -g -ffreestanding -fno-builtin \
+	-nostdlib -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-Wall -Wextra -Werror=implicit-function-declaration
+# EXTRA_HOST_CFLAGS is for compiling and linking, e.g. -fsanitize=address,undefined.
+HOST_CFLAGS  = -std=gnu11 -O2 -g -DPMAP_HOST -Wall -Wextra $(HOST_MD_INCLUDES) $(EXTRA_HOST_CFLAGS)
+
+# ---- configuration ----------------------------------------------------------
+$(DEPS_OK): scripts/deps.sh
+	$(Q)scripts/deps.sh
+	@mkdir -p $(@D) && touch $@
+
+$(KCONFIG_CONFIG): | $(DEPS_OK)
+	$(Q)$(PYTHON) -m defconfig --kconfig Kconfig configs/$(DEFCONFIG)
+
+%_defconfig: configs/%_defconfig | $(DEPS_OK)
+	$(Q)$(PYTHON) -m defconfig --kconfig Kconfig $<
+
+menuconfig: | $(KCONFIG_CONFIG)
+	$(Q)$(PYTHON) -m menuconfig Kconfig
+
+olddefconfig: | $(KCONFIG_CONFIG)
+	$(Q)$(PYTHON) -m olddefconfig Kconfig
+
+savedefconfig: | $(KCONFIG_CONFIG)
+	$(Q)$(PYTHON) -m savedefconfig --kconfig Kconfig --out $(O)/defconfig
+
+# autoconf.h for C, auto.conf for make (included above: make restarts on change).
+$(AUTOCONF_H) $(AUTO_CONF) &: $(KCONFIG_CONFIG) $(KCONFIG_FILES) | $(DEPS_OK)
+	$(call msg,GEN,$(AUTOCONF_H))
+	@mkdir -p $(dir $(AUTOCONF_H)) $(dir $(AUTO_CONF))
+	$(Q)$(PYTHON) -m genconfig --header-path $(AUTOCONF_H) --config-out $(AUTO_CONF) Kconfig
+	@touch $(AUTOCONF_H) $(AUTO_CONF)
+
+# ---- build ------------------------------------------------------------------
+all: $(GUEST_ELF) $(HOST_BIN)
+
+backend-check:
+	$(if $(wildcard md/$(BACKEND)/backend.mk),@:,@echo 'error: backend "$(BACKEND)" has no md/$(BACKEND)/backend.mk' >&2; exit 1)
+
+# Objects depend on $(O)/<build>/.flags, rewritten (here, while make reads
+# this file) only when the flags change.
+write_flags = $(shell mkdir -p $(O)/$(1) && [ "$$(cat $(O)/$(1)/.flags 2>/dev/null)" = '$(2)' ] || echo '$(2)' >$(O)/$(1)/.flags)
+ifneq ($(BACKEND),)
+$(call write_flags,guest,$(GUEST_CFLAGS))
+$(call write_flags,host,$(HOST_CFLAGS))
+endif
+
+$(O)/guest/%.o: %.c $(AUTOCONF_H) $(O)/guest/.flags | $(DEPS_OK) backend-check
+	$(call msg,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(GUEST_CFLAGS) $(COMMON_FLAGS) -c $< -o $@
+
+$(O)/guest/%.o: %.S $(AUTOCONF_H) $(O)/guest/.flags | $(DEPS_OK) backend-check
+	$(call msg,AS,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(GUEST_CFLAGS) $(COMMON_FLAGS) -c $< -o $@
+
+$(GUEST_ELF): $(GUEST_OBJS) $(GUEST_LDSCRIPT) | backend-check
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(GUEST_LDFLAGS) -T $(GUEST_LDSCRIPT) -nostdlib -o $@ $(GUEST_OBJS)
+
+$(O)/host/%.o: %.c $(AUTOCONF_H) $(O)/host/.flags | $(DEPS_OK) backend-check
+	$(call msg,HOSTCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(COMMON_FLAGS) -c $< -o $@
+
+$(HOST_BIN): $(HOST_OBJS) | backend-check
+	$(call msg,HOSTLD,$@)
+	$(Q)$(CC) $(EXTRA_HOST_CFLAGS) -o $@ $(HOST_OBJS)
+
+ifneq ($(BUILD_GOALS),)
+-include $(GUEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
+endif
+
+# ---- run and test -----------------------------------------------------------
+# $(call boot,<qemu-binary>,<outfile>[,<first kernel command-line words>])
+# CONFIG_KERNEL_CMDLINE is a quoted string in auto.conf, hence "extra=" in shell.
+boot = extra=$(CONFIG_KERNEL_CMDLINE); \
+	cmdline=$(if $(3),"$(3)$${extra:+ $$extra}","$$extra"); \
+	QEMU_PASS_STATUS=$(QEMU_PASS_STATUS) QEMU_MEM_MB=$(CONFIG_GUEST_MEM_MB) \
+	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $${cmdline:+-append "$$cmdline"}
+host_tests = $(HOST_BIN) | tee $(RESULTS)/host.ktap
+TEST_RESULTS = $(RESULTS)/host.ktap $(patsubst %,$(RESULTS)/%.ktap,$(QEMU_TEST_TARGETS))
+
+run: $(GUEST_ELF)
+	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/run.log)
+
+check: $(HOST_BIN)
+	@mkdir -p $(RESULTS)
+	$(Q)$(host_tests)
+
+# Every run goes on after a failure; ktap-summary.py decides (and prints last).
+test: $(GUEST_ELF) $(HOST_BIN)
+	@mkdir -p $(RESULTS) && rm -f $(TEST_RESULTS)
+	$(Q)$(host_tests) || true
+	$(Q)for t in $(QEMU_TEST_TARGETS); do \
+		$(call boot,$$t,$(RESULTS)/$$t.ktap) || true; \
+	done
+	$(Q)scripts/ktap-summary.py --pass-status $(QEMU_PASS_STATUS) $(TEST_RESULTS)
+
+bench: $(GUEST_ELF) $(HOST_BIN)
+	$(Q)$(HOST_BIN) bench
+	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/bench.log,bench)
+
+# ---- housekeeping -----------------------------------------------------------
+clean:
+	$(Q)rm -rf $(O)/guest $(O)/host $(O)/results $(O)/include
+
+distclean:
+	@if [ -e $(O)/Kconfig ]; then echo "distclean: O=$(O) is the source tree" >&2; exit 1; fi
+	$(Q)rm -rf $(O)
+
+help:
+	@echo 'Configuration ($(O)/.config):'
+	@echo '  menuconfig        edit it in a terminal menu'
+	@echo '  <name>_defconfig  start from configs/<name>_defconfig, one of:'
+	@$(foreach f,$(sort $(notdir $(wildcard configs/*_defconfig))),echo '                      $(f)';)
+	@echo '  olddefconfig      update it to the current Kconfig (new symbols at defaults)'
+	@echo '  savedefconfig     write its minimal form to $(O)/defconfig'
+	@echo 'Build and run (without $(O)/.config, first configure from configs/$(DEFCONFIG)):'
+	@echo '  all               guest $(O)/guest/kernel.elf and host $(O)/host/pmapkit-host (default)'
+	@echo '  run               boot the guest in QEMU, console on this terminal'
+	@echo '  check             host tests only (KTAP, also saved in $(RESULTS)/host.ktap)'
+	@echo '  test              host tests, then the guest on every QEMU target; ends "N passed, N failed"'
+	@echo '  bench             host and guest benchmarks'
+	@echo 'Cleaning:'
+	@echo '  clean             remove objects, binaries and results; keep the configuration'
+	@echo '  distclean         remove $(O) entirely'
+	@echo 'Variables:'
+	@echo '  O=dir             build directory (default: build)'
+	@echo '  V=1               show the commands'
+	@echo '  EXTRA_HOST_CFLAGS host compile and link flags, e.g. -fsanitize=address,undefined'
+	@echo '  QEMU_TIMEOUT=s    seconds per QEMU boot before it is killed (default 300)'
+
+.PHONY: backend-check all run check test bench clean distclean help menuconfig olddefconfig savedefconfig
+
+endif
