@@ -49,6 +49,13 @@ struct probe_result {
 	uint32_t	fault_code;	/* hardware error code when !ok */
 	vaddr_t		fault_va;	/* faulting address when !ok */
 };
+/*
+ * User-mode probes on a real CPU run a small code page (the trampoline)
+ * that the platform maps at this user VA in the current pmap for the
+ * duration of the probe; tests must leave it unmapped.
+ */
+#define KERN_USER_TRAMPOLINE_VA	(VM_MAXUSER_ADDRESS - PAGE_SIZE)
+
 /* Can this platform run probes in user mode? */
 bool	plat_probe_user_supported(void);
 /*

@@ -507,6 +507,12 @@ pmap_activate(struct pmap *pm)
 	pmap_curpmap = pm;
 }
 
+struct pmap *
+pmap_current(void)
+{
+	return pmap_curpmap;
+}
+
 void
 pmap_deactivate(struct pmap *pm)
 {

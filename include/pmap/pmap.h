@@ -59,6 +59,7 @@ long	pmap_resident_count(const struct pmap *);
 long	pmap_wired_count(const struct pmap *);
 void	pmap_activate(struct pmap *);
 void	pmap_deactivate(struct pmap *);
+struct pmap *pmap_current(void);	/* user pmap live on this CPU, or NULL */
 
 /* Managed mappings. */
 int	pmap_enter(struct pmap *, vaddr_t va, paddr_t pa, vm_prot_t prot,
