@@ -83,6 +83,7 @@ run_one(unsigned num, const struct tcase *tc)
 	pmap_activate(pmap_kernel());
 	physmem_fail_after(-1);
 	pmap_tlb_debug_drop = 0;
+	pmap_pv_set_soft_limit(CONFIG_PMAP_PV_SOFT_LIMIT);
 	t_cleanup(&t);
 	snap(&after);
 	if (t.failed == 0 && leaks(&before, &after) != 0)

@@ -18,6 +18,7 @@ struct pmap_stats pmap_stats;
 struct pmap *pmap_curpmap;
 
 static struct pmap kernel_pmap_store;
+static struct pmap *pmap_users;		/* every user pmap */
 static struct pmap *pmap_pool;		/* free struct pmaps */
 static bool pmap_initialized;
 static vaddr_t virtual_avail, virtual_end;
@@ -53,7 +54,8 @@ pmap_check_range(const char *fn, struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
 	pmap_check_page_aligned(fn, "sva", sva);
 	pmap_check_page_aligned(fn, "eva", eva);
-	KASSERTMSG(sva <= eva, "%s: sva %#x > eva %#x", fn, (unsigned)sva, (unsigned)eva);
+	KASSERTMSG(sva <= eva, "%s: sva %#x > eva %#x (reversed, or wraps the address "
+	    "space)", fn, (unsigned)sva, (unsigned)eva);
 	if (sva == eva)
 		return;
 	if (pm->pm_is_kernel) {
@@ -66,6 +68,22 @@ pmap_check_range(const char *fn, struct pmap *pm, vaddr_t sva, vaddr_t eva)
 		KASSERTMSG(eva <= VM_MAXUSER_ADDRESS,
 		    "%s: kernel va %#x in user pmap %p", fn, (unsigned)(eva - 1),
 		    (void *)pm);
+	}
+}
+
+/* A single page at va in pm's part of the space. */
+static void
+pmap_check_va(const char *fn, struct pmap *pm, vaddr_t va)
+{
+	pmap_check_page_aligned(fn, "va", va);
+	if (pm->pm_is_kernel) {
+		KASSERTMSG(va >= VM_MAXUSER_ADDRESS,
+		    "%s: user va %#x in the kernel pmap", fn, (unsigned)va);
+		KASSERTMSG(!pmap_md_ops.reserved_va(va),
+		    "%s: va %#x is in a reserved area", fn, (unsigned)va);
+	} else {
+		KASSERTMSG(va < VM_MAXUSER_ADDRESS,
+		    "%s: kernel va %#x in user pmap %p", fn, (unsigned)va, (void *)pm);
 	}
 }
 
@@ -442,6 +460,10 @@ pmap_create(void)
 	*pm = (struct pmap){ .pm_refs = 1 };
 	if (pmap_md_ops.root_create(pm) != 0)
 		pmap_kern_panic("pmap_create: no page for a root table");
+	pm->pm_list_next = pmap_users;
+	if (pmap_users != NULL)
+		pmap_users->pm_list_prev = pm;
+	pmap_users = pm;
 	pmap_stats.pmaps++;
 	return pm;
 }
@@ -464,16 +486,25 @@ pmap_destroy(struct pmap *pm)
 	KASSERTMSG(!pm->pm_is_kernel, "pmap_destroy: the kernel pmap");
 	KASSERTMSG(pm->pm_refs > 0, "pmap_destroy: pmap %p has %d references",
 	    (void *)pm, pm->pm_refs);
-	if (--pm->pm_refs > 0)
+	if (pm->pm_refs > 1) {
+		pm->pm_refs--;
 		return;
+	}
 	KASSERTMSG(pm->pm_cpus == 0, "pmap_destroy: pmap %p still active on CPUs %#x",
 	    (void *)pm, (unsigned)pm->pm_cpus);
 	KASSERTMSG(pm->pm_resident == 0,
 	    "pmap_destroy: pmap %p still maps %ld pages", (void *)pm, pm->pm_resident);
+	pm->pm_refs = 0;
 	pmap_update(pm);
 	KASSERTMSG(pm->pm_chunks == NULL, "pmap_destroy: pmap %p still holds pv chunks",
 	    (void *)pm);
 	pmap_md_ops.root_release(pm);
+	if (pm->pm_list_prev != NULL)
+		pm->pm_list_prev->pm_list_next = pm->pm_list_next;
+	else
+		pmap_users = pm->pm_list_next;
+	if (pm->pm_list_next != NULL)
+		pm->pm_list_next->pm_list_prev = pm->pm_list_prev;
 	pmap_stats.pmaps--;
 	pmap_pool_put(pm);
 }
@@ -564,11 +595,54 @@ pmap_enter_same(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, pt_entry_t npte)
 		pmap_tlb_inval(pm, va, old, PMAP_INV_ENTER_REPLACE);
 }
 
+/*
+ * Remove one unwired managed mapping of pm that holds a chunk pv entry, its
+ * mod/ref kept in the page record; the VA faults after the next update.
+ */
+static bool
+pmap_reclaim_from(struct pmap *pm)
+{
+	struct pmap_path path;
+	vaddr_t va;
+
+	if (!pv_find_victim(pm, &va))
+		return false;
+	pmap_lookup(pm, va, &path);
+	pmap_remove_leaf(pm, va, path.pte[path.level], path.level,
+	    pmap_path_table(&path, path.level), PMAP_INV_RECLAIM);
+	pmap_unref_tables(pm, va, &path);
+	pmap_stats.pv_reclaims++;
+	return true;
+}
+
+/* Reclaim from user pmaps other than self first, from self last; never the kernel. */
+static bool
+pmap_pv_reclaim(struct pmap *self)
+{
+	for (struct pmap *pm = pmap_users; pm != NULL; pm = pm->pm_list_next)
+		if (pm != self && pmap_reclaim_from(pm))
+			return true;
+	return !self->pm_is_kernel && pmap_reclaim_from(self);
+}
+
+/* A pv entry for pm: reclaim down to the soft limit first; NULL if impossible. */
+static struct pv_entry *
+pmap_pv_get(struct pmap *pm)
+{
+	while (pv_at_soft_limit())
+		if (!pmap_pv_reclaim(pm))
+			return NULL;
+	return pv_alloc(pm);
+}
+
 static int
-pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptps, int nptp)
+pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptps, int nptp,
+    struct pv_entry *spare)
 {
 	for (int i = 0; i < nptp; i++)
 		pmap_ptp_unalloc(ptps[i]);
+	if (spare != NULL)
+		pv_free(spare);
 	if (!(flags & PMAP_CANFAIL))
 		pmap_kern_panic("pmap_enter: out of memory for %s at va %#x", what,
 		    (unsigned)va);
@@ -588,7 +662,7 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	struct pv_entry *spare = NULL;
 	int nptp = 0;
 
-	pmap_check_range("pmap_enter", pm, va, va + PAGE_SIZE);
+	pmap_check_va("pmap_enter", pm, va);
 	pmap_check_pa("pmap_enter", pa);
 	pmap_check_prot("pmap_enter", prot);
 	KASSERTMSG(prot != VM_PROT_NONE, "pmap_enter: va %#x with VM_PROT_NONE",
@@ -606,17 +680,24 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	    "pmap_enter: kernel va %#x beyond pmap_growkernel (%#x)",
 	    (unsigned)va, (unsigned)kva_grown);
 	pt_entry_t old = found ? pte_load(path.pte[path.level]) : 0;
-	bool same = pte_valid_p(old) && pte_pa(old, PMAP_LEAF_LEVEL) == pa;
 	KASSERTMSG(!pte_valid_p(old) || pte_managed_p(old) || pg == NULL,
 	    "pmap_enter: va %#x holds a kenter mapping of pa %#llx", (unsigned)va,
 	    (unsigned long long)pte_pa(old, PMAP_LEAF_LEVEL));
 
-	/* Take every resource before changing anything. */
+	/*
+	 * Take every resource before changing anything.  A pv entry may cost a
+	 * reclaim, which removes mappings and tables: walk again after it.
+	 */
+	if (pg != NULL && pg->pp_pmap != NULL && !pv_has(pg, pm, va)) {
+		if ((spare = pmap_pv_get(pm)) == NULL)
+			return pmap_enter_fail("a pv entry", va, flags, ptps, 0, NULL);
+		found = pmap_lookup(pm, va, &path);
+		old = found ? pte_load(path.pte[path.level]) : 0;
+	}
+	bool same = pte_valid_p(old) && pte_pa(old, PMAP_LEAF_LEVEL) == pa;
 	for (nptp = 0; !found && nptp < PMAP_LEAF_LEVEL - path.level; nptp++)
 		if (pmap_ptp_alloc(pm, &ptps[nptp]) != 0)
-			return pmap_enter_fail("a page table", va, flags, ptps, nptp);
-	if (pg != NULL && !same && pg->pp_pmap != NULL && (spare = pv_alloc(pm)) == NULL)
-		return pmap_enter_fail("a pv entry", va, flags, ptps, nptp);
+			return pmap_enter_fail("a page table", va, flags, ptps, nptp, spare);
 
 	if (!found)
 		pmap_install_tables(pm, va, &path, ptps);
@@ -742,7 +823,7 @@ pmap_unwire(struct pmap *pm, vaddr_t va)
 {
 	struct pmap_path path;
 
-	pmap_check_range("pmap_unwire", pm, va, va + PAGE_SIZE);
+	pmap_check_va("pmap_unwire", pm, va);
 	pt_entry_t pte = pmap_lookup(pm, va, &path) ? pte_load(path.pte[path.level]) : 0;
 	KASSERTMSG(pte_valid_p(pte), "pmap_unwire: va %#x not mapped in pmap %p",
 	    (unsigned)va, (void *)pm);
@@ -808,7 +889,7 @@ pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
 	struct pmap *kpm = &kernel_pmap_store;
 	struct pmap_path path;
 
-	pmap_check_range("pmap_kenter_pa", kpm, va, va + PAGE_SIZE);
+	pmap_check_va("pmap_kenter_pa", kpm, va);
 	pmap_check_pa("pmap_kenter_pa", pa);
 	pmap_check_prot("pmap_kenter_pa", prot);
 	KASSERTMSG((flags & ~(PMAP_NOCACHE | VM_PROT_ALL)) == 0,

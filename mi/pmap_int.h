@@ -31,6 +31,9 @@ struct pv_entry {
 };
 struct pmap	*pv_pmap(const struct pv_entry *);
 struct pv_entry	*pv_alloc(struct pmap *);	/* NULL if out of memory */
+bool		 pv_at_soft_limit(void);
+/* A listed (chunk) mapping of pm that is not wired, or false. */
+bool		 pv_find_victim(struct pmap *, vaddr_t *vap);
 void		 pv_free(struct pv_entry *);
 void		 pv_insert(struct pmap_page *, struct pmap *, vaddr_t, struct pv_entry **sparep);
 void		 pv_remove(struct pmap_page *, struct pmap *, vaddr_t);

@@ -27,6 +27,7 @@ struct pv_chunk {
 _Static_assert(sizeof(struct pv_chunk) <= PAGE_SIZE, "pv_chunk exceeds a page");
 
 static bool pv_soft_warned;
+static unsigned long pv_soft_limit = CONFIG_PMAP_PV_SOFT_LIMIT;
 
 struct pmap *
 pv_pmap(const struct pv_entry *pv)
@@ -94,18 +95,34 @@ pv_chunk_new(struct pmap *pm)
 	return pc;
 }
 
+void
+pmap_pv_set_soft_limit(unsigned long limit)
+{
+	pv_soft_limit = limit;
+	pv_soft_warned = false;
+}
+
+/* Is the soft limit reached?  Warn the first time. */
+bool
+pv_at_soft_limit(void)
+{
+	if (pmap_stats.pv_inuse < pv_soft_limit)
+		return false;
+	if (!pv_soft_warned) {
+		pv_soft_warned = true;
+		pmap_stats.pv_soft_warnings++;
+		pmap_kern_printf("pmap: warning: %lu pv entries in use, the soft limit "
+		    "(CONFIG_PMAP_PV_SOFT_LIMIT %lu): reclaiming unwired mappings\n",
+		    pmap_stats.pv_inuse, pv_soft_limit);
+	}
+	return true;
+}
+
 static void
 pv_count_alloc(void)
 {
 	if (++pmap_stats.pv_inuse > pmap_stats.pv_highwater)
 		pmap_stats.pv_highwater = pmap_stats.pv_inuse;
-	if (pmap_stats.pv_inuse > CONFIG_PMAP_PV_SOFT_LIMIT && !pv_soft_warned) {
-		pv_soft_warned = true;
-		pmap_stats.pv_soft_warnings++;
-		pmap_kern_printf("pmap: warning: %lu pv entries in use, over the soft "
-		    "limit of %d (CONFIG_PMAP_PV_SOFT_LIMIT)\n",
-		    pmap_stats.pv_inuse, CONFIG_PMAP_PV_SOFT_LIMIT);
-	}
 }
 
 /* A free pv entry from pm's chunks; NULL if no chunk can be had. */
@@ -239,6 +256,31 @@ pv_foreach(struct pmap_page *pg, void (*fn)(struct pmap *, vaddr_t, void *), voi
 	}
 	if (pg->pp_pmap != NULL)
 		fn(pg->pp_pmap, pg->pp_va, arg);
+}
+
+/* Reclaim candidates: chunk entries, whose removal always frees an entry. */
+bool
+pv_find_victim(struct pmap *pm, vaddr_t *vap)
+{
+	struct pv_chunk *pc = pm->pm_chunks;
+	struct pmap_path path;
+
+	if (pc == NULL)
+		return false;
+	do {
+		for (unsigned i = 0; i < PV_PERCHUNK; i++) {
+			if (pc->pc_map[i / 32] & (1u << (i % 32)))
+				continue;
+			vaddr_t va = pc->pc_pv[i].pv_va;
+			if (pmap_lookup(pm, va, &path) &&
+			    !pte_wired_p(pte_load(path.pte[path.level]))) {
+				*vap = va;
+				return true;
+			}
+		}
+		pc = pc->pc_next;
+	} while (pc != pm->pm_chunks);
+	return false;
 }
 
 unsigned

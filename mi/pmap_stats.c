@@ -10,6 +10,7 @@ static const char *const inval_reason_names[PMAP_INV_NREASONS] = {
 	[PMAP_INV_ENTER_REPLACE] = "enter-replace",
 	[PMAP_INV_CLEAR_MODIFY] = "clear-modify",
 	[PMAP_INV_CLEAR_REFERENCE] = "clear-reference",
+	[PMAP_INV_RECLAIM] = "reclaim",
 };
 
 const char *
@@ -34,8 +35,8 @@ pmap_stats_dump(void (*print)(const char *fmt, ...))
 	    s->pmap_pool_pages, s->ptp_inuse, s->ptp_kernel, s->ptp_highwater,
 	    s->ptp_allocs, s->ptp_frees, s->large_mappings);
 	print("  pv: embedded %lu, entries %lu (high %lu) in %lu chunks, soft-limit "
-	    "warnings %lu\n", s->pv_embedded, s->pv_inuse, s->pv_highwater,
-	    s->pv_chunks, s->pv_soft_warnings);
+	    "warnings %lu, reclaimed %lu\n", s->pv_embedded, s->pv_inuse, s->pv_highwater,
+	    s->pv_chunks, s->pv_soft_warnings, s->pv_reclaims);
 	print("  invalidations:");
 	for (int r = 0; r < PMAP_INV_NREASONS; r++)
 		print(" %s %lu", inval_reason_names[r], s->inval_requested[r]);
@@ -138,5 +139,5 @@ pmap_check(struct pmap *pm, void (*print)(const char *fmt, ...))
 	    "pmap_check: pmap %p has %ld managed leaves but %ld embedded + %u chunk pv "
 	    "entries\n", (void *)pm, c.managed, c.embedded, pv_chunk_entries_inuse(pm));
 	pv_chunks_check(pm, &c.errs, print);
-	return c.errs;
+	return c.errs + pmap_md_ops.check(pm, print);
 }

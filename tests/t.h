@@ -70,6 +70,13 @@ bool	t_user_read(vaddr_t va, bool *supported);
 bool	t_user_write(vaddr_t va, uint32_t v, bool *supported);
 bool	t_host_model(void);			/* running over the strict model? */
 
+/*
+ * Run fn(arg) expecting a panic whose message contains want.  Panics can be
+ * caught only on the host build; t_panics_catchable() says so.
+ */
+bool	t_panics_catchable(void);
+bool	t_expect_panic(struct tctx *, void (*fn)(void *), void *arg, const char *want);
+
 /* CONFIG_PMAP_DEBUG: pmap_check on pm, counted as a check. */
 #define T_CHECK_PMAP(t, pm)	T_EQ(t, t_pmap_check(pm), 0)
 int	t_pmap_check(struct pmap *);

@@ -1,6 +1,10 @@
 /* Test helpers shared by the host and the guest runs (tests/t.h). */
 #include "t.h"
 
+#ifdef PMAP_HOST
+#include <setjmp.h>
+#endif
+
 #define T_KVA_BASE	(VM_MIN_KERNEL_VA + 0x00800000u)	/* above stolen memory */
 #define T_KVA_SIZE	0x00800000u
 
@@ -117,15 +121,23 @@ t_write(vaddr_t va, uint32_t v)
 	return r.ok;
 }
 
+/* A user access needs a user address space: borrow one if only the kernel's is live. */
 static bool
 t_user_probe(vaddr_t va, enum probe_access a, uint32_t v, bool *supported)
 {
 	struct probe_result r;
+	struct pmap *tmp = NULL;
 
 	*supported = plat_probe_user_supported();
 	if (!*supported)
 		return false;
+	if (pmap_current() == NULL)
+		pmap_activate(tmp = pmap_create());
 	plat_probe(va, a, true, v, &r);
+	if (tmp != NULL) {
+		pmap_deactivate(tmp);
+		pmap_destroy(tmp);
+	}
 	return r.ok;
 }
 
@@ -164,3 +176,55 @@ t_pmap_check(struct pmap *pm)
 	return 0;
 #endif
 }
+
+#ifdef PMAP_HOST
+extern void (*kern_panic_hook)(const char *);
+static jmp_buf t_panic_env;
+static char t_panic_msg[256];
+
+static void
+t_panic_catch(const char *msg)
+{
+	strncpy(t_panic_msg, msg, sizeof(t_panic_msg) - 1);
+	longjmp(t_panic_env, 1);
+}
+
+bool
+t_panics_catchable(void)
+{
+	return true;
+}
+
+bool
+t_expect_panic(struct tctx *t, void (*fn)(void *), void *arg, const char *want)
+{
+	t_panic_msg[0] = '\0';
+	kern_panic_hook = t_panic_catch;
+	if (setjmp(t_panic_env) == 0) {
+		fn(arg);
+		kern_panic_hook = NULL;
+		kprintf("# %s: no panic, expected one containing \"%s\"\n", t->name, want);
+		return false;
+	}
+	kern_panic_hook = NULL;
+	kprintf("# caught: %s\n", t_panic_msg);
+	if (strstr(t_panic_msg, want) == NULL) {
+		kprintf("# %s: panic message lacks \"%s\"\n", t->name, want);
+		return false;
+	}
+	return true;
+}
+#else
+bool
+t_panics_catchable(void)
+{
+	return false;
+}
+
+bool
+t_expect_panic(struct tctx *t, void (*fn)(void *), void *arg, const char *want)
+{
+	(void)t; (void)fn; (void)arg; (void)want;
+	return false;
+}
+#endif

@@ -97,6 +97,7 @@ enum pmap_inval_reason {
 	PMAP_INV_ENTER_REPLACE,	/* pmap_enter over a live mapping */
 	PMAP_INV_CLEAR_MODIFY,
 	PMAP_INV_CLEAR_REFERENCE,
+	PMAP_INV_RECLAIM,	/* pv reclaim at the soft limit */
 	PMAP_INV_NREASONS
 };
 
@@ -118,12 +119,20 @@ struct pmap_stats {
 	unsigned long updates;		/* pmap_update calls that had work */
 	unsigned long enomem;		/* PMAP_CANFAIL failures returned */
 	unsigned long pv_soft_warnings;
+	unsigned long pv_reclaims;	/* mappings removed to free pv entries */
 	unsigned long pmaps;		/* pmaps alive, kernel included */
 };
 
 void	pmap_stats_get(struct pmap_stats *);
 void	pmap_stats_dump(void (*print)(const char *fmt, ...));
 const char *pmap_inval_reason_name(enum pmap_inval_reason);
+/*
+ * The pv soft limit (CONFIG_PMAP_PV_SOFT_LIMIT at boot): at it, pmap_enter
+ * warns once, then reclaims unwired managed user mappings instead of taking
+ * more pv entries, and fails (ENOMEM / panic) only when none is left.
+ * Setting it re-arms the warning.
+ */
+void	pmap_pv_set_soft_limit(unsigned long);
 /* Size of one pv entry and entries per page-sized chunk, on this build. */
 void	pmap_pv_geometry(unsigned *entry_bytes, unsigned *per_chunk);
 

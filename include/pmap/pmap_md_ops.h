@@ -47,6 +47,8 @@ struct pmap {
 	struct pv_chunk	*pm_chunks;	/* pv chunks; ones with room first */
 	uint32_t	 pm_cpus;	/* CPUs on which this pmap is live */
 	bool		 pm_is_kernel;
+	struct pmap	*pm_list_next;	/* all user pmaps (pv reclaim) */
+	struct pmap	*pm_list_prev;
 };
 
 struct pmap_md_ops {
@@ -76,6 +78,12 @@ struct pmap_md_ops {
 	void	(*copy_page)(paddr_t src, paddr_t dst);
 	/* Is va outside every area pmap_enter/kenter may map? */
 	bool	(*reserved_va)(vaddr_t va);
+	/*
+	 * Backend invariants of pm for pmap_check: the kernel part identical to
+	 * the kernel pmap's, reserved areas (self-map, windows) supervisor-only.
+	 * Returns the number of violations, each printed.
+	 */
+	int	(*check)(struct pmap *, void (*print)(const char *, ...));
 };
 extern const struct pmap_md_ops pmap_md_ops;
 

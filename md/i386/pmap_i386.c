@@ -286,6 +286,47 @@ i386_reserved_va(vaddr_t va)
 	return va >= VM_MAX_KERNEL_VA || (va >= KERNBASE && va < VM_MIN_KERNEL_VA);
 }
 
+/*
+ * Every directory: the self-map points at itself, supervisor-only; kernel
+ * slots equal the kernel directory's (the MMU's A bit aside) and are
+ * supervisor-only; the window table's entries are supervisor-only.
+ */
+static int
+i386_check(struct pmap *pm, void (*print)(const char *, ...))
+{
+	pt_entry_t kpde[NPDE], *pd;
+	int errs = 0;
+
+	memcpy(kpde, i386_pdir(i386_kpm, WIN_PD), sizeof(kpde));
+	pd = i386_pdir(pm, WIN_PD);
+	if ((pte_load(&pd[PDIR_SLOT_PTE]) & ~(pt_entry_t)(PG_A | PG_D)) !=
+	    pte_make_table(pm->pm_md.pm_pdirpa, false)) {
+		print("i386_check: pmap %p self-map PDE %#x, directory at %#x\n",
+		    (void *)pm, (unsigned)pd[PDIR_SLOT_PTE], (unsigned)pm->pm_md.pm_pdirpa);
+		errs++;
+	}
+	for (unsigned slot = KERN_SLOT_FIRST; slot < NPDE; slot++) {
+		pt_entry_t e = pte_load(&pd[slot]);
+		if (slot != PDIR_SLOT_PTE && ((e ^ kpde[slot]) & ~(pt_entry_t)(PG_A | PG_D))) {
+			print("i386_check: pmap %p kernel PDE %u is %#x, kernel has %#x\n",
+			    (void *)pm, slot, (unsigned)e, (unsigned)kpde[slot]);
+			errs++;
+		}
+		if (e & PG_U) {
+			print("i386_check: pmap %p kernel PDE %u user-accessible (%#x)\n",
+			    (void *)pm, slot, (unsigned)e);
+			errs++;
+		}
+	}
+	pt_entry_t *win = x86_kva(PTE_BASE + (WIN_BASE >> PAGE_SHIFT) * sizeof(pt_entry_t));
+	for (unsigned w = 0; w < PMAP_NWINDOWS * PMAP_MAXCPUS; w++)
+		if (pte_load(&win[w]) & PG_U) {
+			print("i386_check: window %u user-accessible\n", w);
+			errs++;
+		}
+	return errs;
+}
+
 const struct pmap_md_ops pmap_md_ops = {
 	.name = PMAP_MD_NAME,
 	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL,
@@ -303,4 +344,5 @@ const struct pmap_md_ops pmap_md_ops = {
 	.zero_page = i386_zero_page,
 	.copy_page = i386_copy_page,
 	.reserved_va = i386_reserved_va,
+	.check = i386_check,
 };

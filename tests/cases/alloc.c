@@ -127,3 +127,66 @@ t_pv_memory(struct tctx *t)
 	T_EQ(t, s2.pv_chunks, s1.pv_chunks);
 	T_EQ(t, s2.pv_inuse, s1.pv_inuse);
 }
+
+/*
+ * pv exhaustion at a small soft limit: one warning, then unwired listed
+ * mappings are reclaimed (their mod/ref kept in the page, their VAs faulting
+ * after the update), wired ones never; ENOMEM once nothing can be reclaimed.
+ */
+void
+t_pv_reclaim(struct tctx *t)
+{
+	struct pmap *first = t_pmap(t), *pm = t_pmap(t);
+	paddr_t pa[4];
+	struct pmap_stats s0, s1;
+	uint32_t v;
+
+	for (unsigned i = 0; i < 4; i++) {
+		pa[i] = t_page(t);
+		T_EQ(t, pmap_enter(first, UVA + i * PAGE_SIZE, pa[i], RW, 0), 0);  /* embedded */
+	}
+	pmap_stats_get(&s0);
+	pmap_pv_set_soft_limit(s0.pv_inuse + 6);
+	/* 2 unwired + 4 wired listed mappings in pm: exactly at the limit. */
+	pmap_activate(pm);
+	for (unsigned i = 0; i < 6; i++)
+		T_EQ(t, pmap_enter(pm, UVA + i * PAGE_SIZE, pa[i % 4], RW,
+		    i < 2 ? 0 : PMAP_WIRED), 0);
+	pmap_update(pm);
+	T_ASSERT(t, t_write(UVA, 0x11) && t_write(UVA + PAGE_SIZE, 0x22));
+	pmap_clear_modify(t_pg(pa[0]));
+	pmap_update(pm);
+	T_ASSERT(t, t_write(UVA, 0x33));	/* pa[0] modified through pm only */
+	pmap_stats_get(&s1);
+	T_EQ(t, s1.pv_soft_warnings, s0.pv_soft_warnings);
+	T_EQ(t, s1.pv_reclaims, s0.pv_reclaims);
+
+	/* Two more listed (wired) mappings: both unwired ones of pm are reclaimed. */
+	struct pmap *third = t_pmap(t);
+	T_EQ(t, pmap_enter(third, UVA, pa[2], RW, PMAP_WIRED), 0);
+	T_EQ(t, pmap_enter(third, UVA + PAGE_SIZE, pa[3], RW, PMAP_WIRED), 0);
+	pmap_update(pm);
+	pmap_stats_get(&s1);
+	T_EQ(t, s1.pv_soft_warnings, s0.pv_soft_warnings + 1);
+	T_EQ(t, s1.pv_reclaims, s0.pv_reclaims + 2);
+	T_EQ(t, s1.pv_inuse, s0.pv_inuse + 6);
+	T_ASSERT(t, !pmap_extract(pm, UVA, NULL) && !pmap_extract(pm, UVA + PAGE_SIZE, NULL));
+	T_ASSERT(t, !t_read(UVA, &v) && !t_read(UVA + PAGE_SIZE, &v), "reclaimed VA readable");
+	T_ASSERT(t, pmap_is_modified(t_pg(pa[0])), "reclaim lost the modified bit");
+	T_EQ(t, pmap_wired_count(pm), 4);
+	for (unsigned i = 2; i < 6; i++)
+		T_ASSERT(t, pmap_extract(pm, UVA + i * PAGE_SIZE, NULL), "wired mapping %u reclaimed", i);
+
+	/* Only wired listed mappings remain: ENOMEM, and still one warning. */
+	T_EQ(t, pmap_enter(third, UVA + 2 * PAGE_SIZE, pa[0], RW, PMAP_CANFAIL), ENOMEM);
+	T_ASSERT(t, !pmap_extract(third, UVA + 2 * PAGE_SIZE, NULL));
+	/* A page's first mapping needs no pv entry and still works. */
+	paddr_t fresh = t_page(t);
+	T_EQ(t, pmap_enter(third, UVA + 3 * PAGE_SIZE, fresh, RW, PMAP_CANFAIL), 0);
+	pmap_stats_get(&s1);
+	T_EQ(t, s1.pv_soft_warnings, s0.pv_soft_warnings + 1);
+	pmap_pv_set_soft_limit(CONFIG_PMAP_PV_SOFT_LIMIT);
+	T_CHECK_PMAP(t, first);
+	T_CHECK_PMAP(t, pm);
+	T_CHECK_PMAP(t, third);
+}
