@@ -159,8 +159,9 @@ df_tss_init(void)
 	    sizeof(df_tss) - 1, SDT_SYS386TSS, SEL_KPL, 0);
 }
 
-/* Vectors 0-31 to vectors.S, kernel-only, but #DF to its own task; 32-255
- * not present (#NP if used). */
+/* Vectors 0-31 to vectors.S, kernel-only, but #DF to its own task;
+ * T_UPROBE to vectors.S, raisable from ring 3 by INT n (SDM vol. 3A, 6.12.1.1:
+ * the gate's DPL must be >= CPL); the others not present (#NP if used). */
 static void
 idt_init(void)
 {
@@ -171,6 +172,8 @@ idt_init(void)
 		idt[v] = gate_desc(x86_trap_stubs[v], SEL_KPL);
 	idt[T_DOUBLEFLT] = (uint64_t)DFTSSSEL << 16 |
 	    (uint64_t)SDT_SYS386TASK << 40 | SD_P;
+	idt[T_UPROBE] = gate_desc((uint32_t)(uintptr_t)x86_trap_stub_uprobe,
+	    SEL_UPL);
 	rd.rd_limit = sizeof(idt) - 1;
 	rd.rd_base = (uint32_t)(uintptr_t)idt;
 	__asm__ volatile("lidt %0" :: "m"(rd));

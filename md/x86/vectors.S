@@ -62,9 +62,19 @@ trap_stub_\v:
 	TRAP_NOERR 31
 
 /*
+ * int $T_UPROBE, the trampoline's way back from ring 3 (probe.c).  Its
+ * gate has DPL 3 (desc.c); like the exceptions it goes through alltraps,
+ * so x86_trap() sees a full frame with the user's EAX.
+ */
+	TRAP_NOERR 128
+	.globl	x86_trap_stub_uprobe
+	.set	x86_trap_stub_uprobe, trap_stub_128
+
+/*
  * The frame is complete once the segment registers are pushed; kernel data
  * segments are reloaded because a trap from ring 3 arrives with the user's.
- * x86_trap may change the frame (probe recovery rewrites tf_eip).
+ * x86_trap may change the frame (probe recovery rewrites tf_eip); a trap
+ * that ends a user probe never comes back here (x86_uprobe_leave).
  */
 	.type	alltraps, @function
 alltraps:

@@ -1,8 +1,8 @@
 /*
  * Guest-only x86 platform definitions shared by md/x86's C and assembly:
- * the boot layout, segment selectors, the trap frame, port I/O and the probe
- * recovery record.  Nothing here is seen by the host build; cpufunc.h holds
- * what the pmap needs on both sides.
+ * the boot layout, segment selectors, the trap frame, port I/O, the probe
+ * recovery record and the user-probe entry state.  Nothing here is seen by
+ * the host build; cpufunc.h holds what the pmap needs on both sides.
  *
  * Physical memory at boot (entry.S, kernel.ld):
  *
@@ -56,6 +56,8 @@
 #define T_GPFLT			13
 #define T_PAGEFLT		14
 #define X86_NEXCEPTIONS		32
+/* Software interrupt (DPL 3) that ends a user probe (probe.c). */
+#define T_UPROBE		0x80
 
 /* Page-fault error code bits (Intel SDM vol. 3A, 4.7, figure 4-12). */
 #define PGEX_P			0x01	/* protection violation, not not-present */
@@ -65,6 +67,7 @@
 #define PGEX_I			0x10	/* instruction fetch (NX/SMEP only) */
 
 #define PSL_I			0x00000200	/* EFLAGS.IF */
+#define PSL_USER		0x00000002	/* ring 3: reserved bit 1, IF and IOPL 0 */
 
 /* Trap frame byte offsets, for vectors.S; struct trapframe must match. */
 #define TF_TRAPNO		48
@@ -78,6 +81,12 @@
 #define OF_TARGET		8
 #define OF_CODE			12
 #define OF_VA			16
+
+/* struct x86_uprobe_entry byte offsets, for probe_user.S. */
+#define UE_EIP			0
+#define UE_ESP			4
+#define UE_ECX			8
+#define UE_EDX			12
 
 #ifndef __ASSEMBLER__
 
@@ -144,8 +153,46 @@ int	x86_probe_read(uint32_t va, uint32_t *valp);
 int	x86_probe_write(uint32_t va, uint32_t val);
 int	x86_probe_exec(uint32_t va);
 
+/*
+ * Ring-3 entry state of a user probe (probe_user.S): where the trampoline
+ * starts and its stack, and the operands its instructions take.
+ */
+struct x86_uprobe_entry {
+	uint32_t	ue_eip;
+	uint32_t	ue_esp;
+	uint32_t	ue_ecx;		/* the probed VA */
+	uint32_t	ue_edx;		/* the value a WRITE stores */
+};
+_Static_assert(__builtin_offsetof(struct x86_uprobe_entry, ue_eip) == UE_EIP,
+    "x86_uprobe_entry layout");
+_Static_assert(__builtin_offsetof(struct x86_uprobe_entry, ue_esp) == UE_ESP,
+    "x86_uprobe_entry layout");
+_Static_assert(__builtin_offsetof(struct x86_uprobe_entry, ue_ecx) == UE_ECX,
+    "x86_uprobe_entry layout");
+_Static_assert(__builtin_offsetof(struct x86_uprobe_entry, ue_edx) == UE_EDX,
+    "x86_uprobe_entry layout");
+
+/*
+ * probe_user.S.  x86_uprobe_enter() saves the kernel context, points the
+ * TSS's ring-0 stack just below it and irets to ring 3 as e says; it
+ * returns (with the value given) only when the trap path calls
+ * x86_uprobe_leave(), which discards every frame built since.  The
+ * trampoline code, position-independent, lies in [x86_utramp,
+ * x86_utramp_end); its three entries are labels in that range.
+ */
+int	x86_uprobe_enter(const struct x86_uprobe_entry *e);
+void	x86_uprobe_leave(int rv) __attribute__((noreturn));
+extern volatile uint32_t x86_uprobe_ksp;	/* non-zero while in ring 3 */
+extern const char x86_utramp[], x86_utramp_end[];
+extern const char x86_utramp_read[], x86_utramp_write[], x86_utramp_exec[];
+
+/* probe.c: a trap from ring 3, or T_UPROBE; returns only on a bug, saying why. */
+const char *x86_uprobe_trap(const struct trapframe *, uint32_t cr2);
+void	x86_probe_init(void);
+
 /* vectors.S */
 extern const uint32_t x86_trap_stubs[X86_NEXCEPTIONS];
+extern const char x86_trap_stub_uprobe[];	/* vector T_UPROBE */
 void	x86_load_segments(const void *gdtr);	/* lgdt, reload cs/ds/es/ss/fs/gs */
 
 /* entry.S / kernel.ld */
