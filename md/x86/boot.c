@@ -1,7 +1,7 @@
 /*
- * x86_boot(): from entry.S to kmain().  Sets up the console and descriptor
- * tables, turns the multiboot information into a struct boot_info, and
- * implements plat_phys().
+ * x86_boot(): from entry.S to kmain().  Sets up the console, descriptor
+ * tables and user-probe trampoline, turns the multiboot information into
+ * a struct boot_info, and implements plat_phys().
  *
  * The multiboot information, its command line and memory map are physical
  * and lie outside the kernel image (QEMU puts them below 1 MiB and just past
@@ -159,6 +159,7 @@ x86_boot(uint32_t mbinfo_pa)
 {
 	x86_cons_init();
 	x86_desc_init();
+	x86_probe_init();
 	if ((uintptr_t)_kernbase != KERNBASE)
 		kpanic("x86_boot: kernel.ld KERNBASE %#x != pmap_md.h KERNBASE "
 		    "%#x", (unsigned)(uintptr_t)_kernbase, (unsigned)KERNBASE);

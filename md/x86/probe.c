@@ -1,8 +1,20 @@
 /*
- * plat_probe() for the x86 guest: the access really happens, in kernel mode,
- * through probe_access.S, and a page fault is recovered by trap.c.  QEMU's
- * MMU is the oracle.  User-mode (ring 3) probes are not implemented yet; the GDT
- * already has the user segments and the TSS they will need.
+ * plat_probe() for the x86 guest: the access really happens and QEMU's MMU
+ * is the oracle.
+ *
+ * Kernel probes run the access in place, through probe_access.S; a page
+ * fault is recovered by trap.c.
+ *
+ * User probes run it in ring 3, through probe_user.S: the trampoline page
+ * (below) is mapped user read/write/execute at KERN_USER_TRAMPOLINE_VA in
+ * the current pmap for the duration of one probe, and its code does the
+ * access, then int $T_UPROBE.  That interrupt, or a page fault on the
+ * access, reaches x86_uprobe_trap() through trap.c, which leaves ring 3 for
+ * good by x86_uprobe_leave().  The mapping is removed again before the
+ * probe returns, so the pmap's counts are as before it.  Each user probe
+ * costs a pmap_enter and a pmap_remove (and, unless the test maps
+ * something else in the trampoline's 4 MiB, a page-table page allocated
+ * and freed), two pmap_updates and two privilege changes.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,13 +23,47 @@
 
 #include "x86_guest.h"
 
+#define UTRAMP_VA	KERN_USER_TRAMPOLINE_VA
+#define UTRAMP_STACK	64	/* bytes at the top of the page for ring 3's stack */
+
 volatile struct x86_onfault x86_onfault;
 
-/* Contract (kern.h): can plat_probe run as user?  Not yet on x86. */
+/*
+ * The trampoline page: a page of the image (.bss) rather than one from the
+ * page allocator, which kern/ would count as leaked by the test that ran
+ * the first user probe.  The image's own kernel mapping (KERNBASE + pa) is
+ * supervisor-only and stays so; ring 3 sees the page only through the
+ * probe's mapping at UTRAMP_VA.  Nothing else shares the page.
+ */
+static uint8_t utramp_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static paddr_t utramp_pa;
+
+/* The user probe in ring 3: what its end may look like, and its outcome. */
+static struct {
+	uint32_t	fault_eip;	/* the one EIP a page fault may have */
+	uint32_t	eax;		/* at int $T_UPROBE: the word read */
+	uint32_t	code;		/* page-fault error code */
+	uint32_t	cr2;
+} uprobe;
+
+/* Contract: called once by x86_boot, on the boot map.  Fills the trampoline page. */
+void
+x86_probe_init(void)
+{
+	size_t len = (size_t)(x86_utramp_end - x86_utramp);
+
+	if (len > PAGE_SIZE - UTRAMP_STACK)
+		kpanic("x86_probe_init: trampoline code of %u bytes leaves no "
+		    "room for its %u-byte stack", (unsigned)len, UTRAMP_STACK);
+	utramp_pa = (paddr_t)((uintptr_t)utramp_page - X86_KERNBASE);
+	memcpy(plat_phys(utramp_pa), x86_utramp, len);
+}
+
+/* Contract (kern.h): can plat_probe run as user?  Yes, in ring 3. */
 bool
 plat_probe_user_supported(void)
 {
-	return false;
+	return true;
 }
 
 /* One armed access; fills the fault fields of r if it faulted. */
@@ -48,21 +94,130 @@ probe_kernel(vaddr_t va, enum probe_access access, uint32_t wval,
 	return false;
 }
 
+/* User VA at which the trampoline's entry for access starts. */
+static uint32_t
+utramp_entry(vaddr_t va, enum probe_access access)
+{
+	const char *e;
+
+	switch (access) {
+	case PROBE_READ:
+		e = x86_utramp_read;
+		break;
+	case PROBE_WRITE:
+		e = x86_utramp_write;
+		break;
+	case PROBE_EXEC:
+		e = x86_utramp_exec;
+		break;
+	default:
+		kpanic("plat_probe: bad access %d at va %#x", (int)access,
+		    (unsigned)va);
+	}
+	return UTRAMP_VA + (uint32_t)(e - x86_utramp);
+}
+
+/*
+ * The trampoline mapped in pm, where a test must have left UTRAMP_VA free
+ * and must not probe the trampoline's own page.
+ */
+static void
+utramp_map(struct pmap *pm, vaddr_t va)
+{
+	int error;
+
+	if (va < UTRAMP_VA + PAGE_SIZE && (uint64_t)va + 4 > UTRAMP_VA)
+		kpanic("plat_probe: user probe at va %#x touches the trampoline "
+		    "page at %#x", (unsigned)va, (unsigned)UTRAMP_VA);
+	if (pmap_extract(pm, UTRAMP_VA, NULL))
+		kpanic("plat_probe: pmap %p maps va %#x, which is reserved for "
+		    "the user-probe trampoline", (void *)pm, (unsigned)UTRAMP_VA);
+	error = pmap_enter(pm, UTRAMP_VA, utramp_pa, VM_PROT_ALL, PMAP_WIRED);
+	if (error != 0)
+		kpanic("plat_probe: pmap_enter of the trampoline (va %#x pa "
+		    "%#llx) failed: error %d", (unsigned)UTRAMP_VA,
+		    (unsigned long long)utramp_pa, error);
+	pmap_update(pm);
+}
+
+/* The access in ring 3 in the current pmap; fills the fault fields of r if it faulted. */
+static bool
+probe_user(vaddr_t va, enum probe_access access, uint32_t wval,
+    struct probe_result *r)
+{
+	struct pmap *pm = pmap_current();
+	struct x86_uprobe_entry e;
+	int error;
+
+	if (pm == NULL)
+		kpanic("plat_probe: user probe at va %#x needs an active user "
+		    "pmap", (unsigned)va);
+	e.ue_eip = utramp_entry(va, access);
+	e.ue_esp = UTRAMP_VA + PAGE_SIZE;
+	e.ue_ecx = va;
+	e.ue_edx = wval;
+	uprobe.fault_eip = access == PROBE_EXEC ? va : e.ue_eip;
+	utramp_map(pm, va);
+	error = x86_uprobe_enter(&e);
+	pmap_remove(pm, UTRAMP_VA, UTRAMP_VA + PAGE_SIZE);
+	pmap_update(pm);
+	if (error == 0) {
+		if (access == PROBE_READ)
+			r->value = uprobe.eax;
+		return true;
+	}
+	r->fault_code = uprobe.code;
+	r->fault_va = uprobe.cr2;
+	return false;
+}
+
+/*
+ * Contract (x86_guest.h): tf is a trap from ring 3, or int $T_UPROBE.  The
+ * end of the user probe in ring 3 -- its int $T_UPROBE, or a page fault of
+ * its access -- leaves for the probe's caller and does not return.
+ * Anything else is a bug: returns what is wrong, for trap.c to report.
+ */
+const char *
+x86_uprobe_trap(const struct trapframe *tf, uint32_t cr2)
+{
+	if (x86_uprobe_ksp == 0)
+		return "trap from ring 3 or int $0x80 with no user probe running";
+	if (!trapframe_from_user(tf))
+		return "int $0x80 from ring 0 during a user probe";
+	if (tf->tf_trapno == T_UPROBE) {
+		if (tf->tf_eip - UTRAMP_VA > (uint32_t)(x86_utramp_end - x86_utramp))
+			return "int $0x80 from outside the user-probe trampoline";
+		uprobe.eax = tf->tf_eax;
+		x86_uprobe_leave(0);
+	}
+	if (tf->tf_trapno != T_PAGEFLT)
+		return "exception in ring 3 during a user probe";
+	if ((cr2 & ~PAGE_MASK) == UTRAMP_VA)
+		return "user probe faulted on its own trampoline page or stack "
+		    "(a platform bug)";
+	if (tf->tf_eip != uprobe.fault_eip)
+		return "user probe page fault at an EIP other than its access";
+	uprobe.code = tf->tf_err;
+	uprobe.cr2 = cr2;
+	x86_uprobe_leave(-1);
+}
+
 /*
  * Contract (kern.h): access the word at va in the current address space:
  * READ (r->value set only if the read completed), WRITE (wval stored) or
- * EXEC (va called; it must hold `ret`).  A page fault is reported in r
- * (fault_code = the #PF error code, fault_va = CR2), never fatal; any
- * other exception is.  user = true panics until ring-3 probes exist.
+ * EXEC (va called; it must hold `ret`), in ring 0 or, if user, in ring 3
+ * in the user pmap that is active (one must be).  A page fault of the
+ * access is reported in r (fault_code = the #PF error code, fault_va =
+ * CR2), never fatal; any other exception is.
  */
 void
 plat_probe(vaddr_t va, enum probe_access access, bool user, uint32_t wval,
     struct probe_result *r)
 {
-	if (user)
-		kpanic("plat_probe: user-mode probes not supported on this "
-		    "platform yet");
 	r->fault_code = 0;
 	r->fault_va = 0;
-	r->ok = probe_kernel(va, access, wval, r);
+	if (user)
+		r->ok = probe_user(va, access, wval, r);
+	else
+		r->ok = probe_kernel(va, access, wval, r);
 }

@@ -1,9 +1,11 @@
 /*
  * C side of exception handling.  Every exception is fatal except a page
- * fault raised by an armed probe (probe_access.S), which is turned into a
- * return from the probe.  A fatal exception dumps the frame and panics, so the run
- * ends with KERN_EXIT_FAIL and a message naming the vector, error code,
- * CR2 and EIP -- never with a silent triple fault (QEMU exit 0).
+ * fault raised by an armed kernel probe (probe_access.S), which is turned
+ * into a return from the probe, and the end of a user probe in ring 3
+ * (int $T_UPROBE or its page fault), which probe.c turns into a return
+ * from that probe.  A fatal exception dumps the frame and panics, so the
+ * run ends with KERN_EXIT_FAIL and a message naming the vector, error
+ * code, CR2 and EIP -- never with a silent triple fault (QEMU exit 0).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,6 +30,16 @@ static const char *const trap_names[X86_NEXCEPTIONS] = {
 };
 
 static int trap_fatal_depth;
+
+static const char *
+trap_name(uint32_t vector)
+{
+	if (vector < X86_NEXCEPTIONS)
+		return trap_names[vector];
+	if (vector == T_UPROBE)
+		return "int $0x80 (user probe return)";
+	return "unexpected vector";
+}
 
 /*
  * If tf is the page fault an armed probe allows (x86_guest.h), record it in
@@ -93,23 +105,30 @@ trap_fatal(const struct trapframe *tf, uint32_t cr2)
 	if (tf->tf_trapno == T_PAGEFLT)
 		trap_print_pgex(tf->tf_err);
 	kpanic("x86_trap: unhandled %s (vector %u) err %#x cr2 %#x eip %#x "
-	    "cs %#x eflags %#x", trap_names[tf->tf_trapno & 31],
+	    "cs %#x eflags %#x", trap_name(tf->tf_trapno),
 	    tf->tf_trapno, tf->tf_err, cr2, tf->tf_eip, tf->tf_cs & 0xFFFF,
 	    tf->tf_eflags);
 }
 
 /*
  * Contract: called by vectors.S with the frame of an exception (vector
- * 0-31), interrupts off.  Returns only for a recovered probe fault, with
- * tf->tf_eip changed; everything else ends the run.
+ * 0-31) or of int $T_UPROBE, interrupts off.  Returns only for a recovered
+ * kernel-probe fault, with tf->tf_eip changed; the end of a user probe
+ * does not return here (probe.c); everything else ends the run.
  */
 void
 x86_trap(struct trapframe *tf)
 {
 	uint32_t cr2;
+	const char *why;
 
 	cr2 = tf->tf_trapno == T_PAGEFLT ? x86_rcr2() : 0;
 	if (trap_probe_recover(tf, cr2))
 		return;
+	if (trapframe_from_user(tf) || tf->tf_trapno == T_UPROBE) {
+		why = x86_uprobe_trap(tf, cr2);
+		if (trap_fatal_depth == 0)
+			kprintf("x86_trap: %s\n", why);
+	}
 	trap_fatal(tf, cr2);
 }
