@@ -4,11 +4,14 @@
  * the benchmark when the command line says "bench".  Command line words:
  *   bench        run tests/bench instead of the suite
  *   only=NAME    run just the test case NAME
+ *   random=N     run only the differential random tester, N operations
+ *   seed=S       its seed (with random=)
  */
 #include "kern.h"
 #include "physmem.h"
 #include "t.h"
 #include "bench.h"
+#include "random.h"
 
 #define KERN_GROW	0x01000000u	/* kernel VA given tables at boot */
 
@@ -113,6 +116,39 @@ run_tests(const char *only)
 	return (failed == 0 && n > 0) ? KERN_EXIT_PASS : KERN_EXIT_FAIL;
 }
 
+static unsigned long long
+parse_number(const char *s)
+{
+	unsigned long long v = 0;
+	unsigned base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (;; s++) {
+		unsigned d = (*s >= '0' && *s <= '9') ? (unsigned)(*s - '0') :
+		    (*s >= 'a' && *s <= 'f') ? (unsigned)(*s - 'a' + 10) :
+		    (*s >= 'A' && *s <= 'F') ? (unsigned)(*s - 'A' + 10) : 99;
+		if (d >= base)
+			return v;
+		v = v * base + d;
+	}
+}
+
+/* random=N [seed=S]: one KTAP test, the differential run alone. */
+static int
+run_random(const char *nops, const char *seed)
+{
+	unsigned long n = (unsigned long)parse_number(nops);
+	uint64_t s = seed != NULL ? parse_number(seed) : RANDOM_SUITE_SEED;
+
+	kprintf("KTAP version 1\n1..1\n");
+	int bad = random_run(s, n);
+	kprintf("%s 1 random_differential_%lu\n", bad ? "not ok" : "ok", n);
+	return bad ? KERN_EXIT_FAIL : KERN_EXIT_PASS;
+}
+
 void
 kmain(const struct boot_info *bi)
 {
@@ -128,6 +164,10 @@ kmain(const struct boot_info *bi)
 	if (cmdline_value(bi->cmdline, "bench") != NULL) {
 		bench_run();
 		plat_exit(KERN_EXIT_PASS);
+	}
+	const char *rnd = cmdline_value(bi->cmdline, "random=");
+	if (rnd != NULL) {
+		plat_exit(run_random(rnd, cmdline_value(bi->cmdline, "seed=")));
 	}
 	int status = run_tests(cmdline_value(bi->cmdline, "only="));
 	pmap_stats_dump(kprintf);

@@ -14,6 +14,18 @@ static const char *const inval_reason_names[PMAP_INV_NREASONS] = {
 };
 
 const char *
+pmap_backend_name(void)
+{
+	return pmap_md_ops.name;
+}
+
+unsigned
+pmap_backend_caps(void)
+{
+	return pmap_md_ops.caps;
+}
+
+const char *
 pmap_inval_reason_name(enum pmap_inval_reason r)
 {
 	return (unsigned)r < PMAP_INV_NREASONS ? inval_reason_names[r] : "?";

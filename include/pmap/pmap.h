@@ -89,6 +89,14 @@ bool	pmap_is_modified(struct pmap_page *);
 bool	pmap_is_referenced(struct pmap_page *);
 paddr_t	pmap_phys_address(paddr_t cookie);
 
+/* The backend: its name and what its MMU can do. */
+#define PMAP_CAP_LARGE	0x01u	/* large leaves at some level */
+#define PMAP_CAP_GLOBAL	0x02u	/* global TLB entries */
+#define PMAP_CAP_NX	0x04u	/* execute permission is enforced */
+#define PMAP_CAP_ASID	0x08u
+const char *pmap_backend_name(void);
+unsigned pmap_backend_caps(void);
+
 /* Statistics (see docs/statistics.md for the definitions). */
 enum pmap_inval_reason {
 	PMAP_INV_REMOVE,	/* pmap_remove / kremove / remove_all */

@@ -33,11 +33,6 @@ extern struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS];
 #define PMAP_MK_MOD	0x20u	/* enter already modified */
 #define PMAP_MK_NOCACHE	0x40u
 
-/* Capabilities. */
-#define PMAP_CAP_LARGE	0x01u	/* large leaves at some level */
-#define PMAP_CAP_GLOBAL	0x02u	/* global TLB entries */
-#define PMAP_CAP_NX	0x04u	/* execute permission is enforced */
-#define PMAP_CAP_ASID	0x08u
 
 struct pmap {
 	struct pmap_md	 pm_md;		/* backend part: root, links */

@@ -5,8 +5,9 @@
  *
  * Stricter than QEMU where it matters here: translations stay cached until
  * invlpg, a CR3 load (non-global) or a CR4.PGE toggle removes them; a write
- * through an entry cached clean re-walks to set D, as on Intel CPUs, and a
- * fault drops the entries for the faulting address (SDM 4.10.4.1).
+ * through an entry cached clean sets D without re-checking the entry's
+ * permissions (the SDM does not promise a re-walk), and a fault drops the
+ * entries for the faulting address (SDM 4.10.4.1).
  * Reserved bits of a 4 MiB PDE (bits 21:13 without PSE-36) fault RSVD.
  */
 #include <stdio.h>
@@ -154,6 +155,24 @@ walk(uint32_t va, bool write, bool user, struct tlb_entry *e, uint32_t *fault_co
 	return true;
 }
 
+/* Set D in the leaf that maps va, if it is present and still maps te's page. */
+static void
+model_set_dirty(uint32_t va, const struct tlb_entry *te)
+{
+	uint32_t *pdep = phys32((cr3 & ~0xFFFu) + (va >> 22) * 4), pde = *pdep;
+
+	if (!(pde & X_P))
+		return;
+	if ((pde & X_PS) && (cr4 & CR4_PSE)) {
+		if ((pde & 0xFFC00000u) == te->pa)
+			*pdep = pde | X_D;
+		return;
+	}
+	uint32_t *ptep = phys32((pde & 0xFFFFF000u) + ((va >> 12) & 0x3FF) * 4);
+	if ((*ptep & X_P) && (*ptep & 0xFFFFF000u) == te->pa)
+		*ptep |= X_D;
+}
+
 bool
 model_translate(vaddr_t va, enum probe_access acc, bool user, uint64_t *pap,
     uint32_t *fault_code)
@@ -169,9 +188,13 @@ model_translate(vaddr_t va, enum probe_access acc, bool user, uint64_t *pap,
 	if (te != NULL && !allowed(te, write, user))
 		return fault(va, (write ? PF_W : 0) | (user ? PF_U : 0) | PF_P, fault_code);
 	if (te != NULL && write && !te->d) {
-		/* Setting D needs the entry in memory: re-walk (SDM 4.8). */
-		if (!walk(va, write, user, &e, fault_code))
-			return false;
+		/*
+		 * First write through an entry cached clean: the CPU sets D in the
+		 * PTE.  The SDM does not promise a re-check of the (possibly
+		 * changed) entry, so the strict model trusts the cached
+		 * permission and only sets D where the entry still maps the page.
+		 */
+		model_set_dirty(va, te);
 		te->d = true;
 	}
 	if (te == NULL) {

@@ -289,7 +289,8 @@ i386_reserved_va(vaddr_t va)
 /*
  * Every directory: the self-map points at itself, supervisor-only; kernel
  * slots equal the kernel directory's (the MMU's A bit aside) and are
- * supervisor-only; the window table's entries are supervisor-only.
+ * supervisor-only; the window table's entries are supervisor-only; CR4.PGE
+ * is on exactly when PTEs carry the global bit.
  */
 static int
 i386_check(struct pmap *pm, void (*print)(const char *, ...))
@@ -317,6 +318,11 @@ i386_check(struct pmap *pm, void (*print)(const char *, ...))
 			    (void *)pm, slot, (unsigned)e);
 			errs++;
 		}
+	}
+	if (!pmap_i386_pg_g != !(x86_rcr4() & CR4_PGE)) {
+		print("i386_check: global PTEs %s but CR4.PGE is %s\n",
+		    pmap_i386_pg_g ? "in use" : "unused", (x86_rcr4() & CR4_PGE) ? "on" : "off");
+		errs++;
 	}
 	pt_entry_t *win = x86_kva(PTE_BASE + (WIN_BASE >> PAGE_SHIFT) * sizeof(pt_entry_t));
 	for (unsigned w = 0; w < PMAP_NWINDOWS * PMAP_MAXCPUS; w++)

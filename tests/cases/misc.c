@@ -1,5 +1,6 @@
-/* Physical page operations, pmap_copy, references. */
+/* Physical page operations, pmap_copy, references, the random tester. */
 #include "t.h"
+#include "random.h"
 
 #define UVA	0x60000000u
 #define RW	(VM_PROT_READ | VM_PROT_WRITE)
@@ -59,4 +60,11 @@ t_reference_counting(struct tctx *t)
 	pmap_stats_get(&s1);
 	T_EQ(t, s1.pmaps, s0.pmaps);
 	T_EQ(t, pmap_phys_address(0x1234), (paddr_t)0x1234 << PAGE_SHIFT);
+}
+
+/* The differential random tester, at the suite's size (make test adds a long host run). */
+void
+t_random_differential(struct tctx *t)
+{
+	T_EQ(t, random_run(RANDOM_SUITE_SEED, RANDOM_SUITE_OPS), 0);
 }

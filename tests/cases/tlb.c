@@ -144,3 +144,34 @@ t_tlb_model_catches_missing_invalidation(struct tctx *t)
 	if (!t_host_model())
 		t->skip = "stale-entry detection needs the strict host TLB model";
 }
+
+/*
+ * More accessed global (kernel) translations than the ceiling in one batch:
+ * pmap_update must flush global entries too (CR4.PGE toggle on x86).
+ */
+void
+t_global_full_flush(struct tctx *t)
+{
+	const unsigned n = CONFIG_PMAP_TLB_CEILING + 8;
+	vaddr_t va = t_kva(t, n);
+	paddr_t pa = t_page(t);
+	struct pmap *pm = t_pmap(t);
+	struct pmap_stats s0, s1;
+	uint32_t v;
+
+	for (unsigned i = 0; i < n; i++)
+		pmap_kenter_pa(va + i * PAGE_SIZE, pa, VM_PROT_READ | VM_PROT_WRITE, 0);
+	pmap_update(pmap_kernel());
+	pmap_activate(pm);			/* global entries survive the switch */
+	for (unsigned i = 0; i < n; i++)
+		T_ASSERT(t, t_read(va + i * PAGE_SIZE, &v));
+	pmap_stats_get(&s0);
+	pmap_kremove(va, n * PAGE_SIZE);
+	pmap_update(pmap_kernel());
+	pmap_stats_get(&s1);
+	T_EQ(t, s1.inval_full - s0.inval_full, 1);
+	for (unsigned i = 0; i < n; i++)
+		T_ASSERT(t, !t_read(va + i * PAGE_SIZE, &v), "kernel page %u readable after "
+		    "kremove and a full flush", i);
+	T_CHECK_PMAP(t, pmap_kernel());
+}

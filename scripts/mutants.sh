@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Mutation check of the suite: delete, one at a time, each TLB-invalidating
+# call (md/i386) and each MI invalidation request (the call becomes an empty
+# statement, so the code still compiles), rebuild the host suite and run it.  Every mutant must be killed (some test fails).  Prints KTAP v1: one
+# result per mutant, "ok" when killed.
+#
+#   scripts/mutants.sh <config-file> <work-dir>
+set -uo pipefail
+config=$1
+work=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+# file | a fixed string matching exactly one line to delete | what it is
+mutants=(
+	"md/i386/pmap_i386.c|x86_invlpg(wva);|window remap invlpg"
+	"md/i386/pmap_i386.c|x86_invlpg(PTE_BASE + (slot << PAGE_SHIFT));|PTmap invlpg on PDE removal"
+	"md/i386/pmap_i386.c|	x86_invlpg(va);|single-page invalidation (invlpg)"
+	"md/i386/pmap_i386.c|x86_lcr4(cr4 & ~CR4_PGE);|global flush: CR4.PGE off"
+	"md/i386/pmap_i386.c|		x86_lcr4(cr4);|global flush: CR4.PGE back on"
+	"md/i386/pmap_i386.c|x86_lcr3(x86_rcr3());|non-global flush: CR3 reload"
+	"md/i386/pmap_i386.c|x86_lcr3(pm->pm_md.pm_pdirpa);|address-space switch: CR3 load"
+	"mi/pmap.c|pmap_tlb_inval(pm, va, old, why);|MI: invalidation on leaf removal"
+	"mi/pmap.c|pmap_tlb_inval(pm, va, old, PMAP_INV_ENTER_REPLACE);|MI: invalidation on re-enter"
+	"mi/pmap.c|pmap_tlb_inval(pm, va, old, PMAP_INV_PROTECT);|MI: invalidation on protect"
+	"mi/pmap.c|pmap_tlb_inval(pm, va, old, op->why);|MI: invalidation on page ops"
+)
+
+rm -rf "$work"
+mkdir -p "$work/src"
+(cd "$top" && git ls-files -z --cached --others --exclude-standard 2>/dev/null || find . -path ./build -prune -o -type f -print0) |
+	(cd "$top" && xargs -0 cp --parents -t "$work/src")
+mkdir -p "$work/src/build"
+cp "$config" "$work/src/build/.config"
+bin=build/host/pmapkit-host
+if ! make -s -C "$work/src" O=build "$bin" >"$work/build.log" 2>&1; then
+	echo "mutants: the unmutated tree does not build, see $work/build.log" >&2
+	exit 1
+fi
+
+echo "KTAP version 1"
+echo "1..${#mutants[@]}"
+n=0
+for m in "${mutants[@]}"; do
+	IFS='|' read -r file line what <<<"$m"
+	n=$((n + 1))
+	f="$work/src/$file"
+	cp "$f" "$f.orig"
+	count=$(grep -cF -- "$line" "$f")
+	if [ "$count" != 1 ]; then
+		echo "not ok $n $what # the pattern matches $count lines in $file"
+		continue
+	fi
+	MUT_LINE=$line python3 -c '
+import os, sys
+line = os.environ["MUT_LINE"]
+src = open(sys.argv[1]).read()
+sys.stdout.write(src.replace(line.strip(), ";", 1))' "$f.orig" >"$f"
+	if ! make -s -C "$work/src" O=build "$bin" >"$work/mutant-$n.log" 2>&1; then
+		echo "not ok $n $what: the mutant does not build, see $work/mutant-$n.log"
+	else
+		(cd "$work/src" && timeout 300 "./$bin") >"$work/mutant-$n.out" 2>&1
+		status=$?
+		killer=$(grep -m1 '^not ok' "$work/mutant-$n.out" | cut -d' ' -f4-)
+		if [ $status -ne 0 ] || [ -n "$killer" ]; then
+			echo "ok $n $what: killed by ${killer:-a crash (exit $status)}"
+		else
+			echo "not ok $n $what: survived"
+		fi
+	fi
+	cp "$f.orig" "$f"
+	touch "$f"
+done
