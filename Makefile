@@ -72,10 +72,23 @@ SHARED_SRCS := $(MI_SRCS) $(filter-out %_host.c,$(MD_SRCS)) $(KERN_SRCS) $(TEST_
 GUEST_SRCS  := $(sort $(SHARED_SRCS) $(PLAT_SRCS) $(KLIBC_SRCS))
 HOST_SRCS   := $(sort $(SHARED_SRCS) $(filter %_host.c,$(MD_SRCS)) $(THOST_SRCS))
 
+# The fuzzer links everything the host program does but its main().
+FUZZ_SRCS   := $(sort $(filter-out tests/host/main_host.c,$(HOST_SRCS)) $(wildcard tests/fuzz/*.c))
+
 GUEST_OBJS  := $(patsubst %,$(O)/guest/%.o,$(basename $(GUEST_SRCS)))
 HOST_OBJS   := $(patsubst %,$(O)/host/%.o,$(basename $(HOST_SRCS)))
+ASAN_OBJS   := $(patsubst %,$(O)/asan/%.o,$(basename $(HOST_SRCS)))
+FUZZ_OBJS   := $(patsubst %,$(O)/fuzz/%.o,$(basename $(FUZZ_SRCS)))
 GUEST_ELF   := $(O)/guest/kernel.elf
 HOST_BIN    := $(O)/host/pmapkit-host
+ASAN_BIN    := $(O)/asan/pmapkit-host
+FUZZ_BIN    := $(O)/fuzz/pmapkit-fuzz
+
+# make test: the long host random run, the bounded fuzz pass; make fuzz: its time.
+RANDOM_OPS     ?= 1000000
+RANDOM_SEED    ?= 0x9e3779b97f4a7c15
+FUZZ_TEST_TIME ?= 20
+FUZZ_TIME      ?= 60
 
 # ---- flags ------------------------------------------------------------------
 CC := clang
@@ -86,7 +99,13 @@ GUEST_CFLAGS = $(GUEST_TARGET_CFLAGS) -Ikern/libc -std=c11 -O2 -g -ffreestanding
 	-nostdlib -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	-Wall -Wextra -Werror=implicit-function-declaration
 # EXTRA_HOST_CFLAGS is for compiling and linking, e.g. -fsanitize=address,undefined.
-HOST_CFLAGS  = -std=gnu11 -O2 -g -DPMAP_HOST -Wall -Wextra $(HOST_MD_INCLUDES) $(EXTRA_HOST_CFLAGS)
+HOST_CFLAGS  = -std=gnu11 -O2 -g -DPMAP_HOST -Wall -Wextra -Wpointer-arith $(HOST_MD_INCLUDES) \
+	$(EXTRA_HOST_CFLAGS)
+# AddressSanitizer + UndefinedBehaviorSanitizer build of the host suite, and the
+# libFuzzer build (clang's runtimes come with libclang-rt-14-dev).
+SAN_FLAGS    = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LDFLAGS = -fsanitize=fuzzer,address,undefined
 
 # ---- configuration ----------------------------------------------------------
 $(DEPS_OK): scripts/deps.sh
@@ -127,6 +146,8 @@ write_flags = $(shell mkdir -p $(O)/$(1) && [ "$$(cat $(O)/$(1)/.flags 2>/dev/nu
 ifneq ($(BACKEND),)
 $(call write_flags,guest,$(GUEST_CFLAGS))
 $(call write_flags,host,$(HOST_CFLAGS))
+$(call write_flags,asan,$(HOST_CFLAGS) $(SAN_FLAGS))
+$(call write_flags,fuzz,$(HOST_CFLAGS) $(FUZZ_CFLAGS))
 endif
 
 $(O)/guest/%.o: %.c $(AUTOCONF_H) $(O)/guest/.flags | $(DEPS_OK) backend-check
@@ -152,8 +173,26 @@ $(HOST_BIN): $(HOST_OBJS) | backend-check
 	$(call msg,HOSTLD,$@)
 	$(Q)$(CC) $(EXTRA_HOST_CFLAGS) -o $@ $(HOST_OBJS)
 
+$(O)/asan/%.o: %.c $(AUTOCONF_H) $(O)/asan/.flags | $(DEPS_OK) backend-check
+	$(call msg,ASANCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(COMMON_FLAGS) -c $< -o $@
+
+$(ASAN_BIN): $(ASAN_OBJS) | backend-check
+	$(call msg,ASANLD,$@)
+	$(Q)$(CC) $(EXTRA_HOST_CFLAGS) $(SAN_FLAGS) -o $@ $(ASAN_OBJS)
+
+$(O)/fuzz/%.o: %.c $(AUTOCONF_H) $(O)/fuzz/.flags | $(DEPS_OK) backend-check
+	$(call msg,FUZZCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(FUZZ_CFLAGS) $(COMMON_FLAGS) -c $< -o $@
+
+$(FUZZ_BIN): $(FUZZ_OBJS) | backend-check
+	$(call msg,FUZZLD,$@)
+	$(Q)$(CC) $(EXTRA_HOST_CFLAGS) $(FUZZ_LDFLAGS) -o $@ $(FUZZ_OBJS)
+
 ifneq ($(BUILD_GOALS),)
--include $(GUEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
+-include $(GUEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
 endif
 
 # ---- run and test -----------------------------------------------------------
@@ -164,7 +203,8 @@ boot = extra=$(CONFIG_KERNEL_CMDLINE); \
 	QEMU_PASS_STATUS=$(QEMU_PASS_STATUS) QEMU_MEM_MB=$(CONFIG_GUEST_MEM_MB) \
 	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $${cmdline:+-append "$$cmdline"}
 host_tests = $(HOST_BIN) | tee $(RESULTS)/host.ktap
-TEST_RESULTS = $(RESULTS)/host.ktap $(patsubst %,$(RESULTS)/%.ktap,$(QEMU_TEST_TARGETS))
+HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,host host-random host-asan fuzz mutants)
+TEST_RESULTS = $(HOST_RESULTS) $(patsubst %,$(RESULTS)/%.ktap,$(QEMU_TEST_TARGETS))
 
 run: $(GUEST_ELF)
 	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/run.log)
@@ -174,13 +214,23 @@ check: $(HOST_BIN)
 	$(Q)$(host_tests)
 
 # Every run goes on after a failure; ktap-summary.py decides (and prints last).
-test: $(GUEST_ELF) $(HOST_BIN)
+# Host: the suite; RANDOM_OPS differential operations; the suite under ASan and
+# UBSan; a bounded fuzz pass; the mutation check.  Then every QEMU target.
+test: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN)
 	@mkdir -p $(RESULTS) && rm -f $(TEST_RESULTS)
 	$(Q)$(host_tests) || true
+	$(Q)$(HOST_BIN) random=$(RANDOM_OPS) seed=$(RANDOM_SEED) | tee $(RESULTS)/host-random.ktap || true
+	$(Q)$(ASAN_BIN) >$(RESULTS)/host-asan.ktap 2>&1 || true
+	@grep -E '^(not ok|ok) |ERROR|runtime error' $(RESULTS)/host-asan.ktap | sed 's/^/asan: /' | tail -n 3
+	$(Q)scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TEST_TIME) $(O)/fuzz/corpus | tee $(RESULTS)/fuzz.ktap || true
+	$(Q)scripts/mutants.sh $(KCONFIG_CONFIG) $(O)/mutants | tee $(RESULTS)/mutants.ktap || true
 	$(Q)for t in $(QEMU_TEST_TARGETS); do \
 		$(call boot,$$t,$(RESULTS)/$$t.ktap) || true; \
 	done
 	$(Q)scripts/ktap-summary.py --pass-status $(QEMU_PASS_STATUS) $(TEST_RESULTS)
+
+fuzz: $(FUZZ_BIN)
+	$(Q)scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TIME) $(O)/fuzz/corpus
 
 bench: $(GUEST_ELF) $(HOST_BIN)
 	$(Q)$(HOST_BIN) bench
@@ -188,7 +238,7 @@ bench: $(GUEST_ELF) $(HOST_BIN)
 
 # ---- housekeeping -----------------------------------------------------------
 clean:
-	$(Q)rm -rf $(O)/guest $(O)/host $(O)/results $(O)/include
+	$(Q)rm -rf $(O)/guest $(O)/host $(O)/asan $(O)/fuzz $(O)/mutants $(O)/results $(O)/include
 
 distclean:
 	@if [ -e $(O)/Kconfig ]; then echo "distclean: O=$(O) is the source tree" >&2; exit 1; fi
@@ -205,7 +255,10 @@ help:
 	@echo '  all               guest $(O)/guest/kernel.elf and host $(O)/host/pmapkit-host (default)'
 	@echo '  run               boot the guest in QEMU, console on this terminal'
 	@echo '  check             host tests only (KTAP, also saved in $(RESULTS)/host.ktap)'
-	@echo '  test              host tests, then the guest on every QEMU target; ends "N passed, N failed"'
+	@echo '  test              host suite, $(RANDOM_OPS) random ops, ASan/UBSan suite, fuzz pass,'
+	@echo '                    mutation check, then the guest on every QEMU target;'
+	@echo '                    ends "N passed, N failed"'
+	@echo '  fuzz              libFuzzer over decoded operation sequences for FUZZ_TIME seconds'
 	@echo '  bench             host and guest benchmarks'
 	@echo 'Cleaning:'
 	@echo '  clean             remove objects, binaries and results; keep the configuration'
@@ -215,7 +268,9 @@ help:
 	@echo '  V=1               show the commands'
 	@echo '  EXTRA_HOST_CFLAGS host compile and link flags, e.g. -fsanitize=address,undefined'
 	@echo '  QEMU_TIMEOUT=s    seconds per QEMU boot before it is killed (default 300)'
+	@echo '  RANDOM_OPS=n RANDOM_SEED=s  the long host random run of make test'
+	@echo '  FUZZ_TIME=s       make fuzz duration (default 60); FUZZ_TEST_TIME=s in make test (20)'
 
-.PHONY: backend-check all run check test bench clean distclean help menuconfig olddefconfig savedefconfig
+.PHONY: backend-check all run check test fuzz bench clean distclean help menuconfig olddefconfig savedefconfig
 
 endif

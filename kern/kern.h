@@ -34,6 +34,8 @@ struct boot_info {
 
 /* kern/ entry point, called by the platform with paging on (boot map). */
 void	kmain(const struct boot_info *) __attribute__((noreturn));
+/* The first half of kmain: memory and the pmap up, then return. */
+void	kern_boot(const struct boot_info *);
 
 /* ---- Provided by the platform ---- */
 void	plat_putc(int c);

@@ -149,8 +149,9 @@ run_random(const char *nops, const char *seed)
 	return bad ? KERN_EXIT_FAIL : KERN_EXIT_PASS;
 }
 
+/* Physical memory and the pmap up; returns (the fuzzer boots this way). */
 void
-kmain(const struct boot_info *bi)
+kern_boot(const struct boot_info *bi)
 {
 	kprintf("pmapkit test kernel: backend %s on %s, cmdline \"%s\"\n",
 	    PMAP_MD_NAME, bi->platform, bi->cmdline);
@@ -161,6 +162,12 @@ kmain(const struct boot_info *bi)
 	pmap_growkernel(VM_MIN_KERNEL_VA + KERN_GROW);
 	kprintf("# %lu pages of RAM managed, %lu free; direct map to %#llx\n",
 	    physmem_managed_count(), physmem_free_count(), (unsigned long long)ram_end);
+}
+
+void
+kmain(const struct boot_info *bi)
+{
+	kern_boot(bi);
 	if (cmdline_value(bi->cmdline, "bench") != NULL) {
 		bench_run();
 		plat_exit(KERN_EXIT_PASS);

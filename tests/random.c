@@ -56,6 +56,8 @@ static struct {
 	long		 kres0, kwired0;	/* kernel counts outside the model */
 	uint64_t	 rng, seed;
 	unsigned long	 step, nops, injected, enomem, probes, user_probes;
+	const uint8_t	*src;			/* fuzzer input, instead of the RNG */
+	size_t		 srclen;
 	char		 trace[R_TRACE][112];
 	const char	*fail;
 	char		 failbuf[200];
@@ -66,6 +68,17 @@ static struct {
 static uint64_t
 r_rand(void)
 {
+	if (R.src != NULL) {
+		uint64_t v = 0;
+		for (int i = 0; i < 8; i++) {
+			v = v << 8 | (R.srclen > 0 ? *R.src : 0);
+			if (R.srclen > 0) {
+				R.src++;
+				R.srclen--;
+			}
+		}
+		return v;
+	}
 	R.rng ^= R.rng >> 12;
 	R.rng ^= R.rng << 25;
 	R.rng ^= R.rng >> 27;
@@ -305,7 +318,7 @@ op_remove(int p)
 		return r_check_range(p, 0, R_NSLOT);
 	}
 	r_range(&s0, &s1);
-	r_log("remove p%d %#x-%#x", p, (unsigned)r_va(s0), (unsigned)r_va(s1));
+	r_log("remove p%d %#x-%#x", p, (unsigned)r_va(s0), (unsigned)(r_va(s1 - 1) + PAGE_SIZE));
 	pmap_remove(R.pm[p], r_va(s0), r_va(s1 - 1) + PAGE_SIZE);
 	for (unsigned s = s0; s < s1; s++)
 		R.map[p][s].valid = false;
@@ -321,7 +334,8 @@ op_protect(int p)
 	unsigned s0, s1;
 
 	r_range(&s0, &s1);
-	r_log("protect p%d %#x-%#x prot %#x", p, (unsigned)r_va(s0), (unsigned)r_va(s1), prot);
+	r_log("protect p%d %#x-%#x prot %#x", p, (unsigned)r_va(s0),
+	    (unsigned)(r_va(s1 - 1) + PAGE_SIZE), prot);
 	pmap_protect(R.pm[p], r_va(s0), r_va(s1 - 1) + PAGE_SIZE, prot);
 	for (unsigned s = s0; s < s1; s++) {
 		struct r_map *m = &R.map[p][s];
@@ -646,11 +660,36 @@ r_report_divergence(void)
 	    (unsigned long long)R.seed);
 }
 
+static int r_run(void);
+
 int
 random_run(uint64_t seed, unsigned long nops)
 {
 	r_setup(seed, nops);
+	return r_run();
+}
+
+/*
+ * The fuzzer's entry: the operations are decoded from data instead of drawn
+ * from the RNG (8 bytes per choice) until it runs out.
+ */
+int
+random_run_bytes(const uint8_t *data, size_t size)
+{
+	r_setup(0, size / 8 + 1);
+	R.src = data;
+	R.srclen = size;
+	return r_run();
+}
+
+static int
+r_run(void)
+{
+	unsigned long nops = R.nops;
+
 	for (R.step = 0; R.step < nops && R.fail == NULL; R.step++) {
+		if (R.src != NULL && R.srclen == 0)
+			break;
 		R.trace[R.step % R_TRACE][0] = '\0';
 		if (!r_step() && R.fail == NULL)
 			r_diverge("step returned failure");
@@ -668,9 +707,10 @@ random_run(uint64_t seed, unsigned long nops)
 		r_report_divergence();
 		return 1;
 	}
-	kprintf("# random: %lu operations, seed %#llx: %lu probes (%lu user), %lu allocation "
-	    "failures injected, %lu ENOMEM returns; no divergence\n", nops,
-	    (unsigned long long)seed, R.probes, R.user_probes, R.injected, R.enomem);
+	if (R.src == NULL)
+		kprintf("# random: %lu operations, seed %#llx: %lu probes (%lu user), %lu "
+		    "allocation failures injected, %lu ENOMEM returns; no divergence\n", nops,
+		    (unsigned long long)R.seed, R.probes, R.user_probes, R.injected, R.enomem);
 	r_teardown();
 	return 0;
 }

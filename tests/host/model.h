@@ -16,5 +16,7 @@ void	model_boot(struct boot_info *);
 bool	model_translate(vaddr_t va, enum probe_access, bool user, uint64_t *pap,
 	    uint32_t *fault_code);
 void	model_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* Allocate model RAM, build the boot map, fill *bi (tests/host/plat_host.c). */
+void	host_boot_info(struct boot_info *bi, const char *cmdline);
 
 #endif

@@ -4,7 +4,8 @@
  * hardware.  RAM is a page-aligned array; a probe is a model translation
  * plus a load or store in that array.
  *
- *   pmapkit-host [bench] [only=NAME]      arguments form the kernel command line
+ * tests/host/main_host.c starts it as a program (arguments form the kernel
+ * command line); tests/fuzz/fuzz_host.c as a libFuzzer target.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,27 +90,19 @@ model_fatal(const char *fmt, ...)
 	exit(2);
 }
 
-int
-main(int argc, char **argv)
+/* Simulated RAM and the boot map, as the guest's entry code leaves them. */
+void
+host_boot_info(struct boot_info *bi, const char *cmdline)
 {
-	static char cmdline[512];
-	static struct boot_info bi;
-
-	for (int i = 1; i < argc; i++) {
-		strncat(cmdline, argv[i], sizeof(cmdline) - strlen(cmdline) - 2);
-		strcat(cmdline, i + 1 < argc ? " " : "");
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	model_ram_size = (uint64_t)CONFIG_GUEST_MEM_MB << 20;
 	model_ram = aligned_alloc(PAGE_SIZE, model_ram_size);
 	if (model_ram == NULL)
 		model_fatal("cannot allocate %llu bytes of model RAM",
 		    (unsigned long long)model_ram_size);
 	memset(model_ram, 0, model_ram_size);
-	bi.cmdline = cmdline;
-	bi.nregions = 2;
-	bi.regions[0] = (struct boot_region){ 0, 0x9F000 };
-	bi.regions[1] = (struct boot_region){ 0x100000, model_ram_size - 0x100000 };
-	model_boot(&bi);
-	kmain(&bi);
+	bi->cmdline = cmdline;
+	bi->nregions = 2;
+	bi->regions[0] = (struct boot_region){ 0, 0x9F000 };
+	bi->regions[1] = (struct boot_region){ 0x100000, model_ram_size - 0x100000 };
+	model_boot(bi);
 }
