@@ -61,11 +61,11 @@ pmap_check_range(const char *fn, struct pmap *pm, vaddr_t sva, vaddr_t eva)
 	if (pm->pm_is_kernel) {
 		KASSERTMSG(sva >= VM_MAXUSER_ADDRESS,
 		    "%s: user va %#x in the kernel pmap", fn, (unsigned)sva);
-		KASSERTMSG(!pmap_md_ops.reserved_va(sva) && !pmap_md_ops.reserved_va(eva - 1),
+		KASSERTMSG(!pmap_md_ops.reserved_range(sva, eva),
 		    "%s: range %#x-%#x touches a reserved area", fn,
 		    (unsigned)sva, (unsigned)eva);
 	} else {
-		KASSERTMSG(eva <= VM_MAXUSER_ADDRESS,
+		KASSERTMSG(sva >= VM_MIN_ADDRESS && eva <= VM_MAXUSER_ADDRESS,
 		    "%s: kernel va %#x in user pmap %p", fn, (unsigned)(eva - 1),
 		    (void *)pm);
 	}
@@ -79,7 +79,7 @@ pmap_check_va(const char *fn, struct pmap *pm, vaddr_t va)
 	if (pm->pm_is_kernel) {
 		KASSERTMSG(va >= VM_MAXUSER_ADDRESS,
 		    "%s: user va %#x in the kernel pmap", fn, (unsigned)va);
-		KASSERTMSG(!pmap_md_ops.reserved_va(va),
+		KASSERTMSG(!pmap_md_ops.reserved_range(va, va + PAGE_SIZE),
 		    "%s: va %#x is in a reserved area", fn, (unsigned)va);
 	} else {
 		KASSERTMSG(va < VM_MAXUSER_ADDRESS,
@@ -148,6 +148,7 @@ pmap_free_table(struct pmap *pm, int l, vaddr_t va, pt_entry_t *e, struct pmap_p
 	pmap_md_ops.table_changed(pm, l, va, false);
 	if (tpp != NULL)
 		tpp->pp_ptpcount--;
+	pm->pm_ptps--;
 	pmap_tlb_free_ptp(pte_pa(old, l));
 }
 
@@ -209,6 +210,8 @@ pmap_walk_range(struct pmap *pm, vaddr_t sva, vaddr_t eva, pmap_leaf_fn fn, void
 		walk_level(pm, 0, sva, eva, 0, NULL, fn, arg, free_tables);
 }
 
+static void pmap_kernel_tables(vaddr_t va, const char *fn);
+
 /* ------------------------------------------------------- leaf primitives */
 
 static void
@@ -246,6 +249,8 @@ pmap_remove_leaf(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int l,
 		pmap_md_ops.table_changed(pm, l, va, false);
 	}
 	pmap_tlb_inval(pm, va, old, why);
+	if (l != PMAP_LEAF_LEVEL && pm->pm_is_kernel && va < kva_grown)
+		pmap_kernel_tables(va, "pmap_kremove");
 }
 
 /* Store a new leaf where there was none. */
@@ -319,6 +324,7 @@ pmap_install_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path, const p
 	for (int l = path->level, i = 0; l < PMAP_LEAF_LEVEL; l++, i++) {
 		pt_entry_t pde = pte_make_table(ptps[i], !pm->pm_is_kernel);
 		pte_store(path->pte[l], pde);
+		pm->pm_ptps++;
 		if (l > 0)
 			pmap_path_table(path, l)->pp_ptpcount++;
 		pmap_md_ops.table_changed(pm, l, va, true);
@@ -356,10 +362,6 @@ pmap_virtual_space(vaddr_t *vstartp, vaddr_t *vendp)
 	*vendp = virtual_end;
 }
 
-/*
- * Make sure kernel page tables exist for [VM_MIN_KERNEL_VA, maxkvaddr); return
- * the new end of the grown space.  Kernel tables are never freed.
- */
 /* Give the kernel pmap every table down to the leaf level for va. */
 static void
 pmap_kernel_tables(vaddr_t va, const char *fn)
@@ -498,6 +500,8 @@ pmap_destroy(struct pmap *pm)
 	pmap_update(pm);
 	KASSERTMSG(pm->pm_chunks == NULL, "pmap_destroy: pmap %p still holds pv chunks",
 	    (void *)pm);
+	KASSERTMSG(pm->pm_ptps == 0, "pmap_destroy: pmap %p leaks %ld page-table pages",
+	    (void *)pm, pm->pm_ptps);
 	pmap_md_ops.root_release(pm);
 	if (pm->pm_list_prev != NULL)
 		pm->pm_list_prev->pm_list_next = pm->pm_list_next;
@@ -625,13 +629,17 @@ pmap_pv_reclaim(struct pmap *self)
 	return !self->pm_is_kernel && pmap_reclaim_from(self);
 }
 
-/* A pv entry for pm: reclaim down to the soft limit first; NULL if impossible. */
+/*
+ * A pv entry for pm.  At the soft limit each new entry costs one reclaimed
+ * mapping, so the count stays put; with nothing to reclaim, NULL, and nothing
+ * was changed.  Below the limit a failed chunk allocation is plain ENOMEM:
+ * chunks belong to one pmap, so robbing others would not give pm memory.
+ */
 static struct pv_entry *
 pmap_pv_get(struct pmap *pm)
 {
-	while (pv_at_soft_limit())
-		if (!pmap_pv_reclaim(pm))
-			return NULL;
+	if (pv_at_soft_limit() && !pmap_pv_reclaim(pm))
+		return NULL;
 	return pv_alloc(pm);
 }
 
@@ -827,6 +835,8 @@ pmap_unwire(struct pmap *pm, vaddr_t va)
 	pt_entry_t pte = pmap_lookup(pm, va, &path) ? pte_load(path.pte[path.level]) : 0;
 	KASSERTMSG(pte_valid_p(pte), "pmap_unwire: va %#x not mapped in pmap %p",
 	    (unsigned)va, (void *)pm);
+	KASSERTMSG(!pm->pm_is_kernel || pte_managed_p(pte),
+	    "pmap_unwire: va %#x is an unmanaged (kenter) kernel mapping", (unsigned)va);
 	if (!pte_wired_p(pte))
 		return;
 	pt_entry_t *ptep = path.pte[path.level];
@@ -882,6 +892,18 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t dst_addr, vsize_t len,
 
 /* ------------------------------------------------------- kernel mappings */
 
+static void
+pmap_check_kenter_args(const char *fn, vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot,
+    unsigned flags)
+{
+	pmap_check_pa(fn, pa);
+	pmap_check_pa(fn, pa + size - PAGE_SIZE);
+	pmap_check_prot(fn, prot);
+	KASSERTMSG(prot != VM_PROT_NONE, "%s: va %#x with VM_PROT_NONE", fn, (unsigned)va);
+	KASSERTMSG((flags & ~(PMAP_NOCACHE | VM_PROT_ALL)) == 0, "%s: unknown flags %#x", fn,
+	    flags);
+}
+
 /* Map va to pa, unmanaged and wired; va must be unmapped and grown. */
 void
 pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
@@ -890,10 +912,7 @@ pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
 	struct pmap_path path;
 
 	pmap_check_va("pmap_kenter_pa", kpm, va);
-	pmap_check_pa("pmap_kenter_pa", pa);
-	pmap_check_prot("pmap_kenter_pa", prot);
-	KASSERTMSG((flags & ~(PMAP_NOCACHE | VM_PROT_ALL)) == 0,
-	    "pmap_kenter_pa: unknown flags %#x", flags);
+	pmap_check_kenter_args("pmap_kenter_pa", va, pa, PAGE_SIZE, prot, flags);
 	KASSERTMSG(pmap_lookup(kpm, va, &path) && path.level == PMAP_LEAF_LEVEL,
 	    "pmap_kenter_pa: va %#x has no page table (pmap_growkernel) or is "
 	    "inside a large mapping", (unsigned)va);
@@ -935,8 +954,10 @@ pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot, unsigned
 	struct pmap_path path;
 
 	pmap_check_range("pmap_kenter_range", kpm, va, va + size);
-	pmap_check_page_aligned("pmap_kenter_range", "pa", pa);
-	pmap_check_prot("pmap_kenter_range", prot);
+	pmap_check_page_aligned("pmap_kenter_range", "size", size);
+	if (size == 0)
+		return;
+	pmap_check_kenter_args("pmap_kenter_range", va, pa, size, prot, flags);
 	while (size > 0) {
 		int l = pmap_large_level(va, pa, size);
 		if (l != PMAP_LEAF_LEVEL && !pmap_lookup(kpm, va, &path) && path.level == l) {

@@ -111,8 +111,8 @@ pv_at_soft_limit(void)
 	if (!pv_soft_warned) {
 		pv_soft_warned = true;
 		pmap_stats.pv_soft_warnings++;
-		pmap_kern_printf("pmap: warning: %lu pv entries in use, the soft limit "
-		    "(CONFIG_PMAP_PV_SOFT_LIMIT %lu): reclaiming unwired mappings\n",
+		pmap_kern_printf("pmap: warning: %lu pv entries in use, at the soft limit "
+		    "of %lu: reclaiming unwired mappings from now on\n",
 		    pmap_stats.pv_inuse, pv_soft_limit);
 	}
 	return true;

@@ -69,7 +69,7 @@ struct check {
 	struct pmap	*pm;
 	void		(*print)(const char *, ...);
 	int		 errs;
-	long		 resident, wired, managed, embedded;
+	long		 resident, wired, managed, embedded, tables;
 };
 
 #define CHECK(c, cond, ...) do { if (!(cond)) { (c)->print(__VA_ARGS__); (c)->errs++; } } while (0)
@@ -121,6 +121,7 @@ check_table(struct check *c, int l, vaddr_t base, vaddr_t lo, vaddr_t hi, pt_ent
 			continue;
 		}
 		struct pmap_page *cpp = pmap_table_page(e, l);
+		c->tables++;
 		check_table(c, l + 1, va, lo, hi, e, cpp);
 		tbl = pmap_md_ops.table(c->pm, l, base, parent);
 	}
@@ -138,7 +139,7 @@ check_table(struct check *c, int l, vaddr_t base, vaddr_t lo, vaddr_t hi, pt_ent
 int
 pmap_check(struct pmap *pm, void (*print)(const char *fmt, ...))
 {
-	struct check c = { pm, print, 0, 0, 0, 0, 0 };
+	struct check c = { pm, print, 0, 0, 0, 0, 0, 0 };
 	vaddr_t lo = pm->pm_is_kernel ? VM_MAXUSER_ADDRESS : VM_MIN_ADDRESS;
 	vaddr_t hi = pm->pm_is_kernel ? VM_MAX_KERNEL_VA : VM_MAXUSER_ADDRESS;
 
@@ -147,6 +148,8 @@ pmap_check(struct pmap *pm, void (*print)(const char *fmt, ...))
 	    "finds %ld\n", (void *)pm, pm->pm_resident, c.resident);
 	CHECK(&c, c.wired == pm->pm_wired, "pmap_check: pmap %p wired %ld, walk finds %ld\n",
 	    (void *)pm, pm->pm_wired, c.wired);
+	CHECK(&c, pm->pm_is_kernel || c.tables == pm->pm_ptps, "pmap_check: pmap %p counts %ld "
+	    "page-table pages, walk finds %ld\n", (void *)pm, pm->pm_ptps, c.tables);
 	CHECK(&c, c.managed == c.embedded + (long)pv_chunk_entries_inuse(pm),
 	    "pmap_check: pmap %p has %ld managed leaves but %ld embedded + %u chunk pv "
 	    "entries\n", (void *)pm, c.managed, c.embedded, pv_chunk_entries_inuse(pm));

@@ -99,7 +99,7 @@ unsigned pmap_backend_caps(void);
 
 /* Statistics (see docs/statistics.md for the definitions). */
 enum pmap_inval_reason {
-	PMAP_INV_REMOVE,	/* pmap_remove / kremove / remove_all */
+	PMAP_INV_REMOVE,	/* pmap_remove, kremove, remove_all, protect to none */
 	PMAP_INV_PROTECT,	/* pmap_protect */
 	PMAP_INV_PAGE_PROTECT,	/* pmap_page_protect */
 	PMAP_INV_ENTER_REPLACE,	/* pmap_enter over a live mapping */
@@ -144,7 +144,10 @@ void	pmap_pv_set_soft_limit(unsigned long);
 /* Size of one pv entry and entries per page-sized chunk, on this build. */
 void	pmap_pv_geometry(unsigned *entry_bytes, unsigned *per_chunk);
 
-/* Invariant walk (CONFIG_PMAP_DEBUG); returns the number of violations. */
+/*
+ * Invariant walk, always built (the tests run it after their steps when
+ * CONFIG_PMAP_DEBUG is set); returns the number of violations, each printed.
+ */
 int	pmap_check(struct pmap *, void (*print)(const char *fmt, ...));
 
 #endif /* PMAP_PMAP_H */

@@ -39,6 +39,7 @@ struct pmap {
 	int		 pm_refs;
 	long		 pm_resident;	/* base pages mapped by leaves */
 	long		 pm_wired;	/* of those, wired */
+	long		 pm_ptps;	/* page-table pages below the root */
 	struct pv_chunk	*pm_chunks;	/* pv chunks; ones with room first */
 	uint32_t	 pm_cpus;	/* CPUs on which this pmap is live */
 	bool		 pm_is_kernel;
@@ -60,7 +61,12 @@ struct pmap_md_ops {
 	 */
 	pt_entry_t *(*table)(struct pmap *, int level, vaddr_t va,
 	    pt_entry_t parent);
-	/* A non-leaf entry at `level` for va was installed or cleared. */
+	/*
+	 * An entry above the leaf level for va was installed or cleared: a table
+	 * pointer, or a large leaf.  The backend does what its MMU needs (PTmap
+	 * invalidation, propagation of kernel entries, PDPTE reloads); after the
+	 * next pmap_update no walk may use a cleared table.
+	 */
 	void	(*table_changed)(struct pmap *, int level, vaddr_t va,
 	    bool installed);
 	int	(*root_create)(struct pmap *);	/* 0 or ENOMEM */
@@ -71,8 +77,8 @@ struct pmap_md_ops {
 	void	(*tlb_flush)(bool global);	/* this CPU, everything */
 	void	(*zero_page)(paddr_t);
 	void	(*copy_page)(paddr_t src, paddr_t dst);
-	/* Is va outside every area pmap_enter/kenter may map? */
-	bool	(*reserved_va)(vaddr_t va);
+	/* Does [sva, eva) meet an area the pmap keeps for itself (self-map, windows)? */
+	bool	(*reserved_range)(vaddr_t sva, vaddr_t eva);
 	/*
 	 * Backend invariants of pm for pmap_check: the kernel part identical to
 	 * the kernel pmap's, reserved areas (self-map, windows) supervisor-only.

@@ -97,8 +97,9 @@ i386_boot_page(void)
 		    (unsigned)pa, (unsigned)PMAP_BOOTMAP_SIZE);
 	memset(x86_kva(PMAP_DIRECT_VA(pa)), 0, PAGE_SIZE);
 	pmap_stats.ptp_allocs++;
-	pmap_stats.ptp_inuse++;
 	pmap_stats.ptp_kernel++;
+	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
+		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
 	return pa;
 }
 
@@ -281,9 +282,9 @@ i386_copy_page(paddr_t src, paddr_t dst)
 
 /* The direct map, PTmap and the windows belong to the pmap itself. */
 static bool
-i386_reserved_va(vaddr_t va)
+i386_reserved_range(vaddr_t sva, vaddr_t eva)
 {
-	return va >= VM_MAX_KERNEL_VA || (va >= KERNBASE && va < VM_MIN_KERNEL_VA);
+	return eva - 1 >= VM_MAX_KERNEL_VA || (sva < VM_MIN_KERNEL_VA && eva > KERNBASE);
 }
 
 /*
@@ -349,6 +350,6 @@ const struct pmap_md_ops pmap_md_ops = {
 	.tlb_flush = i386_tlb_flush,
 	.zero_page = i386_zero_page,
 	.copy_page = i386_copy_page,
-	.reserved_va = i386_reserved_va,
+	.reserved_range = i386_reserved_range,
 	.check = i386_check,
 };

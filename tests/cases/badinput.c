@@ -78,6 +78,10 @@ static const struct bad_case bad_cases[] = {
 	  "pmap_kenter_pa: prot 0x2 has write without read" },
 	{ "prot none in pmap_enter", B_ENTER, true, UVA, 0, 0x100000, VM_PROT_NONE, 0,
 	  "pmap_enter: va 0x70000000 with VM_PROT_NONE" },
+	{ "prot none in pmap_kenter_pa", B_KENTER, false, KV, 0, 0x100000, VM_PROT_NONE, 0,
+	  "pmap_kenter_pa: va 0xe0800000 with VM_PROT_NONE" },
+	{ "pmap_kenter_pa flag other than PMAP_NOCACHE", B_KENTER, false, KV, 0, 0x100000, RW,
+	  PMAP_WIRED, "pmap_kenter_pa: unknown flags 0x10" },
 	{ "access type exceeding prot", B_ENTER, true, UVA, 0, 0x100000, VM_PROT_READ,
 	  VM_PROT_WRITE, "pmap_enter: access type 0x2 exceeds prot 0x1" },
 	{ "unknown pmap_enter flag", B_ENTER, true, UVA, 0, 0x100000, RW, 0x8000,
@@ -134,6 +138,9 @@ t_bad_inputs_stateful(struct tctx *t)
 	b_pm = pm = t_pmap(t);
 
 	pmap_kenter_pa(kva, pa, RW, 0);
+	struct bad_case unwire_k = { "unwire of a kenter mapping", B_UNWIRE, false, kva, 0, 0, 0,
+	    0, "pmap_unwire: va 0xe0800000 is an unmanaged (kenter) kernel mapping" };
+	b_expect(t, &unwire_k, &rows);
 	struct bad_case over = { "kenter over an existing mapping", B_KENTER, false, kva, 0, pa2,
 	    RW, 0, "pmap_kenter_pa: va" };
 	b_expect(t, &over, &rows);

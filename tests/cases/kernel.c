@@ -152,3 +152,29 @@ t_steal_memory(struct tctx *t)
 	T_ASSERT(t, t_read(kern_stolen_va + kern_stolen_size - 4, &v) && v == 0x51);
 	T_ASSERT(t, t_write(kern_stolen_va + kern_stolen_size - 4, 0));
 }
+
+/*
+ * A large leaf placed beyond the grown space, then grown over and removed,
+ * must leave a page table behind: kenter works there afterwards.
+ */
+void
+t_large_mapping_hole(struct tctx *t)
+{
+	const vaddr_t four = 0x00400000u;
+	vaddr_t end = pmap_growkernel(0);
+	vaddr_t big = ((end + four - 1) & ~(four - 1)) + four;
+	paddr_t pa = t_page(t);
+	uint32_t v;
+
+	pmap_kenter_range(big, 0x00400000u, four, VM_PROT_READ, 0);
+	T_ASSERT(t, pmap_growkernel(big + four) >= big + four);
+	pmap_kremove(big, four);
+	pmap_update(pmap_kernel());
+	T_ASSERT(t, !t_read(big, &v));
+	pmap_kenter_pa(big + PAGE_SIZE, pa, RW, 0);
+	pmap_update(pmap_kernel());
+	T_ASSERT(t, t_write(big + PAGE_SIZE, 0x77) && t_phys_read(pa, 0) == 0x77);
+	pmap_kremove(big + PAGE_SIZE, PAGE_SIZE);
+	pmap_update(pmap_kernel());
+	T_CHECK_PMAP(t, pmap_kernel());
+}
