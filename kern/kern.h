@@ -58,6 +58,20 @@ struct probe_result {
  */
 #define KERN_USER_TRAMPOLINE_VA	(VM_MAXUSER_ADDRESS - PAGE_SIZE)
 
+/* What a probe's fault_code says; `known` marks the fields this platform reports. */
+struct fault_info {
+	bool		protection;	/* the page was present: a permission fault */
+	bool		write;
+	bool		user;
+	bool		fetch;		/* instruction fetch */
+	unsigned	known;		/* FAULT_KNOWS_* */
+};
+#define FAULT_KNOWS_PROTECTION	0x1u
+#define FAULT_KNOWS_WRITE	0x2u
+#define FAULT_KNOWS_USER	0x4u
+#define FAULT_KNOWS_FETCH	0x8u
+void	plat_fault_decode(uint32_t fault_code, struct fault_info *);
+
 /* Can this platform run probes in user mode? */
 bool	plat_probe_user_supported(void);
 /*

@@ -28,10 +28,6 @@
 #define X_G	0x100u
 #define X_PDE4M_RSVD	0x003FE000u
 
-#define PF_P	0x01u	/* protection violation (else not present) */
-#define PF_W	0x02u
-#define PF_U	0x04u
-#define PF_RSVD	0x08u
 
 #define BOOT_PD_PA	0x00100000u	/* where the "image" would keep its boot map */
 #define BOOT_IMAGE_END	0x00120000u
@@ -243,4 +239,11 @@ model_boot(struct boot_info *bi)
 	x86_lcr0(CR0_PE | CR0_PG | CR0_WP);
 	bi->kernel_end_pa = BOOT_IMAGE_END;
 	bi->platform = "host-model-i386";
+}
+
+/* 32-bit paging has no NX: the fetch bit is never reported. */
+void
+plat_fault_decode(uint32_t code, struct fault_info *f)
+{
+	X86_PF_DECODE(code, f, false);
 }

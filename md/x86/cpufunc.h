@@ -20,6 +20,23 @@
 #define CPUID_1_EDX_PAE	(1u << 6)
 #define CPUID_1_EDX_PGE	(1u << 13)
 
+/* #PF error code (Intel SDM vol. 3A, 4.7, Figure 4-12). */
+#define PF_P		0x01u	/* protection violation (else not present) */
+#define PF_W		0x02u	/* write access */
+#define PF_U		0x04u	/* user-mode access */
+#define PF_RSVD		0x08u	/* reserved bit set in a paging entry */
+#define PF_I		0x10u	/* instruction fetch (with NX or SMEP enabled) */
+
+/* Decode a #PF error code; the fetch bit is reported only when nx_on. */
+#define X86_PF_DECODE(code, f, nx_on) do {					\
+	(f)->protection = ((code) & PF_P) != 0;					\
+	(f)->write = ((code) & PF_W) != 0;					\
+	(f)->user = ((code) & PF_U) != 0;					\
+	(f)->fetch = ((code) & PF_I) != 0;					\
+	(f)->known = FAULT_KNOWS_PROTECTION | FAULT_KNOWS_WRITE | FAULT_KNOWS_USER | \
+	    ((nx_on) ? FAULT_KNOWS_FETCH : 0);					\
+} while (0)
+
 #ifdef PMAP_HOST
 uint32_t x86_rcr0(void);
 void	x86_lcr0(uint32_t);

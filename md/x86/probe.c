@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include <kern.h>
+#include <cpufunc.h>
 
 #include "x86_guest.h"
 
@@ -220,4 +221,11 @@ plat_probe(vaddr_t va, enum probe_access access, bool user, uint32_t wval,
 		r->ok = probe_user(va, access, wval, r);
 	else
 		r->ok = probe_kernel(va, access, wval, r);
+}
+
+/* The #PF error code; fetch is reported only once NX is on (PAE backend). */
+void
+plat_fault_decode(uint32_t code, struct fault_info *f)
+{
+	X86_PF_DECODE(code, f, (pmap_backend_caps() & PMAP_CAP_NX) != 0);
 }
