@@ -88,6 +88,8 @@ int	kvsnprintf(char *, size_t, const char *, va_list);
 int	ksnprintf(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	kprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	kvprintf(const char *, va_list);
 void	kpanic(const char *, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void	kvpanic(const char *, va_list) __attribute__((noreturn));
 
 #endif /* KERN_KERN_H */

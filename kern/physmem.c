@@ -159,23 +159,18 @@ pmap_kern_chunk_free(void *p)
 void
 pmap_kern_panic(const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	kvsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	kpanic("%s", buf);
+	kvpanic(fmt, ap);
 }
 
 void
 pmap_kern_printf(const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	kvsnprintf(buf, sizeof(buf), fmt, ap);
+	kvprintf(fmt, ap);
 	va_end(ap);
-	kprintf("%s", buf);
 }

@@ -119,7 +119,7 @@ ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-static void
+void
 kvprintf(const char *fmt, va_list ap)
 {
 	char buf[256];
@@ -143,16 +143,22 @@ kprintf(const char *fmt, ...)
 void (*kern_panic_hook)(const char *msg);
 
 void
-kpanic(const char *fmt, ...)
+kvpanic(const char *fmt, va_list ap)
 {
 	char buf[256];
-	va_list ap;
 
-	va_start(ap, fmt);
 	kvsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	if (kern_panic_hook != NULL)
 		kern_panic_hook(buf);
 	kprintf("\npanic: %s\n", buf);
 	plat_exit(KERN_EXIT_FAIL);
+}
+
+void
+kpanic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvpanic(fmt, ap);
 }

@@ -157,13 +157,12 @@ t_host_model(void)
 static void
 t_print(const char *fmt, ...)
 {
-	char buf[200];
 	va_list ap;
 
+	kprintf("# ");
 	va_start(ap, fmt);
-	kvsnprintf(buf, sizeof(buf), fmt, ap);
+	kvprintf(fmt, ap);
 	va_end(ap);
-	kprintf("# %s", buf);
 }
 
 int
