@@ -266,7 +266,8 @@ op_enter(int p, bool kernel)
 	struct pmap *pm = kernel ? pmap_kernel() : R.pm[p];
 	vaddr_t va = kernel ? r_kva(s) : r_va(s);
 	vm_prot_t prot = r_prot(), access = r_below(3) == 0 ? (prot & (vm_prot_t)r_rand()) : 0;
-	unsigned flags = PMAP_CANFAIL | access | (r_below(5) == 0 ? PMAP_WIRED : 0);
+	unsigned flags = PMAP_CANFAIL | access | (r_below(5) == 0 ? PMAP_WIRED : 0) |
+	    (r_below(8) == 0 ? PMAP_NOCACHE : 0);
 	long inject = r_below(20) == 0 ? (long)r_below(3) : -1;
 
 	if (m->kenter)
@@ -534,6 +535,27 @@ op_copy(void)
 	return r_check_range(dst, region * 64, region * 64 + 64);
 }
 
+/* Grow the kernel a table at a time (at most R_MAXGROW times a run). */
+#define R_MAXGROW	4
+static bool
+op_growkernel(void)
+{
+	static unsigned grown;
+	vaddr_t end = pmap_growkernel(0), want = end + 0x00400000u;
+
+	if (grown >= R_MAXGROW || want > VM_MAX_KERNEL_VA - 0x01000000u)
+		return true;
+	grown++;
+	r_log("growkernel %#x", (unsigned)want);
+	vaddr_t got = pmap_growkernel(want);
+	if (got < want)
+		return r_diverge("pmap_growkernel(%#x) returned %#x", (unsigned)want, (unsigned)got);
+	for (int p = 0; p < R_NPMAP; p++)
+		if (!r_check_pmap(p))
+			return false;
+	return r_check_pmap(-1);
+}
+
 static bool
 op_recreate(int p)
 {
@@ -597,6 +619,8 @@ r_step(void)
 	}
 	if (dice < 995)
 		return op_copy();
+	if (dice < 997)
+		return op_growkernel();
 	return op_recreate(p);
 }
 
