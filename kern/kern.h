@@ -29,6 +29,8 @@ struct boot_info {
 	unsigned	 nregions;		/* usable RAM, from the firmware map */
 	struct boot_region regions[BOOT_MAXREGIONS];
 	paddr_t		 kernel_end_pa;		/* first free byte after the image */
+	paddr_t		 text_start_pa;		/* kernel text, page aligned */
+	paddr_t		 text_end_pa;
 	const char	*platform;		/* "qemu-i386", "host-model", ... */
 };
 

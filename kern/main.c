@@ -156,7 +156,8 @@ kern_boot(const struct boot_info *bi)
 	kprintf("pmapkit test kernel: backend %s on %s, cmdline \"%s\"\n",
 	    PMAP_MD_NAME, bi->platform, bi->cmdline);
 	paddr_t ram_end = physmem_init(bi);
-	pmap_bootstrap(ram_end);
+	struct pmap_bootstrap_args args = { ram_end, bi->text_start_pa, bi->text_end_pa };
+	pmap_bootstrap(&args);
 	pmap_init();
 	kern_stolen_va = pmap_steal_memory(kern_stolen_size, NULL, NULL);
 	pmap_growkernel(VM_MIN_KERNEL_VA + KERN_GROW);

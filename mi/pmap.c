@@ -322,7 +322,7 @@ static void
 pmap_install_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path, const paddr_t *ptps)
 {
 	for (int l = path->level, i = 0; l < PMAP_LEAF_LEVEL; l++, i++) {
-		pt_entry_t pde = pte_make_table(ptps[i], !pm->pm_is_kernel);
+		pt_entry_t pde = pte_make_table(ptps[i], !pm->pm_is_kernel, l);
 		pte_store(path->pte[l], pde);
 		pm->pm_ptps++;
 		if (l > 0)
@@ -337,14 +337,14 @@ pmap_install_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path, const p
 /* ------------------------------------------------------------- bootstrap */
 
 void
-pmap_bootstrap(paddr_t direct_end)
+pmap_bootstrap(const struct pmap_bootstrap_args *args)
 {
 	struct pmap *kpm = &kernel_pmap_store;
 
 	kpm->pm_refs = 1;
 	kpm->pm_is_kernel = true;
 	pmap_stats.pmaps = 1;
-	pmap_md_ops.bootstrap(kpm, direct_end);
+	pmap_md_ops.bootstrap(kpm, args);
 	virtual_avail = kva_grown = VM_MIN_KERNEL_VA;
 	virtual_end = VM_MAX_KERNEL_VA;
 }

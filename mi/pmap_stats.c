@@ -25,6 +25,31 @@ pmap_backend_caps(void)
 	return pmap_md_ops.caps;
 }
 
+int
+pmap_backend_levels(void)
+{
+	return PMAP_MD_NLEVELS;
+}
+
+vaddr_t
+pmap_table_span(int level)
+{
+	uint64_t span = (uint64_t)pmap_md_levels[level].pl_entries << pmap_md_levels[level].pl_shift;
+
+	return span >= ((uint64_t)1 << (8 * sizeof(vaddr_t))) ? 0 : (vaddr_t)span;
+}
+
+vsize_t
+pmap_large_page_size(void)
+{
+#ifdef CONFIG_PMAP_PSE
+	for (int l = 0; l < PMAP_LEAF_LEVEL; l++)
+		if (pmap_md_levels[l].pl_leaf_ok)
+			return (vsize_t)1 << pmap_md_levels[l].pl_shift;
+#endif
+	return PAGE_SIZE;
+}
+
 const char *
 pmap_inval_reason_name(enum pmap_inval_reason r)
 {

@@ -115,7 +115,7 @@ b_times(struct pmap *pm, paddr_t *pa)
 
 /*
  * pv bytes per mapping and page tables per 1000 mappings: 1000 distinct pages
- * mapped once, densely (pm), then each mapped a second time 4 MiB apart (pm2).
+ * mapped once, densely (pm), then each mapped a second time one leaf table apart (pm2).
  */
 static void
 b_memory(struct pmap *pm, struct pmap *pm2)
@@ -133,8 +133,8 @@ b_memory(struct pmap *pm, struct pmap *pm2)
 		pmap_enter(pm, B_VA + i * PAGE_SIZE, pg[i], RW, 0);
 	pmap_stats_get(&s1);
 	for (unsigned i = 0; i < B_NPG; i++)
-		pmap_enter(pm2, (i * 0x00400000u) % VM_MAXUSER_ADDRESS + (i / 768) * PAGE_SIZE,
-		    pg[i], RW, 0);
+		pmap_enter(pm2, (i * t_leaf_span()) % VM_MAXUSER_ADDRESS +
+		    (i / (VM_MAXUSER_ADDRESS / t_leaf_span())) * PAGE_SIZE, pg[i], RW, 0);
 	pmap_stats_get(&s2);
 	unsigned long b1 = (s1.pv_chunks - s0.pv_chunks) * PAGE_SIZE;
 	unsigned long b2 = (s2.pv_chunks - s1.pv_chunks) * PAGE_SIZE;
@@ -146,7 +146,7 @@ b_memory(struct pmap *pm, struct pmap *pm2)
 	kprintf("# bench   page-table pages per 1000 dense mappings:      %lu\n",
 	    s1.ptp_inuse - s0.ptp_inuse);
 	kprintf("# bench   page-table pages per 1000 sparse mappings:     %lu "
-	    "(one per 4 MiB slot while the 768 user slots last)\n",
+	    "(one mapping per leaf table while the user space lasts)\n",
 	    s2.ptp_inuse - s1.ptp_inuse);
 	pmap_remove_all(pm);
 	pmap_remove_all(pm2);

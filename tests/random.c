@@ -541,7 +541,7 @@ static bool
 op_growkernel(void)
 {
 	static unsigned grown;
-	vaddr_t end = pmap_growkernel(0), want = end + 0x00400000u;
+	vaddr_t end = pmap_growkernel(0), want = end + t_leaf_span();
 
 	if (grown >= R_MAXGROW || want > VM_MAX_KERNEL_VA - 0x01000000u)
 		return true;

@@ -77,6 +77,15 @@ bool	t_host_model(void);			/* running over the strict model? */
 bool	t_panics_catchable(void);
 bool	t_expect_panic(struct tctx *, void (*fn)(void *), void *arg, const char *want);
 
+/*
+ * Page-table pages below the root that mappings of [sva, eva) need, and how
+ * many of them a removal of [csva, ceva) frees (tables left with nothing).
+ */
+unsigned t_tables_for(vaddr_t sva, vaddr_t eva);
+unsigned t_tables_freed(vaddr_t sva, vaddr_t eva, vaddr_t csva, vaddr_t ceva);
+/* The VA one leaf table covers. */
+vaddr_t	t_leaf_span(void);
+
 /* CONFIG_PMAP_DEBUG: pmap_check on pm, counted as a check. */
 #define T_CHECK_PMAP(t, pm)	T_EQ(t, t_pmap_check(pm), 0)
 int	t_pmap_check(struct pmap *);

@@ -227,3 +227,39 @@ t_expect_panic(struct tctx *t, void (*fn)(void *), void *arg, const char *want)
 	return false;
 }
 #endif
+
+vaddr_t
+t_leaf_span(void)
+{
+	return pmap_table_span(pmap_backend_levels() - 1);
+}
+
+unsigned
+t_tables_for(vaddr_t sva, vaddr_t eva)
+{
+	unsigned n = 0;
+
+	for (int l = 1; l < pmap_backend_levels(); l++) {
+		vaddr_t span = pmap_table_span(l);
+		n += (eva - 1) / span - sva / span + 1;
+	}
+	return n;
+}
+
+/* Tables whose mapped part [max(sva, t), min(eva, t + span)) lies inside [csva, ceva). */
+unsigned
+t_tables_freed(vaddr_t sva, vaddr_t eva, vaddr_t csva, vaddr_t ceva)
+{
+	unsigned n = 0;
+
+	for (int l = 1; l < pmap_backend_levels(); l++) {
+		vaddr_t span = pmap_table_span(l);
+		for (vaddr_t t = sva / span * span; t < eva && t >= sva / span * span; t += span) {
+			vaddr_t lo = t > sva ? t : sva, hi = t + span < eva ? t + span : eva;
+			n += (lo >= csva && hi <= ceva);
+			if (t + span == 0)
+				break;
+		}
+	}
+	return n;
+}

@@ -44,7 +44,12 @@ struct pmap;
 struct pmap_page;
 
 /* Bootstrap and initialisation (called once, in this order). */
-void	pmap_bootstrap(paddr_t direct_end);
+struct pmap_bootstrap_args {
+	paddr_t	direct_end;	/* RAM [0, direct_end) is direct-mapped, as far as possible */
+	paddr_t	text_start;	/* kernel text [text_start, text_end): mapped read-only */
+	paddr_t	text_end;	/* and executable where the MMU can tell (NX) */
+};
+void	pmap_bootstrap(const struct pmap_bootstrap_args *);
 void	pmap_init(void);
 void	pmap_virtual_space(vaddr_t *vstartp, vaddr_t *vendp);
 vaddr_t	pmap_steal_memory(vsize_t size, vaddr_t *vstartp, vaddr_t *vendp);
@@ -96,6 +101,11 @@ paddr_t	pmap_phys_address(paddr_t cookie);
 #define PMAP_CAP_ASID	0x08u
 const char *pmap_backend_name(void);
 unsigned pmap_backend_caps(void);
+/* Geometry: levels (root = 0), and the VA one table of a level covers (0: all). */
+int	pmap_backend_levels(void);
+vaddr_t	pmap_table_span(int level);
+/* The largest leaf the kernel may get from pmap_kenter_range (PAGE_SIZE: none). */
+vsize_t	pmap_large_page_size(void);
 
 /* Statistics (see docs/statistics.md for the definitions). */
 enum pmap_inval_reason {

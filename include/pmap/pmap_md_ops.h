@@ -52,8 +52,8 @@ struct pmap_md_ops {
 	unsigned	 caps;
 	unsigned	 pa_bits;
 	unsigned	 asid_bits;
-	/* Build the kernel pmap (direct map of [0, direct_end)), turn paging on. */
-	void	(*bootstrap)(struct pmap *kpm, paddr_t direct_end);
+	/* Build the kernel pmap (the direct map, text protection), switch to it. */
+	void	(*bootstrap)(struct pmap *kpm, const struct pmap_bootstrap_args *);
 	/*
 	 * The table of `level` covering va, as a pointer to its first entry.
 	 * `parent` is the entry one level up that points at it (unused for

@@ -238,6 +238,8 @@ model_boot(struct boot_info *bi)
 	x86_lcr3(BOOT_PD_PA);
 	x86_lcr0(CR0_PE | CR0_PG | CR0_WP);
 	bi->kernel_end_pa = BOOT_IMAGE_END;
+	bi->text_start_pa = BOOT_PD_PA - 0x10000;	/* a stand-in text range */
+	bi->text_end_pa = BOOT_PD_PA;
 	bi->platform = "host-model-i386";
 }
 

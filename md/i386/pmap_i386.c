@@ -114,17 +114,22 @@ i386_boot_small(pt_entry_t *pd, paddr_t pa, paddr_t end)
 	for (; pa < end && (n == 0 || (pa & ((1u << 22) - 1)) != 0); pa += PAGE_SIZE, n++)
 		pt[(pa >> PAGE_SHIFT) & (NPDE - 1)] =
 		    pte_make(pa, VM_PROT_READ | VM_PROT_WRITE, PMAP_MK_GLOBAL | PMAP_MK_WIRED, 1);
-	pd[PMAP_DIRECT_VA(pa - PAGE_SIZE) >> 22] = pte_make_table(ptpa, false);
+	pd[PMAP_DIRECT_VA(pa - PAGE_SIZE) >> 22] = pte_make_table(ptpa, false, 0);
 	pmap_kern_phys_to_page(ptpa)->pp_ptpcount = (uint16_t)n;
 	i386_kpm->pm_resident += n;
 	i386_kpm->pm_wired += n;
 }
 
+/*
+ * Kernel text stays writable here: without NX the text protection would
+ * need the image in 4 KiB pages, and this backend keeps the direct map in
+ * 4 MiB pages.  (i386-pae maps text read-only and data non-executable.)
+ */
 static void
-i386_bootstrap(struct pmap *kpm, paddr_t direct_end)
+i386_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *args)
 {
 	uint32_t id[4], cr4;
-	paddr_t end = direct_end < PMAP_DIRECT_MAX ? direct_end : PMAP_DIRECT_MAX;
+	paddr_t end = args->direct_end < PMAP_DIRECT_MAX ? args->direct_end : PMAP_DIRECT_MAX;
 
 	x86_cpuid(1, id);
 #ifdef CONFIG_PMAP_PSE
@@ -152,8 +157,8 @@ i386_bootstrap(struct pmap *kpm, paddr_t direct_end)
 			pa = next;
 		}
 	}
-	pd[PDIR_SLOT_WIN] = pte_make_table(i386_boot_page(), false);
-	pd[PDIR_SLOT_PTE] = pte_make_table(pdpa, false);
+	pd[PDIR_SLOT_WIN] = pte_make_table(i386_boot_page(), false, 0);
+	pd[PDIR_SLOT_PTE] = pte_make_table(pdpa, false, 0);
 	kpm->pm_md.pm_pdirpa = pdpa;
 
 	cr4 = x86_rcr4();
@@ -204,7 +209,7 @@ i386_root_create(struct pmap *pm)
 	memset(pd, 0, KERN_SLOT_FIRST * sizeof(pt_entry_t));
 	memcpy(&pd[KERN_SLOT_FIRST], &kpd[KERN_SLOT_FIRST],
 	    (NPDE - KERN_SLOT_FIRST) * sizeof(pt_entry_t));
-	pd[PDIR_SLOT_PTE] = pte_make_table(pa, false);
+	pd[PDIR_SLOT_PTE] = pte_make_table(pa, false, 0);
 	pm->pm_md.pm_pdirpa = pa;
 	pm->pm_md.pm_prev = NULL;
 	pm->pm_md.pm_next = i386_users;
@@ -302,7 +307,7 @@ i386_check(struct pmap *pm, void (*print)(const char *, ...))
 	memcpy(kpde, i386_pdir(i386_kpm, WIN_PD), sizeof(kpde));
 	pd = i386_pdir(pm, WIN_PD);
 	if ((pte_load(&pd[PDIR_SLOT_PTE]) & ~(pt_entry_t)(PG_A | PG_D)) !=
-	    pte_make_table(pm->pm_md.pm_pdirpa, false)) {
+	    pte_make_table(pm->pm_md.pm_pdirpa, false, 0)) {
 		print("i386_check: pmap %p self-map PDE %#x, directory at %#x\n",
 		    (void *)pm, (unsigned)pd[PDIR_SLOT_PTE], (unsigned)pm->pm_md.pm_pdirpa);
 		errs++;

@@ -50,10 +50,14 @@ pte_make(paddr_t pa, vm_prot_t prot, unsigned mk, int level)
 	return pte;
 }
 
-/* A non-leaf entry pointing at the table at pa.  Permissions are left to the leaf. */
+/*
+ * An entry at `level` pointing at the next table, at pa.  Permissions are
+ * left to the leaf.  (Only level 0 holds tables on i386.)
+ */
 static inline pt_entry_t
-pte_make_table(paddr_t pa, bool user)
+pte_make_table(paddr_t pa, bool user, int level)
 {
+	(void)level;
 	return (pa & PG_FRAME) | PG_V | PG_RW | (user ? PG_U : 0);
 }
 

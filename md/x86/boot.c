@@ -146,6 +146,8 @@ boot_parse(struct boot_info *bi, uint32_t mbinfo_pa)
 	bi->cmdline = boot_cmdline;
 	boot_parse_memory(bi, mbi);
 	bi->kernel_end_pa = (end_pa + PAGE_MASK) & ~(uint32_t)PAGE_MASK;
+	bi->text_start_pa = (paddr_t)(uintptr_t)_text_start_pa;
+	bi->text_end_pa = (paddr_t)(uintptr_t)_text_end_pa;
 	bi->platform = "qemu-x86";
 }
 

@@ -199,6 +199,7 @@ void	x86_load_segments(const void *gdtr);	/* lgdt, reload cs/ds/es/ss/fs/gs */
 extern uint32_t x86_boot_pdir[1024];
 extern char x86_boot_stack_guard[], x86_boot_stack_top[];
 extern char _kernel_end_pa[];		/* value of the symbol = physical end */
+extern char _text_start_pa[], _text_end_pa[];	/* kernel text, physical */
 extern char _kernbase[];		/* kernel.ld's KERNBASE, as a symbol */
 
 /* desc.c, trap.c, cons.c */

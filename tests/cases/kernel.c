@@ -60,16 +60,18 @@ t_kenter_immune_to_page_protect(struct tctx *t)
 }
 
 /*
- * A 4 MiB-aligned range kentered where no table exists becomes one large
- * leaf when the backend and CPU allow it; either way every page translates
- * and reads right, and read-only holds.  The direct map uses them too.
+ * A range kentered where no table exists, aligned to the backend's large
+ * page, becomes one large leaf when the backend and CPU allow it; either way
+ * every page translates and reads right, and read-only holds.  The direct
+ * map uses them too.
  */
 void
 t_large_kernel_mappings(struct tctx *t)
 {
-	const vaddr_t va = VM_MAX_KERNEL_VA - 0x00800000u;	/* beyond the grown space */
-	const paddr_t pa = 0x00400000u;
-	const vsize_t size = 0x00400000u;
+	const vsize_t size = pmap_large_page_size() > PAGE_SIZE ? pmap_large_page_size() :
+	    t_leaf_span();
+	const vaddr_t va = VM_MAX_KERNEL_VA - 2 * t_leaf_span();	/* beyond the grown space */
+	const paddr_t pa = size;
 	struct pmap_stats s0, s1, s2;
 	long res0 = pmap_resident_count(pmap_kernel());
 	uint32_t v;
@@ -79,15 +81,16 @@ t_large_kernel_mappings(struct tctx *t)
 	pmap_update(pmap_kernel());
 	pmap_stats_get(&s1);
 	bool large = s1.large_mappings == s0.large_mappings + 1;
-	kprintf("# kenter_range of 4 MiB: %s (%lu page tables allocated)\n",
-	    large ? "one large leaf" : "4 KiB pages", s1.ptp_allocs - s0.ptp_allocs);
+	kprintf("# kenter_range of %lu KiB: %s (%lu page tables allocated)\n",
+	    (unsigned long)size >> 10, large ? "one large leaf" : "4 KiB pages",
+	    s1.ptp_allocs - s0.ptp_allocs);
 #ifdef CONFIG_PMAP_PSE
 	T_ASSERT(t, large || s0.large_mappings == 0,
 	    "the direct map uses large pages but kenter_range did not");
 #else
 	T_ASSERT(t, !large && s0.large_mappings == 0, "large pages used with PSE off");
 #endif
-	for (vaddr_t off = 0; off < size; off += 0x00100000u + PAGE_SIZE) {
+	for (vaddr_t off = 0; off < size; off += size / 4 + PAGE_SIZE) {
 		paddr_t got;
 		T_ASSERT(t, pmap_extract(pmap_kernel(), va + off + 0x10, &got));
 		T_EQ(t, got, pa + off + 0x10);
@@ -118,7 +121,7 @@ t_growkernel_visible_everywhere(struct tctx *t)
 	pmap_virtual_space(&vs, &ve);
 	T_ASSERT(t, vs >= VM_MIN_KERNEL_VA && ve <= VM_MAX_KERNEL_VA && vs < ve);
 	top = pmap_growkernel(0);		/* no-op: reports the current end */
-	vaddr_t va = top + 0x00400000u + 3 * PAGE_SIZE;
+	vaddr_t va = top + t_leaf_span() + 3 * PAGE_SIZE;
 	vaddr_t grown = pmap_growkernel(va + PAGE_SIZE);
 	T_ASSERT(t, grown >= va + PAGE_SIZE, "growkernel returned %#x", (unsigned)grown);
 	pmap_kenter_pa(va, pa, RW, 0);
@@ -155,18 +158,20 @@ t_steal_memory(struct tctx *t)
 
 /*
  * A large leaf placed beyond the grown space, then grown over and removed,
- * must leave a page table behind: kenter works there afterwards.
+ * must leave a page table behind: kenter works there afterwards.  (Without
+ * large pages the same steps run over base pages.)
  */
 void
 t_large_mapping_hole(struct tctx *t)
 {
-	const vaddr_t four = 0x00400000u;
+	const vaddr_t four = pmap_large_page_size() > PAGE_SIZE ? pmap_large_page_size() :
+	    t_leaf_span();
 	vaddr_t end = pmap_growkernel(0);
 	vaddr_t big = ((end + four - 1) & ~(four - 1)) + four;
 	paddr_t pa = t_page(t);
 	uint32_t v;
 
-	pmap_kenter_range(big, 0x00400000u, four, VM_PROT_READ, 0);
+	pmap_kenter_range(big, four, four, VM_PROT_READ, 0);
 	T_ASSERT(t, pmap_growkernel(big + four) >= big + four);
 	pmap_kremove(big, four);
 	pmap_update(pmap_kernel());
