@@ -3,7 +3,8 @@
 #   make menuconfig | <name>_defconfig | olddefconfig | savedefconfig
 #   make [all]      guest kernel $(O)/guest/kernel.elf + host test binary
 #   make run        boot the guest in QEMU, console on the terminal
-#   make check      host tests only;  make test: host tests + every QEMU target
+#   make check      host suite only
+#   make test       host suite, random run, ASan/UBSan, fuzz pass, mutants, every QEMU target
 #   make bench      host and guest benchmarks
 #   make help       all targets and every configs/*_defconfig
 #

@@ -66,8 +66,8 @@ pmap_check_range(const char *fn, struct pmap *pm, vaddr_t sva, vaddr_t eva)
 		    (unsigned)sva, (unsigned)eva);
 	} else {
 		KASSERTMSG(sva >= VM_MIN_ADDRESS && eva <= VM_MAXUSER_ADDRESS,
-		    "%s: kernel va %#x in user pmap %p", fn, (unsigned)(eva - 1),
-		    (void *)pm);
+		    "%s: range %#x-%#x outside the user space of pmap %p", fn, (unsigned)sva,
+		    (unsigned)eva, (void *)pm);
 	}
 }
 
@@ -82,8 +82,8 @@ pmap_check_va(const char *fn, struct pmap *pm, vaddr_t va)
 		KASSERTMSG(!pmap_md_ops.reserved_range(va, va + PAGE_SIZE),
 		    "%s: va %#x is in a reserved area", fn, (unsigned)va);
 	} else {
-		KASSERTMSG(va < VM_MAXUSER_ADDRESS,
-		    "%s: kernel va %#x in user pmap %p", fn, (unsigned)va, (void *)pm);
+		KASSERTMSG(va >= VM_MIN_ADDRESS && va < VM_MAXUSER_ADDRESS,
+		    "%s: va %#x outside the user space of pmap %p", fn, (unsigned)va, (void *)pm);
 	}
 }
 
@@ -250,7 +250,7 @@ pmap_remove_leaf(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int l,
 	}
 	pmap_tlb_inval(pm, va, old, why);
 	if (l != PMAP_LEAF_LEVEL && pm->pm_is_kernel && va < kva_grown)
-		pmap_kernel_tables(va, "pmap_kremove");
+		pmap_kernel_tables(va, "pmap_remove_leaf (table under a removed large mapping)");
 }
 
 /* Store a new leaf where there was none. */
@@ -497,6 +497,8 @@ pmap_destroy(struct pmap *pm)
 	KASSERTMSG(pm->pm_resident == 0,
 	    "pmap_destroy: pmap %p still maps %ld pages", (void *)pm, pm->pm_resident);
 	pm->pm_refs = 0;
+	if (pm->pm_ptps != 0)			/* empty tables left by a self-reclaim */
+		pmap_remove(pm, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
 	pmap_update(pm);
 	KASSERTMSG(pm->pm_chunks == NULL, "pmap_destroy: pmap %p still holds pv chunks",
 	    (void *)pm);
@@ -600,57 +602,51 @@ pmap_enter_same(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, pt_entry_t npte)
 }
 
 /*
- * Remove one unwired managed mapping of pm that holds a chunk pv entry, its
- * mod/ref kept in the page record; the VA faults after the next update.
+ * pv reclaim at the soft limit.  A victim is an unwired managed mapping that
+ * holds a chunk pv entry (removing it frees one entry); other user pmaps are
+ * robbed before `self`, the kernel pmap never.  Finding and removing are
+ * separate so that pmap_enter removes only once nothing else can fail.
  */
-static bool
-pmap_reclaim_from(struct pmap *pm)
-{
-	struct pmap_path path;
-	vaddr_t va;
+struct pmap_victim {
+	struct pmap	*pm;
+	vaddr_t		 va;
+};
 
-	if (!pv_find_victim(pm, &va))
-		return false;
-	pmap_lookup(pm, va, &path);
-	pmap_remove_leaf(pm, va, path.pte[path.level], path.level,
-	    pmap_path_table(&path, path.level), PMAP_INV_RECLAIM);
-	pmap_unref_tables(pm, va, &path);
-	pmap_stats.pv_reclaims++;
-	return true;
-}
-
-/* Reclaim from user pmaps other than self first, from self last; never the kernel. */
 static bool
-pmap_pv_reclaim(struct pmap *self)
+pmap_pv_find_victim(struct pmap *self, struct pmap_victim *v)
 {
 	for (struct pmap *pm = pmap_users; pm != NULL; pm = pm->pm_list_next)
-		if (pm != self && pmap_reclaim_from(pm))
+		if (pm != self && pv_find_victim(pm, &v->va)) {
+			v->pm = pm;
 			return true;
-	return !self->pm_is_kernel && pmap_reclaim_from(self);
+		}
+	v->pm = self;
+	return !self->pm_is_kernel && pv_find_victim(self, &v->va);
 }
 
 /*
- * A pv entry for pm.  At the soft limit each new entry costs one reclaimed
- * mapping, so the count stays put; with nothing to reclaim, NULL, and nothing
- * was changed.  Below the limit a failed chunk allocation is plain ENOMEM:
- * chunks belong to one pmap, so robbing others would not give pm memory.
+ * Remove the victim, its mod/ref kept in the page record; its VA faults
+ * after the next update.  The caller's own tables are left in place (even
+ * empty: pmap_remove or pmap_destroy frees them), so its walk stays valid.
  */
-static struct pv_entry *
-pmap_pv_get(struct pmap *pm)
+static void
+pmap_pv_reclaim(struct pmap *self, const struct pmap_victim *v)
 {
-	if (pv_at_soft_limit() && !pmap_pv_reclaim(pm))
-		return NULL;
-	return pv_alloc(pm);
+	struct pmap_path path;
+
+	pmap_lookup(v->pm, v->va, &path);
+	pmap_remove_leaf(v->pm, v->va, path.pte[path.level], path.level,
+	    pmap_path_table(&path, path.level), PMAP_INV_RECLAIM);
+	if (v->pm != self)
+		pmap_unref_tables(v->pm, v->va, &path);
+	pmap_stats.pv_reclaims++;
 }
 
 static int
-pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptps, int nptp,
-    struct pv_entry *spare)
+pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptps, int nptp)
 {
 	for (int i = 0; i < nptp; i++)
 		pmap_ptp_unalloc(ptps[i]);
-	if (spare != NULL)
-		pv_free(spare);
 	if (!(flags & PMAP_CANFAIL))
 		pmap_kern_panic("pmap_enter: out of memory for %s at va %#x", what,
 		    (unsigned)va);
@@ -693,19 +689,26 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	    (unsigned long long)pte_pa(old, PMAP_LEAF_LEVEL));
 
 	/*
-	 * Take every resource before changing anything.  A pv entry may cost a
-	 * reclaim, which removes mappings and tables: walk again after it.
+	 * Take every resource before changing anything: page tables, then the
+	 * pv entry (at the soft limit, with its reclaim victim chosen but not yet
+	 * removed).  Only then may the victim go: from here nothing fails.
 	 */
-	if (pg != NULL && pg->pp_pmap != NULL && !pv_has(pg, pm, va)) {
-		if ((spare = pmap_pv_get(pm)) == NULL)
-			return pmap_enter_fail("a pv entry", va, flags, ptps, 0, NULL);
-		found = pmap_lookup(pm, va, &path);
-		old = found ? pte_load(path.pte[path.level]) : 0;
-	}
-	bool same = pte_valid_p(old) && pte_pa(old, PMAP_LEAF_LEVEL) == pa;
 	for (nptp = 0; !found && nptp < PMAP_LEAF_LEVEL - path.level; nptp++)
 		if (pmap_ptp_alloc(pm, &ptps[nptp]) != 0)
-			return pmap_enter_fail("a page table", va, flags, ptps, nptp, spare);
+			return pmap_enter_fail("a page table", va, flags, ptps, nptp);
+	struct pmap_victim victim = { NULL, 0 };
+	if (pg != NULL && pg->pp_pmap != NULL && !pv_has(pg, pm, va)) {
+		if ((pv_at_soft_limit() && !pmap_pv_find_victim(pm, &victim)) ||
+		    (spare = pv_alloc(pm)) == NULL)
+			return pmap_enter_fail("a pv entry", va, flags, ptps, nptp);
+		if (victim.pm != NULL) {
+			/* Its walk may remap the windows our path points into: walk again. */
+			pmap_pv_reclaim(pm, &victim);
+			found = pmap_lookup(pm, va, &path);
+			old = found ? pte_load(path.pte[path.level]) : 0;
+		}
+	}
+	bool same = pte_valid_p(old) && pte_pa(old, PMAP_LEAF_LEVEL) == pa;
 
 	if (!found)
 		pmap_install_tables(pm, va, &path, ptps);
@@ -836,7 +839,8 @@ pmap_unwire(struct pmap *pm, vaddr_t va)
 	KASSERTMSG(pte_valid_p(pte), "pmap_unwire: va %#x not mapped in pmap %p",
 	    (unsigned)va, (void *)pm);
 	KASSERTMSG(!pm->pm_is_kernel || pte_managed_p(pte),
-	    "pmap_unwire: va %#x is an unmanaged (kenter) kernel mapping", (unsigned)va);
+	    "pmap_unwire: va %#x is an unmanaged kernel mapping (kenter, or a page "
+	    "without a record)", (unsigned)va);
 	if (!pte_wired_p(pte))
 		return;
 	pt_entry_t *ptep = path.pte[path.level];
@@ -897,7 +901,9 @@ pmap_check_kenter_args(const char *fn, vaddr_t va, paddr_t pa, vsize_t size, vm_
     unsigned flags)
 {
 	pmap_check_pa(fn, pa);
-	pmap_check_pa(fn, pa + size - PAGE_SIZE);
+	KASSERTMSG((uint64_t)pa + size - PAGE_SIZE <= PMAP_PA_MAX && pa + size - PAGE_SIZE >= pa,
+	    "%s: physical range %#llx + %#llx wraps or exceeds the %u-bit space", fn,
+	    (unsigned long long)pa, (unsigned long long)size, (unsigned)PMAP_PA_BITS);
 	pmap_check_prot(fn, prot);
 	KASSERTMSG(prot != VM_PROT_NONE, "%s: va %#x with VM_PROT_NONE", fn, (unsigned)va);
 	KASSERTMSG((flags & ~(PMAP_NOCACHE | VM_PROT_ALL)) == 0, "%s: unknown flags %#x", fn,
@@ -954,7 +960,6 @@ pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot, unsigned
 	struct pmap_path path;
 
 	pmap_check_range("pmap_kenter_range", kpm, va, va + size);
-	pmap_check_page_aligned("pmap_kenter_range", "size", size);
 	if (size == 0)
 		return;
 	pmap_check_kenter_args("pmap_kenter_range", va, pa, size, prot, flags);

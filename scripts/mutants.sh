@@ -5,25 +5,17 @@
 # result per mutant, "ok" when killed.
 #
 #   scripts/mutants.sh <config-file> <work-dir>
+#
+# The mutants are listed in md/<backend>/mutants.list and tests/mutants-mi.list.
 set -uo pipefail
 config=$1
 work=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-# file | a fixed string matching exactly one line to delete | what it is
-mutants=(
-	"md/i386/pmap_i386.c|x86_invlpg(wva);|window remap invlpg"
-	"md/i386/pmap_i386.c|x86_invlpg(PTE_BASE + (slot << PAGE_SHIFT));|PTmap invlpg on PDE removal"
-	"md/i386/pmap_i386.c|	x86_invlpg(va);|single-page invalidation (invlpg)"
-	"md/i386/pmap_i386.c|x86_lcr4(cr4 & ~CR4_PGE);|global flush: CR4.PGE off"
-	"md/i386/pmap_i386.c|		x86_lcr4(cr4);|global flush: CR4.PGE back on"
-	"md/i386/pmap_i386.c|x86_lcr3(x86_rcr3());|non-global flush: CR3 reload"
-	"md/i386/pmap_i386.c|x86_lcr3(pm->pm_md.pm_pdirpa);|address-space switch: CR3 load"
-	"mi/pmap.c|pmap_tlb_inval(pm, va, old, why);|MI: invalidation on leaf removal"
-	"mi/pmap.c|pmap_tlb_inval(pm, va, old, PMAP_INV_ENTER_REPLACE);|MI: invalidation on re-enter"
-	"mi/pmap.c|pmap_tlb_inval(pm, va, old, PMAP_INV_PROTECT);|MI: invalidation on protect"
-	"mi/pmap.c|pmap_tlb_inval(pm, va, old, op->why);|MI: invalidation on page ops"
-)
+# The lists: the configured backend's md/<backend>/mutants.list and the MI one.
+backend=$(sed -n 's/^CONFIG_BACKEND="\(.*\)"$/\1/p' "$config")
+mapfile -t mutants < <(cat "$top/md/$backend/mutants.list" "$top/tests/mutants-mi.list" |
+	grep -v '^#' | grep -v '^$')
 
 rm -rf "$work"
 mkdir -p "$work/src"

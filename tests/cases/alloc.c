@@ -272,3 +272,38 @@ t_fault_injection_sweep(struct tctx *t)
 	kprintf("# fault injection: %u injection points exercised\n", total);
 	T_ASSERT(t, total >= 6, "only %u injection points", total);
 }
+
+/*
+ * At the soft limit a failing allocation must not have cost the victim its
+ * mapping: the reclaim happens only once nothing else can fail.
+ */
+void
+t_pv_reclaim_atomic(struct tctx *t)
+{
+	struct pmap *p1 = t_pmap(t), *p2 = t_pmap(t), *p3 = t_pmap(t);
+	paddr_t a = t_page(t), b = t_page(t);
+	struct pmap_stats s0, s1;
+
+	T_EQ(t, pmap_enter(p1, UVA, a, RW, 0), 0);		/* embedded */
+	T_EQ(t, pmap_enter(p2, UVA, a, RW, 0), 0);		/* listed: the victim */
+	pmap_stats_get(&s0);
+	pmap_pv_set_soft_limit(s0.pv_inuse);
+	physmem_fail_after(0);					/* p3's page table */
+	T_EQ(t, pmap_enter(p3, UVA, a, RW, PMAP_CANFAIL), ENOMEM);
+	physmem_fail_after(-1);
+	T_ASSERT(t, pmap_extract(p2, UVA, NULL), "victim reclaimed by a failed enter");
+	T_EQ(t, pmap_enter(p3, UVA + PAGE_SIZE, b, RW, 0), 0);	/* p3 has its table now */
+	physmem_fail_after(0);					/* p3's pv chunk */
+	T_EQ(t, pmap_enter(p3, UVA, a, RW, PMAP_CANFAIL), ENOMEM);
+	physmem_fail_after(-1);
+	pmap_stats_get(&s1);
+	T_EQ(t, s1.pv_reclaims, s0.pv_reclaims);
+	T_ASSERT(t, pmap_extract(p2, UVA, NULL), "victim reclaimed by a failed enter");
+	T_EQ(t, pmap_enter(p3, UVA, a, RW, PMAP_CANFAIL), 0);	/* now the victim goes */
+	pmap_stats_get(&s1);
+	T_EQ(t, s1.pv_reclaims, s0.pv_reclaims + 1);
+	T_ASSERT(t, !pmap_extract(p2, UVA, NULL) && pmap_extract(p3, UVA, NULL));
+	pmap_pv_set_soft_limit(CONFIG_PMAP_PV_SOFT_LIMIT);
+	T_CHECK_PMAP(t, p2);
+	T_CHECK_PMAP(t, p3);
+}

@@ -11,7 +11,7 @@
 #define RW	(VM_PROT_READ | VM_PROT_WRITE)
 
 enum bad_op { B_ENTER, B_REMOVE, B_PROTECT, B_KENTER, B_KREMOVE, B_UNWIRE, B_DESTROY,
-	B_GROW, B_KRANGE_RO };
+	B_GROW, B_KRANGE_RO, B_KRANGE };
 
 struct bad_case {
 	const char	*row;
@@ -42,6 +42,7 @@ b_run(void *arg)
 	case B_DESTROY:	pmap_destroy(pm); break;
 	case B_GROW:	pmap_growkernel(c->va); break;
 	case B_KRANGE_RO: pmap_kremove(c->va, c->eva); break;
+	case B_KRANGE:	pmap_kenter_range(c->va, c->pa, c->eva, c->prot, c->flags); break;
 	}
 }
 
@@ -69,9 +70,9 @@ static const struct bad_case bad_cases[] = {
 	{ "user va in the kernel pmap", B_ENTER, false, UVA, 0, 0x100000, RW, 0,
 	  "pmap_enter: user va 0x70000000 in the kernel pmap" },
 	{ "kernel va in a user pmap", B_ENTER, true, KERNBASE + 0x1000, 0, 0x100000, RW, 0,
-	  "pmap_enter: kernel va 0xc0001000 in user pmap" },
+	  "pmap_enter: va 0xc0001000 outside the user space of pmap" },
 	{ "kernel range in a user pmap", B_REMOVE, true, 0xBFFFE000u, 0xC0001000u, 0, 0, 0,
-	  "pmap_remove: kernel va 0xc0000fff in user pmap" },
+	  "pmap_remove: range 0xbfffe000-0xc0001000 outside the user space of pmap" },
 	{ "prot with write but no read", B_ENTER, true, UVA, 0, 0x100000, VM_PROT_WRITE, 0,
 	  "pmap_enter: prot 0x2 has write without read" },
 	{ "prot with write but no read (kenter)", B_KENTER, false, KV, 0, 0x100000, VM_PROT_WRITE, 0,
@@ -96,6 +97,8 @@ static const struct bad_case bad_cases[] = {
 	  "pmap_growkernel: 0xffc00000 beyond the kernel space end 0xff800000" },
 	{ "destroy of the kernel pmap", B_DESTROY, false, 0, 0, 0, 0, 0,
 	  "pmap_destroy: the kernel pmap" },
+	{ "kenter_range over a wrapping physical range", B_KRANGE, false, KV, 0x2000,
+	  (paddr_t)(PMAP_PA_MAX + 1 - PAGE_SIZE), RW, 0, "wraps or exceeds" },
 };
 #define NBAD	(sizeof(bad_cases) / sizeof(bad_cases[0]))
 
@@ -139,7 +142,7 @@ t_bad_inputs_stateful(struct tctx *t)
 
 	pmap_kenter_pa(kva, pa, RW, 0);
 	struct bad_case unwire_k = { "unwire of a kenter mapping", B_UNWIRE, false, kva, 0, 0, 0,
-	    0, "pmap_unwire: va 0xe0800000 is an unmanaged (kenter) kernel mapping" };
+	    0, "pmap_unwire: va 0xe0800000 is an unmanaged kernel mapping" };
 	b_expect(t, &unwire_k, &rows);
 	struct bad_case over = { "kenter over an existing mapping", B_KENTER, false, kva, 0, pa2,
 	    RW, 0, "pmap_kenter_pa: va" };
