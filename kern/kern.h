@@ -41,6 +41,8 @@ void	kern_boot(const struct boot_info *);
 
 /* ---- Provided by the platform ---- */
 void	plat_putc(int c);
+/* The pmap has switched to its own tables (x86: the #DF task needs the new CR3). */
+void	plat_paging_ready(void);
 void	plat_exit(int status) __attribute__((noreturn));
 /* Direct physical access to the byte at pa (boot map / direct map / model RAM). */
 void	*plat_phys(paddr_t pa);

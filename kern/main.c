@@ -158,6 +158,7 @@ kern_boot(const struct boot_info *bi)
 	paddr_t ram_end = physmem_init(bi);
 	struct pmap_bootstrap_args args = { ram_end, bi->text_start_pa, bi->text_end_pa };
 	pmap_bootstrap(&args);
+	plat_paging_ready();
 	pmap_init();
 	kern_stolen_va = pmap_steal_memory(kern_stolen_size, NULL, NULL);
 	pmap_growkernel(VM_MIN_KERNEL_VA + KERN_GROW);

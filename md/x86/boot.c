@@ -168,3 +168,10 @@ x86_boot(uint32_t mbinfo_pa)
 	boot_parse(&boot_info, mbinfo_pa);
 	kmain(&boot_info);
 }
+
+/* The pmap has loaded its own CR3: the double-fault task must use it too. */
+void
+plat_paging_ready(void)
+{
+	x86_df_set_cr3(x86_rcr3());
+}

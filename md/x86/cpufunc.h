@@ -19,6 +19,10 @@
 #define CPUID_1_EDX_PSE	(1u << 3)
 #define CPUID_1_EDX_PAE	(1u << 6)
 #define CPUID_1_EDX_PGE	(1u << 13)
+#define CPUID_EXT_EDX_NX (1u << 20)	/* leaf 0x80000001 */
+
+#define MSR_EFER	0xC0000080u
+#define EFER_NXE	(1u << 11)
 
 /* #PF error code (Intel SDM vol. 3A, 4.7, Figure 4-12). */
 #define PF_P		0x01u	/* protection violation (else not present) */
@@ -46,6 +50,8 @@ uint32_t x86_rcr4(void);
 void	x86_lcr4(uint32_t);
 void	x86_invlpg(uint32_t va);
 void	x86_cpuid(uint32_t leaf, uint32_t regs[4]);
+uint64_t x86_rdmsr(uint32_t msr);
+void	x86_wrmsr(uint32_t msr, uint64_t v);
 /* Pointer to kernel VA va, translated as a supervisor write through the model. */
 void	*x86_kva(uint32_t va);
 #else
@@ -60,6 +66,16 @@ static inline void x86_cpuid(uint32_t leaf, uint32_t r[4])
 {
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
 	    : "a"(leaf), "c"(0));
+}
+static inline uint64_t x86_rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+static inline void x86_wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
 }
 static inline void *x86_kva(uint32_t va) { return (void *)(uintptr_t)va; }
 #endif

@@ -25,6 +25,11 @@ plat_putc(int c)
 }
 
 void
+plat_paging_ready(void)
+{
+}
+
+void
 plat_exit(int status)
 {
 	fflush(stdout);
