@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <kern.h>
+#include <cpufunc.h>
 
 #include "multiboot.h"
 #include "x86_guest.h"
