@@ -71,7 +71,9 @@ THOST_SRCS  := $(wildcard tests/host/*.c)
 # Guest only: the platform and the freestanding libc; host only: *_host.c, tests/host.
 SHARED_SRCS := $(MI_SRCS) $(filter-out %_host.c,$(MD_SRCS)) $(KERN_SRCS) $(TEST_SRCS)
 GUEST_SRCS  := $(sort $(SHARED_SRCS) $(PLAT_SRCS) $(KLIBC_SRCS))
-HOST_SRCS   := $(sort $(SHARED_SRCS) $(filter %_host.c,$(MD_SRCS)) $(THOST_SRCS))
+# *_host.c: host-only parts of the backend and of its platform (the MMU model).
+PLAT_HOST_SRCS := $(filter %_host.c,$(wildcard md/$(GUEST_PLATFORM)/*.c))
+HOST_SRCS   := $(sort $(SHARED_SRCS) $(filter %_host.c,$(MD_SRCS)) $(PLAT_HOST_SRCS) $(THOST_SRCS))
 
 # The fuzzer links everything the host program does but its main().
 FUZZ_SRCS   := $(sort $(filter-out tests/host/main_host.c,$(HOST_SRCS)) $(wildcard tests/fuzz/*.c))

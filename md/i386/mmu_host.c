@@ -1,165 +1,95 @@
 /*
- * Host model of the i386 MMU (32-bit paging, Intel SDM vol. 3A 4.3, 4.6,
- * 4.8, 4.10) over the strict TLB of tests/host/tlb.c.  It provides the
- * <cpufunc.h> instructions to md/i386 on the host, and the probe walk.
- *
- * Stricter than QEMU where it matters here: translations stay cached until
- * invlpg, a CR3 load (non-global) or a CR4.PGE toggle removes them; a write
- * through an entry cached clean sets D without re-checking the entry's
- * permissions (the SDM does not promise a re-walk), and a fault drops the
- * entries for the faulting address (SDM 4.10.4.1).
- * Reserved bits of a 4 MiB PDE (bits 21:13 without PSE-36) fault RSVD.
+ * Host model of i386 32-bit paging (Intel SDM vol. 3A, 4.3): the 2-level
+ * walk with 4 MiB PDEs under CR4.PSE, A/D updates, and the boot map the
+ * guest's entry code builds.  The CPU, TLB and access rules are shared with
+ * the other x86 backends (md/x86/cpu_host.c).  Reserved bits of a 4 MiB PDE
+ * (21:13 without PSE-36) fault with RSVD.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <pmap/pmap.h>
-#include <cpufunc.h>
-#include "host/model.h"
-#include "host/tlb.h"
+#include "../x86/x86_model.h"
 
-#define X_P	0x001u
-#define X_RW	0x002u
-#define X_US	0x004u
-#define X_A	0x020u
-#define X_D	0x040u
-#define X_PS	0x080u
-#define X_G	0x100u
+#define X_P		0x001u
+#define X_RW		0x002u
+#define X_US		0x004u
+#define X_A		0x020u
+#define X_D		0x040u
+#define X_PS		0x080u
+#define X_G		0x100u
 #define X_PDE4M_RSVD	0x003FE000u
-
 
 #define BOOT_PD_PA	0x00100000u	/* where the "image" would keep its boot map */
 #define BOOT_IMAGE_END	0x00120000u
 
-static uint32_t cr0, cr3, cr4;
-static uint32_t cpuid_edx = CPUID_1_EDX_PSE | CPUID_1_EDX_PGE | CPUID_1_EDX_PAE;
-
 static uint32_t *
 phys32(uint64_t pa)
 {
-	if (pa + 4 > model_ram_size)
-		model_fatal("i386 model: walk reads pa %#llx beyond RAM (%#llx)",
-		    (unsigned long long)pa, (unsigned long long)model_ram_size);
-	return (uint32_t *)(model_ram + pa);
+	return x86_model_phys(pa, 4);
 }
 
-uint32_t x86_rcr0(void) { return cr0; }
-uint32_t x86_rcr3(void) { return cr3; }
-uint32_t x86_rcr4(void) { return cr4; }
-
-void
-x86_lcr0(uint32_t v)
+static uint32_t *
+pdep_of(uint32_t va)
 {
-	if ((v ^ cr0) & CR0_PG)
-		tlb_flush(true);
-	cr0 = v;
-}
-
-/* Loading CR3 drops every non-global translation (SDM 4.10.4.1). */
-void
-x86_lcr3(uint32_t v)
-{
-	cr3 = v;
-	tlb_flush(false);
-}
-
-/* Changing PGE, PSE or PAE drops everything, global entries included. */
-void
-x86_lcr4(uint32_t v)
-{
-	if ((v ^ cr4) & (CR4_PGE | CR4_PSE | CR4_PAE))
-		tlb_flush(true);
-	cr4 = v;
-}
-
-void
-x86_invlpg(uint32_t va)
-{
-	tlb_inval_va(va);
-}
-
-void
-x86_cpuid(uint32_t leaf, uint32_t r[4])
-{
-	memset(r, 0, 4 * sizeof(uint32_t));
-	if (leaf == 1)
-		r[3] = cpuid_edx;
-}
-
-/* Model CPUs without PSE/PGE: PMAPKIT_MODEL_CPUID_EDX overrides leaf 1 EDX. */
-static void __attribute__((constructor))
-model_cpuid_env(void)
-{
-	const char *s = getenv("PMAPKIT_MODEL_CPUID_EDX");
-
-	if (s != NULL)
-		cpuid_edx = (uint32_t)strtoul(s, NULL, 0);
+	return phys32((x86_model.cr3 & ~0xFFFu) + (va >> 22) * 4);
 }
 
 static bool
-fault(uint32_t va, uint32_t code, uint32_t *fault_code)
+large_p(uint32_t pde)
 {
-	tlb_inval_va(va);
-	*fault_code = code;
-	return false;
+	return (pde & X_PS) && (x86_model.cr4 & CR4_PSE);
 }
 
-/* Permission check of a (cached or walked) translation, SDM 4.6.1. */
-static bool
-allowed(const struct tlb_entry *e, bool write, bool user)
+void
+x86_model_cr3_loaded(void)
 {
-	if (user && !e->u)
-		return false;
-	if (write && !e->w && (user || (cr0 & CR0_WP)))
-		return false;
-	return true;
 }
 
 /* Walk the tables for va; fill e and set A/D as the MMU would. */
-static bool
-walk(uint32_t va, bool write, bool user, struct tlb_entry *e, uint32_t *fault_code)
+bool
+x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry *e,
+    uint32_t *fault_code)
 {
-	uint32_t code = (write ? PF_W : 0) | (user ? PF_U : 0);
-	uint32_t *pdep = phys32((cr3 & ~0xFFFu) + (va >> 22) * 4);
-	uint32_t pde = *pdep;
+	uint32_t code = x86_model_code(write, user, fetch);
+	uint32_t *pdep = pdep_of(va), pde = *pdep;
+	bool global;
 
 	if (!(pde & X_P))
-		return fault(va, code, fault_code);
-	if ((pde & X_PS) && (cr4 & CR4_PSE)) {
+		return x86_model_fault(va, code, fault_code);
+	if (large_p(pde)) {
 		if (pde & X_PDE4M_RSVD)
-			return fault(va, code | PF_P | PF_RSVD, fault_code);
+			return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
+		global = (pde & X_G) && (x86_model.cr4 & CR4_PGE);
 		*e = (struct tlb_entry){ va & ~0x3FFFFFu, 22, pde & 0xFFC00000u,
-		    (pde & X_RW) != 0, (pde & X_US) != 0, true,
-		    (pde & X_G) && (cr4 & CR4_PGE), write, NULL };
-		if (!allowed(e, write, user))
-			return fault(va, code | PF_P, fault_code);
+		    (pde & X_RW) != 0, (pde & X_US) != 0, true, global, write, NULL };
+		if (!x86_model_allowed(e, write, user, fetch))
+			return x86_model_fault(va, code | PF_P, fault_code);
 		*pdep = pde | X_A | (write ? X_D : 0);
 		return true;
 	}
 	uint32_t *ptep = phys32((pde & 0xFFFFF000u) + ((va >> 12) & 0x3FF) * 4);
 	uint32_t pte = *ptep;
 	if (!(pte & X_P))
-		return fault(va, code, fault_code);
+		return x86_model_fault(va, code, fault_code);
+	global = (pte & X_G) && (x86_model.cr4 & CR4_PGE);
 	*e = (struct tlb_entry){ va & ~0xFFFu, 12, pte & 0xFFFFF000u,
-	    (pde & X_RW) && (pte & X_RW), (pde & X_US) && (pte & X_US), true,
-	    (pte & X_G) && (cr4 & CR4_PGE), write, NULL };
-	if (!allowed(e, write, user))
-		return fault(va, code | PF_P, fault_code);
+	    (pde & X_RW) && (pte & X_RW), (pde & X_US) && (pte & X_US), true, global, write, NULL };
+	if (!x86_model_allowed(e, write, user, fetch))
+		return x86_model_fault(va, code | PF_P, fault_code);
 	*pdep = pde | X_A;
 	*ptep = pte | X_A | (write ? X_D : 0);
 	return true;
 }
 
 /* Set D in the leaf that maps va, if it is present and still maps te's page. */
-static void
-model_set_dirty(uint32_t va, const struct tlb_entry *te)
+void
+x86_model_set_dirty(uint32_t va, const struct tlb_entry *te)
 {
-	uint32_t *pdep = phys32((cr3 & ~0xFFFu) + (va >> 22) * 4), pde = *pdep;
+	uint32_t *pdep = pdep_of(va), pde = *pdep;
 
 	if (!(pde & X_P))
 		return;
-	if ((pde & X_PS) && (cr4 & CR4_PSE)) {
+	if (large_p(pde)) {
 		if ((pde & 0xFFC00000u) == te->pa)
 			*pdep = pde | X_D;
 		return;
@@ -167,53 +97,6 @@ model_set_dirty(uint32_t va, const struct tlb_entry *te)
 	uint32_t *ptep = phys32((pde & 0xFFFFF000u) + ((va >> 12) & 0x3FF) * 4);
 	if ((*ptep & X_P) && (*ptep & 0xFFFFF000u) == te->pa)
 		*ptep |= X_D;
-}
-
-bool
-model_translate(vaddr_t va, enum probe_access acc, bool user, uint64_t *pap,
-    uint32_t *fault_code)
-{
-	bool write = (acc == PROBE_WRITE);
-	struct tlb_entry e, *te;
-
-	if (!(cr0 & CR0_PG)) {
-		*pap = va;
-		return true;
-	}
-	te = tlb_lookup(va);
-	if (te != NULL && !allowed(te, write, user))
-		return fault(va, (write ? PF_W : 0) | (user ? PF_U : 0) | PF_P, fault_code);
-	if (te != NULL && write && !te->d) {
-		/*
-		 * First write through an entry cached clean: the CPU sets D in the
-		 * PTE.  The SDM does not promise a re-check of the (possibly
-		 * changed) entry, so the strict model trusts the cached
-		 * permission and only sets D where the entry still maps the page.
-		 */
-		model_set_dirty(va, te);
-		te->d = true;
-	}
-	if (te == NULL) {
-		if (!walk(va, write, user, &e, fault_code))
-			return false;
-		tlb_insert(&e);
-		te = tlb_lookup(va);
-	}
-	*pap = te->pa + (va & ((1u << te->shift) - 1));
-	return true;
-}
-
-void *
-x86_kva(uint32_t va)
-{
-	uint64_t pa;
-	uint32_t code;
-
-	if (!model_translate(va, PROBE_WRITE, false, &pa, &code))
-		model_fatal("x86_kva: kernel access to va %#x faults (error code %#x)", va, code);
-	if (pa >= model_ram_size)
-		model_fatal("x86_kva: va %#x maps pa %#llx beyond RAM", va, (unsigned long long)pa);
-	return model_ram + pa;
 }
 
 /*
@@ -241,11 +124,4 @@ model_boot(struct boot_info *bi)
 	bi->text_start_pa = BOOT_PD_PA - 0x10000;	/* a stand-in text range */
 	bi->text_end_pa = BOOT_PD_PA;
 	bi->platform = "host-model-i386";
-}
-
-/* 32-bit paging has no NX: the fetch bit is never reported. */
-void
-plat_fault_decode(uint32_t code, struct fault_info *f)
-{
-	X86_PF_DECODE(code, f, false);
 }

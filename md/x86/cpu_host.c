@@ -1,0 +1,179 @@
+/*
+ * Host model of the x86 CPU parts every x86 backend shares (Intel SDM vol.
+ * 3A, 4.6 access rights, 4.8 A/D flags, 4.10 TLB): control registers, EFER,
+ * CPUID features, invlpg, and translation through the strict TLB of
+ * tests/host/tlb.c.  The backend's model walks its own tables.
+ *
+ * Stricter than QEMU where it matters: translations stay cached until
+ * invlpg, a CR3 load (non-global) or a CR4.PGE toggle removes them; a write
+ * through an entry cached clean sets D without re-checking the entry's
+ * permissions (the SDM does not promise a re-walk); a fault drops the
+ * entries for the faulting address (SDM 4.10.4.1).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "x86_model.h"
+
+struct x86_model_cpu x86_model;
+
+void *
+x86_model_phys(uint64_t pa, unsigned size)
+{
+	if (pa + size > model_ram_size)
+		model_fatal("x86 model: access to pa %#llx beyond RAM (%#llx)",
+		    (unsigned long long)pa, (unsigned long long)model_ram_size);
+	return model_ram + pa;
+}
+
+uint32_t x86_rcr0(void) { return x86_model.cr0; }
+uint32_t x86_rcr3(void) { return x86_model.cr3; }
+uint32_t x86_rcr4(void) { return x86_model.cr4; }
+
+void
+x86_lcr0(uint32_t v)
+{
+	if ((v ^ x86_model.cr0) & CR0_PG)
+		tlb_flush(true);
+	x86_model.cr0 = v;
+}
+
+/* Loading CR3 drops every non-global translation (SDM 4.10.4.1). */
+void
+x86_lcr3(uint32_t v)
+{
+	x86_model.cr3 = v;
+	tlb_flush(false);
+	x86_model_cr3_loaded();
+}
+
+/* Changing PGE, PSE or PAE drops everything, global entries included. */
+void
+x86_lcr4(uint32_t v)
+{
+	if ((v ^ x86_model.cr4) & (CR4_PGE | CR4_PSE | CR4_PAE))
+		tlb_flush(true);
+	x86_model.cr4 = v;
+}
+
+void
+x86_invlpg(uint32_t va)
+{
+	tlb_inval_va(va);
+}
+
+void
+x86_cpuid(uint32_t leaf, uint32_t r[4])
+{
+	memset(r, 0, 4 * sizeof(uint32_t));
+	if (leaf == 1)
+		r[3] = x86_model.cpuid1_edx;
+	else if (leaf == 0x80000000u)
+		r[0] = 0x80000001u;
+	else if (leaf == 0x80000001u)
+		r[3] = x86_model.cpuid_ext_edx;
+}
+
+uint64_t
+x86_rdmsr(uint32_t msr)
+{
+	if (msr != MSR_EFER)
+		model_fatal("x86 model: rdmsr of unmodelled MSR %#x", msr);
+	return x86_model.efer;
+}
+
+/* EFER.NXE without NX in CPUID is a #GP on real CPUs. */
+void
+x86_wrmsr(uint32_t msr, uint64_t v)
+{
+	if (msr != MSR_EFER || ((v & EFER_NXE) && !(x86_model.cpuid_ext_edx & CPUID_EXT_EDX_NX)))
+		model_fatal("x86 model: wrmsr %#x <- %#llx raises #GP", msr,
+		    (unsigned long long)v);
+	x86_model.efer = v;
+}
+
+/* PMAPKIT_MODEL_CPUID_EDX overrides leaf 1 EDX (e.g. to model a CPU without PSE). */
+static void __attribute__((constructor))
+x86_model_cpuid_env(void)
+{
+	const char *s = getenv("PMAPKIT_MODEL_CPUID_EDX");
+
+	x86_model.cpuid1_edx = CPUID_1_EDX_PSE | CPUID_1_EDX_PGE | CPUID_1_EDX_PAE;
+	x86_model.cpuid_ext_edx = CPUID_EXT_EDX_NX;
+	if (s != NULL)
+		x86_model.cpuid1_edx = (uint32_t)strtoul(s, NULL, 0);
+}
+
+uint32_t
+x86_model_code(bool write, bool user, bool fetch)
+{
+	return (write ? PF_W : 0) | (user ? PF_U : 0) |
+	    ((fetch && (x86_model.efer & EFER_NXE)) ? PF_I : 0);
+}
+
+bool
+x86_model_fault(uint32_t va, uint32_t code, uint32_t *fault_code)
+{
+	tlb_inval_va(va);
+	*fault_code = code;
+	return false;
+}
+
+/* Access rights of a cached or walked translation (SDM 4.6.1). */
+bool
+x86_model_allowed(const struct tlb_entry *e, bool write, bool user, bool fetch)
+{
+	if (user && !e->u)
+		return false;
+	if (write && !e->w && (user || (x86_model.cr0 & CR0_WP)))
+		return false;
+	if (fetch && !e->x)
+		return false;
+	return true;
+}
+
+bool
+model_translate(vaddr_t va, enum probe_access acc, bool user, uint64_t *pap,
+    uint32_t *fault_code)
+{
+	bool write = (acc == PROBE_WRITE), fetch = (acc == PROBE_EXEC);
+	struct tlb_entry e, *te;
+
+	if (!(x86_model.cr0 & CR0_PG)) {
+		*pap = va;
+		return true;
+	}
+	te = tlb_lookup(va);
+	if (te != NULL && !x86_model_allowed(te, write, user, fetch))
+		return x86_model_fault(va, x86_model_code(write, user, fetch) | PF_P, fault_code);
+	if (te != NULL && write && !te->d) {
+		x86_model_set_dirty(va, te);
+		te->d = true;
+	}
+	if (te == NULL) {
+		if (!x86_model_walk(va, write, user, fetch, &e, fault_code))
+			return false;
+		tlb_insert(&e);
+		te = tlb_lookup(va);
+	}
+	*pap = te->pa + (va & ((1u << te->shift) - 1));
+	return true;
+}
+
+void *
+x86_kva(uint32_t va)
+{
+	uint64_t pa;
+	uint32_t code;
+
+	if (!model_translate(va, PROBE_WRITE, false, &pa, &code))
+		model_fatal("x86_kva: kernel access to va %#x faults (error code %#x)", va, code);
+	return x86_model_phys(pa, 1);
+}
+
+/* The fetch bit is reported once EFER.NXE is on (SDM 4.7). */
+void
+plat_fault_decode(uint32_t code, struct fault_info *f)
+{
+	X86_PF_DECODE(code, f, (x86_model.efer & EFER_NXE) != 0);
+}

@@ -1,0 +1,37 @@
+/*
+ * Host model of an x86 CPU's MMU, shared by the x86 backends' models: the
+ * control registers, EFER, the strict TLB and the access rules live in
+ * md/x86/cpu_host.c; each backend's md/<backend>/mmu_host.c supplies its
+ * page walk, its boot map and the CPUID features it models.
+ */
+#ifndef MD_X86_X86_MODEL_H
+#define MD_X86_X86_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cpufunc.h>
+#include "host/model.h"
+#include "host/tlb.h"
+
+struct x86_model_cpu {
+	uint32_t	cr0, cr3, cr4;
+	uint64_t	efer;
+	uint32_t	cpuid1_edx;		/* leaf 1 EDX */
+	uint32_t	cpuid_ext_edx;		/* leaf 0x80000001 EDX */
+};
+extern struct x86_model_cpu x86_model;
+
+/* Provided by the backend model. */
+bool	x86_model_walk(uint32_t va, bool write, bool user, bool fetch,
+	    struct tlb_entry *e, uint32_t *fault_code);
+void	x86_model_set_dirty(uint32_t va, const struct tlb_entry *te);
+void	x86_model_cr3_loaded(void);	/* PAE: the PDPTEs are read now */
+
+/* Shared helpers for the walks. */
+void	*x86_model_phys(uint64_t pa, unsigned size);
+bool	x86_model_fault(uint32_t va, uint32_t code, uint32_t *fault_code);
+bool	x86_model_allowed(const struct tlb_entry *e, bool write, bool user, bool fetch);
+uint32_t x86_model_code(bool write, bool user, bool fetch);
+
+#endif
