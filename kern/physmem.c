@@ -76,20 +76,39 @@ physmem_init(const struct boot_info *bi)
 	return (paddr_t)(top < PMAP_PA_MAX ? top : PMAP_PA_MAX + 1 - PAGE_SIZE);
 }
 
-int
-physmem_alloc(paddr_t *pap)
+/*
+ * The first free page whose frame satisfies lo <= f < hi, unlinked; the list
+ * starts ascending, so the usual search ends at once.
+ */
+static int
+physmem_take(uint64_t lo, uint64_t hi, paddr_t *pap)
 {
 	if (fail_countdown >= 0 && fail_countdown-- == 0)
 		return ENOMEM;
-	if (free_head == NO_PAGE)
-		return ENOMEM;
-	uint32_t f = free_head;
-	free_head = vm_pages[f].next;
-	vm_pages[f].flags &= ~VMP_FREE;
-	nfree--;
-	nallocs++;
-	*pap = (paddr_t)f << PAGE_SHIFT;
-	return 0;
+	for (uint32_t *fp = &free_head; *fp != NO_PAGE; fp = &vm_pages[*fp].next) {
+		uint32_t f = *fp;
+		if (f < lo || f >= hi)
+			continue;
+		*fp = vm_pages[f].next;
+		vm_pages[f].flags &= ~VMP_FREE;
+		nfree--;
+		nallocs++;
+		*pap = (paddr_t)f << PAGE_SHIFT;
+		return 0;
+	}
+	return ENOMEM;
+}
+
+int
+physmem_alloc(paddr_t *pap)
+{
+	return physmem_take(0, UINT32_MAX, pap);
+}
+
+int
+physmem_alloc_range(paddr_t lo, paddr_t hi, paddr_t *pap)
+{
+	return physmem_take((uint64_t)lo >> PAGE_SHIFT, (uint64_t)hi >> PAGE_SHIFT, pap);
 }
 
 void
@@ -132,6 +151,12 @@ int
 pmap_kern_page_alloc(paddr_t *pap)
 {
 	return physmem_alloc(pap);
+}
+
+int
+pmap_kern_page_alloc_below(paddr_t limit, paddr_t *pap)
+{
+	return physmem_alloc_range(0, limit, pap);
 }
 
 void

@@ -37,7 +37,9 @@ struct pmap_page {
  *   returned by pmap_kern_page_alloc must have a record.
  * pmap_kern_page_alloc: one physical page for a page table (pmapkit zeroes
  *   it); 0 on success, ENOMEM if none is left.  Must not sleep.
- * pmap_kern_page_free: give back a page from pmap_kern_page_alloc.
+ * pmap_kern_page_alloc_below: the same, with the page below `limit` (a PAE
+ *   PDPT must sit below 4 GiB); ENOMEM if there is none.
+ * pmap_kern_page_free: give back a page from either.
  * pmap_kern_chunk_alloc: one page-aligned, page-sized block of kernel memory
  *   for pv chunks and pmap structures; NULL if none is left.
  * pmap_kern_chunk_free: give it back.
@@ -45,6 +47,7 @@ struct pmap_page {
  */
 struct pmap_page *pmap_kern_phys_to_page(paddr_t pa);
 int	pmap_kern_page_alloc(paddr_t *pap);
+int	pmap_kern_page_alloc_below(paddr_t limit, paddr_t *pap);
 void	pmap_kern_page_free(paddr_t pa);
 void	*pmap_kern_chunk_alloc(void);
 void	pmap_kern_chunk_free(void *);

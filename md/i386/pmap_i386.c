@@ -33,8 +33,12 @@
 #define NPDE		1024u
 #define WIN_PD		0	/* windows; 0 and 1 follow the walk levels */
 #define WIN_PT		1
-#define WIN_SRC		2
-#define WIN_DST		3
+#define X86_WIN_SRC	2
+#define X86_WIN_DST	3
+#define WIN_SRC		X86_WIN_SRC
+#define PMAP_KPTE_VA(va)	(PTE_BASE + ((va) >> PAGE_SHIFT) * sizeof(pt_entry_t))
+
+#include "../x86/pmap_x86.h"
 
 struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
 	{ 22, 1024, true },	/* page directory: 4 MiB leaves with PSE */
@@ -45,31 +49,13 @@ pt_entry_t pmap_i386_pg_g;
 static struct pmap *i386_kpm;
 static struct pmap *i386_cur;		/* pmap whose directory is in CR3 */
 static struct pmap *i386_users;		/* every user pmap */
-static paddr_t win_pa[PMAP_NWINDOWS];
-static bool win_valid[PMAP_NWINDOWS];
-
-/* Map window w at pa (once) and return its address. */
-static pt_entry_t *
-i386_window(int w, paddr_t pa)
-{
-	vaddr_t wva = WIN_BASE + w * PAGE_SIZE;
-
-	if (!win_valid[w] || win_pa[w] != pa) {
-		pt_entry_t *wpte = x86_kva(PTE_BASE + (wva >> PAGE_SHIFT) * sizeof(pt_entry_t));
-		pte_store(wpte, (pa & PG_FRAME) | PG_V | PG_RW);
-		x86_invlpg(wva);
-		win_pa[w] = pa;
-		win_valid[w] = true;
-	}
-	return x86_kva(wva);
-}
 
 static pt_entry_t *
 i386_pdir(struct pmap *pm, int w)
 {
 	if (pm == i386_cur)
 		return x86_kva(PDP_BASE);
-	return i386_window(w, pm->pm_md.pm_pdirpa);
+	return x86_window(w, pm->pm_md.pm_pdirpa);
 }
 
 static pt_entry_t *
@@ -79,7 +65,7 @@ i386_table(struct pmap *pm, int level, vaddr_t va, pt_entry_t parent)
 		return i386_pdir(pm, WIN_PD);
 	if (pm == i386_cur || pm == i386_kpm)
 		return x86_kva(PTE_BASE + ((va >> 22) << PAGE_SHIFT));
-	return i386_window(WIN_PT, pte_pa(parent, 0));
+	return x86_window(WIN_PT, pte_pa(parent, 0));
 }
 
 /* ------------------------------------------------------------ bootstrap */
@@ -181,7 +167,7 @@ i386_sync_kernel_pde(unsigned slot)
 	pt_entry_t pde = pte_load(&i386_pdir(i386_kpm, WIN_PD)[slot]);
 
 	for (struct pmap *pm = i386_users; pm != NULL; pm = pm->pm_md.pm_next)
-		pte_store(&i386_window(WIN_SRC, pm->pm_md.pm_pdirpa)[slot], pde);
+		pte_store(&x86_window(WIN_SRC, pm->pm_md.pm_pdirpa)[slot], pde);
 }
 
 static void
@@ -205,7 +191,7 @@ i386_root_create(struct pmap *pm)
 	if (pmap_kern_page_alloc(&pa) != 0)
 		return ENOMEM;
 	pt_entry_t *kpd = i386_pdir(i386_kpm, WIN_PD);
-	pt_entry_t *pd = i386_window(WIN_SRC, pa);
+	pt_entry_t *pd = x86_window(WIN_SRC, pa);
 	memset(pd, 0, KERN_SLOT_FIRST * sizeof(pt_entry_t));
 	memcpy(&pd[KERN_SLOT_FIRST], &kpd[KERN_SLOT_FIRST],
 	    (NPDE - KERN_SLOT_FIRST) * sizeof(pt_entry_t));
@@ -253,38 +239,6 @@ i386_deactivate(struct pmap *pm)
 	i386_activate(i386_kpm);
 }
 
-static void
-i386_tlb_invalidate(vaddr_t va)
-{
-	x86_invlpg(va);
-}
-
-/* Toggling CR4.PGE flushes global entries too (SDM 4.10.4.1). */
-static void
-i386_tlb_flush(bool global)
-{
-	uint32_t cr4 = x86_rcr4();
-
-	if (global && (cr4 & CR4_PGE)) {
-		x86_lcr4(cr4 & ~CR4_PGE);
-		x86_lcr4(cr4);
-	} else {
-		x86_lcr3(x86_rcr3());
-	}
-}
-
-static void
-i386_zero_page(paddr_t pa)
-{
-	memset(i386_window(WIN_SRC, pa), 0, PAGE_SIZE);
-}
-
-static void
-i386_copy_page(paddr_t src, paddr_t dst)
-{
-	memcpy(i386_window(WIN_DST, dst), i386_window(WIN_SRC, src), PAGE_SIZE);
-}
-
 /* The direct map, PTmap and the windows belong to the pmap itself. */
 static bool
 i386_reserved_range(vaddr_t sva, vaddr_t eva)
@@ -330,13 +284,7 @@ i386_check(struct pmap *pm, void (*print)(const char *, ...))
 		    pmap_i386_pg_g ? "in use" : "unused", (x86_rcr4() & CR4_PGE) ? "on" : "off");
 		errs++;
 	}
-	pt_entry_t *win = x86_kva(PTE_BASE + (WIN_BASE >> PAGE_SHIFT) * sizeof(pt_entry_t));
-	for (unsigned w = 0; w < PMAP_NWINDOWS * PMAP_MAXCPUS; w++)
-		if (pte_load(&win[w]) & PG_U) {
-			print("i386_check: window %u user-accessible\n", w);
-			errs++;
-		}
-	return errs;
+	return errs + x86_check_windows(print);
 }
 
 const struct pmap_md_ops pmap_md_ops = {
@@ -351,10 +299,10 @@ const struct pmap_md_ops pmap_md_ops = {
 	.root_release = i386_root_release,
 	.activate = i386_activate,
 	.deactivate = i386_deactivate,
-	.tlb_invalidate = i386_tlb_invalidate,
-	.tlb_flush = i386_tlb_flush,
-	.zero_page = i386_zero_page,
-	.copy_page = i386_copy_page,
+	.tlb_invalidate = x86_tlb_invalidate,
+	.tlb_flush = x86_tlb_flush,
+	.zero_page = x86_zero_page,
+	.copy_page = x86_copy_page,
 	.reserved_range = i386_reserved_range,
 	.check = i386_check,
 };

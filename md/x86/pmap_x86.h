@@ -1,0 +1,81 @@
+/*
+ * Pmap pieces the x86 backends share, included by exactly one backend file
+ * per build (md/i386/pmap_i386.c or md/i386-pae/pmap_pae.c): the per-CPU
+ * windows, TLB invalidation and page zero/copy.  The backend defines
+ * PMAP_KPTE_VA(va) (the kernel VA of the PTE that maps kernel va),
+ * WIN_BASE, and the window numbers X86_WIN_SRC and X86_WIN_DST.
+ */
+#ifndef MD_X86_PMAP_X86_H
+#define MD_X86_PMAP_X86_H
+
+#include <string.h>
+
+#include <pte.h>
+#include <cpufunc.h>
+
+static paddr_t x86_win_pa[PMAP_NWINDOWS];
+static bool x86_win_valid[PMAP_NWINDOWS];
+
+/* Map window w at pa (remapping, with invlpg, only if it points elsewhere). */
+static pt_entry_t *
+x86_window(int w, paddr_t pa)
+{
+	vaddr_t wva = WIN_BASE + w * PAGE_SIZE;
+
+	if (!x86_win_valid[w] || x86_win_pa[w] != pa) {
+		pte_store(x86_kva(PMAP_KPTE_VA(wva)),
+		    pte_make(pa, VM_PROT_READ | VM_PROT_WRITE, 0, PMAP_LEAF_LEVEL));
+		x86_invlpg(wva);
+		x86_win_pa[w] = pa;
+		x86_win_valid[w] = true;
+	}
+	return x86_kva(wva);
+}
+
+static void
+x86_tlb_invalidate(vaddr_t va)
+{
+	x86_invlpg(va);
+}
+
+/* Toggling CR4.PGE flushes global entries too; a CR3 reload the rest (SDM 4.10.4.1). */
+static void
+x86_tlb_flush(bool global)
+{
+	uint32_t cr4 = x86_rcr4();
+
+	if (global && (cr4 & CR4_PGE)) {
+		x86_lcr4(cr4 & ~CR4_PGE);
+		x86_lcr4(cr4);
+	} else {
+		x86_lcr3(x86_rcr3());
+	}
+}
+
+static void
+x86_zero_page(paddr_t pa)
+{
+	memset(x86_window(X86_WIN_SRC, pa), 0, PAGE_SIZE);
+}
+
+static void
+x86_copy_page(paddr_t src, paddr_t dst)
+{
+	memcpy(x86_window(X86_WIN_DST, dst), x86_window(X86_WIN_SRC, src), PAGE_SIZE);
+}
+
+/* The window page table's entries: all supervisor-only. */
+static int
+x86_check_windows(void (*print)(const char *, ...))
+{
+	int errs = 0;
+
+	for (int w = 0; w < PMAP_NWINDOWS * PMAP_MAXCPUS; w++)
+		if (pte_user_p(pte_load(x86_kva(PMAP_KPTE_VA(WIN_BASE + w * PAGE_SIZE))))) {
+			print("x86_check: window %d user-accessible\n", w);
+			errs++;
+		}
+	return errs;
+}
+
+#endif /* MD_X86_PMAP_X86_H */
