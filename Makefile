@@ -204,10 +204,13 @@ endif
 boot = extra=$(CONFIG_KERNEL_CMDLINE); \
 	cmdline=$(if $(3),"$(3)$${extra:+ $$extra}","$$extra"); \
 	QEMU_PASS_STATUS=$(QEMU_PASS_STATUS) QEMU_MEM_MB=$(CONFIG_GUEST_MEM_MB) \
-	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $${cmdline:+-append "$$cmdline"}
+	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $(QEMU_ARGS_$(1)) \
+	$${cmdline:+-append "$$cmdline"}
 host_tests = $(HOST_BIN) | tee $(RESULTS)/host.ktap
 HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,host host-random host-asan fuzz mutants)
-TEST_RESULTS = $(HOST_RESULTS) $(patsubst %,$(RESULTS)/%.ktap,$(QEMU_TEST_TARGETS))
+NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))
+TEST_RESULTS = $(HOST_RESULTS) $(patsubst %,$(RESULTS)/%.ktap,$(QEMU_TEST_TARGETS)) $(NOCPU_RESULTS)
+DEFCONFIGS := $(sort $(patsubst configs/%_defconfig,%,$(wildcard configs/*_defconfig)))
 
 run: $(GUEST_ELF)
 	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/run.log)
@@ -216,20 +219,32 @@ check: $(HOST_BIN)
 	@mkdir -p $(RESULTS)
 	$(Q)$(host_tests)
 
-# Every run goes on after a failure; ktap-summary.py decides (and prints last).
-# Host: the suite; RANDOM_OPS differential operations; the suite under ASan and
-# UBSan; a bounded fuzz pass; the mutation check.  Then every QEMU target.
-test: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN)
-	@mkdir -p $(RESULTS) && rm -f $(TEST_RESULTS)
+# make test: every backend, each from its defconfig in $(O)/<defconfig>/, then
+# one summary.  Every run goes on after a failure; ktap-summary.py decides.
+test: | $(DEPS_OK)
+	$(Q)for c in $(DEFCONFIGS); do \
+		echo "=== make test: $$c ($(O)/$$c) ==="; \
+		$(MAKE) O=$(O)/$$c $${c}_defconfig >/dev/null || exit 1; \
+		$(MAKE) O=$(O)/$$c test-backend || true; \
+	done
+	$(Q)scripts/ktap-summary.py --pass-status $(QEMU_PASS_STATUS) \
+		$(foreach c,$(DEFCONFIGS),$(O)/$(c)/results/*.ktap)
+
+# test-backend: the configured backend.  Host: the suite; RANDOM_OPS
+# differential operations; the suite under ASan and UBSan; a bounded fuzz
+# pass; the mutation check.  Then every QEMU target, and the CPUs it must refuse.
+test-backend: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN)
+	@mkdir -p $(RESULTS) && rm -f $(RESULTS)/*.ktap
 	$(Q)$(host_tests) || true
 	$(Q)$(HOST_BIN) random=$(RANDOM_OPS) seed=$(RANDOM_SEED) | tee $(RESULTS)/host-random.ktap || true
 	$(Q)$(ASAN_BIN) >$(RESULTS)/host-asan.ktap 2>&1 || true
 	@grep -E '^(not ok|ok) |ERROR|runtime error' $(RESULTS)/host-asan.ktap | sed 's/^/asan: /' | tail -n 3
 	$(Q)scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TEST_TIME) $(O)/fuzz/corpus | tee $(RESULTS)/fuzz.ktap || true
 	$(Q)scripts/mutants.sh $(KCONFIG_CONFIG) $(O)/mutants | tee $(RESULTS)/mutants.ktap || true
-	$(Q)for t in $(QEMU_TEST_TARGETS); do \
-		$(call boot,$$t,$(RESULTS)/$$t.ktap) || true; \
-	done
+	$(Q)$(foreach t,$(QEMU_TEST_TARGETS),$(call boot,$(t),$(RESULTS)/$(t).ktap) || true;)
+	$(Q)$(foreach t,$(QEMU_NOCPU_TARGETS),scripts/qemu-nocpu.sh $(t) $(GUEST_ELF) \
+		"$(QEMU_NOCPU_MESSAGE)" $(QEMU_NOCPU_STATUS) $(QEMU_MACHINE_ARGS) \
+		| tee $(RESULTS)/$(t)-nocpu.ktap || true;)
 	$(Q)scripts/ktap-summary.py --pass-status $(QEMU_PASS_STATUS) $(TEST_RESULTS)
 
 fuzz: $(FUZZ_BIN)
@@ -258,9 +273,10 @@ help:
 	@echo '  all               guest $(O)/guest/kernel.elf and host $(O)/host/pmapkit-host (default)'
 	@echo '  run               boot the guest in QEMU, console on this terminal'
 	@echo '  check             host tests only (KTAP, also saved in $(RESULTS)/host.ktap)'
-	@echo '  test              host suite, $(RANDOM_OPS) random ops, ASan/UBSan suite, fuzz pass,'
-	@echo '                    mutation check, then the guest on every QEMU target;'
-	@echo '                    ends "N passed, N failed"'
+	@echo '  test              every backend (configs/*_defconfig, each in $(O)/<name>):'
+	@echo '                    test-backend for each; ends "N passed, N failed"'
+	@echo '  test-backend      the configured backend: host suite, $(RANDOM_OPS) random ops,'
+	@echo '                    ASan/UBSan suite, fuzz pass, mutation check, every QEMU target'
 	@echo '  fuzz              libFuzzer over decoded operation sequences for FUZZ_TIME seconds'
 	@echo '  bench             host and guest benchmarks'
 	@echo 'Cleaning:'
@@ -274,6 +290,6 @@ help:
 	@echo '  RANDOM_OPS=n RANDOM_SEED=s  the long host random run of make test'
 	@echo '  FUZZ_TIME=s       make fuzz duration (default 60); FUZZ_TEST_TIME=s in make test (20)'
 
-.PHONY: backend-check all run check test fuzz bench clean distclean help menuconfig olddefconfig savedefconfig
+.PHONY: backend-check all run check test test-backend fuzz bench clean distclean help menuconfig olddefconfig savedefconfig
 
 endif

@@ -12,6 +12,7 @@
 #include "physmem.h"
 #include <pmap/pmap_kern.h>
 
+#define PHYSMEM_EARLY	0x00100000u	/* kept free below the page array */
 #define VMP_RAM		0x01	/* usable RAM, has a record */
 #define VMP_FREE	0x02
 #define NO_PAGE		UINT32_MAX
@@ -54,8 +55,14 @@ physmem_init(const struct boot_info *bi)
 			top = end;
 	}
 	npages = (uint32_t)(top >> PAGE_SHIFT);
-	paddr_t array = round_page(bi->kernel_end_pa);
-	paddr_t first_free = round_page(array + (uint64_t)npages * sizeof(struct vm_page));
+	/*
+	 * The first PHYSMEM_EARLY bytes after the image stay free for the pmap's
+	 * bootstrap tables, which must lie inside the boot map; the array, which
+	 * for a large RAM may not, follows them.
+	 */
+	paddr_t early = round_page(bi->kernel_end_pa);
+	paddr_t array = early + PHYSMEM_EARLY;
+	paddr_t array_end = round_page(array + (uint64_t)npages * sizeof(struct vm_page));
 	vm_pages = plat_phys(array);
 	memset(vm_pages, 0, (size_t)npages * sizeof(struct vm_page));
 	for (unsigned i = 0; i < bi->nregions; i++) {
@@ -65,7 +72,8 @@ physmem_init(const struct boot_info *bi)
 			vm_pages[pa >> PAGE_SHIFT].flags = VMP_RAM;
 	}
 	for (uint32_t f = npages; f-- > 0;) {
-		if (!(vm_pages[f].flags & VMP_RAM) || ((paddr_t)f << PAGE_SHIFT) < first_free)
+		paddr_t pa = (paddr_t)f << PAGE_SHIFT;
+		if (!(vm_pages[f].flags & VMP_RAM) || pa < early || (pa >= array && pa < array_end))
 			continue;
 		vm_pages[f].flags |= VMP_FREE;
 		vm_pages[f].next = free_head;

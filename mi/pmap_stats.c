@@ -139,10 +139,11 @@ check_table(struct check *c, int l, vaddr_t base, vaddr_t lo, vaddr_t hi, pt_ent
 			continue;
 		}
 		valid++;
-		if (va < lo || va + (size - 1) > hi - 1)
-			continue;
+		if (va + (size - 1) < lo || va > hi - 1)
+			continue;			/* outside the checked range */
 		if (pte_leaf_p(e, l)) {
-			check_leaf(c, va, e, l);
+			if (va >= lo && va + (size - 1) <= hi - 1)
+				check_leaf(c, va, e, l);
 			continue;
 		}
 		struct pmap_page *cpp = pmap_table_page(e, l);

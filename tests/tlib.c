@@ -35,6 +35,17 @@ t_page(struct tctx *t)
 	return pa;
 }
 
+paddr_t
+t_page_range(struct tctx *t, paddr_t lo, paddr_t hi)
+{
+	paddr_t pa;
+
+	if (t->npages == T_MAXPAGES || physmem_alloc_range(lo, hi, &pa) != 0)
+		return 0;
+	t->pages[t->npages++] = pa;
+	return pa;
+}
+
 struct pmap *
 t_pmap(struct tctx *t)
 {

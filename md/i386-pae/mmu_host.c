@@ -1,0 +1,155 @@
+/*
+ * Host model of PAE paging (Intel SDM vol. 3A, 4.4): the PDPT, directory
+ * and table walk with 2 MiB PDEs, NX, A/D updates, and the boot map the
+ * guest's entry code builds.  The CPU, TLB and access rules are shared with
+ * the other x86 backends (md/x86/cpu_host.c).
+ *
+ * Stricter than QEMU (DESIGN.md): the four PDPTEs are read at CR3 load and
+ * kept until the next load, as real CPUs do (SDM 4.4.1); a present PDPTE
+ * with reserved bits (1, 2, 5-8, 63, above the physical-address width) makes
+ * the CR3 load #GP, which ends the run; a paging entry with bits above the
+ * physical-address width, bits 20:13 of a 2 MiB PDE, or NX while EFER.NXE is
+ * off, faults with RSVD.
+ */
+#include <string.h>
+
+#include <pmap/pmap.h>
+#include "../x86/x86_model.h"
+
+#define X_P		0x001ull
+#define X_RW		0x002ull
+#define X_US		0x004ull
+#define X_A		0x020ull
+#define X_D		0x040ull
+#define X_PS		0x080ull
+#define X_G		0x100ull
+#define X_NX		(1ull << 63)
+#define X_FRAME		0x000FFFFFFFFFF000ull
+#define X_ADDR_RSVD	(0x7FFFFFFFFFFFFFFFull & ~((1ull << PMAP_PA_BITS) - 1))
+#define X_PDPTE_RSVD	(X_ADDR_RSVD | X_NX | 0x1E6ull)
+#define X_PDE2M_RSVD	0x00000000001FE000ull
+
+#define BOOT_PDPT_PA	0x00100000u	/* where the "image" would keep its boot map */
+#define BOOT_PD_PA	0x00101000u
+#define BOOT_IMAGE_END	0x00120000u
+
+static uint64_t pdpte[4];		/* read at CR3 load */
+
+static uint64_t *
+phys64(uint64_t pa)
+{
+	return x86_model_phys(pa, 8);
+}
+
+void
+x86_model_cr3_loaded(void)
+{
+	if (!(x86_model.cr4 & CR4_PAE))
+		return;
+	for (unsigned i = 0; i < 4; i++) {
+		pdpte[i] = *phys64((x86_model.cr3 & ~0x1Full) + i * 8);
+		if ((pdpte[i] & X_P) && (pdpte[i] & X_PDPTE_RSVD))
+			model_fatal("PAE model: MOV to CR3 raises #GP: PDPTE %u = %#llx has "
+			    "reserved bits %#llx", i, (unsigned long long)pdpte[i],
+			    (unsigned long long)(pdpte[i] & X_PDPTE_RSVD));
+	}
+}
+
+static bool
+rsvd(uint64_t e, bool large)
+{
+	return (e & X_ADDR_RSVD) || ((e & X_NX) && !(x86_model.efer & EFER_NXE)) ||
+	    (large && (e & X_PDE2M_RSVD));
+}
+
+static uint64_t *
+pdep_of(uint32_t va)
+{
+	return phys64((pdpte[va >> 30] & X_FRAME) + ((va >> 21) & 511) * 8);
+}
+
+static bool
+nx_p(uint64_t e)
+{
+	return (e & X_NX) && (x86_model.efer & EFER_NXE);
+}
+
+bool
+x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry *e,
+    uint32_t *fault_code)
+{
+	uint32_t code = x86_model_code(write, user, fetch);
+
+	if (!(pdpte[va >> 30] & X_P))
+		return x86_model_fault(va, code, fault_code);
+	uint64_t *pdep = pdep_of(va), pde = *pdep;
+	if (!(pde & X_P))
+		return x86_model_fault(va, code, fault_code);
+	if (rsvd(pde, (pde & X_PS) != 0))
+		return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
+	if (pde & X_PS) {
+		*e = (struct tlb_entry){ va & ~0x1FFFFFu, 21, pde & X_FRAME & ~0x1FFFFFull,
+		    (pde & X_RW) != 0, (pde & X_US) != 0, !nx_p(pde),
+		    (pde & X_G) && (x86_model.cr4 & CR4_PGE), write, NULL };
+		if (!x86_model_allowed(e, write, user, fetch))
+			return x86_model_fault(va, code | PF_P, fault_code);
+		*pdep = pde | X_A | (write ? X_D : 0);
+		return true;
+	}
+	uint64_t *ptep = phys64((pde & X_FRAME) + ((va >> 12) & 511) * 8), pte = *ptep;
+	if (!(pte & X_P))
+		return x86_model_fault(va, code, fault_code);
+	if (rsvd(pte, false))
+		return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
+	*e = (struct tlb_entry){ va & ~0xFFFu, 12, pte & X_FRAME,
+	    (pde & X_RW) && (pte & X_RW), (pde & X_US) && (pte & X_US),
+	    !nx_p(pde) && !nx_p(pte), (pte & X_G) && (x86_model.cr4 & CR4_PGE), write, NULL };
+	if (!x86_model_allowed(e, write, user, fetch))
+		return x86_model_fault(va, code | PF_P, fault_code);
+	*pdep = pde | X_A;
+	*ptep = pte | X_A | (write ? X_D : 0);
+	return true;
+}
+
+/* Set D in the leaf that maps va, if it is present and still maps te's page. */
+void
+x86_model_set_dirty(uint32_t va, const struct tlb_entry *te)
+{
+	if (!(pdpte[va >> 30] & X_P))
+		return;
+	uint64_t *pdep = pdep_of(va), pde = *pdep;
+	if (!(pde & X_P))
+		return;
+	if (pde & X_PS) {
+		if ((pde & X_FRAME & ~0x1FFFFFull) == te->pa)
+			*pdep = pde | X_D;
+		return;
+	}
+	uint64_t *ptep = phys64((pde & X_FRAME) + ((va >> 12) & 511) * 8);
+	if ((*ptep & X_P) && (*ptep & X_FRAME) == te->pa)
+		*ptep |= X_D;
+}
+
+/*
+ * What md/x86/entry.S does for this backend: a PDPT whose slot 3 maps
+ * [KERNBASE, KERNBASE + PMAP_BOOTMAP_SIZE) to [0, PMAP_BOOTMAP_SIZE) with
+ * 2 MiB pages; CR4.PAE, then CR3, then paging with WP.
+ */
+void
+model_boot(struct boot_info *bi)
+{
+	uint64_t *pdpt = phys64(BOOT_PDPT_PA), *pd = phys64(BOOT_PD_PA);
+
+	memset(pdpt, 0, PAGE_SIZE);
+	memset(pd, 0, PAGE_SIZE);
+	for (unsigned i = 0; i < PMAP_BOOTMAP_SIZE >> 21; i++)
+		pd[i] = ((uint64_t)i << 21) | X_P | X_RW | X_PS;
+	pdpt[3] = BOOT_PD_PA | X_P;
+	x86_lcr4(x86_rcr4() | CR4_PAE);
+	x86_lcr3(BOOT_PDPT_PA);
+	x86_lcr0(CR0_PE | CR0_PG | CR0_WP);
+	bi->kernel_end_pa = BOOT_IMAGE_END;
+	bi->text_start_pa = BOOT_PDPT_PA - 0x10000;	/* a stand-in text range */
+	bi->text_end_pa = BOOT_PDPT_PA;
+	bi->platform = "host-model-i386-pae";
+}

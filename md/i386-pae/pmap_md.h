@@ -1,0 +1,67 @@
+/*
+ * i386-PAE (PDPT + 2 levels, 8-byte entries; Intel SDM vol. 3A, 4.4)
+ * address types and virtual layout.  Every layout fact of this backend
+ * lives here; mi/ reads them by name.
+ *
+ *   0x00000000 +-----------------------------+  PDPT slots 0-2: per pmap
+ *              | user space                  |  VM_MIN_ADDRESS..VM_MAXUSER_ADDRESS
+ *   0xC0000000 +-----------------------------+  KERNBASE, PDPT slot 3: ONE page
+ *              | direct map of low RAM       |  directory shared by every pmap, so
+ *              | (kernel image at +1 MiB)    |  kernel growth needs no copying
+ *   0xE0000000 +-----------------------------+  VM_MIN_KERNEL_VA
+ *              | kernel virtual space        |
+ *   0xFF800000 +-----------------------------+  PTE_BASE: kernel PD slot 508 points
+ *              | kernel page tables (2 MiB)  |  at the kernel PD itself
+ *   0xFF9FC000 |   ..the kernel PD           |  PDP_BASE
+ *   0xFFA00000 +-----------------------------+  WIN_BASE: slot 509, per-CPU windows
+ *              | windows                     |  (PDPT, PD, PT, zero/copy src, dst)
+ *   0xFFC00000 +-----------------------------+  slots 510-511 unused
+ *
+ * User page tables have no recursive alias (the shared kernel PD cannot
+ * point at per-pmap directories): they are reached through the windows.
+ */
+#ifndef MD_I386_PAE_PMAP_MD_H
+#define MD_I386_PAE_PMAP_MD_H
+
+#include <stdint.h>
+
+typedef uint32_t vaddr_t;
+typedef uint32_t vsize_t;
+typedef uint64_t paddr_t;
+typedef uint64_t psize_t;
+typedef uint64_t pt_entry_t;
+
+#define PMAP_MD_NAME		"i386-pae"
+#define PMAP_MD_NLEVELS		3
+#define PAGE_SHIFT		12
+#define PAGE_SIZE		(1u << PAGE_SHIFT)
+#define PAGE_MASK		(PAGE_SIZE - 1)
+#define PMAP_PA_BITS		36		/* classic PAE; QEMU's -cpu max has more */
+#define PMAP_PA_MAX		0xFFFFFFFFFull
+
+#define VM_MIN_ADDRESS		0x00000000u
+#define VM_MAXUSER_ADDRESS	0xC0000000u
+#define KERNBASE		0xC0000000u
+#define PMAP_DIRECT_MAX		0x20000000u	/* 512 MiB of RAM direct-mapped */
+#define VM_MIN_KERNEL_VA	0xE0000000u
+#define VM_MAX_KERNEL_VA	0xFF800000u
+
+#define KPD_SLOT_PTE		508u		/* recursive kernel PDE */
+#define KPD_SLOT_WIN		509u		/* window page table */
+#define PTE_BASE		(KERNBASE + (KPD_SLOT_PTE << 21))
+#define PDP_BASE		(PTE_BASE + (KPD_SLOT_PTE << PAGE_SHIFT))
+#define WIN_BASE		(KERNBASE + (KPD_SLOT_WIN << 21))
+#define PMAP_NWINDOWS		5
+#define PMAP_MAXCPUS		8
+
+/* The boot code maps [KERNBASE, KERNBASE + this) to [0, this) before pmap_bootstrap. */
+#define PMAP_BOOTMAP_SIZE	0x04000000u
+
+#define PMAP_DIRECT_VA(pa)	((vaddr_t)(KERNBASE + (pa)))
+
+struct pmap;
+struct pmap_md {
+	paddr_t		 pm_pdptpa;	/* the PDPT's page, below 4 GiB (CR3 is 32 bits) */
+};
+
+#endif /* MD_I386_PAE_PMAP_MD_H */

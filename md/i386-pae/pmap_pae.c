@@ -1,0 +1,301 @@
+/*
+ * i386-PAE backend: PDPT + page directory + page table, 8-byte entries
+ * (Intel SDM vol. 3A, 4.4), 2 MiB pages, NX (EFER.NXE), 36-bit physical
+ * addresses.
+ *
+ * Kernel space.  PDPT slot 3 of every address space points at one kernel
+ * page directory, so kernel growth and kernel large pages are seen by every
+ * pmap at once: no per-pmap copy (the cost of the i386 backend's scheme).
+ * Slot 508 of that directory points at itself, so the kernel's page tables
+ * appear at PTE_BASE and the directory at PDP_BASE; slot 509 holds the
+ * window page table.  Kernel tables are never freed.
+ *
+ * User space.  PDPT slots 0-2 point at per-pmap directories, allocated on
+ * demand.  The shared kernel directory cannot alias per-pmap tables, so user
+ * tables (and every PDPT) are reached through the per-CPU windows, remapped
+ * only when they must point elsewhere.  A PDPT lives in its own page below
+ * 4 GiB (CR3 holds 32 bits in PAE mode).
+ *
+ * PDPTEs.  CPUs read the four PDPTEs when CR3 is loaded and keep them (SDM
+ * 4.4.1): changing a PDPTE of the live address space reloads CR3.
+ *
+ * Text and NX.  The direct map is 2 MiB pages, read/write, non-executable;
+ * the 2 MiB regions holding kernel text are 4 KiB pages instead, text
+ * read-only and executable, the rest non-executable.
+ */
+#include <string.h>
+
+#include <pmap/pmap_kern.h>
+#include <pmap/pmap_md_ops.h>
+#include <pte.h>
+#include <cpufunc.h>
+
+#define NPDE		512u
+#define LARGE		(1u << 21)
+#define WIN_PDPT	0	/* windows 0-2 follow the walk levels */
+#define WIN_PD		1
+#define WIN_PT		2
+#define X86_WIN_SRC	3
+#define X86_WIN_DST	4
+#define KPDPT_SLOT	3u	/* PDPT slot of the kernel directory */
+#define PMAP_KPTE_VA(va)	(PTE_BASE + (((va) - KERNBASE) >> PAGE_SHIFT) * sizeof(pt_entry_t))
+#define LOW_LIMIT	((paddr_t)1 << 32)
+
+#include "../x86/pmap_x86.h"
+
+struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
+	{ 30, 4, false },	/* PDPT */
+	{ 21, 512, true },	/* page directory: 2 MiB leaves */
+	{ 12, 512, true },	/* page table */
+};
+
+pt_entry_t pmap_pae_pg_g;
+pt_entry_t pmap_pae_pg_nx;
+static struct pmap *pae_kpm;
+static struct pmap *pae_cur;		/* pmap whose PDPT is in CR3 */
+static paddr_t pae_kpdpa;		/* the shared kernel directory */
+
+static pt_entry_t *
+pae_table(struct pmap *pm, int level, vaddr_t va, pt_entry_t parent)
+{
+	if (level == 0)
+		return x86_window(WIN_PDPT, pm->pm_md.pm_pdptpa);
+	if (va >= KERNBASE)
+		return x86_kva(level == 1 ? PDP_BASE : PTE_BASE + ((va - KERNBASE) >> 21) * PAGE_SIZE);
+	return x86_window(level == 1 ? WIN_PD : WIN_PT, pte_pa(parent, level - 1));
+}
+
+/* ------------------------------------------------------------ bootstrap */
+
+/* A zeroed page (below limit), reached through the boot map. */
+static paddr_t
+pae_boot_page(paddr_t limit)
+{
+	paddr_t pa;
+
+	if (pmap_kern_page_alloc_below(limit, &pa) != 0 || pa >= PMAP_BOOTMAP_SIZE)
+		pmap_kern_panic("pae_bootstrap: no page inside the boot map for a kernel table");
+	memset(x86_kva(PMAP_DIRECT_VA(pa)), 0, PAGE_SIZE);
+	pmap_stats.ptp_allocs++;
+	pmap_stats.ptp_kernel++;
+	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
+		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
+	return pa;
+}
+
+/* Direct-map one 2 MiB region with 4 KiB pages: text r-x, the rest rw- NX. */
+static void
+pae_boot_small(pt_entry_t *kpd, paddr_t pa, paddr_t end, const struct pmap_bootstrap_args *a)
+{
+	paddr_t ptpa = pae_boot_page(PMAP_BOOTMAP_SIZE);
+	pt_entry_t *pt = x86_kva(PMAP_DIRECT_VA(ptpa));
+	unsigned n = 0;
+
+	for (paddr_t p = pa; p < end && p < pa + LARGE; p += PAGE_SIZE, n++) {
+		bool text = p >= a->text_start && p < a->text_end;
+		pt[(p >> PAGE_SHIFT) & (NPDE - 1)] = pte_make(p, text ? VM_PROT_READ |
+		    VM_PROT_EXECUTE : VM_PROT_READ | VM_PROT_WRITE, PMAP_MK_GLOBAL |
+		    PMAP_MK_WIRED, PMAP_LEAF_LEVEL);
+	}
+	kpd[(PMAP_DIRECT_VA(pa) - KERNBASE) >> 21] = pte_make_table(ptpa, false, 1);
+	pmap_kern_phys_to_page(ptpa)->pp_ptpcount = (uint16_t)n;
+	pae_kpm->pm_resident += n;
+	pae_kpm->pm_wired += n;
+}
+
+static void
+pae_cpu_features(void)
+{
+	uint32_t id[4], ext[4];
+
+	x86_cpuid(1, id);
+	x86_cpuid(0x80000000u, ext);
+	bool nx = false;
+	if (ext[0] >= 0x80000001u) {
+		x86_cpuid(0x80000001u, ext);
+		nx = (ext[3] & CPUID_EXT_EDX_NX) != 0;
+	}
+	if (!(id[3] & CPUID_1_EDX_PAE) || !nx)
+		pmap_kern_panic("pae_bootstrap: the CPU lacks %s", nx ? "PAE" : "NX");
+	x86_wrmsr(MSR_EFER, x86_rdmsr(MSR_EFER) | EFER_NXE);
+	pmap_pae_pg_nx = PG_NX;
+#ifdef CONFIG_PMAP_PGE
+	pmap_pae_pg_g = (id[3] & CPUID_1_EDX_PGE) ? PG_G : 0;
+#endif
+#ifndef CONFIG_PMAP_PSE
+	pmap_md_levels[1].pl_leaf_ok = false;
+#endif
+}
+
+static void
+pae_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
+{
+	paddr_t end = a->direct_end < PMAP_DIRECT_MAX ? a->direct_end : PMAP_DIRECT_MAX;
+
+	pae_kpm = kpm;
+	pae_cpu_features();
+	paddr_t pdpt = pae_boot_page(PMAP_BOOTMAP_SIZE);
+	pae_kpdpa = pae_boot_page(PMAP_BOOTMAP_SIZE);
+	pt_entry_t *kpd = x86_kva(PMAP_DIRECT_VA(pae_kpdpa));
+	for (paddr_t pa = 0; pa < end; pa += LARGE) {
+		bool text = pa < a->text_end && pa + LARGE > a->text_start;
+		if (pmap_md_levels[1].pl_leaf_ok && end - pa >= LARGE && !text) {
+			kpd[(PMAP_DIRECT_VA(pa) - KERNBASE) >> 21] = pte_make(pa,
+			    VM_PROT_READ | VM_PROT_WRITE, PMAP_MK_GLOBAL | PMAP_MK_WIRED, 1);
+			kpm->pm_resident += NPDE;
+			kpm->pm_wired += NPDE;
+			pmap_stats.large_mappings++;
+		} else {
+			pae_boot_small(kpd, pa, end, a);
+		}
+	}
+	kpd[KPD_SLOT_WIN] = pte_make_table(pae_boot_page(PMAP_BOOTMAP_SIZE), false, 1);
+	kpd[KPD_SLOT_PTE] = pte_make_table(pae_kpdpa, false, 1);
+	unsigned nvalid = 0;			/* the kernel PD is a counted table */
+	for (unsigned i = 0; i < NPDE; i++)
+		nvalid += pte_valid_p(kpd[i]);
+	pmap_kern_phys_to_page(pae_kpdpa)->pp_ptpcount = (uint16_t)nvalid;
+	((pt_entry_t *)x86_kva(PMAP_DIRECT_VA(pdpt)))[KPDPT_SLOT] =
+	    pte_make_table(pae_kpdpa, false, 0);
+	kpm->pm_md.pm_pdptpa = pdpt;
+	if (pmap_pae_pg_g)
+		x86_lcr4(x86_rcr4() | CR4_PGE);
+	x86_lcr0(x86_rcr0() | CR0_WP);
+	x86_lcr3((uint32_t)pdpt);
+	pae_cur = kpm;
+}
+
+/* ------------------------------------------------------ address spaces */
+
+/*
+ * A PDPTE of the live space changed: reload CR3, since the CPU read the
+ * PDPTEs at the last load (SDM 4.4.1).  A PDE was cleared: invlpg drops the
+ * paging-structure caches (SDM 4.10.4.1), and for a kernel table also the
+ * PTmap alias of the old table.
+ */
+static void
+pae_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
+{
+	if (level == 0) {
+		if (pm == pae_kpm)
+			pmap_kern_panic("pae_table_changed: kernel PDPTE for va %#x changed",
+			    (unsigned)va);
+		if (pm == pae_cur)
+			x86_lcr3((uint32_t)pm->pm_md.pm_pdptpa);
+		return;
+	}
+	if (installed)
+		return;
+	if (va >= KERNBASE)
+		x86_invlpg(PTE_BASE + ((va - KERNBASE) >> 21) * PAGE_SIZE);
+	else if (pm == pae_cur)
+		x86_invlpg(va);
+}
+
+static int
+pae_root_create(struct pmap *pm)
+{
+	paddr_t pa;
+
+	if (pmap_kern_page_alloc_below(LOW_LIMIT, &pa) != 0)
+		return ENOMEM;
+	pt_entry_t *pdpt = x86_window(WIN_PDPT, pa);
+	memset(pdpt, 0, PAGE_SIZE);
+	pte_store(&pdpt[KPDPT_SLOT], pte_make_table(pae_kpdpa, false, 0));
+	pm->pm_md.pm_pdptpa = pa;
+	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
+		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
+	pmap_stats.ptp_allocs++;
+	return 0;
+}
+
+static void
+pae_root_release(struct pmap *pm)
+{
+	pmap_kern_page_free(pm->pm_md.pm_pdptpa);
+	pmap_stats.ptp_inuse--;
+	pmap_stats.ptp_frees++;
+}
+
+/* Loading CR3 reads the PDPTEs and drops non-global translations. */
+static void
+pae_activate(struct pmap *pm)
+{
+	uint32_t cr3 = (uint32_t)pm->pm_md.pm_pdptpa;
+
+	x86_lcr3(cr3);
+	pae_cur = pm;
+}
+
+static void
+pae_deactivate(struct pmap *pm)
+{
+	(void)pm;
+	pae_activate(pae_kpm);
+}
+
+/* The direct map, PTmap and the windows belong to the pmap itself. */
+static bool
+pae_reserved_range(vaddr_t sva, vaddr_t eva)
+{
+	return eva - 1 >= VM_MAX_KERNEL_VA || (sva < VM_MIN_KERNEL_VA && eva > KERNBASE);
+}
+
+/*
+ * Every PDPT: slot 3 is the shared kernel directory, the others carry only P
+ * and an address (reserved bits #GP at CR3 load); the kernel directory's
+ * self-map and window entries are supervisor-only; NX and PGE are on as set
+ * at bootstrap.
+ */
+static int
+pae_check(struct pmap *pm, void (*print)(const char *, ...))
+{
+	pt_entry_t *pdpt = x86_window(WIN_PDPT, pm->pm_md.pm_pdptpa);
+	pt_entry_t *kpd = x86_kva(PDP_BASE);
+	int errs = 0;
+
+	if (pte_load(&pdpt[KPDPT_SLOT]) != pte_make_table(pae_kpdpa, false, 0)) {
+		print("pae_check: pmap %p PDPTE 3 is %#llx\n", (void *)pm,
+		    (unsigned long long)pdpt[KPDPT_SLOT]);
+		errs++;
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		pt_entry_t e = pte_load(&pdpt[i]);
+		if (pte_valid_p(e) && (e & ~(PG_FRAME | PG_V)) != 0) {
+			print("pae_check: pmap %p PDPTE %u has reserved bits: %#llx\n",
+			    (void *)pm, i, (unsigned long long)e);
+			errs++;
+		}
+	}
+	if ((pte_load(&kpd[KPD_SLOT_PTE]) & ~(PG_A | PG_D)) != pte_make_table(pae_kpdpa, false, 1) ||
+	    pte_user_p(pte_load(&kpd[KPD_SLOT_WIN]))) {
+		print("pae_check: kernel self-map or window PDE wrong (%#llx, %#llx)\n",
+		    (unsigned long long)kpd[KPD_SLOT_PTE], (unsigned long long)kpd[KPD_SLOT_WIN]);
+		errs++;
+	}
+	if (!(x86_rdmsr(MSR_EFER) & EFER_NXE) || !pmap_pae_pg_g != !(x86_rcr4() & CR4_PGE)) {
+		print("pae_check: EFER.NXE or CR4.PGE not as set at bootstrap\n");
+		errs++;
+	}
+	return errs + x86_check_windows(print);
+}
+
+const struct pmap_md_ops pmap_md_ops = {
+	.name = PMAP_MD_NAME,
+	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NX,
+	.pa_bits = PMAP_PA_BITS,
+	.asid_bits = 0,
+	.bootstrap = pae_bootstrap,
+	.table = pae_table,
+	.table_changed = pae_table_changed,
+	.root_create = pae_root_create,
+	.root_release = pae_root_release,
+	.activate = pae_activate,
+	.deactivate = pae_deactivate,
+	.tlb_invalidate = x86_tlb_invalidate,
+	.tlb_flush = x86_tlb_flush,
+	.zero_page = x86_zero_page,
+	.copy_page = x86_copy_page,
+	.reserved_range = pae_reserved_range,
+	.check = pae_check,
+};

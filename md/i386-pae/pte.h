@@ -1,0 +1,139 @@
+/*
+ * i386-PAE PTE helpers (Intel SDM vol. 3A, 4.4, Tables 4-8 to 4-11).
+ * Bound at compile time: mi/ calls these inline.  No other file may name a
+ * PG_ bit.
+ *
+ * Entries are 8 bytes on a 32-bit CPU: every read and write of a live entry
+ * is one 8-byte atomic operation (cmpxchg8b on i686), so the MMU never sees
+ * half an update (SDM 4.10.4.4 and 8.1.1: a plain pair of 32-bit stores can
+ * tear).  The _Static_assert proves the compiler emits them lock-free inline.
+ */
+#ifndef MD_I386_PAE_PTE_H
+#define MD_I386_PAE_PTE_H
+
+#include <pmap/pmap_md_ops.h>
+
+#define PG_V		0x001ull	/* present */
+#define PG_RW		0x002ull
+#define PG_U		0x004ull
+#define PG_WT		0x008ull
+#define PG_N		0x010ull
+#define PG_A		0x020ull
+#define PG_D		0x040ull
+#define PG_PS		0x080ull	/* 2 MiB page, in a PDE */
+#define PG_G		0x100ull
+#define PG_W		0x200ull	/* software: wired (AVL) */
+#define PG_PVLIST	0x400ull	/* software: managed (AVL) */
+#define PG_NX		(1ull << 63)	/* no execute, with EFER.NXE */
+#define PG_FRAME	0x0000000FFFFFF000ull	/* 36-bit physical addresses */
+#define PG_LGFRAME	0x0000000FFFE00000ull
+
+#define PAE_LEVEL_PDPT	0
+#define PAE_LEVEL_PD	1
+
+_Static_assert(__atomic_always_lock_free(sizeof(pt_entry_t), 0),
+    "8-byte PTE updates must be single lock-free atomic operations");
+
+/* Chosen at bootstrap from CPUID and Kconfig (md/i386-pae/pmap_pae.c). */
+extern pt_entry_t pmap_pae_pg_g;	/* PG_G or 0 */
+extern pt_entry_t pmap_pae_pg_nx;	/* PG_NX once EFER.NXE is on */
+
+static inline pt_entry_t
+pte_make(paddr_t pa, vm_prot_t prot, unsigned mk, int level)
+{
+	pt_entry_t pte = PG_V;
+
+	pte |= (level == PMAP_LEAF_LEVEL) ? (pa & PG_FRAME) : (pa & PG_LGFRAME) | PG_PS;
+	if (prot & VM_PROT_WRITE)
+		pte |= PG_RW;
+	if (!(prot & VM_PROT_EXECUTE))
+		pte |= pmap_pae_pg_nx;
+	if (mk & PMAP_MK_USER)
+		pte |= PG_U;
+	if (mk & PMAP_MK_GLOBAL)
+		pte |= pmap_pae_pg_g;
+	if (mk & PMAP_MK_WIRED)
+		pte |= PG_W;
+	if (mk & PMAP_MK_MANAGED)
+		pte |= PG_PVLIST;
+	if (mk & (PMAP_MK_REF | PMAP_MK_MOD))
+		pte |= PG_A;
+	if (mk & PMAP_MK_MOD)
+		pte |= PG_D;
+	if (mk & PMAP_MK_NOCACHE)
+		pte |= PG_N | PG_WT;
+	return pte;
+}
+
+/*
+ * An entry at `level` pointing at the next table.  A PDPTE holds only P and
+ * the address (its RW/US bits are reserved: a CR3 load with them set #GPs);
+ * a PDE leaves permissions to the leaf.
+ */
+static inline pt_entry_t
+pte_make_table(paddr_t pa, bool user, int level)
+{
+	if (level == PAE_LEVEL_PDPT)
+		return (pa & PG_FRAME) | PG_V;
+	return (pa & PG_FRAME) | PG_V | PG_RW | (user ? PG_U : 0);
+}
+
+static inline bool pte_valid_p(pt_entry_t pte) { return (pte & PG_V) != 0; }
+static inline bool pte_leaf_p(pt_entry_t pte, int level)
+{
+	return level == PMAP_LEAF_LEVEL || (level == PAE_LEVEL_PD && (pte & PG_PS));
+}
+static inline paddr_t pte_pa(pt_entry_t pte, int level)
+{
+	return (level == PAE_LEVEL_PD && (pte & PG_PS)) ? (pte & PG_LGFRAME) : (pte & PG_FRAME);
+}
+static inline bool pte_wired_p(pt_entry_t pte) { return (pte & PG_W) != 0; }
+static inline bool pte_managed_p(pt_entry_t pte) { return (pte & PG_PVLIST) != 0; }
+static inline bool pte_user_p(pt_entry_t pte) { return (pte & PG_U) != 0; }
+static inline bool pte_global_p(pt_entry_t pte) { return (pte & PG_G) != 0; }
+static inline bool pte_referenced_p(pt_entry_t pte) { return (pte & PG_A) != 0; }
+static inline bool pte_modified_p(pt_entry_t pte) { return (pte & PG_D) != 0; }
+static inline bool pte_writable_p(pt_entry_t pte) { return (pte & PG_RW) != 0; }
+
+static inline vm_prot_t pte_prot(pt_entry_t pte)
+{
+	return VM_PROT_READ | ((pte & PG_RW) ? VM_PROT_WRITE : 0) |
+	    ((pte & PG_NX) ? 0 : VM_PROT_EXECUTE);
+}
+
+/* The MMU caches a translation only after setting A (SDM 4.10.2.1). */
+static inline bool pte_tlb_cached_p(pt_entry_t pte)
+{
+	return (pte & (PG_V | PG_A)) == (PG_V | PG_A);
+}
+
+static inline pt_entry_t pte_clear_referenced(pt_entry_t pte) { return pte & ~PG_A; }
+static inline pt_entry_t pte_clear_modified(pt_entry_t pte) { return pte & ~PG_D; }
+static inline pt_entry_t pte_set_wired(pt_entry_t pte, bool w)
+{
+	return w ? (pte | PG_W) : (pte & ~PG_W);
+}
+/* Lower the entry's protection to at most prot (never raises it). */
+static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
+{
+	if (!(prot & VM_PROT_WRITE))
+		pte &= ~PG_RW;
+	if (!(prot & VM_PROT_EXECUTE))
+		pte |= pmap_pae_pg_nx;
+	return pte;
+}
+static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }
+
+static inline pt_entry_t pte_load(const pt_entry_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+static inline void pte_store(pt_entry_t *p, pt_entry_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline pt_entry_t pte_swap(pt_entry_t *p, pt_entry_t v)
+{
+	return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL);
+}
+static inline bool pte_cas(pt_entry_t *p, pt_entry_t *oldp, pt_entry_t newv)
+{
+	return __atomic_compare_exchange_n(p, oldp, newv, false,
+	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+#endif /* MD_I386_PAE_PTE_H */
