@@ -162,8 +162,10 @@ kern_boot(const struct boot_info *bi)
 	pmap_init();
 	kern_stolen_va = pmap_steal_memory(kern_stolen_size, NULL, NULL);
 	pmap_growkernel(VM_MIN_KERNEL_VA + KERN_GROW);
-	kprintf("# %lu pages of RAM managed, %lu free; direct map to %#llx\n",
-	    physmem_managed_count(), physmem_free_count(), (unsigned long long)ram_end);
+	kprintf("# %lu pages of RAM managed, %lu free; RAM ends at %#llx (direct-mapped up to "
+	    "%#llx)\n", physmem_managed_count(), physmem_free_count(),
+	    (unsigned long long)ram_end, (unsigned long long)(ram_end < PMAP_DIRECT_MAX ?
+	    ram_end : PMAP_DIRECT_MAX));
 }
 
 void
