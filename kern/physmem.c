@@ -28,6 +28,7 @@ static uint32_t npages;			/* records: frames [0, npages) */
 static uint32_t free_head = NO_PAGE;
 static uint32_t nfree, nmanaged;
 static long fail_countdown = -1;	/* fault injection: see physmem.h */
+static uint64_t direct_end;		/* RAM below this is direct-mapped */
 static unsigned long nallocs;
 
 static paddr_t
@@ -81,6 +82,7 @@ physmem_init(const struct boot_info *bi)
 		nfree++;
 		nmanaged++;
 	}
+	direct_end = top < PMAP_DIRECT_MAX ? top : PMAP_DIRECT_MAX;
 	return (paddr_t)(top < PMAP_PA_MAX ? top : PMAP_PA_MAX + 1 - PAGE_SIZE);
 }
 
@@ -111,6 +113,13 @@ int
 physmem_alloc(paddr_t *pap)
 {
 	return physmem_take(0, UINT32_MAX, pap);
+}
+
+/* A page the kernel can reach through plat_phys (the direct map). */
+int
+physmem_alloc_direct(paddr_t *pap)
+{
+	return physmem_take(0, direct_end >> PAGE_SHIFT, pap);
 }
 
 int
@@ -178,7 +187,7 @@ pmap_kern_chunk_alloc(void)
 {
 	paddr_t pa;
 
-	if (physmem_alloc(&pa) != 0)
+	if (physmem_alloc_direct(&pa) != 0)
 		return NULL;
 	return plat_phys(pa);
 }

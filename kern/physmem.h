@@ -6,6 +6,8 @@
 
 paddr_t	physmem_init(const struct boot_info *);
 int	physmem_alloc(paddr_t *pap);		/* 0 or ENOMEM */
+/* A direct-mapped page (reachable through plat_phys). */
+int	physmem_alloc_direct(paddr_t *pap);
 /* A page in [lo, hi) (e.g. above 4 GiB for tests, below it for a PDPT). */
 int	physmem_alloc_range(paddr_t lo, paddr_t hi, paddr_t *pap);
 void	physmem_free(paddr_t pa);

@@ -289,7 +289,8 @@ pmap_pte_update(pt_entry_t *ptep, pt_entry_t (*f)(pt_entry_t, const void *),
 static int
 pmap_ptp_alloc(struct pmap *pm, paddr_t *pap)
 {
-	int error = pmap_kern_page_alloc(pap);
+	int error = pmap_md_ops.ptp_limit ? pmap_kern_page_alloc_below(pmap_md_ops.ptp_limit, pap) :
+	    pmap_kern_page_alloc(pap);
 
 	if (error)
 		return error;

@@ -638,7 +638,7 @@ r_setup(uint64_t seed, unsigned long nops)
 	R.active = -1;
 	pmap_growkernel(R_KBASE + R_NKSLOT * PAGE_SIZE);
 	for (unsigned g = 0; g < R_NPAGE; g++) {
-		if (physmem_alloc(&R.page[g].pa) != 0)
+		if (physmem_alloc_direct(&R.page[g].pa) != 0)
 			kpanic("random: no page");
 		memset(plat_phys(R.page[g].pa), 0, PAGE_SIZE);
 		*((uint8_t *)plat_phys(R.page[g].pa) + R_EXEC_OFF) = 0xC3;	/* ret */

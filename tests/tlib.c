@@ -28,7 +28,7 @@ t_page(struct tctx *t)
 {
 	paddr_t pa;
 
-	if (t->npages == T_MAXPAGES || physmem_alloc(&pa) != 0)
+	if (t->npages == T_MAXPAGES || physmem_alloc_direct(&pa) != 0)
 		kpanic("t_page: %s: no page (%u held)", t->name, t->npages);
 	memset(plat_phys(pa), 0, PAGE_SIZE);
 	t->pages[t->npages++] = pa;

@@ -52,6 +52,7 @@ struct pmap_md_ops {
 	unsigned	 caps;
 	unsigned	 pa_bits;
 	unsigned	 asid_bits;
+	paddr_t		 ptp_limit;	/* page-table pages below this (0: anywhere) */
 	/* Build the kernel pmap (the direct map, text protection), switch to it. */
 	void	(*bootstrap)(struct pmap *kpm, const struct pmap_bootstrap_args *);
 	/*

@@ -29,7 +29,12 @@ typedef uint32_t vaddr_t;
 typedef uint32_t vsize_t;
 typedef uint64_t paddr_t;
 typedef uint64_t psize_t;
-typedef uint64_t pt_entry_t;
+/*
+ * i386's ABI aligns uint64_t to 4 bytes; entries are 8-aligned in their
+ * tables, and saying so lets every access be one lock-free 8-byte atomic
+ * (cmpxchg8b) instead of a library call that could tear.
+ */
+typedef uint64_t pt_entry_t __attribute__((aligned(8)));
 
 #define PMAP_MD_NAME		"i386-pae"
 #define PMAP_MD_NLEVELS		3

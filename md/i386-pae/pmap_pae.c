@@ -40,6 +40,18 @@
 #define KPDPT_SLOT	3u	/* PDPT slot of the kernel directory */
 #define PMAP_KPTE_VA(va)	(PTE_BASE + (((va) - KERNBASE) >> PAGE_SHIFT) * sizeof(pt_entry_t))
 #define LOW_LIMIT	((paddr_t)1 << 32)
+/*
+ * Page-table pages stay below 4 GiB: measured, qemu-system-i386 7.2 (PAE,
+ * -cpu max) does not walk a directory or table above 4 GiB (accesses through
+ * it fault) while qemu-system-x86_64 and the host model do.  Data pages may
+ * lie anywhere in the 36-bit space.
+ */
+#define PAE_PTP_LIMIT	LOW_LIMIT
+/*
+ * QEMU 7.2 sets bit 5 (accessed) in PAE PDPTEs it walks, a bit the SDM
+ * reserves there (Table 4-8) and real CPUs never write; the checks allow it.
+ */
+#define QEMU_PDPTE_A	PG_A
 
 #include "../x86/pmap_x86.h"
 
@@ -169,9 +181,12 @@ pae_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 
 /*
  * A PDPTE of the live space changed: reload CR3, since the CPU read the
- * PDPTEs at the last load (SDM 4.4.1).  A PDE was cleared: invlpg drops the
- * paging-structure caches (SDM 4.10.4.1), and for a kernel table also the
- * PTmap alias of the old table.
+ * PDPTEs at the last load (SDM 4.4.1).  A user PDE was cleared (its table is
+ * freed after the next update): invlpg drops the paging-structure caches
+ * (SDM 4.10.4.1), which a speculative walk may have filled even where no
+ * leaf was accessed.  Kernel PDEs need nothing: kernel tables are never
+ * freed, and a large leaf's own translation is invalidated by mi/; its PTmap
+ * alias is never used while the leaf is there.
  */
 static void
 pae_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
@@ -184,11 +199,7 @@ pae_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
 			x86_lcr3((uint32_t)pm->pm_md.pm_pdptpa);
 		return;
 	}
-	if (installed)
-		return;
-	if (va >= KERNBASE)
-		x86_invlpg(PTE_BASE + ((va - KERNBASE) >> 21) * PAGE_SIZE);
-	else if (pm == pae_cur)
+	if (!installed && va < KERNBASE && pm == pae_cur)
 		x86_invlpg(va);
 }
 
@@ -254,14 +265,14 @@ pae_check(struct pmap *pm, void (*print)(const char *, ...))
 	pt_entry_t *kpd = x86_kva(PDP_BASE);
 	int errs = 0;
 
-	if (pte_load(&pdpt[KPDPT_SLOT]) != pte_make_table(pae_kpdpa, false, 0)) {
+	if ((pte_load(&pdpt[KPDPT_SLOT]) & ~QEMU_PDPTE_A) != pte_make_table(pae_kpdpa, false, 0)) {
 		print("pae_check: pmap %p PDPTE 3 is %#llx\n", (void *)pm,
 		    (unsigned long long)pdpt[KPDPT_SLOT]);
 		errs++;
 	}
 	for (unsigned i = 0; i < 4; i++) {
 		pt_entry_t e = pte_load(&pdpt[i]);
-		if (pte_valid_p(e) && (e & ~(PG_FRAME | PG_V)) != 0) {
+		if (pte_valid_p(e) && (e & ~(PG_FRAME | PG_V | QEMU_PDPTE_A)) != 0) {
 			print("pae_check: pmap %p PDPTE %u has reserved bits: %#llx\n",
 			    (void *)pm, i, (unsigned long long)e);
 			errs++;
@@ -285,6 +296,7 @@ const struct pmap_md_ops pmap_md_ops = {
 	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NX,
 	.pa_bits = PMAP_PA_BITS,
 	.asid_bits = 0,
+	.ptp_limit = PAE_PTP_LIMIT,
 	.bootstrap = pae_bootstrap,
 	.table = pae_table,
 	.table_changed = pae_table_changed,
