@@ -17,8 +17,18 @@
 #include "x86_guest.h"
 
 _Static_assert(X86_KERNBASE == KERNBASE, "x86_guest.h and pmap_md.h disagree");
+_Static_assert(X86_BOOTMAP_SIZE == PMAP_BOOTMAP_SIZE,
+    "x86_guest.h and pmap_md.h disagree on the boot map");
 _Static_assert(X86_BOOTMAP_SIZE <= PMAP_DIRECT_MAX,
     "boot map larger than the direct map");
+/* entry.S's copies of C-only constants (x86_guest.h). */
+_Static_assert(X86_EXIT_FAIL == KERN_EXIT_FAIL && X86_EXIT_NOCPU == KERN_EXIT_NOCPU,
+    "x86_guest.h and kern.h disagree on exit statuses");
+_Static_assert(X86_CR0_WP == CR0_WP && X86_CR0_PG == CR0_PG &&
+    X86_CR4_PAE == CR4_PAE, "x86_guest.h and cpufunc.h disagree on CR bits");
+_Static_assert(X86_CPUID_1_EDX_PAE == CPUID_1_EDX_PAE &&
+    X86_CPUID_EXT_EDX_NX == CPUID_EXT_EDX_NX,
+    "x86_guest.h and cpufunc.h disagree on CPUID bits");
 
 #define BOOT_CMDLINE_MAX	256
 

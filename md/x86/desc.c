@@ -137,11 +137,13 @@ df_task_main(void)
 }
 
 /*
- * The task switch loads every register from df_tss, CR3 included (SDM vol.
- * 3A, 7.3).  The boot page directory maps the whole image for as long as
- * the kernel runs (it is in .bss, never handed to the page allocator), but
- * it is a 32-bit-paging directory: once CR4.PAE is on, x86_df_set_cr3()
- * must give the #DF task a root in the current format.
+ * The task switch loads every register from df_tss, CR3 included, and with
+ * PAE paging the PDPTEs CR3 names (SDM vol. 3A, 7.3 and 4.4.1).  So CR3 must
+ * be a root in the paging mode in force: until the pmap has its own, the
+ * boot map's root (entry.S), which is in that mode already -- a page
+ * directory for i386, the PDPT for i386-pae -- and maps the whole image
+ * (it is in .bss, never handed to the page allocator); after, the pmap's
+ * root, which plat_paging_ready() passes to x86_df_set_cr3().
  */
 static void
 df_tss_init(void)
@@ -153,7 +155,7 @@ df_tss_init(void)
 	df_tss.fs = df_tss.gs = KDSEL;
 	df_tss.cs = KCSEL;
 	df_tss.eflags = 0x2;		/* reserved bit 1 set, IF clear */
-	df_tss.cr3 = (uint32_t)(uintptr_t)x86_boot_pdir - X86_KERNBASE;
+	df_tss.cr3 = (uint32_t)(uintptr_t)x86_boot_root - X86_KERNBASE;
 	df_tss.iomap_base = sizeof(df_tss);
 	gdt[GDT_DFTSS] = seg_desc((uint32_t)(uintptr_t)&df_tss,
 	    sizeof(df_tss) - 1, SDT_SYS386TSS, SEL_KPL, 0);
@@ -189,7 +191,11 @@ x86_desc_init(void)
 	idt_init();
 }
 
-/* Root (CR3 value) the double-fault task runs on; must map the image. */
+/*
+ * Root (CR3 value) the double-fault task runs on: it must map the image,
+ * in the paging mode in force (a PAE PDPT lies below 4 GiB, 32-byte
+ * aligned: CR3 holds its bits 31:5).
+ */
 void
 x86_df_set_cr3(uint32_t cr3)
 {

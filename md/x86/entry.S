@@ -12,16 +12,40 @@
 #include "multiboot.h"
 
 #define PA(sym)		((sym) - X86_KERNBASE)
-#define PG_V		0x001	/* Intel SDM vol. 3A, 4.3, tables 4-5/4-6 */
+#define PG_V		0x001	/* Intel SDM vol. 3A, 4.3 tables 4-5/4-6; 4.4.2 */
 #define PG_RW		0x002
-#define PDE_SHIFT	22
 #define BOOT_PAGE_SIZE	4096
-#define PTE_PER_PT	1024
 #define COM1		0x3f8
 #define DEBUG_EXIT_PORT	0xf4
-#define EXIT_FAIL	0x11	/* KERN_EXIT_FAIL */
-#define CR0_PG		0x80000000
-#define CR0_WP		0x00010000
+/* Slot of the first KERNBASE entry in x86_boot_pdir. */
+#define KERN_PDE	((X86_KERNBASE >> X86_BOOT_PT_SHIFT) & (X86_BOOT_NPTE - 1))
+
+/*
+ * The boot map's root, and the entry that holds the identity map (cleared
+ * once running high): a PDE of the one page directory for 32-bit paging; a
+ * PDPTE for PAE, whose directories span 1 GiB each, so that the identity
+ * (PDPTE 0) and KERNBASE (PDPTE 3) need a directory each.
+ */
+#ifdef CONFIG_BACKEND_I386_PAE
+#define BOOT_ROOT	x86_boot_pdpt
+#define BOOT_ID_PD	x86_boot_pdir_id
+#define KERN_PDPTE	(X86_KERNBASE >> X86_BOOT_PDPT_SHIFT)
+#else
+#define BOOT_ROOT	x86_boot_pdir
+#define BOOT_ID_PD	x86_boot_pdir
+#endif
+
+/*
+ * Fill %ecx entries from %edi up: %eax, %eax + 4 KiB, ...  Only the low
+ * word of a PAE entry is written; the high word (address bits 32-51 and
+ * NX) stays as .bss was zeroed.
+ */
+	.macro	FILL_ENTRIES
+1:	movl	%eax, (%edi)
+	addl	$X86_BOOT_PTE_SIZE, %edi
+	addl	$BOOT_PAGE_SIZE, %eax
+	loop	1b
+	.endm
 
 /*
  * The header must lie 4-byte aligned in the first 8 KiB of the file (spec
@@ -45,6 +69,31 @@ _start:
 	jne	bad_magic
 	movl	%ebx, %esi		/* mbinfo pa: callee-saved from here on */
 
+#ifdef CONFIG_BACKEND_I386_PAE
+	/*
+	 * PAE paging and NX (EFER.NXE, set by the pmap bootstrap) or no boot
+	 * at all: CPUID leaf 1 EDX bit 6, and leaf 80000001H EDX bit 20 if
+	 * leaf 80000000H says that leaf exists (SDM vol. 2A, CPUID).  The
+	 * kernel is built for i686, which has CPUID.
+	 */
+	xorl	%eax, %eax
+	cpuid
+	cmpl	$1, %eax
+	jb	no_pae
+	movl	$1, %eax
+	cpuid
+	testl	$X86_CPUID_1_EDX_PAE, %edx
+	jz	no_pae
+	movl	$0x80000000, %eax
+	cpuid
+	cmpl	$0x80000001, %eax
+	jb	no_nx
+	movl	$0x80000001, %eax
+	cpuid
+	testl	$X86_CPUID_EXT_EDX_NX, %edx
+	jz	no_nx
+#endif
+
 	/*
 	 * Zero .bss, which holds the boot page tables and stack.  QEMU's
 	 * loader already zeroes p_memsz beyond p_filesz; another loader need
@@ -61,49 +110,79 @@ _start:
 	/* PTs: entry i maps pa i * 4 KiB, supervisor read/write. */
 	movl	$PA(x86_boot_ptab), %edi
 	movl	$(PG_V | PG_RW), %eax
-	movl	$(X86_BOOTMAP_NPT * PTE_PER_PT), %ecx
-1:	stosl
-	addl	$BOOT_PAGE_SIZE, %eax
-	loop	1b
+	movl	$(X86_BOOTMAP_NPT * X86_BOOT_NPTE), %ecx
+	FILL_ENTRIES
 
 	/* No PTE for the guard page: a boot-stack overflow faults (#DF). */
 	movl	$PA(x86_boot_stack_guard), %eax
 	shrl	$12, %eax
-	movl	$0, PA(x86_boot_ptab)(, %eax, 4)
+	movl	$0, PA(x86_boot_ptab)(, %eax, X86_BOOT_PTE_SIZE)
 
-	/* PD: slot 0 identity (for the next few instructions), KERNBASE up. */
-	movl	$PA(x86_boot_pdir), %edi
+	/* The identity map of [0, 4 MiB), for the next few instructions. */
+	movl	$PA(BOOT_ID_PD), %edi
 	movl	$(PA(x86_boot_ptab) + PG_V + PG_RW), %eax
-	movl	%eax, (%edi)
-	leal	((X86_KERNBASE >> PDE_SHIFT) * 4)(%edi), %edx
+	movl	$X86_BOOT_IDMAP_NPT, %ecx
+	FILL_ENTRIES
+
+	/* KERNBASE up: every PT in turn. */
+	movl	$(PA(x86_boot_pdir) + KERN_PDE * X86_BOOT_PTE_SIZE), %edi
+	movl	$(PA(x86_boot_ptab) + PG_V + PG_RW), %eax
 	movl	$X86_BOOTMAP_NPT, %ecx
-2:	movl	%eax, (%edx)
-	addl	$BOOT_PAGE_SIZE, %eax
-	addl	$4, %edx
-	loop	2b
+	FILL_ENTRIES
+
+#ifdef CONFIG_BACKEND_I386_PAE
+	/*
+	 * PDPTEs hold P and the address only: bits 1-2, 5-8 and 63 are
+	 * reserved, and a set one makes the PDPTE load #GP (SDM vol. 3A,
+	 * 4.4.1, table 4-8).  CR4.PAE while paging is still off: setting
+	 * CR0.PG below then selects PAE paging (4.1.2) and loads the PDPTEs.
+	 */
+	movl	$PA(x86_boot_pdpt), %edi
+	movl	$(PA(x86_boot_pdir_id) + PG_V), (%edi)
+	movl	$(PA(x86_boot_pdir) + PG_V), (KERN_PDPTE * 8)(%edi)
+	movl	%cr4, %eax
+	orl	$X86_CR4_PAE, %eax
+	movl	%eax, %cr4
+#endif
 
 	/*
 	 * Paging on; CR0.WP so the kernel too honours read-only PTEs (SDM
-	 * vol. 3A, 4.1.3).  No PSE/PGE: the pmap bootstrap decides those.
+	 * vol. 3A, 4.1.3).  No PSE/PGE/NXE: the pmap bootstrap decides those.
 	 * An absolute indirect jump leaves the identity-mapped .boot.
 	 */
-	movl	%edi, %cr3
+	movl	$PA(BOOT_ROOT), %eax
+	movl	%eax, %cr3
 	movl	%cr0, %eax
-	orl	$(CR0_PG | CR0_WP), %eax
+	orl	$(X86_CR0_PG | X86_CR0_WP), %eax
 	movl	%eax, %cr0
 	movl	$x86_entry_high, %eax
 	jmp	*%eax
 
-/* Not booted by multiboot: say so on COM1 (no init needed in QEMU), exit. */
+/*
+ * Cannot boot: say why on COM1 (no init needed in QEMU) and exit through
+ * isa-debug-exit, %esi the message, %bl the status.
+ */
+#ifdef CONFIG_BACKEND_I386_PAE
+no_pae:
+	movl	$PA(no_pae_msg), %esi
+	movb	$X86_EXIT_NOCPU, %bl
+	jmp	boot_fail
+no_nx:
+	movl	$PA(no_nx_msg), %esi
+	movb	$X86_EXIT_NOCPU, %bl
+	jmp	boot_fail
+#endif
 bad_magic:
 	movl	$PA(bad_magic_msg), %esi
+	movb	$X86_EXIT_FAIL, %bl
+boot_fail:
+	movw	$COM1, %dx
 3:	lodsb
 	testb	%al, %al
 	jz	4f
-	movw	$COM1, %dx
 	outb	%al, %dx
 	jmp	3b
-4:	movb	$EXIT_FAIL, %al
+4:	movb	%bl, %al
 	movw	$DEBUG_EXIT_PORT, %dx
 	outb	%al, %dx
 5:	cli
@@ -114,16 +193,23 @@ bad_magic:
 	.section .rodata
 bad_magic_msg:
 	.asciz	"_start: EAX is not the multiboot magic 0x2BADB002\r\n"
+#ifdef CONFIG_BACKEND_I386_PAE
+no_pae_msg:
+	.asciz	"pmapkit: this CPU lacks PAE (CPUID.01H:EDX bit 6); the i386-pae backend needs PAE and NX (try -cpu max)\r\n"
+no_nx_msg:
+	.asciz	"pmapkit: this CPU lacks NX (no-execute, CPUID.80000001H:EDX bit 20); the i386-pae backend needs PAE and NX (try -cpu max)\r\n"
+#endif
 
 /*
- * Running high.  Drop the identity slot so stray low addresses fault (a
- * CR3 reload flushes it: SDM vol. 3A, 4.10.4.1), switch to the boot stack
- * (16-byte aligned at the call, as the i386 psABI asks), call C.
+ * Running high.  Drop the identity entry so stray low addresses fault (a
+ * CR3 reload flushes it, SDM vol. 3A, 4.10.4.1, and reloads the PDPTEs,
+ * 4.4.1), switch to the boot stack (16-byte aligned at the call, as the
+ * i386 psABI asks), call C.
  */
 	.text
 	.type	x86_entry_high, @function
 x86_entry_high:
-	movl	$0, x86_boot_pdir
+	movl	$0, BOOT_ROOT
 	movl	%cr3, %eax
 	movl	%eax, %cr3
 	movl	$x86_boot_stack_top, %esp
@@ -137,15 +223,22 @@ x86_entry_high:
 	.size	x86_entry_high, . - x86_entry_high
 
 /*
- * Boot page directory and tables (physical addresses are PA() of these),
- * and the boot stack above an unmapped guard page.  In .bss, so they cost
- * no file space; the order keeps a stack overflow off the page tables.
+ * Boot page tables (physical addresses are PA() of these), and the boot
+ * stack above an unmapped guard page.  In .bss, so they cost no file space;
+ * the order keeps a stack overflow off the page tables.  The PAE PDPT
+ * needs only 32-byte alignment (SDM vol. 3A, 4.4.1): it follows the stack
+ * top rather than taking a page of its own.
  */
 	.bss
 	.p2align 12
-	.globl	x86_boot_pdir, x86_boot_ptab
+	.globl	x86_boot_pdir, x86_boot_ptab, x86_boot_root
 x86_boot_pdir:
 	.space	BOOT_PAGE_SIZE
+#ifdef CONFIG_BACKEND_I386_PAE
+	.globl	x86_boot_pdir_id
+x86_boot_pdir_id:
+	.space	BOOT_PAGE_SIZE
+#endif
 x86_boot_ptab:
 	.space	X86_BOOTMAP_NPT * BOOT_PAGE_SIZE
 	.globl	x86_boot_stack_guard, x86_boot_stack, x86_boot_stack_top
@@ -154,3 +247,10 @@ x86_boot_stack_guard:
 x86_boot_stack:
 	.space	X86_BOOT_STACK_SIZE
 x86_boot_stack_top:
+#ifdef CONFIG_BACKEND_I386_PAE
+	.p2align 5
+	.globl	x86_boot_pdpt
+x86_boot_pdpt:
+	.space	4 * 8
+#endif
+	.set	x86_boot_root, BOOT_ROOT

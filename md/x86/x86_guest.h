@@ -10,15 +10,29 @@
  *              | BIOS, multiboot info (QEMU) |
  *   0x00100000 +-----------------------------+  X86_LOAD_PA: .boot, linked here
  *              | kernel image                |  linked at KERNBASE + 1 MiB
- *              | .bss: boot PD + PTs, stack  |
+ *              | .bss: boot tables, stack    |
  *              +-----------------------------+  _kernel_end_pa
  *
- * Boot map, built by entry.S with 4 KiB pages (no PSE, no PGE):
+ * Boot map, built by entry.S with 4 KiB pages (no PSE, no PGE, no NX) in
+ * the backend's paging mode: 32-bit paging for i386, PAE paging (CR4.PAE)
+ * for i386-pae.
  *   va [KERNBASE, KERNBASE + X86_BOOTMAP_SIZE) -> pa [0, X86_BOOTMAP_SIZE),
  *   supervisor read/write, except the boot stack's guard page.  The identity
  *   map of pa [0, 4 MiB) needed to turn paging on is removed before
  *   x86_boot() runs, so a null pointer faults.  The pmap's own map replaces
  *   all of it (the guard page included) at pmap_bootstrap.
+ *
+ * Its tables, in .bss (entry.S), CR3 = x86_boot_root - X86_KERNBASE:
+ *   i386      x86_boot_root = x86_boot_pdir, one page directory: PDE 0
+ *             (the identity, cleared) and PDEs 768-783 -> the 16 tables of
+ *             x86_boot_ptab, 4 MiB each.
+ *   i386-pae  x86_boot_root = x86_boot_pdpt, a 32-byte PDPT: PDPTE 0 (the
+ *             identity directory x86_boot_pdir_id, PDEs 0-1 -> the first
+ *             two tables; cleared) and PDPTE 3 -> x86_boot_pdir, whose PDEs
+ *             0-31 -> the 32 tables of x86_boot_ptab, 2 MiB each.
+ *             PDPTEs 1 and 2 are not present.  QEMU 7.2 sets bit 5 (A) of
+ *             the PDPTEs it walks, a reserved bit on real CPUs (SDM vol.
+ *             3A, table 4-8): PDPTE 3 reads back 0x...021.
  */
 #ifndef MD_X86_X86_GUEST_H
 #define MD_X86_X86_GUEST_H
@@ -27,8 +41,38 @@
 #define X86_KERNBASE		0xC0000000
 #define X86_LOAD_PA		0x00100000	/* multiboot loads us at 1 MiB */
 #define X86_BOOTMAP_SIZE	0x04000000	/* 64 MiB mapped at KERNBASE */
-#define X86_BOOTMAP_NPT		(X86_BOOTMAP_SIZE >> 22)	/* 4 MiB per PT */
+#define X86_BOOT_IDMAP_SIZE	0x00400000	/* identity map while paging turns on */
 #define X86_BOOT_STACK_SIZE	0x4000
+
+/*
+ * The boot map's paging format (Intel SDM vol. 3A, 4.3 and 4.4): entry
+ * size and the span of one page table.  A PAE page directory spans 1 GiB,
+ * one PDPTE's worth.
+ */
+#ifdef CONFIG_BACKEND_I386_PAE
+#define X86_BOOT_PTE_SIZE	8
+#define X86_BOOT_PT_SHIFT	21	/* a page table maps 2 MiB */
+#define X86_BOOT_PDPT_SHIFT	30
+#else
+#define X86_BOOT_PTE_SIZE	4
+#define X86_BOOT_PT_SHIFT	22	/* a page table maps 4 MiB */
+#endif
+#define X86_BOOT_NPTE		(0x1000 / X86_BOOT_PTE_SIZE)	/* per table */
+#define X86_BOOTMAP_NPT		(X86_BOOTMAP_SIZE >> X86_BOOT_PT_SHIFT)
+#define X86_BOOT_IDMAP_NPT	(X86_BOOT_IDMAP_SIZE >> X86_BOOT_PT_SHIFT)
+
+/*
+ * What entry.S needs before C runs, from headers it cannot include (kern.h
+ * and cpufunc.h are C only); boot.c checks that they agree.  CPUID bits:
+ * Intel SDM vol. 2A, CPUID, tables 3-11 and 3-8 (leaf 80000001H).
+ */
+#define X86_EXIT_FAIL		0x11	/* KERN_EXIT_FAIL */
+#define X86_EXIT_NOCPU		0x12	/* KERN_EXIT_NOCPU */
+#define X86_CR0_WP		0x00010000	/* CR0_WP */
+#define X86_CR0_PG		0x80000000	/* CR0_PG */
+#define X86_CR4_PAE		0x00000020	/* CR4_PAE */
+#define X86_CPUID_1_EDX_PAE	0x00000040	/* CPUID_1_EDX_PAE */
+#define X86_CPUID_EXT_EDX_NX	0x00100000	/* CPUID_EXT_EDX_NX */
 
 /* GDT slots and selectors (Intel SDM vol. 3A, 3.4.2 and 3.4.5). */
 #define GDT_NULL		0
@@ -196,7 +240,7 @@ extern const char x86_trap_stub_uprobe[];	/* vector T_UPROBE */
 void	x86_load_segments(const void *gdtr);	/* lgdt, reload cs/ds/es/ss/fs/gs */
 
 /* entry.S / kernel.ld */
-extern uint32_t x86_boot_pdir[1024];
+extern char x86_boot_root[];		/* boot PD (i386) or PDPT (PAE): CR3 */
 extern char x86_boot_stack_guard[], x86_boot_stack_top[];
 extern char _kernel_end_pa[];		/* value of the symbol = physical end */
 extern char _text_start_pa[], _text_end_pa[];	/* kernel text, physical */
