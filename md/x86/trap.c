@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <kern.h>
+#include <cpufunc.h>
 
 #include "x86_guest.h"
 
@@ -92,11 +93,25 @@ trap_print_pgex(uint32_t err)
 	    x86_onfault.of_recover != 0 ? ", probe armed but EIP differs" : "");
 }
 
+/*
+ * The paging state: CR3 is the page directory's physical address under
+ * 32-bit paging, the PDPT's under PAE paging (SDM vol. 3A, 4.3 and 4.4).
+ */
+static void
+trap_print_paging(void)
+{
+	uint32_t cr4 = x86_rcr4();
+
+	kprintf("x86_trap: cr0 %#x cr3 %#x cr4 %#x (%s paging)\n", x86_rcr0(),
+	    x86_rcr3(), cr4, (cr4 & CR4_PAE) ? "PAE" : "32-bit");
+}
+
 static void __attribute__((noreturn))
 trap_fatal(const struct trapframe *tf, uint32_t cr2)
 {
 	if (trap_fatal_depth++ > 0)
 		trap_fatal_nested(tf, cr2);
+	trap_print_paging();
 	kprintf("x86_trap: eax %#x ebx %#x ecx %#x edx %#x\n",
 	    tf->tf_eax, tf->tf_ebx, tf->tf_ecx, tf->tf_edx);
 	kprintf("x86_trap: esi %#x edi %#x ebp %#x esp %#x\n", tf->tf_esi,
