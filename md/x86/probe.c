@@ -13,8 +13,11 @@
  * good by x86_uprobe_leave().  The mapping is removed again before the
  * probe returns, so the pmap's counts are as before it.  Each user probe
  * costs a pmap_enter and a pmap_remove (and, unless the test maps
- * something else in the trampoline's 4 MiB, a page-table page allocated
- * and freed), two pmap_updates and two privilege changes.
+ * something else in the span of the trampoline's page table -- 4 MiB on
+ * i386, 2 MiB on i386-pae -- a page-table page allocated and freed), two
+ * pmap_updates and two privilege changes.  With NX on (i386-pae) the
+ * VM_PROT_ALL mapping is the executable one; the page's own direct-map
+ * alias may be non-executable, and no one executes through it.
  */
 #include <stdbool.h>
 #include <stdint.h>
