@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Mutation check of the suite: delete, one at a time, each TLB-invalidating
-# call (md/i386) and each MI invalidation request (the call becomes an empty
-# statement, so the code still compiles), rebuild the host suite and run it.  Every mutant must be killed (some test fails).  Prints KTAP v1: one
+# call of the backend and each MI invalidation request (the call becomes an
+# empty statement, so the code still compiles), or apply a listed
+# replacement, rebuild the host suite and run it.  Every mutant must be killed (some test fails).  Prints KTAP v1: one
 # result per mutant, "ok" when killed.
 #
 #   scripts/mutants.sh <config-file> <work-dir>
@@ -33,7 +34,7 @@ echo "KTAP version 1"
 echo "1..${#mutants[@]}"
 n=0
 for m in "${mutants[@]}"; do
-	IFS='|' read -r file line what <<<"$m"
+	IFS='|' read -r file line what repl <<<"$m"
 	n=$((n + 1))
 	f="$work/src/$file"
 	cp "$f" "$f.orig"
@@ -42,11 +43,11 @@ for m in "${mutants[@]}"; do
 		echo "not ok $n $what # the pattern matches $count lines in $file"
 		continue
 	fi
-	MUT_LINE=$line python3 -c '
+	MUT_LINE=$line MUT_REPL=${repl:-;} python3 -c '
 import os, sys
 line = os.environ["MUT_LINE"]
 src = open(sys.argv[1]).read()
-sys.stdout.write(src.replace(line.strip(), ";", 1))' "$f.orig" >"$f"
+sys.stdout.write(src.replace(line.strip(), os.environ["MUT_REPL"], 1))' "$f.orig" >"$f"
 	if ! make -s -C "$work/src" O=build "$bin" >"$work/mutant-$n.log" 2>&1; then
 		echo "not ok $n $what: the mutant does not build, see $work/mutant-$n.log"
 	else

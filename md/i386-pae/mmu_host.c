@@ -11,6 +11,7 @@
  * physical-address width, bits 20:13 of a 2 MiB PDE, or NX while EFER.NXE is
  * off, faults with RSVD.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <pmap/pmap.h>
@@ -35,6 +36,72 @@
 
 static uint64_t pdpte[4];		/* read at CR3 load */
 
+/*
+ * Tear check.  The shadow holds, per entry address, the last value written
+ * by the pmap's 8-byte atomic helpers (pae_model_pte_written) or by the
+ * model's own A/D updates.  A walk that finds an entry it has seen before
+ * holding anything else (A/D aside) means the entry was rewritten some other
+ * way, e.g. by a plain 64-bit store, which i386 performs as two 32-bit
+ * stores that the MMU may see half done (SDM 8.1.1).  Entries never seen are
+ * learned (bootstrap writes tables before they are live).
+ */
+#define SHADOW_SLOTS	(1u << 20)
+static struct shadow { uint64_t pa, v; } *shadow;
+static unsigned long shadow_used, tear_checks;
+
+static struct shadow *
+shadow_slot(uint64_t pa)
+{
+	if (shadow == NULL && (shadow = calloc(SHADOW_SLOTS, sizeof(*shadow))) == NULL)
+		model_fatal("PAE model: no memory for the tear-check shadow");
+	for (uint64_t h = (pa >> 3) * 0x9E3779B97F4A7C15ull;; h++) {
+		struct shadow *s = &shadow[h % SHADOW_SLOTS];
+		if (s->pa == pa + 1 || s->pa == 0)
+			return s;
+	}
+}
+
+static void
+shadow_set(uint64_t pa, uint64_t v)
+{
+	struct shadow *s = shadow_slot(pa);
+
+	if (s->pa == 0 && ++shadow_used > SHADOW_SLOTS / 2)
+		model_fatal("PAE model: tear-check shadow full");
+	s->pa = pa + 1;
+	s->v = v;
+}
+
+void
+pae_model_pte_written(const pt_entry_t *p, pt_entry_t v)
+{
+	shadow_set((uint64_t)((const uint8_t *)p - model_ram), v);
+}
+
+/* The entry at pa as the walk reads it, checked against the shadow. */
+static uint64_t
+walk_read(uint64_t pa)
+{
+	uint64_t v = *(uint64_t *)x86_model_phys(pa, 8);
+	struct shadow *s = shadow_slot(pa);
+
+	tear_checks++;
+	if (s->pa != 0 && ((s->v ^ v) & ~(X_A | X_D)) != 0)
+		model_fatal("PAE model: the entry at pa %#llx became %#llx, last written %#llx, "
+		    "outside the 8-byte atomic helpers (a write that can tear)",
+		    (unsigned long long)pa, (unsigned long long)v, (unsigned long long)s->v);
+	shadow_set(pa, v);
+	return v;
+}
+
+/* The model's own A/D update: a locked operation on the whole entry. */
+static void
+walk_write(uint64_t pa, uint64_t v)
+{
+	*(uint64_t *)x86_model_phys(pa, 8) = v;
+	shadow_set(pa, v);
+}
+
 static uint64_t *
 phys64(uint64_t pa)
 {
@@ -47,7 +114,7 @@ x86_model_cr3_loaded(void)
 	if (!(x86_model.cr4 & CR4_PAE))
 		return;
 	for (unsigned i = 0; i < 4; i++) {
-		pdpte[i] = *phys64((x86_model.cr3 & ~0x1Full) + i * 8);
+		pdpte[i] = walk_read((x86_model.cr3 & ~0x1Full) + i * 8);
 		if ((pdpte[i] & X_P) && (pdpte[i] & X_PDPTE_RSVD))
 			model_fatal("PAE model: MOV to CR3 raises #GP: PDPTE %u = %#llx has "
 			    "reserved bits %#llx", i, (unsigned long long)pdpte[i],
@@ -62,10 +129,10 @@ rsvd(uint64_t e, bool large)
 	    (large && (e & X_PDE2M_RSVD));
 }
 
-static uint64_t *
-pdep_of(uint32_t va)
+static uint64_t
+pde_pa(uint32_t va)
 {
-	return phys64((pdpte[va >> 30] & X_FRAME) + ((va >> 21) & 511) * 8);
+	return (pdpte[va >> 30] & X_FRAME) + ((va >> 21) & 511) * 8;
 }
 
 static bool
@@ -82,7 +149,7 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 
 	if (!(pdpte[va >> 30] & X_P))
 		return x86_model_fault(va, code, fault_code);
-	uint64_t *pdep = pdep_of(va), pde = *pdep;
+	uint64_t pdea = pde_pa(va), pde = walk_read(pdea);
 	if (!(pde & X_P))
 		return x86_model_fault(va, code, fault_code);
 	if (rsvd(pde, (pde & X_PS) != 0))
@@ -93,10 +160,10 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 		    (pde & X_G) && (x86_model.cr4 & CR4_PGE), write, NULL };
 		if (!x86_model_allowed(e, write, user, fetch))
 			return x86_model_fault(va, code | PF_P, fault_code);
-		*pdep = pde | X_A | (write ? X_D : 0);
+		walk_write(pdea, pde | X_A | (write ? X_D : 0));
 		return true;
 	}
-	uint64_t *ptep = phys64((pde & X_FRAME) + ((va >> 12) & 511) * 8), pte = *ptep;
+	uint64_t ptea = (pde & X_FRAME) + ((va >> 12) & 511) * 8, pte = walk_read(ptea);
 	if (!(pte & X_P))
 		return x86_model_fault(va, code, fault_code);
 	if (rsvd(pte, false))
@@ -106,8 +173,8 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 	    !nx_p(pde) && !nx_p(pte), (pte & X_G) && (x86_model.cr4 & CR4_PGE), write, NULL };
 	if (!x86_model_allowed(e, write, user, fetch))
 		return x86_model_fault(va, code | PF_P, fault_code);
-	*pdep = pde | X_A;
-	*ptep = pte | X_A | (write ? X_D : 0);
+	walk_write(pdea, pde | X_A);
+	walk_write(ptea, pte | X_A | (write ? X_D : 0));
 	return true;
 }
 
@@ -117,17 +184,17 @@ x86_model_set_dirty(uint32_t va, const struct tlb_entry *te)
 {
 	if (!(pdpte[va >> 30] & X_P))
 		return;
-	uint64_t *pdep = pdep_of(va), pde = *pdep;
+	uint64_t pdea = pde_pa(va), pde = walk_read(pdea);
 	if (!(pde & X_P))
 		return;
 	if (pde & X_PS) {
 		if ((pde & X_FRAME & ~0x1FFFFFull) == te->pa)
-			*pdep = pde | X_D;
+			walk_write(pdea, pde | X_D);
 		return;
 	}
-	uint64_t *ptep = phys64((pde & X_FRAME) + ((va >> 12) & 511) * 8);
-	if ((*ptep & X_P) && (*ptep & X_FRAME) == te->pa)
-		*ptep |= X_D;
+	uint64_t ptea = (pde & X_FRAME) + ((va >> 12) & 511) * 8, pte = walk_read(ptea);
+	if ((pte & X_P) && (pte & X_FRAME) == te->pa)
+		walk_write(ptea, pte | X_D);
 }
 
 /*

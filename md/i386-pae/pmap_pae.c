@@ -223,6 +223,8 @@ pae_root_create(struct pmap *pm)
 static void
 pae_root_release(struct pmap *pm)
 {
+	/* Table pages go back all zero, like every table the pmap frees. */
+	pte_store(&x86_window(WIN_PDPT, pm->pm_md.pm_pdptpa)[KPDPT_SLOT], 0);
 	pmap_kern_page_free(pm->pm_md.pm_pdptpa);
 	pmap_stats.ptp_inuse--;
 	pmap_stats.ptp_frees++;
