@@ -122,6 +122,12 @@ t_bad_inputs(struct tctx *t)
 		if (t->failed)
 			return;
 	}
+	if ((paddr_t)-1 > (paddr_t)PMAP_PA_MAX) {	/* reachable when paddr_t is wider */
+		struct bad_case wide = { "pa beyond the backend's physical addresses", B_ENTER,
+		    true, UVA, 0, (paddr_t)(PMAP_PA_MAX + 1), RW, 0,
+		    "beyond the " };
+		b_expect(t, &wide, &rows);
+	}
 	T_CHECK_PMAP(t, b_pm);
 	T_CHECK_PMAP(t, pmap_kernel());
 	kprintf("# %u bad-input rows panicked as documented\n", rows);
