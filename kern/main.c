@@ -16,6 +16,7 @@
 #define KERN_GROW	0x01000000u	/* kernel VA given tables at boot */
 
 vaddr_t kern_stolen_va;			/* pmap_steal_memory at boot (tests check it) */
+paddr_t kern_text_start, kern_text_end, kern_image_end;	/* the image, physical */
 vsize_t kern_stolen_size = 2 * PAGE_SIZE;
 
 static const struct tcase {
@@ -157,6 +158,9 @@ kern_boot(const struct boot_info *bi)
 	    PMAP_MD_NAME, bi->platform, bi->cmdline);
 	paddr_t ram_end = physmem_init(bi);
 	struct pmap_bootstrap_args args = { ram_end, bi->text_start_pa, bi->text_end_pa };
+	kern_text_start = bi->text_start_pa;
+	kern_text_end = bi->text_end_pa;
+	kern_image_end = bi->kernel_end_pa;
 	pmap_bootstrap(&args);
 	plat_paging_ready();
 	pmap_init();

@@ -221,3 +221,35 @@ t_high_memory(struct tctx *t)
 	T_SKIP(t, "this backend addresses 32 bits of physical memory");
 #endif
 }
+
+/*
+ * The kernel image through the direct map: text is read-only (and
+ * executable), data is not executable -- where the MMU has NX.  Without NX
+ * (i386) the backend keeps the image writable in large pages: reported, and
+ * the test is skipped.
+ */
+void
+t_kernel_image_protection(struct tctx *t)
+{
+	extern paddr_t kern_text_start, kern_text_end, kern_image_end;
+	const vaddr_t text = PMAP_DIRECT_VA(kern_text_start);
+	const vaddr_t data = PMAP_DIRECT_VA(kern_image_end - PAGE_SIZE);
+	struct probe_result r;
+	struct fault_info f;
+	uint32_t v;
+
+	if (!(pmap_backend_caps() & PMAP_CAP_NX))
+		T_SKIP(t, "no NX on this backend: the kernel image stays writable");
+	T_ASSERT(t, kern_text_end > kern_text_start);
+	T_ASSERT(t, t_read(text, &v), "kernel text unreadable");
+	plat_probe(text, PROBE_WRITE, false, v, &r);
+	T_ASSERT(t, !r.ok, "kernel text at %#x is writable", (unsigned)text);
+	plat_fault_decode(r.fault_code, &f);
+	T_ASSERT(t, f.protection && f.write);
+	plat_probe(data, PROBE_EXEC, false, 0, &r);
+	T_ASSERT(t, !r.ok, "kernel data at %#x is executable", (unsigned)data);
+	plat_fault_decode(r.fault_code, &f);
+	T_ASSERT(t, f.protection && (!(f.known & FAULT_KNOWS_FETCH) || f.fetch));
+	kprintf("# kernel text %#x-%#x read-only, data at %#x no-execute\n", (unsigned)text,
+	    (unsigned)PMAP_DIRECT_VA(kern_text_end), (unsigned)data);
+}
