@@ -1146,3 +1146,39 @@ pmap_is_referenced(struct pmap_page *pg)
 {
 	return pmap_page_test(pg, PP_REFERENCED, pte_referenced_p);
 }
+
+/* ------------------------------------------------------- ref/mod faults */
+
+static pt_entry_t
+pte_note_access(pt_entry_t pte, const void *arg)
+{
+	pte = pte_set_referenced(pte);
+	return (*(const vm_prot_t *)arg & VM_PROT_WRITE) ? pte_set_modified(pte) : pte;
+}
+
+/*
+ * Software referenced/modified emulation (Svade): an access the mapping
+ * allows faulted only because A (or D, for a write) was clear.  Set it and
+ * drop this CPU's translation at once (a clean entry may be cached), so the
+ * retried access goes through.  The page's attributes follow from the PTE.
+ */
+bool
+pmap_fault(struct pmap *pm, vaddr_t va, vm_prot_t access, bool user)
+{
+	struct pmap_path path;
+
+	if (!(pmap_md_ops.caps & PMAP_CAP_SW_REFMOD))
+		return false;
+	va &= ~(vaddr_t)PAGE_MASK;
+	if (!pmap_lookup(pm, va, &path))
+		return false;
+	pt_entry_t *ptep = path.pte[path.level], pte = pte_load(ptep);
+	if (!pte_valid_p(pte) || (access & ~pte_prot(pte)) != 0 || (user && !pte_user_p(pte)))
+		return false;
+	if (pte_referenced_p(pte) && (!(access & VM_PROT_WRITE) || pte_modified_p(pte)))
+		return false;
+	pmap_pte_update(ptep, pte_note_access, &access);
+	pmap_md_ops.tlb_invalidate(va);
+	pmap_stats.refmod_faults++;
+	return true;
+}

@@ -6,7 +6,7 @@
  * CONFIG_PMAP_TLB_CEILING pages are pending (Linux uses 33, NetBSD 16).
  * A request is dropped when no stale entry can exist: the old entry was
  * invalid or never accessed (pte_tlb_cached_p), or the pmap is live on no
- * CPU.  Page-table pages unhooked by a change are freed only after the
+ * CPU and the MMU has no ASIDs.  Page-table pages unhooked by a change are freed only after the
  * flush (unhook, invalidate, free: the mmu_gather order), so no walk can
  * reach a page that has been reused.
  *
@@ -32,10 +32,16 @@ static struct {
  */
 unsigned pmap_tlb_debug_drop;
 
+/*
+ * May this CPU's TLB hold translations of pm?  Without ASIDs only while pm is
+ * live (loading another root drops them); with ASIDs always, since tagged
+ * entries outlive the switch.
+ */
 bool
 pmap_active_here(const struct pmap *pm)
 {
-	return pm->pm_is_kernel || (pm->pm_cpus & (1u << PMAP_CPU)) != 0;
+	return pm->pm_is_kernel || (pm->pm_cpus & (1u << PMAP_CPU)) != 0 ||
+	    (pmap_md_ops.caps & PMAP_CAP_ASID) != 0;
 }
 
 /* The entry `old` for va in pm was changed; queue its invalidation if needed. */

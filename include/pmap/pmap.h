@@ -84,6 +84,16 @@ void	pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot,
 	    unsigned flags);
 void	pmap_kremove(vaddr_t va, vsize_t size);
 
+/*
+ * Page-fault hook for software referenced/modified emulation (RISC-V
+ * Svade, PMAP_CAP_SW_REFMOD): the kernel's fault handler calls it first,
+ * with the access type and whether user code made it; true means the fault
+ * only recorded an access (A, or D for a write, was clear and is now set)
+ * and the access should be retried.  False: a real fault (always, where the
+ * MMU sets A/D itself).
+ */
+bool	pmap_fault(struct pmap *, vaddr_t va, vm_prot_t access, bool user);
+
 /* Physical pages. */
 void	pmap_zero_page(paddr_t pa);
 void	pmap_copy_page(paddr_t src, paddr_t dst);
@@ -98,7 +108,9 @@ paddr_t	pmap_phys_address(paddr_t cookie);
 #define PMAP_CAP_LARGE	0x01u	/* large leaves at some level */
 #define PMAP_CAP_GLOBAL	0x02u	/* global TLB entries */
 #define PMAP_CAP_NX	0x04u	/* execute permission is enforced */
-#define PMAP_CAP_ASID	0x08u
+#define PMAP_CAP_ASID	0x08u	/* TLB entries tagged by address space */
+#define PMAP_CAP_NO_KX_USER 0x10u	/* the kernel cannot execute user pages */
+#define PMAP_CAP_SW_REFMOD 0x20u	/* A/D set by pmap_fault, not the MMU */
 const char *pmap_backend_name(void);
 unsigned pmap_backend_caps(void);
 /* Geometry: levels (root = 0), and the VA one table of a level covers (0: all). */
@@ -138,6 +150,7 @@ struct pmap_stats {
 	unsigned long enomem;		/* PMAP_CANFAIL failures returned */
 	unsigned long pv_soft_warnings;
 	unsigned long pv_reclaims;	/* mappings removed to free pv entries */
+	unsigned long refmod_faults;	/* accesses recorded by pmap_fault (Svade) */
 	unsigned long pmaps;		/* pmaps alive, kernel included */
 };
 

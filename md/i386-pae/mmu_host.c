@@ -157,7 +157,7 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 	if (pde & X_PS) {
 		*e = (struct tlb_entry){ va & ~0x1FFFFFu, 21, pde & X_FRAME & ~0x1FFFFFull,
 		    (pde & X_RW) != 0, (pde & X_US) != 0, !nx_p(pde),
-		    (pde & X_G) && (x86_model.cr4 & CR4_PGE), write, NULL };
+		    (pde & X_G) && (x86_model.cr4 & CR4_PGE), write, NULL, true, 0 };
 		if (!x86_model_allowed(e, write, user, fetch))
 			return x86_model_fault(va, code | PF_P, fault_code);
 		walk_write(pdea, pde | X_A | (write ? X_D : 0));
@@ -170,7 +170,7 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 		return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
 	*e = (struct tlb_entry){ va & ~0xFFFu, 12, pte & X_FRAME,
 	    (pde & X_RW) && (pte & X_RW), (pde & X_US) && (pte & X_US),
-	    !nx_p(pde) && !nx_p(pte), (pte & X_G) && (x86_model.cr4 & CR4_PGE), write, NULL };
+	    !nx_p(pde) && !nx_p(pte), (pte & X_G) && (x86_model.cr4 & CR4_PGE), write, NULL, true, 0 };
 	if (!x86_model_allowed(e, write, user, fetch))
 		return x86_model_fault(va, code | PF_P, fault_code);
 	walk_write(pdea, pde | X_A);

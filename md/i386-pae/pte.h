@@ -108,6 +108,8 @@ static inline bool pte_tlb_cached_p(pt_entry_t pte)
 }
 
 static inline pt_entry_t pte_clear_referenced(pt_entry_t pte) { return pte & ~PG_A; }
+static inline pt_entry_t pte_set_referenced(pt_entry_t pte) { return pte | PG_A; }
+static inline pt_entry_t pte_set_modified(pt_entry_t pte) { return pte | PG_A | PG_D; }
 static inline pt_entry_t pte_clear_modified(pt_entry_t pte) { return pte & ~PG_D; }
 static inline pt_entry_t pte_set_wired(pt_entry_t pte, bool w)
 {

@@ -143,7 +143,7 @@ model_translate(vaddr_t va, enum probe_access acc, bool user, uint64_t *pap,
 		*pap = va;
 		return true;
 	}
-	te = tlb_lookup(va);
+	te = tlb_lookup(va, 0);
 	if (te != NULL && !x86_model_allowed(te, write, user, fetch))
 		return x86_model_fault(va, x86_model_code(write, user, fetch) | PF_P, fault_code);
 	if (te != NULL && write && !te->d) {
@@ -154,7 +154,7 @@ model_translate(vaddr_t va, enum probe_access acc, bool user, uint64_t *pap,
 		if (!x86_model_walk(va, write, user, fetch, &e, fault_code))
 			return false;
 		tlb_insert(&e);
-		te = tlb_lookup(va);
+		te = tlb_lookup(va, 0);
 	}
 	*pap = te->pa + (va & ((1u << te->shift) - 1));
 	return true;

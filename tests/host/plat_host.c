@@ -69,8 +69,16 @@ plat_probe(vaddr_t va, enum probe_access acc, bool user, uint32_t wval,
 
 	*r = (struct probe_result){ 0 };
 	if (!model_translate(va, acc, user, &pa, &r->fault_code)) {
-		r->fault_va = va;
-		return;
+		/* As a kernel's fault handler: software ref/mod emulation first. */
+		struct pmap *pm = va < VM_MAXUSER_ADDRESS && pmap_current() ? pmap_current() :
+		    pmap_kernel();
+		vm_prot_t access = acc == PROBE_WRITE ? VM_PROT_WRITE :
+		    acc == PROBE_EXEC ? VM_PROT_EXECUTE : VM_PROT_READ;
+		if (!pmap_fault(pm, va, access, user) ||
+		    !model_translate(va, acc, user, &pa, &r->fault_code)) {
+			r->fault_va = va;
+			return;
+		}
 	}
 	if (pa + 4 > model_ram_size)
 		model_fatal("plat_probe: va %#x maps pa %#llx beyond RAM", (unsigned)va,

@@ -22,12 +22,12 @@ bucket(uint32_t va, uint8_t shift)
 }
 
 struct tlb_entry *
-tlb_lookup(uint32_t va)
+tlb_lookup(uint32_t va, uint16_t asid)
 {
 	for (unsigned i = 0; i < nsizes; i++) {
 		uint32_t base = va & ~((1u << sizes[i]) - 1);
 		for (struct tlb_entry *e = buckets[bucket(base, sizes[i])]; e; e = e->next)
-			if (e->va == base && e->shift == sizes[i]) {
+			if (e->va == base && e->shift == sizes[i] && (e->g || e->asid == asid)) {
 				tlb_stats.hits++;
 				return e;
 			}
@@ -113,4 +113,30 @@ unsigned long
 tlb_count(void)
 {
 	return nentries;
+}
+
+struct inval_arg {
+	uint32_t	va;
+	bool		any_va, any_asid;
+	uint16_t	asid;
+};
+
+static bool
+inval_match(const struct tlb_entry *e, const void *arg)
+{
+	const struct inval_arg *a = arg;
+
+	if (!a->any_va && e->va != (a->va & ~((1u << e->shift) - 1)))
+		return false;
+	return a->any_asid || (!e->g && e->asid == a->asid);
+}
+
+void
+tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid)
+{
+	struct inval_arg a = { va, any_va, any_asid, asid };
+
+	tlb_stats.inval_page++;
+	for (unsigned b = 0; b < NBUCKETS; b++)
+		drop_if(b, inval_match, &a);
 }

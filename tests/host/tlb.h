@@ -15,6 +15,8 @@ struct tlb_entry {
 	uint8_t		 shift;		/* page size: 1 << shift */
 	uint64_t	 pa;		/* base of the physical page */
 	bool		 w, u, x, g, d;	/* writable, user, executable, global, dirty */
+	bool		 r;		/* readable (x86: always) */
+	uint16_t	 asid;		/* address-space tag (x86: 0); global entries match any */
 	struct tlb_entry *next;
 };
 
@@ -23,10 +25,12 @@ struct tlb_stats {
 };
 extern struct tlb_stats tlb_stats;
 
-struct tlb_entry *tlb_lookup(uint32_t va);
+struct tlb_entry *tlb_lookup(uint32_t va, uint16_t asid);
 void	tlb_insert(const struct tlb_entry *);
 void	tlb_inval_va(uint32_t va);	/* every entry covering va, global too */
 void	tlb_flush(bool global);		/* non-global entries, or all */
+/* RISC-V sfence.vma: by va and/or ASID; global entries only when asid is any. */
+void	tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid);
 unsigned long tlb_count(void);
 
 #endif
