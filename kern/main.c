@@ -168,8 +168,8 @@ kern_boot(const struct boot_info *bi)
 	pmap_growkernel(VM_MIN_KERNEL_VA + KERN_GROW);
 	kprintf("# %lu pages of RAM managed, %lu free; RAM ends at %#llx (direct-mapped up to "
 	    "%#llx)\n", physmem_managed_count(), physmem_free_count(),
-	    (unsigned long long)ram_end, (unsigned long long)(ram_end < PMAP_DIRECT_MAX ?
-	    ram_end : PMAP_DIRECT_MAX));
+	    (unsigned long long)ram_end, (unsigned long long)(ram_end < PMAP_DIRECT_END ?
+	    ram_end : PMAP_DIRECT_END));
 }
 
 void

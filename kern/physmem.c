@@ -2,9 +2,9 @@
  * Physical page allocator of the test kernel, and the embedding glue that
  * pmapkit asks of a kernel (<pmap/pmap_kern.h>).
  *
- * Each RAM page below the highest usable address has a struct vm_page, which
- * embeds the pmap's struct pmap_page first (the NetBSD vm_page_md pattern).
- * The array sits in RAM just after the kernel image and is reached through
+ * Each page of each usable RAM region has a struct vm_page, which embeds the
+ * pmap's struct pmap_page first (the NetBSD vm_page_md pattern).  The
+ * records sit in RAM after the kernel image and are reached through
  * plat_phys(); the free list links pages by frame number, so free pages
  * themselves are never touched.  Allocation is lowest-address first.
  */
@@ -23,8 +23,12 @@ struct vm_page {
 	uint32_t	 flags;
 };
 
-static struct vm_page *vm_pages;
-static uint32_t npages;			/* records: frames [0, npages) */
+/* One segment per usable RAM region of the firmware map (NetBSD's vm_physseg). */
+static struct physseg {
+	uint64_t	 first, nframes;	/* frames [first, first + nframes) */
+	struct vm_page	*pages;
+} segs[BOOT_MAXREGIONS];
+static unsigned nsegs;
 static uint32_t free_head = NO_PAGE;
 static uint32_t nfree, nmanaged;
 static long fail_countdown = -1;	/* fault injection: see physmem.h */
@@ -37,52 +41,68 @@ round_page(uint64_t a)
 	return (paddr_t)((a + PAGE_MASK) & ~(uint64_t)PAGE_MASK);
 }
 
-/* Build the page array from the firmware map; return the end of RAM to direct-map. */
+/* The record of frame f, or NULL outside RAM. */
+static struct vm_page *
+vmp(uint64_t f)
+{
+	for (unsigned i = 0; i < nsegs; i++)
+		if (f - segs[i].first < segs[i].nframes)
+			return &segs[i].pages[f - segs[i].first];
+	return NULL;
+}
+
+/*
+ * Build the segments from the firmware map; return the end of RAM.  The
+ * records sit after the image and an early window (PHYSMEM_EARLY) kept
+ * free for the pmap's bootstrap tables, which must lie inside the boot map.
+ */
 paddr_t
 physmem_init(const struct boot_info *bi)
 {
-	uint64_t top = 0;
+	uint64_t top = 0, total = 0;
 
-	for (unsigned i = 0; i < bi->nregions; i++) {
-		uint64_t end = bi->regions[i].base + bi->regions[i].len;
-		if (end > (uint64_t)PMAP_PA_MAX + 1) {
-			kprintf("physmem: ignoring RAM above %#llx (region %#llx-%#llx): "
-			    "beyond this backend's physical addresses\n",
-			    (unsigned long long)PMAP_PA_MAX,
-			    (unsigned long long)bi->regions[i].base, (unsigned long long)end);
-			end = (uint64_t)PMAP_PA_MAX + 1;
-		}
-		if (end > top)
-			top = end;
-	}
-	npages = (uint32_t)(top >> PAGE_SHIFT);
-	/*
-	 * The first PHYSMEM_EARLY bytes after the image stay free for the pmap's
-	 * bootstrap tables, which must lie inside the boot map; the array, which
-	 * for a large RAM may not, follows them.
-	 */
-	paddr_t early = round_page(bi->kernel_end_pa);
-	paddr_t array = early + PHYSMEM_EARLY;
-	paddr_t array_end = round_page(array + (uint64_t)npages * sizeof(struct vm_page));
-	vm_pages = plat_phys(array);
-	memset(vm_pages, 0, (size_t)npages * sizeof(struct vm_page));
 	for (unsigned i = 0; i < bi->nregions; i++) {
 		uint64_t b = round_page(bi->regions[i].base);
 		uint64_t e = (bi->regions[i].base + bi->regions[i].len) & ~(uint64_t)PAGE_MASK;
-		for (uint64_t pa = b; pa < e && (pa >> PAGE_SHIFT) < npages; pa += PAGE_SIZE)
-			vm_pages[pa >> PAGE_SHIFT].flags = VMP_RAM;
-	}
-	for (uint32_t f = npages; f-- > 0;) {
-		paddr_t pa = (paddr_t)f << PAGE_SHIFT;
-		if (!(vm_pages[f].flags & VMP_RAM) || pa < early || (pa >= array && pa < array_end))
+		if (e > (uint64_t)PMAP_PA_MAX + 1) {
+			kprintf("physmem: ignoring RAM above %#llx (region %#llx-%#llx): "
+			    "beyond this backend's physical addresses\n",
+			    (unsigned long long)PMAP_PA_MAX,
+			    (unsigned long long)bi->regions[i].base, (unsigned long long)e);
+			e = (uint64_t)PMAP_PA_MAX + 1;
+		}
+		if (e <= b || nsegs == BOOT_MAXREGIONS)
 			continue;
-		vm_pages[f].flags |= VMP_FREE;
-		vm_pages[f].next = free_head;
-		free_head = f;
-		nfree++;
-		nmanaged++;
+		segs[nsegs++] = (struct physseg){ b >> PAGE_SHIFT, (e - b) >> PAGE_SHIFT, NULL };
+		total += (e - b) >> PAGE_SHIFT;
+		top = e > top ? e : top;
 	}
-	direct_end = top < PMAP_DIRECT_MAX ? top : PMAP_DIRECT_MAX;
+	paddr_t early = round_page(bi->kernel_end_pa);
+	paddr_t array = early + PHYSMEM_EARLY;
+	paddr_t array_end = round_page(array + total * sizeof(struct vm_page));
+	struct vm_page *pages = plat_phys(array);
+	memset(pages, 0, (size_t)total * sizeof(struct vm_page));
+	for (unsigned i = 0; i < nsegs; i++) {
+		segs[i].pages = pages;
+		pages += segs[i].nframes;
+	}
+	/* The free list is built from the top down, so allocation starts low. */
+	for (unsigned i = nsegs; i-- > 0;) {
+		for (uint64_t k = segs[i].nframes; k-- > 0;) {
+			uint64_t f = segs[i].first + k;
+			paddr_t pa = (paddr_t)f << PAGE_SHIFT;
+			struct vm_page *pg = &segs[i].pages[k];
+			pg->flags = VMP_RAM;
+			if (pa < early || (pa >= array && pa < array_end))
+				continue;		/* below the image end, or the records */
+			pg->flags |= VMP_FREE;
+			pg->next = free_head;
+			free_head = (uint32_t)f;
+			nfree++;
+			nmanaged++;
+		}
+	}
+	direct_end = top < (uint64_t)PMAP_DIRECT_END ? top : (uint64_t)PMAP_DIRECT_END;
 	return (paddr_t)(top < PMAP_PA_MAX ? top : PMAP_PA_MAX + 1 - PAGE_SIZE);
 }
 
@@ -95,12 +115,13 @@ physmem_take(uint64_t lo, uint64_t hi, paddr_t *pap)
 {
 	if (fail_countdown >= 0 && fail_countdown-- == 0)
 		return ENOMEM;
-	for (uint32_t *fp = &free_head; *fp != NO_PAGE; fp = &vm_pages[*fp].next) {
+	for (uint32_t *fp = &free_head; *fp != NO_PAGE; fp = &vmp(*fp)->next) {
 		uint32_t f = *fp;
 		if (f < lo || f >= hi)
 			continue;
-		*fp = vm_pages[f].next;
-		vm_pages[f].flags &= ~VMP_FREE;
+		struct vm_page *pg = vmp(f);
+		*fp = pg->next;
+		pg->flags &= ~VMP_FREE;
 		nfree--;
 		nallocs++;
 		*pap = (paddr_t)f << PAGE_SHIFT;
@@ -132,17 +153,18 @@ void
 physmem_free(paddr_t pa)
 {
 	uint32_t f = (uint32_t)(pa >> PAGE_SHIFT);
+	struct vm_page *vp = vmp(f);
 
-	if (f >= npages || (vm_pages[f].flags & (VMP_RAM | VMP_FREE)) != VMP_RAM)
+	if (vp == NULL || (vp->flags & (VMP_RAM | VMP_FREE)) != VMP_RAM)
 		kpanic("physmem_free: pa %#llx is not an allocated RAM page",
 		    (unsigned long long)pa);
-	struct pmap_page *pg = &vm_pages[f].mdpage;
+	struct pmap_page *pg = &vp->mdpage;
 	if (pg->pp_pmap != NULL || pg->pp_pvlist != NULL || pg->pp_ptpcount != 0)
 		kpanic("physmem_free: pa %#llx is still mapped or a live page table",
 		    (unsigned long long)pa);
 	pg->pp_attrs = 0;
-	vm_pages[f].flags |= VMP_FREE;
-	vm_pages[f].next = free_head;
+	vp->flags |= VMP_FREE;
+	vp->next = free_head;
 	free_head = f;
 	nfree++;
 }
@@ -157,11 +179,9 @@ void physmem_fail_after(long n) { fail_countdown = n; }
 struct pmap_page *
 pmap_kern_phys_to_page(paddr_t pa)
 {
-	uint64_t f = (uint64_t)pa >> PAGE_SHIFT;
+	struct vm_page *vp = vmp((uint64_t)pa >> PAGE_SHIFT);
 
-	if (f >= npages || !(vm_pages[f].flags & VMP_RAM))
-		return NULL;
-	return &vm_pages[f].mdpage;
+	return vp != NULL && (vp->flags & VMP_RAM) ? &vp->mdpage : NULL;
 }
 
 int

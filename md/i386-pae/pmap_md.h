@@ -48,6 +48,8 @@ typedef uint64_t pt_entry_t __attribute__((aligned(8)));
 #define VM_MAXUSER_ADDRESS	0xC0000000u
 #define KERNBASE		0xC0000000u
 #define PMAP_DIRECT_MAX		0x20000000u	/* 512 MiB of RAM direct-mapped */
+#define PMAP_RAM_BASE		0x00000000u	/* the direct map starts at pa 0 */
+#define PMAP_DIRECT_END		((paddr_t)PMAP_RAM_BASE + PMAP_DIRECT_MAX)
 #define VM_MIN_KERNEL_VA	0xE0000000u
 #define VM_MAX_KERNEL_VA	0xFF800000u
 
