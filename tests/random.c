@@ -463,6 +463,8 @@ r_expect_ok(const struct r_map *m, enum probe_access a, bool user, bool kernel_s
 {
 	if (!m->valid || (user && kernel_slot))
 		return false;
+	if (a == PROBE_EXEC && !user && !kernel_slot && (pmap_backend_caps() & PMAP_CAP_NO_KX_USER))
+		return false;		/* RISC-V: S-mode never executes U pages */
 	vm_prot_t eff = r_effective(m->prot);
 	if (a == PROBE_WRITE)
 		return (eff & VM_PROT_WRITE) != 0;

@@ -177,3 +177,18 @@ plat_fault_decode(uint32_t code, struct fault_info *f)
 {
 	X86_PF_DECODE(code, f, (x86_model.efer & EFER_NXE) != 0);
 }
+
+/* QEMU's pc machine: above 3.5 GiB of RAM, 3 GiB below the PCI hole, the rest from 4 GiB. */
+uint64_t
+model_ram_layout(struct boot_info *bi, uint64_t mem)
+{
+	uint64_t low = mem > 0xE0000000ull ? 3ull << 30 : mem;
+
+	bi->nregions = 2;
+	bi->regions[0] = (struct boot_region){ 0, 0x9F000 };
+	bi->regions[1] = (struct boot_region){ 0x100000, low - 0x100000 };
+	if (low == mem)
+		return mem;
+	bi->regions[bi->nregions++] = (struct boot_region){ 4ull << 30, mem - low };
+	return (4ull << 30) + (mem - low);
+}

@@ -22,6 +22,8 @@ ax_expect(const struct ax_page *p, enum probe_access a, bool user)
 
 	if (p->prot == VM_PROT_NONE || (user && p->kernel))
 		return false;
+	if (!user && !p->kernel && a == PROBE_EXEC && (pmap_backend_caps() & PMAP_CAP_NO_KX_USER))
+		return false;			/* RISC-V: S-mode never executes U pages */
 	if (!(pmap_backend_caps() & PMAP_CAP_NX) && (eff & VM_PROT_READ))
 		eff |= VM_PROT_EXECUTE;
 	return a == PROBE_READ ? (eff & VM_PROT_READ) != 0 :

@@ -59,14 +59,14 @@ static const struct bad_case bad_cases[] = {
 	  "pmap_remove: sva 0x70002000 > eva 0x70000000" },
 	{ "range wrapping the address space", B_KREMOVE, false, 0xFFFFF000u, 0x1000u, 0, 0, 0,
 	  "pmap_kremove: sva 0xfffff000 > eva 0x1000" },
-	{ "va in the recursive self-map", B_KENTER, false, PTE_BASE + 0x5000, 0, 0x100000, RW, 0,
-	  "is in a reserved area" },
-	{ "va in the window area", B_ENTER, false, WIN_BASE, 0, 0x100000, RW, 0,
+	{ "va above the kernel space (self-map, windows)", B_KENTER, false,
+	  VM_MAX_KERNEL_VA + 0x5000, 0, 0x100000, RW, 0, "is in a reserved area" },
+	{ "va at the top page (windows)", B_ENTER, false, 0xFFFFF000u, 0, 0x100000, RW, 0,
 	  "is in a reserved area" },
 	{ "va in the direct map", B_KENTER, false, KERNBASE + 0x200000, 0, 0x100000, RW, 0,
 	  "is in a reserved area" },
-	{ "range into the self-map", B_PROTECT, false, PTE_BASE - PAGE_SIZE, PTE_BASE + PAGE_SIZE,
-	  0, VM_PROT_READ, 0, "pmap_protect: range 0xff7ff000-0x" },
+	{ "range reaching above the kernel space", B_PROTECT, false, VM_MAX_KERNEL_VA - PAGE_SIZE,
+	  VM_MAX_KERNEL_VA + PAGE_SIZE, 0, VM_PROT_READ, 0, "touches a reserved area" },
 	{ "user va in the kernel pmap", B_ENTER, false, UVA, 0, 0x100000, RW, 0,
 	  "pmap_enter: user va 0x70000000 in the kernel pmap" },
 	{ "kernel va in a user pmap", B_ENTER, true, KERNBASE + 0x1000, 0, 0x100000, RW, 0,
@@ -93,8 +93,8 @@ static const struct bad_case bad_cases[] = {
 	  "pmap_kenter_pa: va 0xf0000000 has no page table" },
 	{ "kernel enter beyond pmap_growkernel", B_ENTER, false, 0xF0000000u, 0, 0x100000, RW, 0,
 	  "pmap_enter: kernel va 0xf0000000 beyond pmap_growkernel" },
-	{ "growkernel past the kernel space", B_GROW, false, 0xFFC00000u, 0, 0, 0, 0,
-	  "pmap_growkernel: 0xffc00000 beyond the kernel space end 0xff800000" },
+	{ "growkernel past the kernel space", B_GROW, false, VM_MAX_KERNEL_VA + PAGE_SIZE, 0, 0,
+	  0, 0, "beyond the kernel space end" },
 	{ "destroy of the kernel pmap", B_DESTROY, false, 0, 0, 0, 0, 0,
 	  "pmap_destroy: the kernel pmap" },
 	{ "kenter_range over a wrapping physical range", B_KRANGE, false, KV, 0x2000,
@@ -179,7 +179,7 @@ t_bad_inputs_stateful(struct tctx *t)
 	const vaddr_t big = VM_MAX_KERNEL_VA - 2 * t_leaf_span();
 	struct pmap_stats s0, s1;
 	pmap_stats_get(&s0);
-	pmap_kenter_range(big, lsz, lsz, VM_PROT_READ, 0);
+	pmap_kenter_range(big, PMAP_RAM_BASE + lsz, lsz, VM_PROT_READ, 0);
 	pmap_stats_get(&s1);
 	struct bad_case split = { "partial removal of a large mapping", B_KRANGE_RO, false,
 	    big + PAGE_SIZE, PAGE_SIZE, 0, 0, 0, "splits the large mapping" };

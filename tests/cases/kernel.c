@@ -71,7 +71,7 @@ t_large_kernel_mappings(struct tctx *t)
 	const vsize_t size = pmap_large_page_size() > PAGE_SIZE ? pmap_large_page_size() :
 	    t_leaf_span();
 	const vaddr_t va = VM_MAX_KERNEL_VA - 2 * t_leaf_span();	/* beyond the grown space */
-	const paddr_t pa = size;
+	const paddr_t pa = PMAP_RAM_BASE + size;
 	struct pmap_stats s0, s1, s2;
 	long res0 = pmap_resident_count(pmap_kernel());
 	uint32_t v;
@@ -171,7 +171,7 @@ t_large_mapping_hole(struct tctx *t)
 	paddr_t pa = t_page(t);
 	uint32_t v;
 
-	pmap_kenter_range(big, four, four, VM_PROT_READ, 0);
+	pmap_kenter_range(big, PMAP_RAM_BASE + four, four, VM_PROT_READ, 0);
 	T_ASSERT(t, pmap_growkernel(big + four) >= big + four);
 	pmap_kremove(big, four);
 	pmap_update(pmap_kernel());
@@ -245,11 +245,13 @@ t_kernel_image_protection(struct tctx *t)
 	plat_probe(text, PROBE_WRITE, false, v, &r);
 	T_ASSERT(t, !r.ok, "kernel text at %#x is writable", (unsigned)text);
 	plat_fault_decode(r.fault_code, &f);
-	T_ASSERT(t, f.protection && f.write);
+	T_ASSERT(t, (!(f.known & FAULT_KNOWS_PROTECTION) || f.protection) &&
+	    (!(f.known & FAULT_KNOWS_WRITE) || f.write));
 	plat_probe(data, PROBE_EXEC, false, 0, &r);
 	T_ASSERT(t, !r.ok, "kernel data at %#x is executable", (unsigned)data);
 	plat_fault_decode(r.fault_code, &f);
-	T_ASSERT(t, f.protection && (!(f.known & FAULT_KNOWS_FETCH) || f.fetch));
+	T_ASSERT(t, (!(f.known & FAULT_KNOWS_PROTECTION) || f.protection) &&
+	    (!(f.known & FAULT_KNOWS_FETCH) || f.fetch));
 	kprintf("# kernel text %#x-%#x read-only, data at %#x no-execute\n", (unsigned)text,
 	    (unsigned)PMAP_DIRECT_VA(kern_text_end), (unsigned)data);
 }

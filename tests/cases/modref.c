@@ -15,14 +15,24 @@ t_modref_by_access(struct tctx *t)
 	struct pmap_page *pg = t_pg(pa);
 	uint32_t v;
 
+	struct pmap_stats s0, s1;
+
 	pmap_activate(pm);
 	T_EQ(t, pmap_enter(pm, UVA, pa, RW, 0), 0);
 	pmap_update(pm);
 	T_ASSERT(t, !pmap_is_referenced(pg) && !pmap_is_modified(pg), "fresh mapping");
+	pmap_stats_get(&s0);
 	T_ASSERT(t, t_read(UVA, &v));
 	T_ASSERT(t, pmap_is_referenced(pg) && !pmap_is_modified(pg), "after a read");
 	T_ASSERT(t, t_write(UVA, 1));
 	T_ASSERT(t, pmap_is_modified(pg), "after a write");
+	pmap_stats_get(&s1);
+	if (pmap_backend_caps() & PMAP_CAP_SW_REFMOD) {
+		T_EQ(t, s1.refmod_faults - s0.refmod_faults, 2);	/* A on the read, D on the write */
+		kprintf("# software ref/mod emulation: the read and the write each faulted once\n");
+	} else {
+		T_EQ(t, s1.refmod_faults, s0.refmod_faults);		/* the MMU sets A/D */
+	}
 
 	pmap_remove(pm, UVA, UVA + PAGE_SIZE);
 	pmap_update(pm);

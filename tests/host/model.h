@@ -10,6 +10,9 @@
 extern uint8_t *model_ram;		/* simulated RAM, page aligned */
 extern uint64_t model_ram_size;
 
+/* RAM regions as the backend's QEMU machine has them for mem bytes; returns
+ * the size of the model's RAM array (the highest address + 1). */
+uint64_t model_ram_layout(struct boot_info *, uint64_t mem);
 /* Build the boot map the guest's entry code builds, turn paging on. */
 void	model_boot(struct boot_info *);
 /* Translate as the hardware would (through the strict TLB); false on a fault. */

@@ -105,28 +105,19 @@ model_fatal(const char *fmt, ...)
 }
 
 /*
- * Simulated RAM, laid out as QEMU's pc machine does (above 3.5 GiB of RAM:
- * 3 GiB below the PCI hole, the rest from 4 GiB), and the boot map the
- * guest's entry code leaves.  The array is reserved sparsely: pages cost
- * host memory only once touched.
+ * Simulated RAM, laid out as the backend's QEMU machine does, and the boot
+ * map the guest's entry code leaves.  The array is reserved sparsely: pages
+ * cost host memory only once touched.
  */
 void
 host_boot_info(struct boot_info *bi, const char *cmdline)
 {
-	const uint64_t mem = (uint64_t)CONFIG_GUEST_MEM_MB << 20, low_max = 3ull << 30;
-	uint64_t low = mem > 0xE0000000ull ? low_max : mem;
-
-	model_ram_size = low == mem ? mem : (4ull << 30) + (mem - low);
+	model_ram_size = model_ram_layout(bi, (uint64_t)CONFIG_GUEST_MEM_MB << 20);
 	model_ram = mmap(NULL, model_ram_size, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (model_ram == MAP_FAILED)
 		model_fatal("cannot reserve %llu bytes of model RAM",
 		    (unsigned long long)model_ram_size);
 	bi->cmdline = cmdline;
-	bi->nregions = 2;
-	bi->regions[0] = (struct boot_region){ 0, 0x9F000 };
-	bi->regions[1] = (struct boot_region){ 0x100000, low - 0x100000 };
-	if (low != mem)
-		bi->regions[bi->nregions++] = (struct boot_region){ 4ull << 30, mem - low };
 	model_boot(bi);
 }

@@ -1,0 +1,328 @@
+/*
+ * RISC-V sv32 backend: 2 levels of 1024 4-byte entries, 4 MiB megapages,
+ * 34-bit physical addresses, 9-bit ASIDs (RISC-V privileged spec, 4.3).
+ *
+ * The direct map is rw- (no execute) in megapages, except the 4 MiB slots
+ * holding kernel text, which are 4 KiB pages with the text r-x.
+ *
+ * Reaching page tables.  No recursive map: page tables are allocated below
+ * PMAP_DIRECT_END (ptp_limit) and reached through the direct map of RAM at
+ * KERNBASE.  Pages beyond it (RAM above the direct map, up to 34-bit
+ * addresses) are zeroed and copied through two per-CPU windows in the top
+ * 4 MiB of the kernel space.
+ *
+ * Kernel space.  Root slots 768 and up are the kernel's: copied into each
+ * user root at pmap_create, and a kernel root entry change is pushed into
+ * every user root, as on i386.  Kernel page tables are never freed.
+ *
+ * ASIDs.  ASID 0 is the kernel's; user pmaps take the next free ASID of the
+ * current generation at activation.  When the 511 are used up, the
+ * generation advances and the whole TLB is flushed once, so no ASID is
+ * reused while translations tagged with it may remain.  Because tagged
+ * entries outlive a switch, mi/ invalidates inactive pmaps too
+ * (PMAP_CAP_ASID); a single-page invalidation is sfence.vma va, x0.
+ *
+ * Referenced/modified.  QEMU 7.2 sets A/D itself.  With
+ * CONFIG_PMAP_SV32_SVADE the backend declares PMAP_CAP_SW_REFMOD: the MMU
+ * (the host model in Svade mode) faults on a clear A, or a clear D on a
+ * store, and the kernel's fault handler calls pmap_fault().
+ */
+#include <string.h>
+
+#include <pmap/pmap_kern.h>
+#include <pmap/pmap_md_ops.h>
+#include <pte.h>
+#include <cpufunc.h>
+
+#define NPTE		1024u
+#define MEGA		(1u << 22)
+#define KERN_SLOT_FIRST	(KERNBASE >> 22)
+#define WIN_SLOT	(VM_MAX_KERNEL_VA >> 22)	/* the top 4 MiB */
+#define WIN_SRC		0
+#define WIN_DST		1
+#define ASID_MAX	((1u << PMAP_ASID_BITS) - 1)
+
+struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
+	{ 22, 1024, true },	/* root: 4 MiB megapages */
+	{ 12, 1024, true },	/* leaf table */
+};
+
+static struct pmap *sv32_kpm;
+static struct pmap *sv32_users;
+static paddr_t sv32_winpt;			/* the window page table */
+static uint32_t asid_gen = 1, asid_next = 1;
+static unsigned long asid_rollovers;
+
+static pt_entry_t *
+sv32_direct(paddr_t pa)
+{
+	if (pa < PMAP_RAM_BASE || pa >= PMAP_DIRECT_END)
+		pmap_kern_panic("sv32_direct: pa %#llx outside the direct map",
+		    (unsigned long long)pa);
+	return rv_kva(PMAP_DIRECT_VA(pa));
+}
+
+static pt_entry_t *
+sv32_table(struct pmap *pm, int level, vaddr_t va, pt_entry_t parent)
+{
+	(void)va;
+	return sv32_direct(level == 0 ? pm->pm_md.pm_rootpa : pte_pa(parent, 0));
+}
+
+/* A page through window w (a direct-mapped page through the direct map). */
+static void *
+sv32_page(int w, paddr_t pa)
+{
+	if (pa >= PMAP_RAM_BASE && pa < PMAP_DIRECT_END)
+		return sv32_direct(pa);
+	vaddr_t wva = (WIN_SLOT << 22) + w * PAGE_SIZE;
+	pte_store(&sv32_direct(sv32_winpt)[(wva >> PAGE_SHIFT) & (NPTE - 1)],
+	    pte_make(pa, VM_PROT_READ | VM_PROT_WRITE, PMAP_MK_GLOBAL | PMAP_MK_WIRED, 1));
+	rv_sfence_vma(wva, 0, 0, 1);
+	return rv_kva(wva);
+}
+
+/* ------------------------------------------------------------ bootstrap */
+
+static paddr_t
+sv32_boot_page(void)
+{
+	paddr_t pa;
+
+	if (pmap_kern_page_alloc_below(PMAP_RAM_BASE + PMAP_BOOTMAP_SIZE, &pa) != 0)
+		pmap_kern_panic("sv32_bootstrap: no page inside the boot map for a kernel table");
+	memset(sv32_direct(pa), 0, PAGE_SIZE);
+	pmap_stats.ptp_allocs++;
+	pmap_stats.ptp_kernel++;
+	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
+		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
+	return pa;
+}
+
+/* Direct-map [pa, end) within one 4 MiB slot with 4 KiB pages: text r-x, the rest rw-. */
+static void
+sv32_boot_small(pt_entry_t *root, paddr_t pa, paddr_t end, const struct pmap_bootstrap_args *a)
+{
+	paddr_t ptpa = sv32_boot_page();
+	pt_entry_t *pt = sv32_direct(ptpa);
+	unsigned n = 0;
+
+	for (paddr_t p = pa; p < end && p < pa + MEGA; p += PAGE_SIZE, n++) {
+		bool text = p >= a->text_start && p < a->text_end;
+		pt[(PMAP_DIRECT_VA(p) >> PAGE_SHIFT) & (NPTE - 1)] = pte_make(p, text ?
+		    VM_PROT_READ | VM_PROT_EXECUTE : VM_PROT_READ | VM_PROT_WRITE,
+		    PMAP_MK_GLOBAL | PMAP_MK_WIRED, 1);
+	}
+	root[PMAP_DIRECT_VA(pa) >> 22] = pte_make_table(ptpa, false, 0);
+	pmap_kern_phys_to_page(ptpa)->pp_ptpcount = (uint16_t)n;
+	sv32_kpm->pm_resident += n;
+	sv32_kpm->pm_wired += n;
+}
+
+static void
+sv32_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
+{
+	paddr_t end = a->direct_end < PMAP_DIRECT_END ? a->direct_end : PMAP_DIRECT_END;
+
+#ifndef CONFIG_PMAP_PSE
+	pmap_md_levels[0].pl_leaf_ok = false;
+#endif
+	sv32_kpm = kpm;
+	paddr_t rootpa = sv32_boot_page();
+	pt_entry_t *root = sv32_direct(rootpa);
+	for (paddr_t pa = PMAP_RAM_BASE; pa < end; pa += MEGA) {
+		bool text = pa < a->text_end && pa + MEGA > a->text_start;
+		if (pmap_md_levels[0].pl_leaf_ok && end - pa >= MEGA && !text) {
+			root[PMAP_DIRECT_VA(pa) >> 22] = pte_make(pa, VM_PROT_READ | VM_PROT_WRITE,
+			    PMAP_MK_GLOBAL | PMAP_MK_WIRED, 0);
+			kpm->pm_resident += NPTE;
+			kpm->pm_wired += NPTE;
+			pmap_stats.large_mappings++;
+		} else {
+			sv32_boot_small(root, pa, end, a);
+		}
+	}
+	sv32_winpt = sv32_boot_page();
+	root[WIN_SLOT] = pte_make_table(sv32_winpt, false, 0);
+	kpm->pm_md.pm_rootpa = rootpa;
+	kpm->pm_md.pm_asid = 0;
+	rv_write_satp(SATP_MODE_SV32 | (uint32_t)(rootpa >> PAGE_SHIFT));
+	rv_sfence_vma(0, 0, 1, 1);	/* the boot map's translations */
+}
+
+/* ------------------------------------------------------ address spaces */
+
+/* Push kernel root entry `slot` into every user root. */
+static void
+sv32_sync_kernel_entry(unsigned slot)
+{
+	pt_entry_t e = pte_load(&sv32_direct(sv32_kpm->pm_md.pm_rootpa)[slot]);
+
+	for (struct pmap *pm = sv32_users; pm != NULL; pm = pm->pm_md.pm_next)
+		pte_store(&sv32_direct(pm->pm_md.pm_rootpa)[slot], e);
+}
+
+/*
+ * A root entry changed.  Kernel entries go to every root.  A cleared table
+ * pointer may be cached as a non-leaf translation, which only an sfence.vma
+ * with rs1 = x0 drops (spec 4.2.1): done at once, before the table is freed.
+ */
+static void
+sv32_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
+{
+	if (level != 0)
+		pmap_kern_panic("sv32_table_changed: level %d has no tables below", level);
+	if (pm == sv32_kpm)
+		sv32_sync_kernel_entry(va >> 22);
+	if (!installed)
+		rv_sfence_vma(0, 0, 1, 1);	/* cached non-leaf entries */
+}
+
+static int
+sv32_root_create(struct pmap *pm)
+{
+	paddr_t pa;
+
+	if (pmap_kern_page_alloc_below(PMAP_DIRECT_END, &pa) != 0)
+		return ENOMEM;
+	pt_entry_t *root = sv32_direct(pa), *kroot = sv32_direct(sv32_kpm->pm_md.pm_rootpa);
+	memset(root, 0, KERN_SLOT_FIRST * sizeof(pt_entry_t));
+	memcpy(&root[KERN_SLOT_FIRST], &kroot[KERN_SLOT_FIRST],
+	    (NPTE - KERN_SLOT_FIRST) * sizeof(pt_entry_t));
+	pm->pm_md.pm_rootpa = pa;
+	pm->pm_md.pm_asid_gen = 0;		/* no ASID yet */
+	pm->pm_md.pm_prev = NULL;
+	pm->pm_md.pm_next = sv32_users;
+	if (sv32_users != NULL)
+		sv32_users->pm_md.pm_prev = pm;
+	sv32_users = pm;
+	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
+		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
+	pmap_stats.ptp_allocs++;
+	return 0;
+}
+
+static void
+sv32_root_release(struct pmap *pm)
+{
+	struct pmap_md *md = &pm->pm_md;
+
+	if (md->pm_prev != NULL)
+		md->pm_prev->pm_md.pm_next = md->pm_next;
+	else
+		sv32_users = md->pm_next;
+	if (md->pm_next != NULL)
+		md->pm_next->pm_md.pm_prev = md->pm_prev;
+	pmap_kern_page_free(md->pm_rootpa);
+	pmap_stats.ptp_inuse--;
+	pmap_stats.ptp_frees++;
+}
+
+/* pm's ASID in the current generation; a new generation flushes everything once. */
+static uint32_t
+sv32_asid(struct pmap *pm)
+{
+	if (pm == sv32_kpm)
+		return 0;
+	if (pm->pm_md.pm_asid_gen == asid_gen)
+		return pm->pm_md.pm_asid;
+	if (asid_next > ASID_MAX) {
+		asid_gen++;
+		asid_next = 1;
+		asid_rollovers++;
+		rv_sfence_vma(0, 0, 1, 1);	/* no translation of a reused ASID survives */
+	}
+	pm->pm_md.pm_asid = asid_next++;
+	pm->pm_md.pm_asid_gen = asid_gen;
+	return pm->pm_md.pm_asid;
+}
+
+static void
+sv32_activate(struct pmap *pm)
+{
+	rv_write_satp(SATP_MODE_SV32 | sv32_asid(pm) << SATP_ASID_SHIFT |
+	    (uint32_t)(pm->pm_md.pm_rootpa >> PAGE_SHIFT));
+}
+
+static void
+sv32_deactivate(struct pmap *pm)
+{
+	(void)pm;
+	sv32_activate(sv32_kpm);
+}
+
+static void
+sv32_tlb_invalidate(vaddr_t va)
+{
+	rv_sfence_vma(va, 0, 0, 1);
+}
+
+static void
+sv32_tlb_flush(bool global)
+{
+	(void)global;
+	rv_sfence_vma(0, 0, 1, 1);	/* everything, global entries too */
+}
+
+static void
+sv32_zero_page(paddr_t pa)
+{
+	memset(sv32_page(WIN_SRC, pa), 0, PAGE_SIZE);
+}
+
+static void
+sv32_copy_page(paddr_t src, paddr_t dst)
+{
+	memcpy(sv32_page(WIN_DST, dst), sv32_page(WIN_SRC, src), PAGE_SIZE);
+}
+
+static bool
+sv32_reserved_range(vaddr_t sva, vaddr_t eva)
+{
+	return eva - 1 >= VM_MAX_KERNEL_VA || (sva < VM_MIN_KERNEL_VA && eva > KERNBASE);
+}
+
+/* Every root: kernel slots equal the kernel root's and are not user-accessible. */
+static int
+sv32_check(struct pmap *pm, void (*print)(const char *, ...))
+{
+	pt_entry_t *root = sv32_direct(pm->pm_md.pm_rootpa);
+	pt_entry_t *kroot = sv32_direct(sv32_kpm->pm_md.pm_rootpa);
+	int errs = 0;
+
+	for (unsigned slot = KERN_SLOT_FIRST; slot < NPTE; slot++) {
+		pt_entry_t e = pte_load(&root[slot]);
+		if (((e ^ pte_load(&kroot[slot])) & ~(pt_entry_t)(PG_A | PG_D)) != 0 || (e & PG_U)) {
+			print("sv32_check: pmap %p kernel root entry %u is %#x, kernel has %#x\n",
+			    (void *)pm, slot, (unsigned)e, (unsigned)kroot[slot]);
+			errs++;
+		}
+	}
+	return errs;
+}
+
+const struct pmap_md_ops pmap_md_ops = {
+	.name = PMAP_MD_NAME,
+	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NX | PMAP_CAP_ASID |
+	    PMAP_CAP_NO_KX_USER
+#ifdef CONFIG_PMAP_SV32_SVADE
+	    | PMAP_CAP_SW_REFMOD
+#endif
+	    ,
+	.pa_bits = PMAP_PA_BITS,
+	.asid_bits = PMAP_ASID_BITS,
+	.ptp_limit = PMAP_DIRECT_END,
+	.bootstrap = sv32_bootstrap,
+	.table = sv32_table,
+	.table_changed = sv32_table_changed,
+	.root_create = sv32_root_create,
+	.root_release = sv32_root_release,
+	.activate = sv32_activate,
+	.deactivate = sv32_deactivate,
+	.tlb_invalidate = sv32_tlb_invalidate,
+	.tlb_flush = sv32_tlb_flush,
+	.zero_page = sv32_zero_page,
+	.copy_page = sv32_copy_page,
+	.reserved_range = sv32_reserved_range,
+	.check = sv32_check,
+};

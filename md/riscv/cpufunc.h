@@ -1,0 +1,60 @@
+/*
+ * RISC-V supervisor instructions and CSRs, and kernel-VA dereference, for
+ * code shared by the guest and the host build (as md/x86/cpufunc.h is for
+ * x86).  In the guest they are the instructions; on the host (PMAP_HOST)
+ * calls into the sv32 MMU model with its strict TLB.
+ */
+#ifndef MD_RISCV_CPUFUNC_H
+#define MD_RISCV_CPUFUNC_H
+
+#include <stdint.h>
+
+#define SATP_MODE_SV32		0x80000000u
+#define SATP_ASID_SHIFT		22
+#define SATP_ASID_MASK		0x1FFu
+#define SATP_PPN_MASK		0x003FFFFFu
+
+#define SSTATUS_SUM		(1u << 18)	/* S-mode may access U pages */
+#define SSTATUS_MXR		(1u << 19)
+
+/* scause values of page faults (privileged spec, Table 4.2). */
+#define SCAUSE_FETCH_PAGE_FAULT	12
+#define SCAUSE_LOAD_PAGE_FAULT	13
+#define SCAUSE_STORE_PAGE_FAULT	15
+
+/* Decode a page fault's scause: it tells the access type, not the cause or the mode. */
+#define RV_FAULT_DECODE(code, f) do {						\
+	(f)->protection = (f)->user = false;					\
+	(f)->write = (code) == SCAUSE_STORE_PAGE_FAULT;				\
+	(f)->fetch = (code) == SCAUSE_FETCH_PAGE_FAULT;				\
+	(f)->known = FAULT_KNOWS_WRITE | FAULT_KNOWS_FETCH;			\
+} while (0)
+
+#ifdef PMAP_HOST
+uint32_t rv_read_satp(void);
+void	rv_write_satp(uint32_t);
+uint32_t rv_read_sstatus(void);
+void	rv_write_sstatus(uint32_t);
+/* sfence.vma va, asid; va == 0 with all_va, asid == 0 with all_asid mean x0. */
+void	rv_sfence_vma(uint32_t va, uint32_t asid, int all_va, int all_asid);
+void	*rv_kva(uint32_t va);
+#else
+static inline uint32_t rv_read_satp(void) { uint32_t v; __asm__ volatile("csrr %0, satp" : "=r"(v)); return v; }
+static inline void rv_write_satp(uint32_t v) { __asm__ volatile("csrw satp, %0" :: "r"(v) : "memory"); }
+static inline uint32_t rv_read_sstatus(void) { uint32_t v; __asm__ volatile("csrr %0, sstatus" : "=r"(v)); return v; }
+static inline void rv_write_sstatus(uint32_t v) { __asm__ volatile("csrw sstatus, %0" :: "r"(v) : "memory"); }
+static inline void rv_sfence_vma(uint32_t va, uint32_t asid, int all_va, int all_asid)
+{
+	if (all_va && all_asid)
+		__asm__ volatile("sfence.vma zero, zero" ::: "memory");
+	else if (all_va)
+		__asm__ volatile("sfence.vma zero, %0" :: "r"(asid) : "memory");
+	else if (all_asid)
+		__asm__ volatile("sfence.vma %0, zero" :: "r"(va) : "memory");
+	else
+		__asm__ volatile("sfence.vma %0, %1" :: "r"(va), "r"(asid) : "memory");
+}
+static inline void *rv_kva(uint32_t va) { return (void *)(uintptr_t)va; }
+#endif
+
+#endif /* MD_RISCV_CPUFUNC_H */
