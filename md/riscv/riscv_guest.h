@@ -1,0 +1,292 @@
+/*
+ * Guest-only RISC-V (rv32, QEMU virt) platform definitions shared by
+ * md/riscv's C and assembly: the boot layout, the firmware calls, the trap
+ * frame, the probe recovery record and the per-CPU trap record.  Nothing
+ * here is seen by the host build; cpufunc.h holds what the pmap needs on
+ * both sides.
+ *
+ * QEMU 7.2 virt with -bios none starts every hart at RV_RAM_BASE in M-mode
+ * with a0 = hartid, a1 = physical address of the flattened device tree.
+ * There is no firmware: entry.S is it.  Hart 0 programs PMP, delegation
+ * and the boot map in M-mode, then mrets to S-mode; M-mode stays resident
+ * as a firmware serving two ecalls (RV_FW_*) for the console and the exit.
+ *
+ * Physical memory (kernel.ld):
+ *
+ *   0x80000000 +-----------------------------+  RV_RAM_BASE: .boot, linked here
+ *              | M-mode entry and firmware   |  (VMA = LMA, runs untranslated)
+ *              +-----------------------------+  page aligned
+ *              | kernel image                |  linked at KERNBASE + (pa - RAM_BASE)
+ *              | .bss: boot tables, stacks,  |
+ *              |   M-mode stack, DTB copy    |
+ *              +-----------------------------+  _kernel_end_pa
+ *              | free RAM ...                |  QEMU's DTB near the end (not kept)
+ *
+ * Boot map, built by entry.S in M-mode (sv32, privileged spec 4.3), loaded
+ * in satp with ASID 0 before the mret:
+ *   va [KERNBASE, KERNBASE + RV_BOOTMAP_SIZE) -> pa [RAM_BASE, RAM_BASE +
+ *   RV_BOOTMAP_SIZE), V|R|W|X|G|A|D, supervisor only: 4 MiB megapages in
+ *   rv_boot_root, except the megapage holding the boot stack's guard page,
+ *   which goes through one 4 KiB table (rv_boot_l0) that leaves the guard
+ *   unmapped.  Nothing else is mapped: no identity map (M-mode fetches are
+ *   untranslated), no devices (S-mode reaches them through RV_FW_*).
+ */
+#ifndef MD_RISCV_RISCV_GUEST_H
+#define MD_RISCV_RISCV_GUEST_H
+
+/* Must equal pmap_md.h's KERNBASE, PMAP_RAM_BASE, PMAP_BOOTMAP_SIZE (boot.c checks). */
+#define RV_KERNBASE		0xC0000000
+#define RV_RAM_BASE		0x80000000
+#define RV_BOOTMAP_SIZE		0x04000000	/* 64 MiB: 16 megapages */
+#define RV_KOFF			(RV_KERNBASE - RV_RAM_BASE)	/* va - pa in the image */
+
+#define RV_BOOT_STACK_SIZE	0x4000		/* S-mode kernel stack */
+#define RV_TRAP_STACK_SIZE	0x2000		/* S-mode stack after an overflow */
+#define RV_MSTACK_SIZE		0x800		/* M-mode firmware stack */
+#define RV_FDT_MAX		0x10000		/* room for the DTB copy */
+
+/*
+ * Firmware calls: ecall from S-mode with the function in a7 and its
+ * argument in a0; returns 0 in a0, every other register preserved.  The
+ * numbers are those of the SBI v0.1 legacy console_putchar and shutdown
+ * (RISC-V SBI spec, chapter 5), but this is not SBI: EXIT takes a status.
+ * An unknown function ends the run (exit KERN_EXIT_FAIL) with a message.
+ */
+#define RV_FW_CONSOLE_PUTC	1	/* a0 = the byte */
+#define RV_FW_EXIT		8	/* a0 = KERN_EXIT_* status; no return */
+
+/* QEMU virt devices (hw/riscv/virt.c memmap), physical, M-mode only. */
+#define RV_UART0		0x10000000	/* NS16550A */
+#define RV_UART_THR		0		/* transmit holding register */
+#define RV_UART_LSR		5		/* line status register */
+#define RV_UART_LSR_THRE	0x20		/* THR empty */
+#define RV_TEST_DEV		0x00100000	/* sifive_test finisher */
+#define RV_TEST_FAIL		0x3333		/* exit((value >> 16) & 0xFFFF) */
+
+/* entry.S's copies of C-only constants (kern.h); boot.c checks them. */
+#define RV_EXIT_FAIL		0x11		/* KERN_EXIT_FAIL */
+
+/* Machine-level CSR bits (privileged spec 3.1.6, 3.1.8, 3.7.1). */
+#define RV_MSTATUS_SIE		0x00000002
+#define RV_MSTATUS_MIE		0x00000008
+#define RV_MSTATUS_SPIE		0x00000020
+#define RV_MSTATUS_MPIE		0x00000080
+#define RV_MSTATUS_SPP		0x00000100
+#define RV_MSTATUS_MPP_MASK	0x00001800
+#define RV_MSTATUS_MPP_S	0x00000800
+#define RV_MSTATUS_MPRV		0x00020000
+#define RV_MSTATUS_SUM		0x00040000
+#define RV_MSTATUS_MXR		0x00080000
+#define RV_MCAUSE_ECALL_S	9
+#define RV_PMPCFG_R		0x01
+#define RV_PMPCFG_W		0x02
+#define RV_PMPCFG_X		0x04
+#define RV_PMPCFG_NAPOT		0x18
+/*
+ * Synchronous exceptions 0-15 go to S-mode except ecall from S (9), the
+ * firmware call, and from M (11); bits 10 and 14 are reserved (WARL).
+ * The supervisor interrupts (SSI 1, STI 5, SEI 9) too, though none is
+ * enabled (privileged spec 3.1.8).
+ */
+#define RV_MEDELEG		0x0000F5FF
+#define RV_MIDELEG		0x00000222
+
+/* sstatus (privileged spec 4.1.1) and scause (table 4.2). */
+#define RV_SSTATUS_SIE		0x00000002
+#define RV_SSTATUS_SPIE		0x00000020
+#define RV_SSTATUS_SPP		0x00000100
+#define RV_SCAUSE_INTR		0x80000000
+#define RV_SCAUSE_ECALL_U	8
+
+/* sv32 PTE bits for the boot map (privileged spec 4.3.1, figure 4.18). */
+#define RV_PTE_V		0x001
+#define RV_PTE_R		0x002
+#define RV_PTE_W		0x004
+#define RV_PTE_X		0x008
+#define RV_PTE_G		0x020
+#define RV_PTE_A		0x040
+#define RV_PTE_D		0x080
+#define RV_PTE_PPN_SHIFT	10
+#define RV_BOOT_LEAF		(RV_PTE_V | RV_PTE_R | RV_PTE_W | RV_PTE_X | \
+				 RV_PTE_G | RV_PTE_A | RV_PTE_D)
+#define RV_MEGAPAGE_SHIFT	22
+#define RV_SATP_SV32		0x80000000
+
+/* struct rv_trapframe byte offsets, for vectors.S: x0..x31 then the CSRs. */
+#define TF_X(n)			((n) * 4)
+#define TF_SEPC			128
+#define TF_SSTATUS		132
+#define TF_SCAUSE		136
+#define TF_STVAL		140
+#define TF_SIZE			144		/* a multiple of 16 (psABI stack alignment) */
+
+/* struct rv_trapcpu byte offsets, for vectors.S and probe_user.S. */
+#define TC_T0			0
+#define TC_TP			4
+#define TC_SP			8
+#define TC_KSP			12
+#define TC_STACK_LO		16
+#define TC_STACK_HI		20
+#define TC_TRAP_SP		24
+
+/* struct rv_onfault byte offsets, for probe_access.S. */
+#define OF_RECOVER		0
+#define OF_PC			4
+#define OF_TARGET		8
+#define OF_CODE			12
+#define OF_VA			16
+
+#ifndef __ASSEMBLER__
+
+#include <stdint.h>
+
+/*
+ * What vectors.S saves on every trap: the 32 integer registers (x0's slot
+ * unused, sp's the interrupted sp) and the trap CSRs.  sepc and sstatus
+ * are written back on return, so the C side may redirect or change mode.
+ */
+struct rv_trapframe {
+	uint32_t	tf_x[32];
+	uint32_t	tf_sepc;
+	uint32_t	tf_sstatus;
+	uint32_t	tf_scause;
+	uint32_t	tf_stval;
+};
+_Static_assert(sizeof(struct rv_trapframe) == TF_SIZE, "rv_trapframe layout");
+_Static_assert(__builtin_offsetof(struct rv_trapframe, tf_sepc) == TF_SEPC,
+    "rv_trapframe layout");
+_Static_assert(__builtin_offsetof(struct rv_trapframe, tf_stval) == TF_STVAL,
+    "rv_trapframe layout");
+
+/* Register numbers (psABI names) in tf_x. */
+enum { RV_RA = 1, RV_SP = 2, RV_GP = 3, RV_TP = 4, RV_A0 = 10, RV_A1 = 11, RV_A7 = 17 };
+
+static inline int
+trapframe_from_user(const struct rv_trapframe *tf)
+{
+	return (tf->tf_sstatus & RV_SSTATUS_SPP) == 0;
+}
+
+/*
+ * The trap entry's per-CPU record, which sscratch points to whenever no
+ * trap is being entered (vectors.S).  tc_ksp is the kernel stack for traps
+ * from U-mode, non-zero only while a user probe runs; a trap from S-mode
+ * whose sp lies outside [tc_stack_lo, tc_stack_hi] (an overflowed or wild
+ * stack) switches to tc_trap_sp, and trap.c declares it fatal.
+ */
+struct rv_trapcpu {
+	uint32_t	tc_t0;		/* scratch of the entry code */
+	uint32_t	tc_tp;
+	uint32_t	tc_sp;
+	uint32_t	tc_ksp;
+	uint32_t	tc_stack_lo;	/* boot stack bottom + TF_SIZE */
+	uint32_t	tc_stack_hi;	/* top of the trap stack */
+	uint32_t	tc_trap_sp;	/* top of the trap stack */
+};
+extern struct rv_trapcpu rv_trapcpu;
+_Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_ksp) == TC_KSP,
+    "rv_trapcpu layout");
+_Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_trap_sp) == TC_TRAP_SP,
+    "rv_trapcpu layout");
+
+/*
+ * Probe recovery (BSD's pcb_onfault, narrowed), as on x86: while
+ * of_recover is non-zero, a page fault from S-mode whose sepc is of_pc --
+ * or, if of_pc is 0, a fetch fault at of_target -- resumes at of_recover
+ * with scause and stval stored here.  Set and cleared by probe_access.S.
+ */
+struct rv_onfault {
+	uint32_t	of_recover;
+	uint32_t	of_pc;
+	uint32_t	of_target;
+	uint32_t	of_code;	/* out: scause */
+	uint32_t	of_va;		/* out: stval */
+};
+extern volatile struct rv_onfault rv_onfault;
+_Static_assert(__builtin_offsetof(struct rv_onfault, of_pc) == OF_PC,
+    "rv_onfault layout");
+_Static_assert(__builtin_offsetof(struct rv_onfault, of_va) == OF_VA,
+    "rv_onfault layout");
+
+/*
+ * What entry.S learnt about the DTB in M-mode (physical addresses): its
+ * address, the first two header words as read (big-endian in memory), and
+ * how many bytes it copied to rv_boot_fdt (0: none, see magic/totalsize).
+ */
+struct rv_boot_fdt_info {
+	uint32_t	fi_pa;
+	uint32_t	fi_magic;	/* raw: 0xEDFE0DD0 is FDT_MAGIC read little-endian */
+	uint32_t	fi_totalsize;	/* raw, big-endian */
+	uint32_t	fi_copied;
+};
+extern struct rv_boot_fdt_info rv_boot_fdt_info;
+extern uint8_t rv_boot_fdt[RV_FDT_MAX];
+
+/* probe_access.S: 0 if the access completed, -1 if it faulted (rv_onfault). */
+int	rv_probe_read(uint32_t va, uint32_t *valp);
+int	rv_probe_write(uint32_t va, uint32_t val);
+int	rv_probe_exec(uint32_t va);
+
+/*
+ * probe_user.S.  rv_uprobe_enter() saves the kernel context, makes the
+ * stack below it the kernel stack of traps from U-mode (tc_ksp) and srets
+ * to pc in U-mode with sp, a0, a1 as given, every other register zero; it
+ * returns (with the value given) only when the trap path calls
+ * rv_uprobe_leave().  The trampoline, position-independent, lies in
+ * [rv_utramp, rv_utramp_end).
+ */
+int	rv_uprobe_enter(uint32_t pc, uint32_t sp, uint32_t a0, uint32_t a1);
+void	rv_uprobe_leave(int rv) __attribute__((noreturn));
+extern const char rv_utramp[], rv_utramp_end[];
+extern const char rv_utramp_read[], rv_utramp_write[], rv_utramp_exec[];
+
+/* probe.c: a trap from U-mode; returns only on a bug, saying why. */
+const char *rv_uprobe_trap(const struct rv_trapframe *);
+void	rv_probe_init(void);
+
+/* entry.S / kernel.ld */
+extern char rv_boot_root[];		/* boot map root: satp's PPN */
+extern char rv_boot_stack_guard[], rv_boot_stack[], rv_boot_stack_top[];
+extern char rv_trap_stack[], rv_trap_stack_top[];
+extern char _kernel_end_pa[];		/* value of the symbol = physical end */
+extern char _text_start_pa[], _text_end_pa[];
+extern char _kernbase[], _ram_base[];	/* kernel.ld's copies, as symbols */
+
+/* trap.c, cons.c, fdt.c, boot.c */
+void	rv_trap(struct rv_trapframe *);
+uint32_t rv_boot_satp(void);
+void	rv_cons_puts_raw(const char *);
+void	rv_cons_puthex_raw(uint32_t);
+struct boot_info;
+void	rv_fdt_parse(struct boot_info *, const void *fdt, uint32_t len);
+
+/* S-mode entry (entry.S) calls this on the boot map and boot stack. */
+void	rv_boot(uint32_t hartid, uint32_t fdt_pa) __attribute__((noreturn));
+
+/* A firmware call (RV_FW_*): ecall to M-mode (entry.S, rv_mtrap). */
+static inline uint32_t
+rv_fw_call(uint32_t fn, uint32_t arg)
+{
+	register uint32_t a0 __asm__("a0") = arg;
+	register uint32_t a7 __asm__("a7") = fn;
+
+	__asm__ volatile("ecall" : "+r"(a0) : "r"(a7) : "memory");
+	return a0;
+}
+
+static inline void
+rv_fence_i(void)
+{
+	__asm__ volatile("fence.i" ::: "memory");
+}
+
+static inline void __attribute__((noreturn))
+rv_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+#endif /* !__ASSEMBLER__ */
+
+#endif /* MD_RISCV_RISCV_GUEST_H */
