@@ -1,0 +1,102 @@
+/*
+ * S-mode trap entry (stvec, direct mode): build a struct rv_trapframe
+ * (riscv_guest.h), call rv_trap(), restore and sret.  Every exception
+ * lands here (medeleg, entry.S); interrupts are never enabled.
+ *
+ * sscratch holds &rv_trapcpu whenever no trap is being entered; the first
+ * instructions swap it into tp, park t0, tp and sp there and put it back
+ * at once, so a trap nested in the entry finds it again.  The stack:
+ *   - from U-mode (a user probe), tc_ksp, below the context the probe saved;
+ *     with no probe running (tc_ksp 0) the trap stack, and trap.c panics;
+ *   - from S-mode the interrupted sp, if it lies in [tc_stack_lo,
+ *     tc_stack_hi] (the boot stack, with room for a frame, or the trap
+ *     stack above it); otherwise the trap stack: a stack overflow into the
+ *     guard page, or a wild sp, is reported instead of faulting again on
+ *     every store of the frame.
+ * The return writes sepc and sstatus back from the frame, so rv_trap()
+ * may resume elsewhere (probe recovery) and a fault from U-mode that the
+ * pmap fixed up (pmap_fault) is retried in U-mode.
+ */
+#include "riscv_guest.h"
+
+/* Registers saved by the common code (x2 sp, x4 tp, x5 t0 come from rv_trapcpu). */
+#define SAVED_REGS	1, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, \
+			20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+
+	.text
+	.p2align 2
+	.globl	rv_trap_vector
+	.type	rv_trap_vector, @function
+rv_trap_vector:
+	csrrw	tp, sscratch, tp
+	sw	t0, TC_T0(tp)
+	csrr	t0, sscratch
+	sw	t0, TC_TP(tp)
+	csrw	sscratch, tp
+	sw	sp, TC_SP(tp)
+
+	csrr	t0, sstatus
+	andi	t0, t0, RV_SSTATUS_SPP
+	bnez	t0, 1f
+	lw	sp, TC_KSP(tp)
+	bnez	sp, 2f
+	j	3f
+1:	lw	t0, TC_STACK_LO(tp)
+	bltu	sp, t0, 3f
+	lw	t0, TC_STACK_HI(tp)
+	bgeu	t0, sp, 2f
+3:	lw	sp, TC_TRAP_SP(tp)
+2:	addi	sp, sp, -TF_SIZE
+
+	.irp	r, SAVED_REGS
+	sw	x\r, TF_X(\r)(sp)
+	.endr
+	lw	t0, TC_T0(tp)
+	sw	t0, TF_X(5)(sp)
+	lw	t0, TC_SP(tp)
+	sw	t0, TF_X(2)(sp)
+	lw	t0, TC_TP(tp)
+	sw	t0, TF_X(4)(sp)
+	csrr	t0, sepc
+	sw	t0, TF_SEPC(sp)
+	csrr	t0, sstatus
+	sw	t0, TF_SSTATUS(sp)
+	csrr	t0, scause
+	sw	t0, TF_SCAUSE(sp)
+	csrr	t0, stval
+	sw	t0, TF_STVAL(sp)
+
+	mv	a0, sp
+	mv	s0, zero		/* frame-pointer chain ends here */
+	call	rv_trap
+
+	lw	t0, TF_SEPC(sp)
+	csrw	sepc, t0
+	lw	t0, TF_SSTATUS(sp)
+	csrw	sstatus, t0
+	.irp	r, SAVED_REGS
+	lw	x\r, TF_X(\r)(sp)
+	.endr
+	lw	tp, TF_X(4)(sp)
+	lw	t0, TF_X(5)(sp)
+	lw	sp, TF_X(2)(sp)
+	sret
+	.size	rv_trap_vector, . - rv_trap_vector
+
+/*
+ * The trap record (riscv_guest.h): the stack bounds are link-time
+ * constants; tc_ksp is set by probe_user.S while a user probe runs.
+ */
+	.data
+	.p2align 2
+	.globl	rv_trapcpu
+	.type	rv_trapcpu, @object
+rv_trapcpu:
+	.word	0				/* tc_t0 */
+	.word	0				/* tc_tp */
+	.word	0				/* tc_sp */
+	.word	0				/* tc_ksp */
+	.word	rv_boot_stack + TF_SIZE		/* tc_stack_lo */
+	.word	rv_trap_stack_top		/* tc_stack_hi */
+	.word	rv_trap_stack_top		/* tc_trap_sp */
+	.size	rv_trapcpu, . - rv_trapcpu
