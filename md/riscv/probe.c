@@ -1,0 +1,252 @@
+/*
+ * plat_probe() for the RISC-V guest: the access really happens and QEMU's
+ * MMU is the oracle.
+ *
+ * Kernel probes run the access in place, in S-mode, through
+ * probe_access.S; a page fault is recovered by trap.c.  S-mode can read
+ * and write user pages only while sstatus.SUM is set (entry.S sets it;
+ * tests may clear it) and can never execute them (privileged spec 4.3.1).
+ *
+ * User probes run it in U-mode, through probe_user.S: the trampoline page
+ * (below) is mapped user read/write/execute at KERN_USER_TRAMPOLINE_VA in
+ * the current pmap for the duration of one probe, and its code does the
+ * access, then ecall.  That ecall, or a page fault on the access that
+ * pmap_fault() does not resolve, reaches rv_uprobe_trap() through trap.c,
+ * which leaves U-mode for good by rv_uprobe_leave().  The mapping is
+ * removed again before the probe returns, so the pmap's counts are as
+ * before it.  Each user probe costs a pmap_enter and a pmap_remove (and,
+ * unless the test maps something else in the trampoline's 4 MiB, a
+ * page-table page allocated and freed), two pmap_updates and two
+ * privilege changes.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kern.h>
+#include <cpufunc.h>
+
+#include "riscv_guest.h"
+
+#define UTRAMP_VA	KERN_USER_TRAMPOLINE_VA
+#define UTRAMP_STACK	64	/* bytes at the top of the page for U-mode's sp */
+
+volatile struct rv_onfault rv_onfault;
+
+/*
+ * The trampoline page: a page of the image (.bss) rather than one from the
+ * page allocator, which kern/ would count as leaked by the test that ran
+ * the first user probe.  Its kernel mapping (KERNBASE + offset) is
+ * supervisor-only; U-mode sees the page only through the probe's mapping
+ * at UTRAMP_VA.  Nothing else shares the page.
+ */
+static uint8_t utramp_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static paddr_t utramp_pa;
+
+/* The user probe in U-mode: what its end may look like, and its outcome. */
+static struct {
+	uint32_t	fault_pc;	/* the one sepc a page fault may have */
+	uint32_t	a0;		/* at the ecall: the word read */
+	uint32_t	code;		/* scause */
+	uint32_t	stval;
+} uprobe;
+
+/*
+ * Contract: called once by rv_boot, on the boot map.  Fills the trampoline
+ * page; fence.i makes the stores visible to instruction fetch (unprivileged
+ * spec, Zifencei).
+ */
+void
+rv_probe_init(void)
+{
+	size_t len = (size_t)(rv_utramp_end - rv_utramp);
+
+	if (len > PAGE_SIZE - UTRAMP_STACK)
+		kpanic("rv_probe_init: trampoline code of %u bytes leaves no "
+		    "room for its %u-byte stack", (unsigned)len, UTRAMP_STACK);
+	utramp_pa = (paddr_t)((uintptr_t)utramp_page - KERNBASE) + PMAP_RAM_BASE;
+	memcpy(plat_phys(utramp_pa), rv_utramp, len);
+	rv_fence_i();
+}
+
+/* Contract (kern.h): can plat_probe run as user?  Yes, in U-mode. */
+bool
+plat_probe_user_supported(void)
+{
+	return true;
+}
+
+static void __attribute__((noreturn))
+probe_bad_access(vaddr_t va, enum probe_access access)
+{
+	kpanic("plat_probe: bad access %d at va %#x", (int)access, (unsigned)va);
+}
+
+/* One armed access; fills the fault fields of r if it faulted. */
+static bool
+probe_kernel(vaddr_t va, enum probe_access access, uint32_t wval,
+    struct probe_result *r)
+{
+	int error;
+
+	switch (access) {
+	case PROBE_READ:
+		error = rv_probe_read(va, &r->value);
+		break;
+	case PROBE_WRITE:
+		error = rv_probe_write(va, wval);
+		break;
+	case PROBE_EXEC:
+		rv_fence_i();	/* the test stored the `ret' it calls */
+		error = rv_probe_exec(va);
+		break;
+	default:
+		probe_bad_access(va, access);
+	}
+	if (error == 0)
+		return true;
+	r->fault_code = rv_onfault.of_code;
+	r->fault_va = rv_onfault.of_va;
+	return false;
+}
+
+/* User VA at which the trampoline's entry for access starts. */
+static uint32_t
+utramp_entry(vaddr_t va, enum probe_access access)
+{
+	const char *e;
+
+	switch (access) {
+	case PROBE_READ:
+		e = rv_utramp_read;
+		break;
+	case PROBE_WRITE:
+		e = rv_utramp_write;
+		break;
+	case PROBE_EXEC:
+		e = rv_utramp_exec;
+		break;
+	default:
+		probe_bad_access(va, access);
+	}
+	return UTRAMP_VA + (uint32_t)(e - rv_utramp);
+}
+
+/*
+ * The trampoline mapped in pm, where a test must have left UTRAMP_VA free
+ * and must not probe the trampoline's own page.
+ */
+static void
+utramp_map(struct pmap *pm, vaddr_t va)
+{
+	int error;
+
+	if (va < UTRAMP_VA + PAGE_SIZE && (uint64_t)va + 4 > UTRAMP_VA)
+		kpanic("plat_probe: user probe at va %#x touches the trampoline "
+		    "page at %#x", (unsigned)va, (unsigned)UTRAMP_VA);
+	if (pmap_extract(pm, UTRAMP_VA, NULL))
+		kpanic("plat_probe: pmap %p maps va %#x, which is reserved for "
+		    "the user-probe trampoline", (void *)pm, (unsigned)UTRAMP_VA);
+	error = pmap_enter(pm, UTRAMP_VA, utramp_pa, VM_PROT_ALL, PMAP_WIRED);
+	if (error != 0)
+		kpanic("plat_probe: pmap_enter of the trampoline (va %#x pa "
+		    "%#llx) failed: error %d", (unsigned)UTRAMP_VA,
+		    (unsigned long long)utramp_pa, error);
+	pmap_update(pm);
+}
+
+/* The access in U-mode in the current pmap; fills the fault fields of r if it faulted. */
+static bool
+probe_user(vaddr_t va, enum probe_access access, uint32_t wval,
+    struct probe_result *r)
+{
+	struct pmap *pm = pmap_current();
+	uint32_t pc;
+	int error;
+
+	if (pm == NULL)
+		kpanic("plat_probe: user probe at va %#x needs an active user "
+		    "pmap", (unsigned)va);
+	pc = utramp_entry(va, access);
+	uprobe.fault_pc = access == PROBE_EXEC ? va : pc;
+	utramp_map(pm, va);
+	rv_fence_i();		/* the test may have stored the `ret' it calls */
+	error = rv_uprobe_enter(pc, UTRAMP_VA + PAGE_SIZE, va, wval);
+	pmap_remove(pm, UTRAMP_VA, UTRAMP_VA + PAGE_SIZE);
+	pmap_update(pm);
+	if (error == 0) {
+		if (access == PROBE_READ)
+			r->value = uprobe.a0;
+		return true;
+	}
+	r->fault_code = uprobe.code;
+	r->fault_va = uprobe.stval;
+	return false;
+}
+
+/*
+ * Contract (riscv_guest.h): tf is a trap from U-mode that pmap_fault()
+ * did not resolve.  The end of the user probe in U-mode -- its ecall, or a
+ * page fault of its access -- leaves for the probe's caller and does not
+ * return.  Anything else is a bug: returns what is wrong, for trap.c to
+ * report.
+ */
+const char *
+rv_uprobe_trap(const struct rv_trapframe *tf)
+{
+	uint32_t sc = tf->tf_scause;
+
+	if (rv_trapcpu.tc_ksp == 0)
+		return "trap from U-mode with no user probe running";
+	if (sc == RV_SCAUSE_ECALL_U) {
+		if (tf->tf_sepc - UTRAMP_VA >= (uint32_t)(rv_utramp_end - rv_utramp))
+			return "ecall from outside the user-probe trampoline";
+		uprobe.a0 = tf->tf_x[RV_A0];
+		rv_uprobe_leave(0);
+	}
+	if (sc != SCAUSE_FETCH_PAGE_FAULT && sc != SCAUSE_LOAD_PAGE_FAULT &&
+	    sc != SCAUSE_STORE_PAGE_FAULT)
+		return "exception in U-mode during a user probe";
+	if ((tf->tf_stval & ~PAGE_MASK) == UTRAMP_VA)
+		return "user probe faulted on its own trampoline page (a "
+		    "platform or pmap bug)";
+	if (tf->tf_sepc != uprobe.fault_pc)
+		return "user probe page fault at a pc other than its access";
+	uprobe.code = sc;
+	uprobe.stval = tf->tf_stval;
+	rv_uprobe_leave(-1);
+}
+
+/*
+ * Contract (kern.h): access the word at va in the current address space:
+ * READ (r->value set only if the read completed), WRITE (wval stored) or
+ * EXEC (va called; it must hold `ret', 0x00008067), in S-mode or, if user,
+ * in U-mode in the user pmap that is active (one must be).  A page fault
+ * of the access is reported in r (fault_code = scause, fault_va = stval),
+ * never fatal; any other exception is.
+ */
+void
+plat_probe(vaddr_t va, enum probe_access access, bool user, uint32_t wval,
+    struct probe_result *r)
+{
+	r->fault_code = 0;
+	r->fault_va = 0;
+	if (user)
+		r->ok = probe_user(va, access, wval, r);
+	else
+		r->ok = probe_kernel(va, access, wval, r);
+}
+
+/*
+ * scause tells the access (12 fetch, 13 load, 15 store/AMO; privileged
+ * spec table 4.2) but neither the privilege of the access nor whether the
+ * page was present.
+ */
+void
+plat_fault_decode(uint32_t code, struct fault_info *f)
+{
+	*f = (struct fault_info){
+		.write = code == SCAUSE_STORE_PAGE_FAULT,
+		.fetch = code == SCAUSE_FETCH_PAGE_FAULT,
+		.known = FAULT_KNOWS_WRITE | FAULT_KNOWS_FETCH,
+	};
+}
