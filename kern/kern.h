@@ -76,6 +76,9 @@ struct fault_info {
 #define FAULT_KNOWS_FETCH	0x8u
 void	plat_fault_decode(uint32_t fault_code, struct fault_info *);
 
+/* Write this platform's return instruction at p (the target of EXEC probes). */
+void	plat_plant_return(void *p);
+
 /* Can this platform run probes in user mode? */
 bool	plat_probe_user_supported(void);
 /*

@@ -215,7 +215,7 @@ pmap_kern_chunk_alloc(void)
 void
 pmap_kern_chunk_free(void *p)
 {
-	physmem_free((paddr_t)((char *)p - (char *)plat_phys(0)));
+	physmem_free(PMAP_RAM_BASE + (paddr_t)((char *)p - (char *)plat_phys(PMAP_RAM_BASE)));
 }
 
 void

@@ -643,7 +643,7 @@ r_setup(uint64_t seed, unsigned long nops)
 		if (physmem_alloc_direct(&R.page[g].pa) != 0)
 			kpanic("random: no page");
 		memset(plat_phys(R.page[g].pa), 0, PAGE_SIZE);
-		*((uint8_t *)plat_phys(R.page[g].pa) + R_EXEC_OFF) = 0xC3;	/* ret */
+		plat_plant_return((uint8_t *)plat_phys(R.page[g].pa) + R_EXEC_OFF);
 	}
 	for (int p = 0; p < R_NPMAP; p++)
 		R.pm[p] = pmap_create();

@@ -232,3 +232,10 @@ plat_fault_decode(uint32_t code, struct fault_info *f)
 {
 	X86_PF_DECODE(code, f, (pmap_backend_caps() & PMAP_CAP_NX) != 0);
 }
+
+/* `ret` (0xC3): EXEC probes call their target. */
+void
+plat_plant_return(void *p)
+{
+	*(volatile uint8_t *)p = 0xC3;
+}

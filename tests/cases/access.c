@@ -49,7 +49,7 @@ t_access_matrix(struct tctx *t)
 	unsigned n = 0, user_skipped = 0;
 	bool user_ok;
 
-	*((uint8_t *)plat_phys(pa) + 8) = 0xC3;		/* ret, for exec probes */
+	plat_plant_return((uint8_t *)plat_phys(pa) + 8);	/* for exec probes */
 	pmap_activate(pm);
 	for (unsigned i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
 		if (pages[i].prot == VM_PROT_NONE)

@@ -214,6 +214,19 @@ t_high_memory(struct tctx *t)
 	t_phys_write(lo, 32, 0x1234);
 	pmap_copy_page(lo, hi);
 	T_ASSERT(t, t_read(kva + 32, &v) && v == 0x1234, "copy_page to above 4 GiB");
+	/* A second page through the same windows: they must follow. */
+	paddr_t hi2 = t_page_range(t, four_g, (paddr_t)PMAP_PA_MAX);
+	if (hi2 != 0) {
+		vaddr_t kva2 = t_kva(t, 1);
+		pmap_kenter_pa(kva2, hi2, VM_PROT_READ, 0);
+		pmap_update(pmap_kernel());
+		t_phys_write(lo, 32, 0x5678);
+		pmap_copy_page(lo, hi2);
+		T_ASSERT(t, t_read(kva2 + 32, &v) && v == 0x5678, "second copy_page went to %#x", v);
+		T_ASSERT(t, t_read(kva + 32, &v) && v == 0x1234, "first page changed to %#x", v);
+		pmap_zero_page(hi2);
+		T_ASSERT(t, t_read(kva2 + 32, &v) && v == 0, "zero_page of the second page");
+	}
 	pmap_zero_page(hi);
 	T_ASSERT(t, t_read(0x10000000u + 32, &v) && v == 0, "zero_page above 4 GiB");
 	T_CHECK_PMAP(t, pm);

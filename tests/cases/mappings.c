@@ -188,10 +188,13 @@ t_reenter_pa_prot_wiring(struct tctx *t)
 	T_ASSERT(t, pmap_is_modified(t_pg(a)) && pmap_is_referenced(t_pg(a)));
 	T_ASSERT(t, !pmap_is_modified(t_pg(b)));
 	T_EQ(t, pmap_resident_count(pm), 1);
-	/* Same pa, read-only: writes fault now. */
+	/* Same pa, read-only: writes fault now, even through a translation cached dirty. */
+	T_EQ(t, pmap_enter(pm, UVA, b, RW, 0), 0);
+	pmap_update(pm);
+	T_ASSERT(t, t_write(UVA, 0xdddd));
 	T_EQ(t, pmap_enter(pm, UVA, b, VM_PROT_READ, 0), 0);
 	pmap_update(pm);
-	T_ASSERT(t, t_read(UVA, &v) && !t_write(UVA, 1));
+	T_ASSERT(t, t_read(UVA, &v) && !t_write(UVA, 1), "write through a re-entered read-only mapping");
 	/* Same pa, writable and wired: writes work, counted wired. */
 	T_EQ(t, pmap_enter(pm, UVA, b, RW, PMAP_WIRED), 0);
 	pmap_update(pm);
