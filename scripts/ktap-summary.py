@@ -10,7 +10,8 @@ as skipped). Indented lines (subtests) and other lines are ignored.
 A file fails as a whole (one extra failure) when it is missing, has no
 header or no plan, has fewer or more results than planned, has duplicate or
 out-of-order test numbers, or when its "# qemu-exit-status: S" line (written
-by qemu-run.sh) disagrees with its results: S differs from --pass-status
+by qemu-run.sh) disagrees with its results: S differs from the file's own
+"# qemu-pass-status: P" line (else --pass-status)
 although no test failed.
 
 Prints one line per file, then "N passed, N failed" (totals) as the last
@@ -25,6 +26,7 @@ PLAN = re.compile(r"1\.\.(\d+)\s*$")
 RESULT = re.compile(r"(not ok|ok) (\d+)\b(.*)$")
 SKIP = re.compile(r"#\s*SKIP\b", re.IGNORECASE)
 EXIT = re.compile(r"# qemu-exit-status: (\d+)\s*$")
+PASS = re.compile(r"# qemu-pass-status: (\d+)\s*$")
 
 
 def summarize(path, pass_status):
@@ -49,6 +51,10 @@ def summarize(path, pass_status):
         m = EXIT.match(line)
         if m:
             exit_status = int(m.group(1))
+            continue
+        m = PASS.match(line)
+        if m:                       # the file's own backend says what passing is
+            pass_status = int(m.group(1))
             continue
         m = PLAN.match(line)
         if m:

@@ -10,7 +10,8 @@
 #
 # The serial console goes to the terminal and to <outfile>; then one line
 # "<qemu-binary>: exit status S, T s" is printed and "# qemu-exit-status: S"
-# is appended to <outfile> (a KTAP comment, read by ktap-summary.py).
+# and "# qemu-pass-status: P" are appended to <outfile> (KTAP comments, read
+# by ktap-summary.py, so results of several backends can be summed).
 # Exits 0 iff S equals QEMU_PASS_STATUS.
 set -uo pipefail
 
@@ -45,6 +46,7 @@ ms=$(( (end - start) / 1000 ))
 # The guest may not have ended its last line.
 [ -n "$(tail -c 1 "$out")" ] && echo >>"$out"
 echo "# qemu-exit-status: $status" >>"$out"
+echo "# qemu-pass-status: $pass" >>"$out"
 
 [ "$status" -eq 124 ] && echo "$qemu: timed out after $limit s" >&2
 printf '%s: exit status %d, %d.%d s\n' "$qemu" "$status" $((ms / 1000)) $((ms % 1000 / 100))
