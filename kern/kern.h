@@ -76,6 +76,12 @@ struct fault_info {
 #define FAULT_KNOWS_FETCH	0x8u
 void	plat_fault_decode(uint32_t fault_code, struct fault_info *);
 
+/*
+ * Allow or forbid kernel-mode access to user pages (RISC-V sstatus.SUM);
+ * false if the platform has no such control (x86 here: SMAP is not used).
+ */
+bool	plat_kernel_user_access(bool allow);
+
 /* Write this platform's return instruction at p (the target of EXEC probes). */
 void	plat_plant_return(void *p);
 

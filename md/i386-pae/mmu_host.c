@@ -208,9 +208,10 @@ x86_model_set_dirty(uint32_t va, const struct tlb_entry *te)
 }
 
 /*
- * What md/x86/entry.S does for this backend: a PDPT whose slot 3 maps
- * [KERNBASE, KERNBASE + PMAP_BOOTMAP_SIZE) to [0, PMAP_BOOTMAP_SIZE) with
- * 2 MiB pages; CR4.PAE, then CR3, then paging with WP.
+ * The state md/x86/entry.S leaves for this backend: a PDPT whose slot 3 maps
+ * [KERNBASE, KERNBASE + PMAP_BOOTMAP_SIZE) to [0, PMAP_BOOTMAP_SIZE) (here
+ * with 2 MiB pages; entry.S uses 4 KiB pages, which the pmap cannot tell
+ * apart); CR4.PAE, then CR3, then paging with WP.
  */
 void
 model_boot(struct boot_info *bi)

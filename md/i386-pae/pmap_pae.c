@@ -128,7 +128,8 @@ pae_cpu_features(void)
 		nx = (ext[3] & CPUID_EXT_EDX_NX) != 0;
 	}
 	if (!(id[3] & CPUID_1_EDX_PAE) || !nx)
-		pmap_kern_panic("pae_bootstrap: the CPU lacks %s", nx ? "PAE" : "NX");
+		pmap_kern_panic("pae_bootstrap: the CPU lacks %s",
+		    !(id[3] & CPUID_1_EDX_PAE) ? (nx ? "PAE" : "PAE and NX") : "NX");
 	x86_wrmsr(MSR_EFER, x86_rdmsr(MSR_EFER) | EFER_NXE);
 	pmap_pae_pg_nx = PG_NX;
 #ifdef CONFIG_PMAP_PGE

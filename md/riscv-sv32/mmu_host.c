@@ -214,3 +214,10 @@ model_boot(struct boot_info *bi)
 	bi->text_end_pa = BOOT_ROOT_PA;
 	bi->platform = svade ? "host-model-sv32-svade" : "host-model-sv32";
 }
+
+bool
+plat_kernel_user_access(bool allow)
+{
+	sstatus = allow ? (sstatus | SSTATUS_SUM) : (sstatus & ~SSTATUS_SUM);
+	return true;
+}

@@ -258,3 +258,14 @@ plat_plant_return(void *p)
 	*(volatile uint32_t *)p = 0x00008067u;
 	__asm__ volatile("fence.i" ::: "memory");
 }
+
+/* sstatus.SUM: S-mode loads and stores to U pages (privileged spec 4.1.1.2). */
+bool
+plat_kernel_user_access(bool allow)
+{
+	if (allow)
+		__asm__ volatile("csrs sstatus, %0" :: "r"(1u << 18) : "memory");
+	else
+		__asm__ volatile("csrc sstatus, %0" :: "r"(1u << 18) : "memory");
+	return true;
+}

@@ -192,3 +192,11 @@ model_ram_layout(struct boot_info *bi, uint64_t mem)
 	bi->regions[bi->nregions++] = (struct boot_region){ 4ull << 30, mem - low };
 	return (4ull << 30) + (mem - low);
 }
+
+/* No SMAP in this model (nor in the guest): the kernel always reaches user pages. */
+bool
+plat_kernel_user_access(bool allow)
+{
+	(void)allow;
+	return false;
+}

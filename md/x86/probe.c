@@ -239,3 +239,11 @@ plat_plant_return(void *p)
 {
 	*(volatile uint8_t *)p = 0xC3;
 }
+
+/* SMAP is not enabled: the kernel always reaches user pages. */
+bool
+plat_kernel_user_access(bool allow)
+{
+	(void)allow;
+	return false;
+}

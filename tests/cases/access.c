@@ -104,3 +104,30 @@ t_access_matrix(struct tctx *t)
 	pmap_kremove(kva, 2 * PAGE_SIZE);
 	pmap_update(pmap_kernel());
 }
+
+/*
+ * Kernel access to user pages where the platform can forbid it (RISC-V
+ * sstatus.SUM): with it off, kernel loads and stores to a user page fault,
+ * with it on they work; the kernel never executes user pages there.
+ */
+void
+t_kernel_user_access(struct tctx *t)
+{
+	struct pmap *pm = t_pmap(t);
+	paddr_t pa = t_page(t);
+	uint32_t v;
+
+	pmap_activate(pm);
+	T_EQ(t, pmap_enter(pm, UVA, pa, VM_PROT_ALL, 0), 0);
+	pmap_update(pm);
+	T_ASSERT(t, t_write(UVA, 0x77) && t_read(UVA, &v) && v == 0x77);
+	if (!plat_kernel_user_access(false))
+		T_SKIP(t, "this platform does not restrict kernel access to user pages");
+	bool rd = t_read(UVA, &v), wr = t_write(UVA, 1);
+	plat_kernel_user_access(true);
+	T_ASSERT(t, !rd && !wr, "kernel %s a user page with access forbidden",
+	    rd ? "read" : "wrote");
+	T_ASSERT(t, t_read(UVA, &v) && v == 0x77, "kernel access after allowing it again");
+	kprintf("# kernel loads/stores to user pages fault with access forbidden, work with it "
+	    "allowed\n");
+}
