@@ -137,6 +137,11 @@ tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid)
 	struct inval_arg a = { va, any_va, any_asid, asid };
 
 	tlb_stats.inval_page++;
+	if (!any_va) {			/* only the buckets that can hold va */
+		for (unsigned i = 0; i < nsizes; i++)
+			drop_if(bucket(va & ~((1u << sizes[i]) - 1), sizes[i]), inval_match, &a);
+		return;
+	}
 	for (unsigned b = 0; b < NBUCKETS; b++)
 		drop_if(b, inval_match, &a);
 }
