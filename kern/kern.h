@@ -82,6 +82,10 @@ void	plat_fault_decode(uint32_t fault_code, struct fault_info *);
  */
 bool	plat_kernel_user_access(bool allow);
 
+/* Shared by the guest platforms' user probes (kern/uprobe.c). */
+struct pmap *kern_uprobe_map(vaddr_t va, paddr_t tramp_pa);
+void	kern_uprobe_unmap(struct pmap *);
+
 /* Write this platform's return instruction at p (the target of EXEC probes). */
 void	plat_plant_return(void *p);
 

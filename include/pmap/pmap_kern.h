@@ -37,8 +37,9 @@ struct pmap_page {
  *   returned by pmap_kern_page_alloc must have a record.
  * pmap_kern_page_alloc: one physical page for a page table (pmapkit zeroes
  *   it); 0 on success, ENOMEM if none is left.  Must not sleep.
- * pmap_kern_page_alloc_below: the same, with the page below `limit` (a PAE
- *   PDPT must sit below 4 GiB); ENOMEM if there is none.
+ * pmap_kern_page_alloc_below: the same, with the page below `limit` (for
+ *   tables the CPU addresses with fewer bits, or that must be direct-mapped);
+ *   ENOMEM if there is none.
  * pmap_kern_page_free: give back a page from either.
  * pmap_kern_chunk_alloc: one page-aligned, page-sized block of kernel memory
  *   for pv chunks and pmap structures; NULL if none is left.

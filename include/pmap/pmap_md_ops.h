@@ -64,8 +64,8 @@ struct pmap_md_ops {
 	    pt_entry_t parent);
 	/*
 	 * An entry above the leaf level for va was installed or cleared: a table
-	 * pointer, or a large leaf.  The backend does what its MMU needs (PTmap
-	 * invalidation, propagation of kernel entries, PDPTE reloads); after the
+	 * pointer, or a large leaf.  The backend does what its MMU needs (alias
+	 * invalidation, propagation of kernel entries, root-cache reloads); after the
 	 * next pmap_update no walk may use a cleared table.
 	 */
 	void	(*table_changed)(struct pmap *, int level, vaddr_t va,

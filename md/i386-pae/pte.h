@@ -127,38 +127,14 @@ static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
 static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }
 
 /*
- * On the host the PAE model is told of every write made here; a live entry
- * that changes any other way (a write that could tear) stops the run
- * (md/i386-pae/mmu_host.c).
+ * On the host the PAE model is told of every write made through these
+ * accessors; a live entry that changes any other way (a write that could
+ * tear) stops the run (md/i386-pae/mmu_host.c).
  */
 #ifdef PMAP_HOST
 void	pae_model_pte_written(const pt_entry_t *p, pt_entry_t v);
-#define PAE_NOTE_WRITE(p, v)	pae_model_pte_written((p), (v))
-#else
-#define PAE_NOTE_WRITE(p, v)	((void)0)
+#define PTE_NOTE_WRITE(p, v)	pae_model_pte_written((p), (v))
 #endif
-
-static inline pt_entry_t pte_load(const pt_entry_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
-static inline void pte_store(pt_entry_t *p, pt_entry_t v)
-{
-	__atomic_store_n(p, v, __ATOMIC_RELEASE);
-	PAE_NOTE_WRITE(p, v);
-}
-static inline pt_entry_t pte_swap(pt_entry_t *p, pt_entry_t v)
-{
-	pt_entry_t old = __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL);
-
-	PAE_NOTE_WRITE(p, v);
-	return old;
-}
-static inline bool pte_cas(pt_entry_t *p, pt_entry_t *oldp, pt_entry_t newv)
-{
-	bool done = __atomic_compare_exchange_n(p, oldp, newv, false,
-	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
-
-	if (done)
-		PAE_NOTE_WRITE(p, newv);
-	return done;
-}
+#include <pmap/pte_atomic.h>
 
 #endif /* MD_I386_PAE_PTE_H */

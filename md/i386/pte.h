@@ -110,21 +110,7 @@ static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
 /* Hardware-maintained bits of old, to carry over into a rewritten entry. */
 static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }
 
-/*
- * Entries are single aligned 32-bit words: plain stores are tear-free.
- * Exchange and and-not are atomic because the MMU sets A/D concurrently.
- */
-static inline pt_entry_t pte_load(const pt_entry_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
-static inline void pte_store(pt_entry_t *p, pt_entry_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
-static inline pt_entry_t pte_swap(pt_entry_t *p, pt_entry_t v)
-{
-	return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL);
-}
-/* Replace *p with newv if it still holds *oldp; else reload *oldp. */
-static inline bool pte_cas(pt_entry_t *p, pt_entry_t *oldp, pt_entry_t newv)
-{
-	return __atomic_compare_exchange_n(p, oldp, newv, false,
-	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
-}
+/* Entries are aligned 32-bit words: single atomic operations, never torn. */
+#include <pmap/pte_atomic.h>
 
 #endif /* MD_I386_PTE_H */

@@ -112,16 +112,6 @@ static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
 }
 static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }
 
-static inline pt_entry_t pte_load(const pt_entry_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
-static inline void pte_store(pt_entry_t *p, pt_entry_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
-static inline pt_entry_t pte_swap(pt_entry_t *p, pt_entry_t v)
-{
-	return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL);
-}
-static inline bool pte_cas(pt_entry_t *p, pt_entry_t *oldp, pt_entry_t newv)
-{
-	return __atomic_compare_exchange_n(p, oldp, newv, false,
-	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
-}
+#include <pmap/pte_atomic.h>
 
 #endif /* MD_RISCV_SV32_PTE_H */

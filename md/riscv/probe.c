@@ -131,48 +131,21 @@ utramp_entry(vaddr_t va, enum probe_access access)
 	return UTRAMP_VA + (uint32_t)(e - rv_utramp);
 }
 
-/*
- * The trampoline mapped in pm, where a test must have left UTRAMP_VA free
- * and must not probe the trampoline's own page.
- */
-static void
-utramp_map(struct pmap *pm, vaddr_t va)
-{
-	int error;
-
-	if (va < UTRAMP_VA + PAGE_SIZE && (uint64_t)va + 4 > UTRAMP_VA)
-		kpanic("plat_probe: user probe at va %#x touches the trampoline "
-		    "page at %#x", (unsigned)va, (unsigned)UTRAMP_VA);
-	if (pmap_extract(pm, UTRAMP_VA, NULL))
-		kpanic("plat_probe: pmap %p maps va %#x, which is reserved for "
-		    "the user-probe trampoline", (void *)pm, (unsigned)UTRAMP_VA);
-	error = pmap_enter(pm, UTRAMP_VA, utramp_pa, VM_PROT_ALL, PMAP_WIRED);
-	if (error != 0)
-		kpanic("plat_probe: pmap_enter of the trampoline (va %#x pa "
-		    "%#llx) failed: error %d", (unsigned)UTRAMP_VA,
-		    (unsigned long long)utramp_pa, error);
-	pmap_update(pm);
-}
-
 /* The access in U-mode in the current pmap; fills the fault fields of r if it faulted. */
 static bool
 probe_user(vaddr_t va, enum probe_access access, uint32_t wval,
     struct probe_result *r)
 {
-	struct pmap *pm = pmap_current();
+	struct pmap *pm;
 	uint32_t pc;
 	int error;
 
-	if (pm == NULL)
-		kpanic("plat_probe: user probe at va %#x needs an active user "
-		    "pmap", (unsigned)va);
 	pc = utramp_entry(va, access);
 	uprobe.fault_pc = access == PROBE_EXEC ? va : pc;
-	utramp_map(pm, va);
+	pm = kern_uprobe_map(va, utramp_pa);
 	rv_fence_i();		/* the test may have stored the `ret' it calls */
 	error = rv_uprobe_enter(pc, UTRAMP_VA + PAGE_SIZE, va, wval);
-	pmap_remove(pm, UTRAMP_VA, UTRAMP_VA + PAGE_SIZE);
-	pmap_update(pm);
+	kern_uprobe_unmap(pm);
 	if (error == 0) {
 		if (access == PROBE_READ)
 			r->value = uprobe.a0;
