@@ -299,12 +299,37 @@ pmap_ptp_alloc(struct pmap *pm, paddr_t *pap)
 	    "pmap_ptp_alloc: page %#llx from the kernel is not free",
 	    (unsigned long long)*pap);
 	pmap_md_ops.zero_page(*pap);
+	pmap_md_count_table(pm->pm_is_kernel);
+	return 0;
+}
+
+void
+pmap_md_count_table(bool kernel)
+{
 	pmap_stats.ptp_allocs++;
-	if (pm->pm_is_kernel)
+	if (kernel)
 		pmap_stats.ptp_kernel++;
 	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
 		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
-	return 0;
+}
+
+void
+pmap_md_uncount_table(void)
+{
+	pmap_stats.ptp_inuse--;
+	pmap_stats.ptp_frees++;
+}
+
+paddr_t
+pmap_md_boot_table(void)
+{
+	paddr_t pa;
+
+	if (pmap_kern_page_alloc_below(PMAP_RAM_BASE + PMAP_BOOTMAP_SIZE, &pa) != 0)
+		pmap_kern_panic("pmap_bootstrap: no page inside the boot map (below %#llx) for "
+		    "a kernel page table", (unsigned long long)(PMAP_RAM_BASE + PMAP_BOOTMAP_SIZE));
+	pmap_md_count_table(true);
+	return pa;
 }
 
 static void

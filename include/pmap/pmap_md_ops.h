@@ -89,7 +89,15 @@ struct pmap_md_ops {
 };
 extern const struct pmap_md_ops pmap_md_ops;
 
-/* Backends account their bootstrap page tables here. */
+/*
+ * Services mi/ offers backends.  pmap_md_boot_table: a page for a kernel
+ * table at bootstrap, inside the boot map (the backend zeroes it), counted;
+ * pmap_md_count_table / pmap_md_uncount_table: a table page (a root, say)
+ * the backend allocates or frees itself.
+ */
+paddr_t	pmap_md_boot_table(void);
+void	pmap_md_count_table(bool kernel);
+void	pmap_md_uncount_table(void);
 extern struct pmap_stats pmap_stats;
 
 #endif /* PMAP_PMAP_MD_OPS_H */

@@ -79,19 +79,13 @@ pae_table(struct pmap *pm, int level, vaddr_t va, pt_entry_t parent)
 
 /* ------------------------------------------------------------ bootstrap */
 
-/* A zeroed page (below limit), reached through the boot map. */
+/* A zeroed page for a kernel table, reached through the boot map. */
 static paddr_t
-pae_boot_page(paddr_t limit)
+pae_boot_page(void)
 {
-	paddr_t pa;
+	paddr_t pa = pmap_md_boot_table();
 
-	if (pmap_kern_page_alloc_below(limit, &pa) != 0 || pa >= PMAP_BOOTMAP_SIZE)
-		pmap_kern_panic("pae_bootstrap: no page inside the boot map for a kernel table");
 	memset(x86_kva(PMAP_DIRECT_VA(pa)), 0, PAGE_SIZE);
-	pmap_stats.ptp_allocs++;
-	pmap_stats.ptp_kernel++;
-	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
-		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
 	return pa;
 }
 
@@ -99,7 +93,7 @@ pae_boot_page(paddr_t limit)
 static void
 pae_boot_small(pt_entry_t *kpd, paddr_t pa, paddr_t end, const struct pmap_bootstrap_args *a)
 {
-	paddr_t ptpa = pae_boot_page(PMAP_BOOTMAP_SIZE);
+	paddr_t ptpa = pae_boot_page();
 	pt_entry_t *pt = x86_kva(PMAP_DIRECT_VA(ptpa));
 	unsigned n = 0;
 
@@ -147,8 +141,8 @@ pae_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 
 	pae_kpm = kpm;
 	pae_cpu_features();
-	paddr_t pdpt = pae_boot_page(PMAP_BOOTMAP_SIZE);
-	pae_kpdpa = pae_boot_page(PMAP_BOOTMAP_SIZE);
+	paddr_t pdpt = pae_boot_page();
+	pae_kpdpa = pae_boot_page();
 	pt_entry_t *kpd = x86_kva(PMAP_DIRECT_VA(pae_kpdpa));
 	for (paddr_t pa = 0; pa < end; pa += LARGE) {
 		bool text = pa < a->text_end && pa + LARGE > a->text_start;
@@ -162,7 +156,7 @@ pae_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 			pae_boot_small(kpd, pa, end, a);
 		}
 	}
-	kpd[KPD_SLOT_WIN] = pte_make_table(pae_boot_page(PMAP_BOOTMAP_SIZE), false, 1);
+	kpd[KPD_SLOT_WIN] = pte_make_table(pae_boot_page(), false, 1);
 	kpd[KPD_SLOT_PTE] = pte_make_table(pae_kpdpa, false, 1);
 	unsigned nvalid = 0;			/* the kernel PD is a counted table */
 	for (unsigned i = 0; i < NPDE; i++)
@@ -215,9 +209,7 @@ pae_root_create(struct pmap *pm)
 	memset(pdpt, 0, PAGE_SIZE);
 	pte_store(&pdpt[KPDPT_SLOT], pte_make_table(pae_kpdpa, false, 0));
 	pm->pm_md.pm_pdptpa = pa;
-	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
-		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
-	pmap_stats.ptp_allocs++;
+	pmap_md_count_table(false);
 	return 0;
 }
 
@@ -227,8 +219,7 @@ pae_root_release(struct pmap *pm)
 	/* Table pages go back all zero, like every table the pmap frees. */
 	pte_store(&x86_window(WIN_PDPT, pm->pm_md.pm_pdptpa)[KPDPT_SLOT], 0);
 	pmap_kern_page_free(pm->pm_md.pm_pdptpa);
-	pmap_stats.ptp_inuse--;
-	pmap_stats.ptp_frees++;
+	pmap_md_uncount_table();
 }
 
 /* Loading CR3 reads the PDPTEs and drops non-global translations. */

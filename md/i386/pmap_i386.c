@@ -70,22 +70,13 @@ i386_table(struct pmap *pm, int level, vaddr_t va, pt_entry_t parent)
 
 /* ------------------------------------------------------------ bootstrap */
 
-/* A zeroed page, reached through the boot map before paging is ours. */
+/* A zeroed page for a kernel table, reached through the boot map. */
 static paddr_t
 i386_boot_page(void)
 {
-	paddr_t pa;
+	paddr_t pa = pmap_md_boot_table();
 
-	if (pmap_kern_page_alloc(&pa) != 0)
-		pmap_kern_panic("i386_bootstrap: out of pages for the kernel page tables");
-	if (pa >= PMAP_BOOTMAP_SIZE)
-		pmap_kern_panic("i386_bootstrap: page %#x outside the boot map (%#x)",
-		    (unsigned)pa, (unsigned)PMAP_BOOTMAP_SIZE);
 	memset(x86_kva(PMAP_DIRECT_VA(pa)), 0, PAGE_SIZE);
-	pmap_stats.ptp_allocs++;
-	pmap_stats.ptp_kernel++;
-	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
-		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
 	return pa;
 }
 
@@ -202,9 +193,7 @@ i386_root_create(struct pmap *pm)
 	if (i386_users != NULL)
 		i386_users->pm_md.pm_prev = pm;
 	i386_users = pm;
-	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
-		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
-	pmap_stats.ptp_allocs++;
+	pmap_md_count_table(false);
 	return 0;
 }
 
@@ -220,8 +209,7 @@ i386_root_release(struct pmap *pm)
 	if (md->pm_next != NULL)
 		md->pm_next->pm_md.pm_prev = md->pm_prev;
 	pmap_kern_page_free(md->pm_pdirpa);
-	pmap_stats.ptp_inuse--;
-	pmap_stats.ptp_frees++;
+	pmap_md_uncount_table();
 }
 
 /* Loading CR3 drops every non-global translation (SDM 4.10.4.1). */

@@ -84,18 +84,13 @@ sv32_page(int w, paddr_t pa)
 
 /* ------------------------------------------------------------ bootstrap */
 
+/* A zeroed page for a kernel table, reached through the boot map. */
 static paddr_t
 sv32_boot_page(void)
 {
-	paddr_t pa;
+	paddr_t pa = pmap_md_boot_table();
 
-	if (pmap_kern_page_alloc_below(PMAP_RAM_BASE + PMAP_BOOTMAP_SIZE, &pa) != 0)
-		pmap_kern_panic("sv32_bootstrap: no page inside the boot map for a kernel table");
 	memset(sv32_direct(pa), 0, PAGE_SIZE);
-	pmap_stats.ptp_allocs++;
-	pmap_stats.ptp_kernel++;
-	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
-		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
 	return pa;
 }
 
@@ -196,9 +191,7 @@ sv32_root_create(struct pmap *pm)
 	if (sv32_users != NULL)
 		sv32_users->pm_md.pm_prev = pm;
 	sv32_users = pm;
-	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
-		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
-	pmap_stats.ptp_allocs++;
+	pmap_md_count_table(false);
 	return 0;
 }
 
@@ -214,8 +207,7 @@ sv32_root_release(struct pmap *pm)
 	if (md->pm_next != NULL)
 		md->pm_next->pm_md.pm_prev = md->pm_prev;
 	pmap_kern_page_free(md->pm_rootpa);
-	pmap_stats.ptp_inuse--;
-	pmap_stats.ptp_frees++;
+	pmap_md_uncount_table();
 }
 
 /* pm's ASID in the current generation; a new generation flushes everything once. */
