@@ -217,11 +217,7 @@ plat_probe(vaddr_t va, enum probe_access access, bool user, uint32_t wval,
 void
 plat_fault_decode(uint32_t code, struct fault_info *f)
 {
-	*f = (struct fault_info){
-		.write = code == SCAUSE_STORE_PAGE_FAULT,
-		.fetch = code == SCAUSE_FETCH_PAGE_FAULT,
-		.known = FAULT_KNOWS_WRITE | FAULT_KNOWS_FETCH,
-	};
+	RV_FAULT_DECODE(code, f);
 }
 
 /* `ret` (jalr x0, 0(ra) = 0x00008067): EXEC probes call their target. */
