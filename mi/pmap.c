@@ -1200,6 +1200,9 @@ pmap_fault(struct pmap *pm, vaddr_t va, vm_prot_t access, bool user)
 	pt_entry_t *ptep = path.pte[path.level], pte = pte_load(ptep);
 	if (!pte_valid_p(pte) || (access & ~pte_prot(pte)) != 0 || (user && !pte_user_p(pte)))
 		return false;
+	if (!user && pte_user_p(pte) && (access & VM_PROT_EXECUTE) &&
+	    (pmap_md_ops.caps & PMAP_CAP_NO_KX_USER))
+		return false;		/* the kernel may never execute it: a real fault */
 	if (pte_referenced_p(pte) && (!(access & VM_PROT_WRITE) || pte_modified_p(pte)))
 		return false;
 	pmap_pte_update(ptep, pte_note_access, &access);
