@@ -78,8 +78,8 @@ pmap_stats_dump(void (*print)(const char *fmt, ...))
 	for (int r = 0; r < PMAP_INV_NREASONS; r++)
 		print(" %s %lu", inval_reason_names[r], s->inval_requested[r]);
 	print("\n  skipped %lu, pages %lu, full flushes %lu, updates %lu, enomem %lu, "
-	    "ref/mod faults %lu\n", s->inval_skipped, s->inval_pages, s->inval_full,
-	    s->updates, s->enomem, s->refmod_faults);
+	    "ref/mod faults %lu, ASID rollovers %lu\n", s->inval_skipped, s->inval_pages,
+	    s->inval_full, s->updates, s->enomem, s->refmod_faults, s->asid_rollovers);
 }
 
 void

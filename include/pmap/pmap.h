@@ -45,7 +45,7 @@ struct pmap_page;
 
 /* Bootstrap and initialisation (called once, in this order). */
 struct pmap_bootstrap_args {
-	paddr_t	direct_end;	/* RAM [0, direct_end) is direct-mapped, as far as possible */
+	paddr_t	direct_end;	/* RAM [PMAP_RAM_BASE, direct_end) is direct-mapped, as far as possible */
 	paddr_t	text_start;	/* kernel text [text_start, text_end): mapped read-only */
 	paddr_t	text_end;	/* and executable where the MMU can tell (NX) */
 };
@@ -151,6 +151,7 @@ struct pmap_stats {
 	unsigned long pv_soft_warnings;
 	unsigned long pv_reclaims;	/* mappings removed to free pv entries */
 	unsigned long refmod_faults;	/* accesses recorded by pmap_fault (Svade) */
+	unsigned long asid_rollovers;	/* ASID generations used up (backends with ASIDs) */
 	unsigned long pmaps;		/* pmaps alive, kernel included */
 };
 

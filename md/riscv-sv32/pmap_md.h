@@ -10,7 +10,9 @@
  *              | (kernel image at +0)        |  RAM_BASE = 0x80000000 on QEMU virt
  *   0xE0000000 +-----------------------------+  VM_MIN_KERNEL_VA
  *              | kernel virtual space        |
- *   0xFFC00000 +-----------------------------+  VM_MAX_KERNEL_VA (top 4 MiB unused)
+ *   0xFFC00000 +-----------------------------+  VM_MAX_KERNEL_VA: the top 4 MiB hold the
+ *              | windows (zero/copy of pages  |  per-CPU windows' page table
+ *              | beyond the direct map)       |
  *
  * No recursive map (a sv32 leaf cannot be told from a table by level alone,
  * and a self-reference would make the root a leaf): page tables are reached

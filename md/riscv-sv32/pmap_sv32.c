@@ -51,7 +51,6 @@ static struct pmap *sv32_kpm;
 static struct pmap *sv32_users;
 static paddr_t sv32_winpt;			/* the window page table */
 static uint32_t asid_gen = 1, asid_next = 1;
-static unsigned long asid_rollovers;
 
 static pt_entry_t *
 sv32_direct(paddr_t pa)
@@ -221,7 +220,7 @@ sv32_asid(struct pmap *pm)
 	if (asid_next > ASID_MAX) {
 		asid_gen++;
 		asid_next = 1;
-		asid_rollovers++;
+		pmap_stats.asid_rollovers++;
 		rv_sfence_vma(0, 0, 1, 1);	/* no translation of a reused ASID survives */
 	}
 	pm->pm_md.pm_asid = asid_next++;

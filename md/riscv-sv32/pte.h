@@ -42,8 +42,10 @@ pte_make(paddr_t pa, vm_prot_t prot, unsigned mk, int level)
 		pte |= PG_X;
 	if (mk & PMAP_MK_USER)
 		pte |= PG_U;
+#ifdef CONFIG_PMAP_PGE
 	if (mk & PMAP_MK_GLOBAL)
 		pte |= PG_G;
+#endif
 	if (mk & PMAP_MK_WIRED)
 		pte |= PG_WIRED;
 	if (mk & PMAP_MK_MANAGED)

@@ -214,6 +214,9 @@ t_asid_rollover(struct tctx *t)
 		pmap_destroy(pm);
 	}
 	pmap_stats_get(&s1);
-	kprintf("# %u address spaces in turn (%lu invalidations skipped, %lu issued)\n", rounds,
-	    s1.inval_skipped - s0.inval_skipped, s1.inval_pages - s0.inval_pages);
+	kprintf("# %u address spaces in turn: %lu ASID rollovers, %lu invalidations issued\n",
+	    rounds, s1.asid_rollovers - s0.asid_rollovers, s1.inval_pages - s0.inval_pages);
+	if (pmap_backend_caps() & PMAP_CAP_ASID)
+		T_ASSERT(t, s1.asid_rollovers > s0.asid_rollovers, "no ASID rollover in %u spaces",
+		    rounds);
 }
