@@ -157,7 +157,8 @@ kern_boot(const struct boot_info *bi)
 	kprintf("pmapkit test kernel: backend %s on %s, cmdline \"%s\"\n",
 	    PMAP_MD_NAME, bi->platform, bi->cmdline);
 	paddr_t ram_end = physmem_init(bi);
-	struct pmap_bootstrap_args args = { ram_end, bi->text_start_pa, bi->text_end_pa };
+	struct pmap_bootstrap_args args = { physmem_direct_end(), bi->text_start_pa,
+	    bi->text_end_pa };
 	kern_text_start = bi->text_start_pa;
 	kern_text_end = bi->text_end_pa;
 	kern_image_end = bi->kernel_end_pa;
@@ -168,8 +169,7 @@ kern_boot(const struct boot_info *bi)
 	pmap_growkernel(VM_MIN_KERNEL_VA + KERN_GROW);
 	kprintf("# %lu pages of RAM managed, %lu free; RAM ends at %#llx (direct-mapped up to "
 	    "%#llx)\n", physmem_managed_count(), physmem_free_count(),
-	    (unsigned long long)ram_end, (unsigned long long)(ram_end < PMAP_DIRECT_END ?
-	    ram_end : PMAP_DIRECT_END));
+	    (unsigned long long)ram_end, (unsigned long long)physmem_direct_end());
 }
 
 void

@@ -102,7 +102,12 @@ physmem_init(const struct boot_info *bi)
 			nmanaged++;
 		}
 	}
-	direct_end = top < (uint64_t)PMAP_DIRECT_END ? top : (uint64_t)PMAP_DIRECT_END;
+	/* The direct map ends where the RAM that starts below its limit ends. */
+	for (unsigned i = 0; i < nsegs; i++) {
+		uint64_t b = segs[i].first << PAGE_SHIFT, e = b + (segs[i].nframes << PAGE_SHIFT);
+		if (b < (uint64_t)PMAP_DIRECT_END && e > direct_end)
+			direct_end = e < (uint64_t)PMAP_DIRECT_END ? e : (uint64_t)PMAP_DIRECT_END;
+	}
 	return (paddr_t)(top < PMAP_PA_MAX ? top : PMAP_PA_MAX + 1 - PAGE_SIZE);
 }
 
@@ -169,6 +174,7 @@ physmem_free(paddr_t pa)
 	nfree++;
 }
 
+paddr_t physmem_direct_end(void) { return (paddr_t)direct_end; }
 unsigned long physmem_free_count(void) { return nfree; }
 unsigned long physmem_managed_count(void) { return nmanaged; }
 unsigned long physmem_alloc_count(void) { return nallocs; }

@@ -4,7 +4,8 @@
 
 #include "kern.h"
 
-paddr_t	physmem_init(const struct boot_info *);
+paddr_t	physmem_init(const struct boot_info *);	/* returns the end of RAM */
+paddr_t	physmem_direct_end(void);	/* end of the RAM below PMAP_DIRECT_END */
 int	physmem_alloc(paddr_t *pap);		/* 0 or ENOMEM */
 /* A direct-mapped page (reachable through plat_phys). */
 int	physmem_alloc_direct(paddr_t *pap);
