@@ -36,22 +36,12 @@ typedef uint64_t psize_t;
  */
 typedef uint64_t pt_entry_t __attribute__((aligned(8)));
 
+#include "../x86/x86_layout.h"
+
 #define PMAP_MD_NAME		"i386-pae"
 #define PMAP_MD_NLEVELS		3
-#define PAGE_SHIFT		12
-#define PAGE_SIZE		(1u << PAGE_SHIFT)
-#define PAGE_MASK		(PAGE_SIZE - 1)
 #define PMAP_PA_BITS		36		/* classic PAE; QEMU's -cpu max has more */
 #define PMAP_PA_MAX		0xFFFFFFFFFull
-
-#define VM_MIN_ADDRESS		0x00000000u
-#define VM_MAXUSER_ADDRESS	0xC0000000u
-#define KERNBASE		0xC0000000u
-#define PMAP_DIRECT_MAX		0x20000000u	/* 512 MiB of RAM direct-mapped */
-#define PMAP_RAM_BASE		0x00000000u	/* the direct map starts at pa 0 */
-#define PMAP_DIRECT_END		((paddr_t)PMAP_RAM_BASE + PMAP_DIRECT_MAX)
-#define VM_MIN_KERNEL_VA	0xE0000000u
-#define VM_MAX_KERNEL_VA	0xFF800000u
 
 #define KPD_SLOT_PTE		508u		/* recursive kernel PDE */
 #define KPD_SLOT_WIN		509u		/* window page table */
@@ -59,12 +49,6 @@ typedef uint64_t pt_entry_t __attribute__((aligned(8)));
 #define PDP_BASE		(PTE_BASE + (KPD_SLOT_PTE << PAGE_SHIFT))
 #define WIN_BASE		(KERNBASE + (KPD_SLOT_WIN << 21))
 #define PMAP_NWINDOWS		5
-#define PMAP_MAXCPUS		8
-
-/* The boot code maps [KERNBASE, KERNBASE + this) to [0, this) before pmap_bootstrap. */
-#define PMAP_BOOTMAP_SIZE	0x04000000u
-
-#define PMAP_DIRECT_VA(pa)	((vaddr_t)(KERNBASE + (pa)))
 
 struct pmap;
 struct pmap_md {

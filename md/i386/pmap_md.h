@@ -27,22 +27,12 @@ typedef uint32_t paddr_t;
 typedef uint32_t psize_t;
 typedef uint32_t pt_entry_t;
 
+#include "../x86/x86_layout.h"
+
 #define PMAP_MD_NAME		"i386"
 #define PMAP_MD_NLEVELS		2
-#define PAGE_SHIFT		12
-#define PAGE_SIZE		(1u << PAGE_SHIFT)
-#define PAGE_MASK		(PAGE_SIZE - 1)
 #define PMAP_PA_BITS		32
 #define PMAP_PA_MAX		0xFFFFFFFFull	/* highest addressable byte */
-
-#define VM_MIN_ADDRESS		0x00000000u
-#define VM_MAXUSER_ADDRESS	0xC0000000u
-#define KERNBASE		0xC0000000u
-#define PMAP_DIRECT_MAX		0x20000000u	/* 512 MiB of RAM direct-mapped */
-#define PMAP_RAM_BASE		0x00000000u	/* the direct map starts at pa 0 */
-#define PMAP_DIRECT_END		((paddr_t)PMAP_RAM_BASE + PMAP_DIRECT_MAX)
-#define VM_MIN_KERNEL_VA	0xE0000000u
-#define VM_MAX_KERNEL_VA	0xFF800000u	/* end of kernel virtual space */
 
 #define PDIR_SLOT_PTE		1022u		/* recursive PDE */
 #define PDIR_SLOT_WIN		1023u		/* window page table */
@@ -50,13 +40,6 @@ typedef uint32_t pt_entry_t;
 #define PDP_BASE		(PTE_BASE + (PDIR_SLOT_PTE << PAGE_SHIFT))
 #define WIN_BASE		(PDIR_SLOT_WIN << 22)
 #define PMAP_NWINDOWS		4		/* per CPU: PD, PT, zero/copy src, dst */
-#define PMAP_MAXCPUS		8
-
-/* The boot code maps [KERNBASE, KERNBASE + this) to [0, this) before pmap_bootstrap. */
-#define PMAP_BOOTMAP_SIZE	0x04000000u
-
-/* Kernel VA of a directly mapped physical address. */
-#define PMAP_DIRECT_VA(pa)	((vaddr_t)(KERNBASE + (pa)))
 
 struct pmap;
 struct pmap_md {
