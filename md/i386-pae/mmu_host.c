@@ -155,14 +155,10 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 	if (rsvd(pde, (pde & X_PS) != 0))
 		return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
 	if (pde & X_PS) {
-		*e = (struct tlb_entry){ .va = va & ~0x1FFFFFu,
-	    .shift = 21,
-	    .pa = pde & X_FRAME & ~0x1FFFFFull,
-	    .w = (pde & X_RW) != 0,
-	    .u = (pde & X_US) != 0,
-	    .x = !nx_p(pde),
-	    .g = (pde & X_G) && (x86_model.cr4 & CR4_PGE),
-	    .d = write, .r = true };
+		*e = (struct tlb_entry){ .va = va & ~0x1FFFFFu, .shift = 21,
+		    .pa = pde & X_FRAME & ~0x1FFFFFull, .w = (pde & X_RW) != 0,
+		    .u = (pde & X_US) != 0, .x = !nx_p(pde),
+		    .g = (pde & X_G) && (x86_model.cr4 & CR4_PGE), .d = write, .r = true };
 		if (!x86_model_allowed(e, write, user, fetch))
 			return x86_model_fault(va, code | PF_P, fault_code);
 		walk_write(pdea, pde | X_A | (write ? X_D : 0));
@@ -173,13 +169,9 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 		return x86_model_fault(va, code, fault_code);
 	if (rsvd(pte, false))
 		return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
-	*e = (struct tlb_entry){ .va = va & ~0xFFFu,
-	    .shift = 12,
-	    .pa = pte & X_FRAME,
-	    .w = (pde & X_RW) && (pte & X_RW),
-	    .u = (pde & X_US) && (pte & X_US),
-	    .x = !nx_p(pde) && !nx_p(pte),
-	    .g = (pte & X_G) && (x86_model.cr4 & CR4_PGE),
+	*e = (struct tlb_entry){ .va = va & ~0xFFFu, .shift = 12, .pa = pte & X_FRAME,
+	    .w = (pde & X_RW) && (pte & X_RW), .u = (pde & X_US) && (pte & X_US),
+	    .x = !nx_p(pde) && !nx_p(pte), .g = (pte & X_G) && (x86_model.cr4 & CR4_PGE),
 	    .d = write, .r = true };
 	if (!x86_model_allowed(e, write, user, fetch))
 		return x86_model_fault(va, code | PF_P, fault_code);

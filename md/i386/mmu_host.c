@@ -60,14 +60,9 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 		if (pde & X_PDE4M_RSVD)
 			return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
 		global = (pde & X_G) && (x86_model.cr4 & CR4_PGE);
-		*e = (struct tlb_entry){ .va = va & ~0x3FFFFFu,
-	    .shift = 22,
-	    .pa = pde & 0xFFC00000u,
-	    .w = (pde & X_RW) != 0,
-	    .u = (pde & X_US) != 0,
-	    .x = true,
-	    .g = global,
-	    .d = write, .r = true };
+		*e = (struct tlb_entry){ .va = va & ~0x3FFFFFu, .shift = 22,
+		    .pa = pde & 0xFFC00000u, .w = (pde & X_RW) != 0,
+		    .u = (pde & X_US) != 0, .x = true, .g = global, .d = write, .r = true };
 		if (!x86_model_allowed(e, write, user, fetch))
 			return x86_model_fault(va, code | PF_P, fault_code);
 		*pdep = pde | X_A | (write ? X_D : 0);
@@ -78,14 +73,9 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 	if (!(pte & X_P))
 		return x86_model_fault(va, code, fault_code);
 	global = (pte & X_G) && (x86_model.cr4 & CR4_PGE);
-	*e = (struct tlb_entry){ .va = va & ~0xFFFu,
-	    .shift = 12,
-	    .pa = pte & 0xFFFFF000u,
-	    .w = (pde & X_RW) && (pte & X_RW),
-	    .u = (pde & X_US) && (pte & X_US),
-	    .x = true,
-	    .g = global,
-	    .d = write, .r = true };
+	*e = (struct tlb_entry){ .va = va & ~0xFFFu, .shift = 12, .pa = pte & 0xFFFFF000u,
+	    .w = (pde & X_RW) && (pte & X_RW), .u = (pde & X_US) && (pte & X_US),
+	    .x = true, .g = global, .d = write, .r = true };
 	if (!x86_model_allowed(e, write, user, fetch))
 		return x86_model_fault(va, code | PF_P, fault_code);
 	*pdep = pde | X_A;

@@ -11,7 +11,6 @@ struct tlb_stats tlb_stats;
 static struct tlb_entry *buckets[NBUCKETS];
 static uint8_t sizes[NSIZES];		/* page shifts seen, to probe on lookup */
 static unsigned nsizes;
-static unsigned long nentries;
 
 static unsigned
 bucket(uint32_t va, uint8_t shift)
@@ -59,7 +58,6 @@ tlb_insert(const struct tlb_entry *src)
 	note_size(src->shift);
 	e->next = buckets[b];
 	buckets[b] = e;
-	nentries++;
 }
 
 static void
@@ -69,7 +67,6 @@ drop_if(unsigned b, bool (*pred)(const struct tlb_entry *, const void *), const 
 		if (pred(e, arg)) {
 			*ep = e->next;
 			free(e);
-			nentries--;
 		} else {
 			ep = &e->next;
 		}
@@ -107,12 +104,6 @@ tlb_flush(bool global)
 		tlb_stats.flush_nonglobal++;
 	for (unsigned b = 0; b < NBUCKETS; b++)
 		drop_if(b, flushable, &global);
-}
-
-unsigned long
-tlb_count(void)
-{
-	return nentries;
 }
 
 struct inval_arg {

@@ -31,6 +31,5 @@ void	tlb_inval_va(uint32_t va);	/* every entry covering va, global too */
 void	tlb_flush(bool global);		/* non-global entries, or all */
 /* RISC-V sfence.vma: by va and/or ASID; global entries only when asid is any. */
 void	tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid);
-unsigned long tlb_count(void);
 
 #endif
