@@ -91,6 +91,9 @@ FUZZ_BIN    := $(O)/fuzz/pmapkit-fuzz
 RANDOM_OPS     ?= 1000000
 RANDOM_SEED    ?= 0x9e3779b97f4a7c15
 FUZZ_TEST_TIME ?= 20
+# CPUs for `make run` / `make bench`; `make test` boots every target with each of QEMU_TEST_SMP.
+QEMU_SMP       ?= 4
+QEMU_TEST_SMP  ?= 1 4
 FUZZ_TIME      ?= 60
 
 # ---- flags ------------------------------------------------------------------
@@ -199,13 +202,13 @@ ifneq ($(BUILD_GOALS),)
 endif
 
 # ---- run and test -----------------------------------------------------------
-# $(call boot,<qemu-binary>,<outfile>[,<first kernel command-line words>])
+# $(call boot,<qemu-binary>,<outfile>[,<first kernel command-line words>[,<cpus>]])
 # CONFIG_KERNEL_CMDLINE is a quoted string in auto.conf, hence "extra=" in shell.
 boot = extra=$(CONFIG_KERNEL_CMDLINE); \
 	cmdline=$(if $(3),"$(3)$${extra:+ $$extra}","$$extra"); \
 	QEMU_PASS_STATUS=$(QEMU_PASS_STATUS) QEMU_MEM_MB=$(CONFIG_GUEST_MEM_MB) \
 	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $(QEMU_ARGS_$(1)) \
-	$${cmdline:+-append "$$cmdline"}
+	-smp $(or $(4),$(QEMU_SMP)) $${cmdline:+-append "$$cmdline"}
 host_tests = $(HOST_BIN) | tee $(RESULTS)/host.ktap
 HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,host host-random host-asan fuzz mutants)
 NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))

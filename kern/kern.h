@@ -100,6 +100,71 @@ bool	plat_probe_user_supported(void);
 void	plat_probe(vaddr_t va, enum probe_access, bool user, uint32_t wval,
 	    struct probe_result *);
 
+/*
+ * ---- Multiprocessor ----
+ * CPU 0 is the boot CPU; the platform numbers the others 1 .. n-1 densely,
+ * n <= PMAP_MAXCPUS.  Provided by the platform:
+ *
+ * plat_cpu_index: the calling CPU's number.  Cheap; callable in interrupt
+ *   context, before and after plat_start_cpus.
+ * plat_start_cpus: start every other CPU the machine has (at most
+ *   PMAP_MAXCPUS in all, the rest ignored with a message).  Called once by
+ *   kern/ after pmap_init(), on CPU 0.  Each started CPU runs on the kernel
+ *   pmap's tables (the same root and paging controls as CPU 0), on its own
+ *   stack, with its own trap vectors, user-probe state and fault recovery,
+ *   interrupts off, and calls kern_cpu_start(), which does not return.
+ *   Returns once every started CPU has reached kern_cpu_start (or panics
+ *   naming the CPU that did not); the result is the number of CPUs running.
+ * plat_ipi: interrupt `cpu` (never the caller).  On it the platform calls
+ *   kern_ipi_intr() from the interrupt, with interrupts off, and returns to
+ *   what it interrupted.  Callable with interrupts off.  IPIs may coalesce.
+ * plat_intr_enable: enable (true) or disable (false) interrupts on this CPU;
+ *   returns whether they were enabled.  Only the IPI is ever unmasked.
+ * plat_cpu_wait: called with interrupts off; waits until an interrupt is
+ *   pending or has been taken (x86 sti;hlt;cli), returns with interrupts off.
+ *   An IPI sent after the caller's last look at its mailbox is not lost.
+ * plat_cpu_relax: spin-loop hint (pause; nop).
+ */
+unsigned plat_cpu_index(void);
+unsigned plat_start_cpus(void);
+void	plat_ipi(unsigned cpu);
+bool	plat_intr_enable(bool on);
+void	plat_cpu_wait(void);
+void	plat_cpu_relax(void);
+/*
+ * Do CPUs run at the same time?  The guest: yes.  The host model: no, a
+ * CPU runs only while another hands it control (an IPI or a cross-call runs
+ * to completion on the spot), so a cross-call that waits for another CPU
+ * never returns there; tests that need concurrency skip on the host.
+ */
+bool	plat_cpus_concurrent(void);
+
+/*
+ * Provided by kern/ (kern/smp.c):
+ * kern_cpu_start: a secondary CPU's life after plat_start_cpus set it up.
+ * kern_ipi_intr: the IPI handler (TLB shootdown, wake-up).
+ * kern_ncpus: CPUs running.
+ * kern_xcall: run fn(arg) on `cpu` (the caller's own: directly) and wait
+ *   until it returns; kern_xcall_async: start it and return at once,
+ *   kern_xcall_wait: wait for it.  The function runs in the target's idle
+ *   loop with interrupts on.  While waiting the caller serves IPIs.
+ * kern_cpu_serve: run this CPU's posted cross-call, if any (the idle loop's
+ *   step; the host platform calls it when it hands a CPU control).
+ * kern_spin_poll: what every kernel spin-wait calls each round (serves a
+ *   pending shootdown, so two CPUs never wait on each other).
+ * kern_cpu_ipis: IPIs CPU `cpu` has taken.
+ */
+void	kern_cpu_start(void) __attribute__((noreturn));
+void	kern_ipi_intr(void);
+unsigned kern_ncpus(void);
+void	kern_xcall(unsigned cpu, void (*fn)(void *), void *arg);
+void	kern_xcall_async(unsigned cpu, void (*fn)(void *), void *arg);
+void	kern_xcall_wait(unsigned cpu);
+void	kern_spin_poll(void);
+bool	kern_cpu_serve(void);
+unsigned long kern_cpu_ipis(unsigned cpu);
+void	kern_smp_init(void);	/* kern/main.c: start the other CPUs */
+
 /* ---- Provided by kern/ ---- */
 int	kvsnprintf(char *, size_t, const char *, va_list);
 int	ksnprintf(char *, size_t, const char *, ...)

@@ -176,6 +176,7 @@ void
 kmain(const struct boot_info *bi)
 {
 	kern_boot(bi);
+	kern_smp_init();
 	if (cmdline_value(bi->cmdline, "bench") != NULL) {
 		bench_run();
 		plat_exit(KERN_EXIT_PASS);

@@ -112,3 +112,8 @@ pmap_update(struct pmap *pm)
 	pmap_stats.updates++;
 	pmap_tlb_flush_now();
 }
+
+void
+pmap_tlb_shootdown_poll(void)
+{
+}

@@ -57,4 +57,25 @@ void	pmap_kern_panic(const char *fmt, ...)
 void	pmap_kern_printf(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 
+/*
+ * Multiprocessor services, supplied by the kernel.
+ *
+ * pmap_kern_cpu_index: the calling CPU, 0 .. PMAP_MAXCPUS - 1.  Callable in
+ *   interrupt context.
+ * pmap_kern_cpus_running: the CPUs running (bit i: CPU i), the targets of a
+ *   shootdown of the kernel pmap.  A CPU that starts later begins on the
+ *   kernel pmap's current tables with an empty TLB.
+ * pmap_kern_ipi: interrupt every CPU in the set (never the caller); each
+ *   calls pmap_tlb_shootdown_poll() from the interrupt.
+ *
+ * And supplied by pmapkit: pmap_tlb_shootdown_poll() serves a shootdown
+ * aimed at this CPU, if one is pending.  The kernel calls it from its IPI
+ * handler and in every spin-wait (a CPU that waits for another, with
+ * interrupts off, must still answer it: pmap_update waits for every target).
+ */
+unsigned pmap_kern_cpu_index(void);
+uint32_t pmap_kern_cpus_running(void);
+void	pmap_kern_ipi(uint32_t cpus);
+void	pmap_tlb_shootdown_poll(void);
+
 #endif /* PMAP_PMAP_KERN_H */

@@ -16,7 +16,11 @@
 
 #include "model.h"
 
+#define HOST_DEFAULT_CPUS	4	/* simulated CPUs unless cpus=N */
+
 uint8_t *model_ram;
+unsigned model_ncpus = 1;		/* simulated CPUs (host_boot_info) */
+unsigned model_cpu;			/* the one running now */
 uint64_t model_ram_size;
 
 void
@@ -126,5 +130,70 @@ host_boot_info(struct boot_info *bi, const char *cmdline)
 		model_fatal("cannot reserve %llu bytes of model RAM",
 		    (unsigned long long)model_ram_size);
 	bi->cmdline = cmdline;
+	const char *c = strstr(cmdline, "cpus=");
+	model_ncpus = c != NULL ? (unsigned)strtoul(c + 5, NULL, 0) : HOST_DEFAULT_CPUS;
+	if (model_ncpus < 1 || model_ncpus > PMAP_MAXCPUS)
+		model_fatal("cpus=%u: the model runs 1 .. %u CPUs", model_ncpus,
+		    (unsigned)PMAP_MAXCPUS);
 	model_boot(bi);
+}
+
+/* ---- Simulated CPUs (kern.h, multiprocessor) ---- */
+
+
+unsigned
+plat_cpu_index(void)
+{
+	return model_cpu;
+}
+
+unsigned
+plat_start_cpus(void)
+{
+	return model_ncpus;
+}
+
+bool
+plat_cpus_concurrent(void)
+{
+	return false;
+}
+
+/*
+ * An IPI hands the target CPU control at once: it takes the interrupt, then
+ * runs a posted cross-call as its idle loop would, and control comes back.
+ */
+void
+plat_ipi(unsigned cpu)
+{
+	unsigned from = model_cpu;
+
+	if (cpu >= model_ncpus || cpu == from)
+		model_fatal("plat_ipi: CPU %u from CPU %u (%u CPUs)", cpu, from, model_ncpus);
+	model_cpu = cpu;
+	kern_ipi_intr();
+	kern_cpu_serve();
+	model_cpu = from;
+}
+
+static bool model_intr_on[PMAP_MAXCPUS];
+
+bool
+plat_intr_enable(bool on)
+{
+	bool was = model_intr_on[model_cpu];
+
+	model_intr_on[model_cpu] = on;
+	return was;
+}
+
+void
+plat_cpu_wait(void)
+{
+	model_fatal("plat_cpu_wait: CPU %u would wait forever in the host model", model_cpu);
+}
+
+void
+plat_cpu_relax(void)
+{
 }
