@@ -15,7 +15,6 @@
 #include "pmap_int.h"
 
 struct pmap_stats pmap_stats;
-struct pmap *pmap_curpmap;
 
 static struct pmap kernel_pmap_store;
 static struct pmap *pmap_users;		/* every user pmap */
@@ -365,6 +364,7 @@ pmap_install_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path, const p
 void
 pmap_bootstrap(const struct pmap_bootstrap_args *args)
 {
+	PMAP_LOCKED();
 	struct pmap *kpm = &kernel_pmap_store;
 
 	kpm->pm_refs = 1;
@@ -378,6 +378,7 @@ pmap_bootstrap(const struct pmap_bootstrap_args *args)
 void
 pmap_init(void)
 {
+	PMAP_LOCKED();
 	pmap_initialized = true;
 }
 
@@ -412,6 +413,7 @@ pmap_kernel_tables(vaddr_t va, const char *fn)
 vaddr_t
 pmap_growkernel(vaddr_t maxkvaddr)
 {
+	PMAP_LOCKED();
 	vaddr_t step = pmap_level_size(PMAP_LEAF_LEVEL - 1);
 
 	KASSERTMSG(maxkvaddr <= VM_MAX_KERNEL_VA,
@@ -429,6 +431,7 @@ pmap_growkernel(vaddr_t maxkvaddr)
 vaddr_t
 pmap_steal_memory(vsize_t size, vaddr_t *vstartp, vaddr_t *vendp)
 {
+	PMAP_LOCKED();
 	vaddr_t va = virtual_avail;
 
 	size = (size + PAGE_MASK) & ~(vsize_t)PAGE_MASK;
@@ -482,6 +485,7 @@ pmap_pool_put(struct pmap *pm)
 struct pmap *
 pmap_create(void)
 {
+	PMAP_LOCKED();
 	KASSERTMSG(pmap_initialized, "pmap_create: called before pmap_init");
 	struct pmap *pm = pmap_pool_get();
 
@@ -499,6 +503,7 @@ pmap_create(void)
 void
 pmap_reference(struct pmap *pm)
 {
+	PMAP_LOCKED();
 	KASSERTMSG(pm->pm_refs > 0, "pmap_reference: pmap %p has %d references",
 	    (void *)pm, pm->pm_refs);
 	pm->pm_refs++;
@@ -511,6 +516,7 @@ pmap_reference(struct pmap *pm)
 void
 pmap_destroy(struct pmap *pm)
 {
+	PMAP_LOCKED();
 	KASSERTMSG(!pm->pm_is_kernel, "pmap_destroy: the kernel pmap");
 	KASSERTMSG(pm->pm_refs > 0, "pmap_destroy: pmap %p has %d references",
 	    (void *)pm, pm->pm_refs);
@@ -553,21 +559,26 @@ pmap_wired_count(const struct pmap *pm)
 	return pm->pm_wired;
 }
 
-/* Make pm the user address space of this CPU (the kernel pmap: none). */
+/*
+ * Make pm the user address space of this CPU (the kernel pmap: none).  pm's
+ * CPU bit is set before its root is loaded and the old pmap's is cleared
+ * after, so a shootdown never misses a CPU that may cache a translation.
+ */
 void
 pmap_activate(struct pmap *pm)
 {
-	if (pm == pmap_curpmap || (pm->pm_is_kernel && pmap_curpmap == NULL))
+	PMAP_LOCKED();
+	struct pmap *old = pmap_curpmap;
+	uint32_t bit = 1u << pmap_cpu_self();
+
+	if (pm == old || (pm->pm_is_kernel && old == NULL))
 		return;
-	if (pmap_curpmap != NULL)
-		pmap_curpmap->pm_cpus &= ~(1u << PMAP_CPU);
+	if (!pm->pm_is_kernel)
+		__atomic_fetch_or(&pm->pm_cpus, bit, __ATOMIC_SEQ_CST);
 	pmap_md_ops.activate(pm);
-	if (pm->pm_is_kernel) {
-		pmap_curpmap = NULL;
-		return;
-	}
-	pm->pm_cpus |= 1u << PMAP_CPU;
-	pmap_curpmap = pm;
+	if (old != NULL)
+		__atomic_fetch_and(&old->pm_cpus, ~bit, __ATOMIC_SEQ_CST);
+	pmap_curpmap = pm->pm_is_kernel ? NULL : pm;
 }
 
 struct pmap *
@@ -579,10 +590,12 @@ pmap_current(void)
 void
 pmap_deactivate(struct pmap *pm)
 {
+	PMAP_LOCKED();
+
 	if (pm->pm_is_kernel || pm != pmap_curpmap)
 		return;
 	pmap_md_ops.deactivate(pm);
-	pm->pm_cpus &= ~(1u << PMAP_CPU);
+	__atomic_fetch_and(&pm->pm_cpus, ~(1u << pmap_cpu_self()), __ATOMIC_SEQ_CST);
 	pmap_curpmap = NULL;
 }
 
@@ -687,6 +700,7 @@ pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptp
 int
 pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
 {
+	PMAP_LOCKED();
 	struct pmap_path path;
 	paddr_t ptps[PMAP_MD_NLEVELS];
 	struct pv_entry *spare = NULL;
@@ -799,6 +813,7 @@ remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 void
 pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
+	PMAP_LOCKED();
 	struct range_arg ra = { "pmap_remove", sva, eva, 0, PMAP_INV_REMOVE, false };
 
 	pmap_check_range("pmap_remove", pm, sva, eva);
@@ -808,6 +823,7 @@ pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 bool
 pmap_remove_all(struct pmap *pm)
 {
+	PMAP_LOCKED();
 	KASSERTMSG(!pm->pm_is_kernel, "pmap_remove_all: the kernel pmap");
 	pmap_remove(pm, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
 	return true;
@@ -841,6 +857,7 @@ protect_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 void
 pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 {
+	PMAP_LOCKED();
 	struct range_arg ra = { "pmap_protect", sva, eva, prot, PMAP_INV_PROTECT, false };
 
 	pmap_check_prot("pmap_protect", prot);
@@ -858,6 +875,7 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 void
 pmap_unwire(struct pmap *pm, vaddr_t va)
 {
+	PMAP_LOCKED();
 	struct pmap_path path;
 
 	pmap_check_va("pmap_unwire", pm, va);
@@ -878,6 +896,7 @@ pmap_unwire(struct pmap *pm, vaddr_t va)
 bool
 pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
 {
+	PMAP_LOCKED();
 	struct pmap_path path;
 
 	if (!pmap_lookup(pm, va, &path))
@@ -898,6 +917,7 @@ void
 pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t dst_addr, vsize_t len,
     vaddr_t src_addr)
 {
+	PMAP_LOCKED();
 	struct pmap_path path;
 
 	pmap_check_range("pmap_copy", src, src_addr, src_addr + len);
@@ -940,6 +960,7 @@ pmap_check_kenter_args(const char *fn, vaddr_t va, paddr_t pa, vsize_t size, vm_
 void
 pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
 {
+	PMAP_LOCKED();
 	struct pmap *kpm = &kernel_pmap_store;
 	struct pmap_path path;
 
@@ -982,6 +1003,7 @@ pmap_large_level(vaddr_t va, paddr_t pa, vsize_t left)
 void
 pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot, unsigned flags)
 {
+	PMAP_LOCKED();
 	struct pmap *kpm = &kernel_pmap_store;
 	struct pmap_path path;
 
@@ -1011,6 +1033,7 @@ pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot, unsigned
 void
 pmap_kremove(vaddr_t va, vsize_t size)
 {
+	PMAP_LOCKED();
 	struct range_arg ra = { "pmap_kremove", va, va + size, 0, PMAP_INV_REMOVE, true };
 
 	pmap_check_range("pmap_kremove", &kernel_pmap_store, va, va + size);
@@ -1022,6 +1045,7 @@ pmap_kremove(vaddr_t va, vsize_t size)
 void
 pmap_zero_page(paddr_t pa)
 {
+	PMAP_LOCKED();
 	pmap_check_pa("pmap_zero_page", pa);
 	pmap_md_ops.zero_page(pa);
 }
@@ -1029,6 +1053,7 @@ pmap_zero_page(paddr_t pa)
 void
 pmap_copy_page(paddr_t src, paddr_t dst)
 {
+	PMAP_LOCKED();
 	pmap_check_pa("pmap_copy_page", src);
 	pmap_check_pa("pmap_copy_page", dst);
 	pmap_md_ops.copy_page(src, dst);
@@ -1097,6 +1122,7 @@ static pt_entry_t pte_readonly(pt_entry_t pte) { return pte_restrict(pte, VM_PRO
 void
 pmap_page_protect(struct pmap_page *pg, vm_prot_t prot)
 {
+	PMAP_LOCKED();
 	struct page_op op = { prot, false, pte_readonly, pte_writable_p,
 	    PMAP_INV_PAGE_PROTECT };
 
@@ -1124,6 +1150,7 @@ pmap_page_clear(struct pmap_page *pg, uint16_t attr, pt_entry_t (*f)(pt_entry_t)
 bool
 pmap_clear_modify(struct pmap_page *pg)
 {
+	PMAP_LOCKED();
 	return pmap_page_clear(pg, PP_MODIFIED, pte_clear_modified, pte_modified_p,
 	    PMAP_INV_CLEAR_MODIFY);
 }
@@ -1131,6 +1158,7 @@ pmap_clear_modify(struct pmap_page *pg)
 bool
 pmap_clear_reference(struct pmap_page *pg)
 {
+	PMAP_LOCKED();
 	return pmap_page_clear(pg, PP_REFERENCED, pte_clear_referenced, pte_referenced_p,
 	    PMAP_INV_CLEAR_REFERENCE);
 }
@@ -1163,12 +1191,14 @@ pmap_page_test(struct pmap_page *pg, uint16_t attr, bool (*test)(pt_entry_t))
 bool
 pmap_is_modified(struct pmap_page *pg)
 {
+	PMAP_LOCKED();
 	return pmap_page_test(pg, PP_MODIFIED, pte_modified_p);
 }
 
 bool
 pmap_is_referenced(struct pmap_page *pg)
 {
+	PMAP_LOCKED();
 	return pmap_page_test(pg, PP_REFERENCED, pte_referenced_p);
 }
 
@@ -1190,6 +1220,7 @@ pte_note_access(pt_entry_t pte, const void *arg)
 bool
 pmap_fault(struct pmap *pm, vaddr_t va, vm_prot_t access, bool user)
 {
+	PMAP_LOCKED();
 	struct pmap_path path;
 
 	if (!(pmap_md_ops.caps & PMAP_CAP_SW_REFMOD))

@@ -12,9 +12,20 @@
 
 #define KASSERTMSG(c, ...)	do { if (!(c)) pmap_kern_panic(__VA_ARGS__); } while (0)
 
-#define PMAP_CPU		0	/* until SMP: the one CPU */
+/* This CPU's number, checked against PMAP_MAXCPUS; its live user pmap, or NULL. */
+unsigned pmap_cpu_self(void);
+struct pmap **pmap_curpmap_ptr(void);
+#define pmap_curpmap	(*pmap_curpmap_ptr())
 
-extern struct pmap *pmap_curpmap;	/* user pmap live on this CPU, or NULL */
+/*
+ * The pmap lock (pmap_tlb.c): every pmap(9) entry point starts with
+ * PMAP_LOCKED(), which holds it until the function returns.  Recursive.
+ */
+unsigned pmap_lock(void);
+void	pmap_unlock(void);
+void	pmap_unlock_cleanup(unsigned *);
+#define PMAP_LOCKED()	unsigned pmap_lock_token \
+	    __attribute__((cleanup(pmap_unlock_cleanup), unused)) = pmap_lock()
 
 /* Geometry helpers over pmap_md_levels[]. */
 static inline vaddr_t pmap_level_size(int l) { return (vaddr_t)1 << pmap_md_levels[l].pl_shift; }
@@ -48,6 +59,7 @@ void		 pv_chunks_check(struct pmap *, int *errs, void (*print)(const char *, ...
 bool	pmap_active_here(const struct pmap *);
 void	pmap_tlb_inval(struct pmap *, vaddr_t va, pt_entry_t old, enum pmap_inval_reason);
 void	pmap_tlb_free_ptp(paddr_t pa);
+void	pmap_tlb_free_chunk(void *chunk);
 void	pmap_tlb_flush_now(void);
 
 /* ---- walking (pmap.c) ---- */

@@ -165,7 +165,7 @@ pv_free(struct pv_entry *pv)
 	pmap_stats.pv_inuse--;
 	if (++pc->pc_nfree == PV_PERCHUNK) {
 		pv_chunk_unlink(pm, pc);
-		pmap_kern_chunk_free(pc);
+		pmap_tlb_free_chunk(pc);
 		pmap_stats.pv_chunks--;
 	} else if (pc->pc_nfree == 1) {
 		pv_chunk_unlink(pm, pc);

@@ -80,6 +80,9 @@ pmap_stats_dump(void (*print)(const char *fmt, ...))
 	print("\n  skipped %lu, pages %lu, full flushes %lu, updates %lu, enomem %lu, "
 	    "ref/mod faults %lu, ASID rollovers %lu\n", s->inval_skipped, s->inval_pages,
 	    s->inval_full, s->updates, s->enomem, s->refmod_faults, s->asid_rollovers);
+	print("  shootdowns %lu to %lu CPUs (%lu pages, %lu full flushes), ASIDs forgotten "
+	    "instead %lu\n", s->shootdowns, s->shootdown_cpus, s->shootdown_pages,
+	    s->shootdown_full, s->asid_forgets);
 }
 
 void
@@ -166,6 +169,7 @@ check_table(struct check *c, int l, vaddr_t base, vaddr_t lo, vaddr_t hi, pt_ent
 int
 pmap_check(struct pmap *pm, void (*print)(const char *fmt, ...))
 {
+	PMAP_LOCKED();
 	struct check c = { pm, print, 0, 0, 0, 0, 0, 0 };
 	vaddr_t lo = pm->pm_is_kernel ? VM_MAXUSER_ADDRESS : VM_MIN_ADDRESS;
 	vaddr_t hi = pm->pm_is_kernel ? VM_MAX_KERNEL_VA : VM_MAXUSER_ADDRESS;

@@ -1,36 +1,131 @@
 /*
- * pmap_update batching: deferred TLB invalidation.
+ * pmap_update batching and TLB shootdown.
  *
- * Changes record the VAs whose translations may be cached; pmap_update()
- * invalidates them, or flushes the whole TLB once more than
- * CONFIG_PMAP_TLB_CEILING pages are pending (Linux uses 33, NetBSD 16).
- * A request is dropped when no stale entry can exist: the old entry was
+ * Each CPU gathers, in its own batch, the VAs whose translations its pmap
+ * calls may have left cached, and the set of CPUs that may cache them: the
+ * CPUs where the pmap is live (every running CPU for the kernel pmap).
+ * pmap_update() completes the batch: one shootdown request to the other
+ * target CPUs (one IPI each), the local invalidations, a wait until every
+ * target has acknowledged, and only then the page-table pages and pv chunks
+ * the batch unhooked go back to the kernel (unhook, invalidate, free: the
+ * mmu_gather order).  Past CONFIG_PMAP_TLB_CEILING pages the request is a
+ * full flush (Linux uses 33, NetBSD 16); a global translation in the batch
+ * makes it flush global entries too.
+ *
+ * A request is dropped where no stale entry can exist: the old entry was
  * invalid or never accessed (pte_tlb_cached_p), or the pmap is live on no
- * CPU and the MMU has no ASIDs.  Page-table pages unhooked by a change are freed only after the
- * flush (unhook, invalidate, free: the mmu_gather order), so no walk can
- * reach a page that has been reused.
+ * CPU and the MMU has no ASIDs.  With ASIDs a CPU where the pmap is not
+ * live is not interrupted: the backend forgets the pmap's ASID there
+ * (tlb_forget), so its next activation on that CPU starts with a fresh one.
  *
- * One CPU for now: the batch is per CPU in spirit, and pm_cpus already says
- * where a pmap is live, which is what SMP shootdown will target.
+ * Locking: one pmap-wide lock (pmap_lock) serializes every pmap call; it is
+ * recursive, and a CPU spinning for it serves shootdowns meanwhile, as the
+ * holder may be waiting for that CPU's acknowledgement.  The shootdown
+ * mailbox below belongs to the lock holder.
  */
 #include "pmap_int.h"
 
-#define PMAP_FREE_BATCH	64	/* PTPs held before an early flush */
+#define PMAP_FREE_BATCH	64	/* pages held back before an early flush */
 
-static struct {
+struct tlb_batch {
 	unsigned	 n;
 	bool		 full;		/* over the ceiling: flush everything */
 	bool		 global;	/* a global translation is involved */
+	bool		 urgent;	/* complete before the pmap call returns */
+	uint32_t	 targets;	/* CPUs that may cache the translations */
 	vaddr_t		 va[CONFIG_PMAP_TLB_CEILING];
 	unsigned	 nfree;
-	paddr_t		 freeptp[PMAP_FREE_BATCH];
-} tlb_batch;
+	struct {
+		paddr_t	 pa;		/* a page-table page, or */
+		void	*chunk;		/* a pv chunk */
+	} free[PMAP_FREE_BATCH];
+};
+
+struct pmap_cpu {
+	struct pmap	*pc_curpmap;	/* user pmap live here, or NULL */
+	struct tlb_batch pc_batch;
+};
+static struct pmap_cpu pmap_cpus[PMAP_MAXCPUS];
+
+/* The request the lock holder sends; targets clear their bit when done. */
+static struct {
+	volatile uint32_t pending;
+	unsigned	 n;
+	bool		 full, global;
+	vaddr_t		 va[CONFIG_PMAP_TLB_CEILING];
+} shoot;
+
+static struct {
+	volatile uint32_t owner;	/* CPU number + 1, 0 if free */
+	unsigned	 depth;
+} pmap_biglock;
 
 /*
  * Test hook: drop this many invalidation requests, as if the call were
  * missing.  Only the test that proves the host TLB model strict sets it.
  */
 unsigned pmap_tlb_debug_drop;
+
+unsigned
+pmap_cpu_self(void)
+{
+	unsigned c = pmap_kern_cpu_index();
+
+	KASSERTMSG(c < PMAP_MAXCPUS, "pmap_cpu_self: CPU %u beyond PMAP_MAXCPUS %u", c,
+	    (unsigned)PMAP_MAXCPUS);
+	return c;
+}
+
+struct pmap **
+pmap_curpmap_ptr(void)
+{
+	return &pmap_cpus[pmap_cpu_self()].pc_curpmap;
+}
+
+/* ---- the lock ---- */
+
+unsigned
+pmap_lock(void)
+{
+	uint32_t me = pmap_cpu_self() + 1;
+
+	if (__atomic_load_n(&pmap_biglock.owner, __ATOMIC_RELAXED) == me) {
+		pmap_biglock.depth++;
+		return 0;
+	}
+	for (;;) {
+		uint32_t free = 0;
+		if (__atomic_compare_exchange_n(&pmap_biglock.owner, &free, me, false,
+		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			break;
+		pmap_tlb_shootdown_poll();
+	}
+	pmap_biglock.depth = 1;
+	return 0;
+}
+
+void
+pmap_unlock(void)
+{
+	uint32_t me = pmap_cpu_self() + 1;
+
+	KASSERTMSG(pmap_biglock.owner == me && pmap_biglock.depth > 0,
+	    "pmap_unlock: CPU %u does not hold the pmap lock (owner %u, depth %u)",
+	    me - 1, (unsigned)pmap_biglock.owner, pmap_biglock.depth);
+	if (pmap_biglock.depth == 1 && pmap_cpus[me - 1].pc_batch.urgent)
+		pmap_tlb_flush_now();
+	if (--pmap_biglock.depth == 0)
+		__atomic_store_n(&pmap_biglock.owner, 0, __ATOMIC_RELEASE);
+}
+
+void
+pmap_unlock_cleanup(unsigned *unused)
+{
+	(void)unused;
+	pmap_unlock();
+}
+
+/* ---- queueing ---- */
 
 /*
  * May this CPU's TLB hold translations of pm?  Without ASIDs only while pm is
@@ -40,8 +135,54 @@ unsigned pmap_tlb_debug_drop;
 bool
 pmap_active_here(const struct pmap *pm)
 {
-	return pm->pm_is_kernel || (pm->pm_cpus & (1u << PMAP_CPU)) != 0 ||
+	return pm->pm_is_kernel || (pm->pm_cpus & (1u << pmap_cpu_self())) != 0 ||
 	    (pmap_md_ops.caps & PMAP_CAP_ASID) != 0;
+}
+
+/*
+ * The CPUs that may cache pm's translations and must be shot down.  With
+ * ASIDs, other CPUs where pm is not live forget its ASID instead.
+ */
+static uint32_t
+pmap_tlb_targets(struct pmap *pm)
+{
+	uint32_t running = pmap_kern_cpus_running();
+	uint32_t self = 1u << pmap_cpu_self();
+
+	if (pm->pm_is_kernel)
+		return running;
+	uint32_t live = __atomic_load_n(&pm->pm_cpus, __ATOMIC_ACQUIRE) & running;
+	if ((pmap_md_ops.caps & PMAP_CAP_ASID) == 0)
+		return live;
+	uint32_t idle = running & ~live & ~self;
+	for (unsigned c = 0; idle != 0; c++, idle >>= 1)
+		if (idle & 1u) {
+			pmap_md_ops.tlb_forget(pm, c);
+			pmap_stats.asid_forgets++;
+		}
+	return live | self;
+}
+
+/* Queue va (all: a full flush) for pm's target CPUs but `except`; false if there are none. */
+static bool
+pmap_tlb_queue(struct pmap *pm, vaddr_t va, bool global, bool all, uint32_t except)
+{
+	struct tlb_batch *b = &pmap_cpus[pmap_cpu_self()].pc_batch;
+	uint32_t targets = pmap_tlb_targets(pm) & ~except;
+
+	if (targets == 0)
+		return false;
+	b->targets |= targets;
+	if (global)
+		b->global = true;
+	if (b->full)
+		return true;
+	if (all || b->n == CONFIG_PMAP_TLB_CEILING) {
+		b->full = true;
+		return true;
+	}
+	b->va[b->n++] = va;
+	return true;
 }
 
 /* The entry `old` for va in pm was changed; queue its invalidation if needed. */
@@ -53,67 +194,130 @@ pmap_tlb_inval(struct pmap *pm, vaddr_t va, pt_entry_t old, enum pmap_inval_reas
 		pmap_tlb_debug_drop--;
 		return;
 	}
-	if (!pte_tlb_cached_p(old) || !pmap_active_here(pm)) {
+	if (!pte_tlb_cached_p(old) || !pmap_tlb_queue(pm, va, pte_global_p(old), false, 0))
 		pmap_stats.inval_skipped++;
-		return;
-	}
-	if (pte_global_p(old))
-		tlb_batch.global = true;
-	if (tlb_batch.full)
-		return;
-	if (tlb_batch.n == CONFIG_PMAP_TLB_CEILING) {
-		tlb_batch.full = true;
-		return;
-	}
-	tlb_batch.va[tlb_batch.n++] = va;
 }
 
-/* Free the page-table page at pa once the TLB holds nothing that reaches it. */
+void
+pmap_md_tlb_sync(struct pmap *pm, vaddr_t va, bool all, bool urgent)
+{
+	if (pmap_tlb_queue(pm, va, false, all, 1u << pmap_cpu_self()) && urgent)
+		pmap_cpus[pmap_cpu_self()].pc_batch.urgent = true;
+}
+
+static void
+pmap_tlb_defer(paddr_t pa, void *chunk)
+{
+	struct tlb_batch *b = &pmap_cpus[pmap_cpu_self()].pc_batch;
+
+	if (b->nfree == PMAP_FREE_BATCH)
+		pmap_tlb_flush_now();
+	b->free[b->nfree].pa = pa;
+	b->free[b->nfree].chunk = chunk;
+	b->nfree++;
+}
+
+/* Free the page-table page at pa once no TLB holds anything that reaches it. */
 void
 pmap_tlb_free_ptp(paddr_t pa)
 {
-	if (tlb_batch.nfree == PMAP_FREE_BATCH)
-		pmap_tlb_flush_now();
-	tlb_batch.freeptp[tlb_batch.nfree++] = pa;
+	pmap_tlb_defer(pa, NULL);
+}
+
+/* Free a pv chunk after the same point: a CPU may still walk it until then. */
+void
+pmap_tlb_free_chunk(void *chunk)
+{
+	pmap_tlb_defer(0, chunk);
+}
+
+/* ---- completing ---- */
+
+static void
+pmap_tlb_invalidate_local(unsigned n, bool full, bool global, const vaddr_t *va)
+{
+	if (full) {
+		pmap_md_ops.tlb_flush(global);
+	} else {
+		for (unsigned i = 0; i < n; i++)
+			pmap_md_ops.tlb_invalidate(va[i]);
+	}
+}
+
+void
+pmap_tlb_shootdown_poll(void)
+{
+	uint32_t bit = 1u << pmap_cpu_self();
+
+	if ((__atomic_load_n(&shoot.pending, __ATOMIC_ACQUIRE) & bit) == 0)
+		return;
+	pmap_tlb_invalidate_local(shoot.n, shoot.full, shoot.global, shoot.va);
+	__atomic_fetch_and(&shoot.pending, ~bit, __ATOMIC_RELEASE);
 }
 
 void
 pmap_tlb_flush_now(void)
 {
-	if (tlb_batch.full) {
-		pmap_md_ops.tlb_flush(tlb_batch.global);
-		pmap_stats.inval_full++;
-	} else {
-		for (unsigned i = 0; i < tlb_batch.n; i++)
-			pmap_md_ops.tlb_invalidate(tlb_batch.va[i]);
-		pmap_stats.inval_pages += tlb_batch.n;
+	unsigned me = pmap_cpu_self();
+	struct tlb_batch *b = &pmap_cpus[me].pc_batch;
+	uint32_t remote = b->targets & ~(1u << me) & pmap_kern_cpus_running();
+
+	if (b->n > 0 || b->full) {
+		if (remote != 0) {
+			KASSERTMSG(pmap_biglock.owner == me + 1,
+			    "pmap_tlb_flush_now: CPU %u shoots down without the pmap lock", me);
+			shoot.n = b->n;
+			shoot.full = b->full;
+			shoot.global = b->global;
+			for (unsigned i = 0; i < b->n; i++)
+				shoot.va[i] = b->va[i];
+			__atomic_store_n(&shoot.pending, remote, __ATOMIC_RELEASE);
+			pmap_kern_ipi(remote);
+			pmap_stats.shootdowns++;
+			pmap_stats.shootdown_cpus += (unsigned)__builtin_popcount(remote);
+			if (b->full)
+				pmap_stats.shootdown_full++;
+			else
+				pmap_stats.shootdown_pages += b->n;
+		}
+		if (b->targets & (1u << me)) {
+			pmap_tlb_invalidate_local(b->n, b->full, b->global, b->va);
+			if (b->full)
+				pmap_stats.inval_full++;
+			else
+				pmap_stats.inval_pages += b->n;
+		}
+		while (__atomic_load_n(&shoot.pending, __ATOMIC_ACQUIRE) != 0)
+			;	/* the targets answer from their IPI handler or spin loop */
 	}
-	tlb_batch.n = 0;
-	tlb_batch.full = tlb_batch.global = false;
-	for (unsigned i = 0; i < tlb_batch.nfree; i++) {
-		pmap_kern_page_free(tlb_batch.freeptp[i]);
+	for (unsigned i = 0; i < b->nfree; i++) {
+		if (b->free[i].chunk != NULL) {
+			pmap_kern_chunk_free(b->free[i].chunk);
+			continue;
+		}
+		pmap_kern_page_free(b->free[i].pa);
 		pmap_stats.ptp_frees++;
 		pmap_stats.ptp_inuse--;
 	}
-	tlb_batch.nfree = 0;
+	b->n = b->nfree = 0;
+	b->targets = 0;
+	b->full = b->global = b->urgent = false;
 }
 
 /*
- * pmap_update: complete every deferred invalidation and page-table free.
+ * pmap_update: complete every deferred invalidation and free of this CPU.
  * On return no CPU can use a translation that the changes before it removed
  * or restricted.
  */
 void
 pmap_update(struct pmap *pm)
 {
+	PMAP_LOCKED();
+	struct tlb_batch *b = &pmap_cpus[pmap_cpu_self()].pc_batch;
+
 	(void)pm;	/* one batch per CPU covers every pmap */
-	if (tlb_batch.n == 0 && !tlb_batch.full && tlb_batch.nfree == 0)
+	if (b->n == 0 && !b->full && b->nfree == 0)
 		return;
 	pmap_stats.updates++;
 	pmap_tlb_flush_now();
-}
-
-void
-pmap_tlb_shootdown_poll(void)
-{
 }

@@ -152,6 +152,11 @@ struct pmap_stats {
 	unsigned long pv_reclaims;	/* mappings removed to free pv entries */
 	unsigned long refmod_faults;	/* accesses recorded by pmap_fault (Svade) */
 	unsigned long asid_rollovers;	/* ASID generations used up (backends with ASIDs) */
+	unsigned long shootdowns;	/* shootdown requests sent (one IPI round each) */
+	unsigned long shootdown_cpus;	/* CPUs they targeted, summed */
+	unsigned long shootdown_pages;	/* pages they named (full flushes not counted) */
+	unsigned long shootdown_full;	/* of the requests, full flushes */
+	unsigned long asid_forgets;	/* CPUs spared an IPI by forgetting an ASID */
 	unsigned long pmaps;		/* pmaps alive, kernel included */
 };
 

@@ -76,6 +76,13 @@ struct pmap_md_ops {
 	void	(*deactivate)(struct pmap *);
 	void	(*tlb_invalidate)(vaddr_t va);	/* this CPU, one page */
 	void	(*tlb_flush)(bool global);	/* this CPU, everything */
+	/*
+	 * ASID backends: pm is not live on `cpu` (not the caller) and one of its
+	 * translations changed: whatever cpu cached under pm's ASID must never be
+	 * used again (forget the ASID there; the next activation on cpu takes a
+	 * fresh one).  Called with the pmap lock held.  NULL without ASIDs.
+	 */
+	void	(*tlb_forget)(struct pmap *, unsigned cpu);
 	void	(*zero_page)(paddr_t);
 	void	(*copy_page)(paddr_t src, paddr_t dst);
 	/* Does [sva, eva) meet an area the pmap keeps for itself (self-map, windows)? */
@@ -96,6 +103,15 @@ extern const struct pmap_md_ops pmap_md_ops;
  * the backend allocates or frees itself.
  */
 paddr_t	pmap_md_boot_table(void);
+/*
+ * pmap_md_tlb_sync: the backend changed something that pm's CPUs may cache
+ * beyond the leaf entries mi/ tracks (a self-map alias of a table, PAE
+ * PDPTEs, non-leaf entries).  It has dealt with this CPU itself.  Other CPUs
+ * where pm is live invalidate va (all: flush every non-global translation)
+ * at the next pmap_update or, if urgent, before the current pmap call
+ * returns (for state the pmap itself uses, like a self-map alias).
+ */
+void	pmap_md_tlb_sync(struct pmap *, vaddr_t va, bool all, bool urgent);
 void	pmap_md_count_table(bool kernel);
 void	pmap_md_uncount_table(void);
 extern struct pmap_stats pmap_stats;

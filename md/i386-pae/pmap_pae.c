@@ -64,7 +64,8 @@ struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
 pt_entry_t pmap_pae_pg_g;
 pt_entry_t pmap_pae_pg_nx;
 static struct pmap *pae_kpm;
-static struct pmap *pae_cur;		/* pmap whose PDPT is in CR3 */
+static struct pmap *pae_curs[PMAP_MAXCPUS];	/* pmap whose PDPT is in CR3, per CPU */
+#define pae_cur		(pae_curs[pmap_kern_cpu_index()])
 static paddr_t pae_kpdpa;		/* the shared kernel directory */
 
 static pt_entry_t *
@@ -169,17 +170,19 @@ pae_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 		x86_lcr4(x86_rcr4() | CR4_PGE);
 	x86_lcr0(x86_rcr0() | CR0_WP);
 	x86_lcr3((uint32_t)pdpt);
-	pae_cur = kpm;
+	for (unsigned c = 0; c < PMAP_MAXCPUS; c++)	/* every CPU starts on this root */
+		pae_curs[c] = kpm;
 }
 
 /* ------------------------------------------------------ address spaces */
 
 /*
- * A PDPTE of the live space changed: reload CR3, since the CPU read the
- * PDPTEs at the last load (SDM 4.4.1).  A user PDE was cleared (its table is
+ * A PDPTE changed: reload CR3 where the space is live, since the CPU read the
+ * PDPTEs at the last load (SDM 4.4.1): here at once, on other CPUs before the
+ * pmap call returns (a new directory must be usable there too).  A user PDE was cleared (its table is
  * freed after the next update): invlpg drops the paging-structure caches
  * (SDM 4.10.4.1), which a speculative walk may have filled even where no
- * leaf was accessed.  Kernel PDEs need nothing: kernel tables are never
+ * leaf was accessed; other CPUs do so at the next update.  Kernel PDEs need nothing: kernel tables are never
  * freed, and a large leaf's own translation is invalidated by mi/; its PTmap
  * alias is never used while the leaf is there.
  */
@@ -192,10 +195,14 @@ pae_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
 			    (unsigned)va);
 		if (pm == pae_cur)
 			x86_lcr3((uint32_t)pm->pm_md.pm_pdptpa);
+		pmap_md_tlb_sync(pm, va, true, true);	/* the other CPUs' PDPTE caches */
 		return;
 	}
-	if (!installed && va < KERNBASE && pm == pae_cur)
-		x86_invlpg(va);
+	if (!installed && va < KERNBASE) {
+		if (pm == pae_cur)
+			x86_invlpg(va);
+		pmap_md_tlb_sync(pm, va, false, false);
+	}
 }
 
 static int

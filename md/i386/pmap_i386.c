@@ -47,7 +47,8 @@ struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
 
 pt_entry_t pmap_i386_pg_g;
 static struct pmap *i386_kpm;
-static struct pmap *i386_cur;		/* pmap whose directory is in CR3 */
+static struct pmap *i386_curs[PMAP_MAXCPUS];	/* pmap whose directory is in CR3, per CPU */
+#define i386_cur	(i386_curs[pmap_kern_cpu_index()])
 static struct pmap *i386_users;		/* every user pmap */
 
 static pt_entry_t *
@@ -146,7 +147,8 @@ i386_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *args)
 	x86_lcr4(cr4);
 	x86_lcr0(x86_rcr0() | CR0_WP);
 	x86_lcr3(pdpa);
-	i386_cur = kpm;
+	for (unsigned c = 0; c < PMAP_MAXCPUS; c++)	/* every CPU starts on this root */
+		i386_curs[c] = kpm;
 }
 
 /* ------------------------------------------------------ address spaces */
@@ -168,8 +170,14 @@ i386_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
 
 	if (level != 0)
 		pmap_kern_panic("i386_table_changed: level %d has no tables below", level);
-	if (!installed)
+	/*
+	 * The PTmap alias of a cleared table: gone here now, and on pm's other
+	 * CPUs before this pmap call returns (the pmap walks PTmap itself).
+	 */
+	if (!installed) {
 		x86_invlpg(PTE_BASE + (slot << PAGE_SHIFT));
+		pmap_md_tlb_sync(pm, PTE_BASE + (slot << PAGE_SHIFT), false, true);
+	}
 	if (pm == i386_kpm)
 		i386_sync_kernel_pde(slot);
 }

@@ -58,8 +58,8 @@ typedef uint32_t pt_entry_t;
 struct pmap;
 struct pmap_md {
 	paddr_t		 pm_rootpa;	/* root page table */
-	uint32_t	 pm_asid;	/* valid while pm_asid_gen is current */
-	uint32_t	 pm_asid_gen;
+	uint32_t	 pm_asid[PMAP_MAXCPUS];	/* per CPU, valid while */
+	uint32_t	 pm_asid_gen[PMAP_MAXCPUS];	/* this is that CPU's generation */
 	struct pmap	*pm_next;	/* all user pmaps, for kernel root sync */
 	struct pmap	*pm_prev;
 };

@@ -15,12 +15,15 @@
  * user root at pmap_create, and a kernel root entry change is pushed into
  * every user root, as on i386.  Kernel page tables are never freed.
  *
- * ASIDs.  ASID 0 is the kernel's; user pmaps take the next free ASID of the
- * current generation at activation.  When the 511 are used up, the
- * generation advances and the whole TLB is flushed once, so no ASID is
- * reused while translations tagged with it may remain.  Because tagged
- * entries outlive a switch, mi/ invalidates inactive pmaps too
- * (PMAP_CAP_ASID); a single-page invalidation is sfence.vma va, x0.
+ * ASIDs, per CPU.  ASID 0 is the kernel's; a user pmap takes the next free
+ * ASID of its CPU's current generation when it is activated there.  When a
+ * CPU's 511 are used up, its generation advances and its whole TLB is
+ * flushed once, so no ASID is reused there while translations tagged with
+ * it may remain.  Because tagged entries outlive a switch, mi/ invalidates
+ * this CPU's entries of inactive pmaps too (PMAP_CAP_ASID); on another CPU
+ * where the pmap is not live it calls tlb_forget instead of sending an IPI,
+ * which drops the pmap's ASID there: its next activation there takes a fresh
+ * one.  A single-page invalidation is sfence.vma va, x0.
  *
  * Referenced/modified.  QEMU 7.2 sets A/D itself.  With
  * CONFIG_PMAP_SV32_SVADE the backend declares PMAP_CAP_SW_REFMOD: the MMU
@@ -40,6 +43,7 @@
 #define WIN_SLOT	(VM_MAX_KERNEL_VA >> 22)	/* the top 4 MiB */
 #define WIN_SRC		0
 #define WIN_DST		1
+#define SV32_NWINDOWS	2		/* per CPU */
 #define ASID_MAX	((1u << PMAP_ASID_BITS) - 1)
 
 struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
@@ -50,7 +54,9 @@ struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
 static struct pmap *sv32_kpm;
 static struct pmap *sv32_users;
 static paddr_t sv32_winpt;			/* the window page table */
-static uint32_t asid_gen = 1, asid_next = 1;
+static struct {
+	uint32_t	gen, next;	/* current generation, next free ASID */
+} sv32_asids[PMAP_MAXCPUS];
 
 static pt_entry_t *
 sv32_direct(paddr_t pa)
@@ -74,7 +80,7 @@ sv32_page(int w, paddr_t pa)
 {
 	if (pa >= PMAP_RAM_BASE && pa < PMAP_DIRECT_END)
 		return sv32_direct(pa);
-	vaddr_t wva = (WIN_SLOT << 22) + w * PAGE_SIZE;
+	vaddr_t wva = (WIN_SLOT << 22) + (pmap_kern_cpu_index() * SV32_NWINDOWS + w) * PAGE_SIZE;
 	pte_store(&sv32_direct(sv32_winpt)[(wva >> PAGE_SHIFT) & (NPTE - 1)],
 	    pte_make(pa, VM_PROT_READ | VM_PROT_WRITE, PMAP_MK_GLOBAL | PMAP_MK_WIRED, 1));
 	rv_sfence_vma(wva, 0, 0, 1);
@@ -139,7 +145,6 @@ sv32_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 	sv32_winpt = sv32_boot_page();
 	root[WIN_SLOT] = pte_make_table(sv32_winpt, false, 0);
 	kpm->pm_md.pm_rootpa = rootpa;
-	kpm->pm_md.pm_asid = 0;
 	rv_write_satp(SATP_MODE_SV32 | (uint32_t)(rootpa >> PAGE_SHIFT));
 	rv_sfence_vma(0, 0, 1, 1);	/* the boot map's translations */
 }
@@ -168,8 +173,10 @@ sv32_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
 		pmap_kern_panic("sv32_table_changed: level %d has no tables below", level);
 	if (pm == sv32_kpm)
 		sv32_sync_kernel_entry(va >> 22);
-	if (!installed)
+	if (!installed) {
 		rv_sfence_vma(0, 0, 1, 1);	/* cached non-leaf entries */
+		pmap_md_tlb_sync(pm, va, true, false);	/* elsewhere, before the free */
+	}
 }
 
 static int
@@ -184,7 +191,8 @@ sv32_root_create(struct pmap *pm)
 	memcpy(&root[KERN_SLOT_FIRST], &kroot[KERN_SLOT_FIRST],
 	    (NPTE - KERN_SLOT_FIRST) * sizeof(pt_entry_t));
 	pm->pm_md.pm_rootpa = pa;
-	pm->pm_md.pm_asid_gen = 0;		/* no ASID yet */
+	for (unsigned c = 0; c < PMAP_MAXCPUS; c++)
+		pm->pm_md.pm_asid_gen[c] = 0;	/* no ASID yet */
 	pm->pm_md.pm_prev = NULL;
 	pm->pm_md.pm_next = sv32_users;
 	if (sv32_users != NULL)
@@ -209,23 +217,28 @@ sv32_root_release(struct pmap *pm)
 	pmap_md_uncount_table();
 }
 
-/* pm's ASID in the current generation; a new generation flushes everything once. */
+/* pm's ASID on this CPU; a new generation flushes this CPU's TLB once. */
 static uint32_t
 sv32_asid(struct pmap *pm)
 {
+	unsigned c = pmap_kern_cpu_index();
+	struct pmap_md *md = &pm->pm_md;
+
 	if (pm == sv32_kpm)
 		return 0;
-	if (pm->pm_md.pm_asid_gen == asid_gen)
-		return pm->pm_md.pm_asid;
-	if (asid_next > ASID_MAX) {
-		asid_gen++;
-		asid_next = 1;
+	if (sv32_asids[c].gen == 0)
+		sv32_asids[c].gen = sv32_asids[c].next = 1;
+	if (md->pm_asid_gen[c] == sv32_asids[c].gen)
+		return md->pm_asid[c];
+	if (sv32_asids[c].next > ASID_MAX) {
+		sv32_asids[c].gen++;
+		sv32_asids[c].next = 1;
 		pmap_stats.asid_rollovers++;
 		rv_sfence_vma(0, 0, 1, 1);	/* no translation of a reused ASID survives */
 	}
-	pm->pm_md.pm_asid = asid_next++;
-	pm->pm_md.pm_asid_gen = asid_gen;
-	return pm->pm_md.pm_asid;
+	md->pm_asid[c] = sv32_asids[c].next++;
+	md->pm_asid_gen[c] = sv32_asids[c].gen;
+	return md->pm_asid[c];
 }
 
 static void
@@ -233,6 +246,13 @@ sv32_activate(struct pmap *pm)
 {
 	rv_write_satp(SATP_MODE_SV32 | sv32_asid(pm) << SATP_ASID_SHIFT |
 	    (uint32_t)(pm->pm_md.pm_rootpa >> PAGE_SHIFT));
+}
+
+/* pm is not live on cpu: its ASID there is never used again. */
+static void
+sv32_tlb_forget(struct pmap *pm, unsigned cpu)
+{
+	pm->pm_md.pm_asid_gen[cpu] = 0;
 }
 
 static void
@@ -310,6 +330,7 @@ const struct pmap_md_ops pmap_md_ops = {
 	.root_release = sv32_root_release,
 	.activate = sv32_activate,
 	.deactivate = sv32_deactivate,
+	.tlb_forget = sv32_tlb_forget,
 	.tlb_invalidate = sv32_tlb_invalidate,
 	.tlb_flush = sv32_tlb_flush,
 	.zero_page = sv32_zero_page,

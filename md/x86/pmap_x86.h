@@ -13,21 +13,27 @@
 #include <pte.h>
 #include <cpufunc.h>
 
-static paddr_t x86_win_pa[PMAP_NWINDOWS];
-static bool x86_win_valid[PMAP_NWINDOWS];
+/*
+ * Windows: PMAP_NWINDOWS pages per CPU, CPU c's from WIN_BASE + c *
+ * PMAP_NWINDOWS pages.  Only their own CPU ever touches them, so a remap
+ * needs only a local invlpg.
+ */
+static paddr_t x86_win_pa[PMAP_MAXCPUS][PMAP_NWINDOWS];
+static bool x86_win_valid[PMAP_MAXCPUS][PMAP_NWINDOWS];
 
-/* Map window w at pa (remapping, with invlpg, only if it points elsewhere). */
+/* Map this CPU's window w at pa (remapping, with invlpg, only if it points elsewhere). */
 static pt_entry_t *
 x86_window(int w, paddr_t pa)
 {
-	vaddr_t wva = WIN_BASE + w * PAGE_SIZE;
+	unsigned c = pmap_kern_cpu_index();
+	vaddr_t wva = WIN_BASE + (c * PMAP_NWINDOWS + w) * PAGE_SIZE;
 
-	if (!x86_win_valid[w] || x86_win_pa[w] != pa) {
+	if (!x86_win_valid[c][w] || x86_win_pa[c][w] != pa) {
 		pte_store(x86_kva(PMAP_KPTE_VA(wva)),
 		    pte_make(pa, VM_PROT_READ | VM_PROT_WRITE, 0, PMAP_LEAF_LEVEL));
 		x86_invlpg(wva);
-		x86_win_pa[w] = pa;
-		x86_win_valid[w] = true;
+		x86_win_pa[c][w] = pa;
+		x86_win_valid[c][w] = true;
 	}
 	return x86_kva(wva);
 }
