@@ -110,8 +110,9 @@ x86_lapic_map(void)
  * Contract: on each CPU for itself, interrupts off, after x86_lapic_map.
  * Accept every priority (TPR 0), mask LINT0 (where the 8259 would come
  * in, SDM 10.5.1), software-enable the APIC with T_SPURIOUS as its
- * spurious vector (10.9; a disabled APIC takes no fixed IPI), and record
- * the APIC ID, through which plat_ipi reaches this CPU.
+ * spurious vector (10.4.7.2, 10.9; QEMU delivers no fixed interrupt
+ * through a software-disabled APIC), and record the APIC ID, through
+ * which plat_ipi reaches this CPU.
  */
 void
 x86_lapic_cpu_init(struct x86_cpu *ci)

@@ -8,8 +8,10 @@
  *
  *   0x00000000 +-----------------------------+
  *              | BIOS, multiboot info (QEMU) |
- *   0x00008000 |   AP trampoline page        |  X86_MP_TRAMP_PA: not in boot_info
- *              |                             |
+ *   0x00008000 +-----------------------------+  X86_MP_TRAMP_PA (mp_tramp.S),
+ *              | AP trampoline page          |  kept out of boot_info
+ *   0x00009000 +-----------------------------+
+ *              | BIOS, multiboot info (QEMU) |
  *   0x00100000 +-----------------------------+  X86_LOAD_PA: .boot, linked here
  *              | kernel image                |  linked at KERNBASE + 1 MiB
  *              | .bss: boot tables, stack    |
