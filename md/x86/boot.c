@@ -1,7 +1,8 @@
 /*
- * x86_boot(): from entry.S to kmain().  Sets up the console, descriptor
- * tables and user-probe trampoline, turns the multiboot information into
- * a struct boot_info, and implements plat_phys().
+ * x86_boot(): from entry.S to kmain().  Sets up CPU 0's descriptor
+ * tables (and so plat_cpu_index), the console, the masked 8259s and the
+ * user-probe trampoline, turns the multiboot information into a struct
+ * boot_info, and implements plat_phys().
  *
  * The multiboot information, its command line and memory map are physical
  * and lie outside the kernel image (QEMU puts them below 1 MiB and just past
@@ -29,11 +30,16 @@ _Static_assert(X86_CR0_WP == CR0_WP && X86_CR0_PG == CR0_PG &&
 _Static_assert(X86_CPUID_1_EDX_PAE == CPUID_1_EDX_PAE &&
     X86_CPUID_EXT_EDX_NX == CPUID_EXT_EDX_NX,
     "x86_guest.h and cpufunc.h disagree on CPUID bits");
+_Static_assert(X86_MSR_EFER == MSR_EFER && X86_EFER_NXE == EFER_NXE,
+    "x86_guest.h and cpufunc.h disagree on EFER");
+_Static_assert(X86_MP_TRAMP_PA % PAGE_SIZE == 0 && X86_MP_TRAMP_PA < 0x100000,
+    "the AP trampoline must be a page below 1 MiB (SIPI vector)");
 
 #define BOOT_CMDLINE_MAX	256
 
 static char boot_cmdline[BOOT_CMDLINE_MAX];
 static struct boot_info boot_info;
+bool x86_mp_tramp_is_ram;		/* the firmware listed it as usable RAM */
 
 /*
  * Contract (kern.h): kernel VA of physical byte pa.  Valid for pa below
@@ -88,7 +94,7 @@ boot_copy_cmdline(uint32_t pa)
 
 /* Append usable RAM [base, base + len); past BOOT_MAXREGIONS warn, drop. */
 static void
-boot_add_region(struct boot_info *bi, uint64_t base, uint64_t len)
+boot_append_region(struct boot_info *bi, uint64_t base, uint64_t len)
 {
 	if (len == 0)
 		return;
@@ -101,6 +107,27 @@ boot_add_region(struct boot_info *bi, uint64_t base, uint64_t len)
 	bi->regions[bi->nregions].base = base;
 	bi->regions[bi->nregions].len = len;
 	bi->nregions++;
+}
+
+/*
+ * Usable RAM [base, base + len), less the AP trampoline page: kern/ never
+ * gets it, so it stays free for mp.c (and for the CPUs that halt in it).
+ */
+static void
+boot_add_region(struct boot_info *bi, uint64_t base, uint64_t len)
+{
+	const uint64_t tb = X86_MP_TRAMP_PA, te = tb + PAGE_SIZE;
+
+	if (base >= te || base + len <= tb) {
+		boot_append_region(bi, base, len);
+		return;
+	}
+	if (base <= tb && base + len >= te)
+		x86_mp_tramp_is_ram = true;
+	if (base < tb)
+		boot_append_region(bi, base, tb - base);
+	if (base + len > te)
+		boot_append_region(bi, te, base + len - te);
 }
 
 /*
@@ -170,8 +197,9 @@ boot_parse(struct boot_info *bi, uint32_t mbinfo_pa)
 void
 x86_boot(uint32_t mbinfo_pa)
 {
-	x86_cons_init();
 	x86_desc_init();
+	x86_cons_init();
+	x86_pic_disable();
 	x86_probe_init();
 	if ((uintptr_t)_kernbase != KERNBASE)
 		kpanic("x86_boot: kernel.ld KERNBASE %#x != pmap_md.h KERNBASE "

@@ -30,8 +30,6 @@
 #define UTRAMP_VA	KERN_USER_TRAMPOLINE_VA
 #define UTRAMP_STACK	64	/* bytes at the top of the page for ring 3's stack */
 
-volatile struct x86_onfault x86_onfault;
-
 /*
  * The trampoline page: a page of the image (.bss) rather than one from the
  * page allocator, which kern/ would count as leaked by the test that ran
@@ -63,7 +61,7 @@ x86_probe_init(void)
 	memcpy(plat_phys(utramp_pa), x86_utramp, len);
 }
 
-/* Contract (kern.h): can plat_probe run as user?  Yes, in ring 3. */
+/* Contract (kern.h): can plat_probe run as user?  Yes, in ring 3 (CPU 0). */
 bool
 plat_probe_user_supported(void)
 {
@@ -93,8 +91,8 @@ probe_kernel(vaddr_t va, enum probe_access access, uint32_t wval,
 	}
 	if (error == 0)
 		return true;
-	r->fault_code = x86_onfault.of_code;
-	r->fault_va = x86_onfault.of_va;
+	r->fault_code = x86_curcpu()->cpu_onfault.of_code;
+	r->fault_va = x86_curcpu()->cpu_onfault.of_va;
 	return false;
 }
 
@@ -185,7 +183,9 @@ x86_uprobe_trap(const struct trapframe *tf, uint32_t cr2)
  * EXEC (va called; it must hold `ret`), in ring 0 or, if user, in ring 3
  * in the user pmap that is active (one must be).  A page fault of the
  * access is reported in r (fault_code = the #PF error code, fault_va =
- * CR2), never fatal; any other exception is.
+ * CR2), never fatal; any other exception is.  Kernel probes run on any
+ * CPU; user probes on CPU 0 only: one trampoline page at one user VA and
+ * one saved kernel context (probe_user.S) serve them.
  */
 void
 plat_probe(vaddr_t va, enum probe_access access, bool user, uint32_t wval,
@@ -193,6 +193,9 @@ plat_probe(vaddr_t va, enum probe_access access, bool user, uint32_t wval,
 {
 	r->fault_code = 0;
 	r->fault_va = 0;
+	if (user && plat_cpu_index() != 0)
+		kpanic("plat_probe: user probe of va %#x on CPU %u; x86 user "
+		    "probes run on CPU 0 only", (unsigned)va, plat_cpu_index());
 	if (user)
 		r->ok = probe_user(va, access, wval, r);
 	else

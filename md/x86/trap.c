@@ -1,11 +1,12 @@
 /*
- * C side of exception handling.  Every exception is fatal except a page
- * fault raised by an armed kernel probe (probe_access.S), which is turned
- * into a return from the probe, and the end of a user probe in ring 3
- * (int $T_UPROBE or its page fault), which probe.c turns into a return
- * from that probe.  A fatal exception dumps the frame and panics, so the
- * run ends with KERN_EXIT_FAIL and a message naming the vector, error
- * code, CR2 and EIP -- never with a silent triple fault (QEMU exit 0).
+ * C side of exception and interrupt handling.  The IPI goes to kern/.
+ * Every exception is fatal except a page fault raised by an armed kernel
+ * probe (probe_access.S), which is turned into a return from the probe,
+ * and the end of a user probe in ring 3 (int $T_UPROBE or its page
+ * fault), which probe.c turns into a return from that probe.  A fatal
+ * exception dumps the frame and panics, so the run ends with
+ * KERN_EXIT_FAIL and a message naming the vector, error code, CR2, EIP
+ * and CPU -- never with a silent triple fault (QEMU exit 0).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,8 +31,6 @@ static const char *const trap_names[X86_NEXCEPTIONS] = {
 	"#VC VMM communication", "#SX security", "reserved 31",
 };
 
-static int trap_fatal_depth;
-
 static const char *
 trap_name(uint32_t vector)
 {
@@ -39,6 +38,8 @@ trap_name(uint32_t vector)
 		return trap_names[vector];
 	if (vector == T_UPROBE)
 		return "int $0x80 (user probe return)";
+	if (vector == T_IPI)
+		return "IPI";
 	return "unexpected vector";
 }
 
@@ -49,7 +50,7 @@ trap_name(uint32_t vector)
 static bool
 trap_probe_recover(struct trapframe *tf, uint32_t cr2)
 {
-	volatile struct x86_onfault *of = &x86_onfault;
+	volatile struct x86_onfault *of = &x86_curcpu()->cpu_onfault;
 	uint32_t allowed;
 
 	if (of->of_recover == 0 || tf->tf_trapno != T_PAGEFLT ||
@@ -90,7 +91,8 @@ trap_print_pgex(uint32_t err)
 	    (err & PGEX_W) ? "write" : ((err & PGEX_I) ? "fetch" : "read"),
 	    (err & PGEX_U) ? "user" : "supervisor",
 	    (err & PGEX_RSV) ? ", reserved bit set" : "",
-	    x86_onfault.of_recover != 0 ? ", probe armed but EIP differs" : "");
+	    x86_curcpu()->cpu_onfault.of_recover != 0 ?
+	    ", probe armed but EIP differs" : "");
 }
 
 /*
@@ -109,7 +111,7 @@ trap_print_paging(void)
 static void __attribute__((noreturn))
 trap_fatal(const struct trapframe *tf, uint32_t cr2)
 {
-	if (trap_fatal_depth++ > 0)
+	if (x86_curcpu()->cpu_fatal_depth++ > 0)
 		trap_fatal_nested(tf, cr2);
 	trap_print_paging();
 	kprintf("x86_trap: eax %#x ebx %#x ecx %#x edx %#x\n",
@@ -120,16 +122,17 @@ trap_fatal(const struct trapframe *tf, uint32_t cr2)
 	if (tf->tf_trapno == T_PAGEFLT)
 		trap_print_pgex(tf->tf_err);
 	kpanic("x86_trap: unhandled %s (vector %u) err %#x cr2 %#x eip %#x "
-	    "cs %#x eflags %#x", trap_name(tf->tf_trapno),
+	    "cs %#x eflags %#x on CPU %u", trap_name(tf->tf_trapno),
 	    tf->tf_trapno, tf->tf_err, cr2, tf->tf_eip, tf->tf_cs & 0xFFFF,
-	    tf->tf_eflags);
+	    tf->tf_eflags, plat_cpu_index());
 }
 
 /*
  * Contract: called by vectors.S with the frame of an exception (vector
- * 0-31) or of int $T_UPROBE, interrupts off.  Returns only for a recovered
- * kernel-probe fault, with tf->tf_eip changed; the end of a user probe
- * does not return here (probe.c); everything else ends the run.
+ * 0-31), of int $T_UPROBE or of the IPI, interrupts off.  Returns for the
+ * IPI, once kern_ipi_intr() has run, and for a recovered kernel-probe
+ * fault, with tf->tf_eip changed; the end of a user probe does not return
+ * here (probe.c); everything else ends the run.
  */
 void
 x86_trap(struct trapframe *tf)
@@ -137,12 +140,18 @@ x86_trap(struct trapframe *tf)
 	uint32_t cr2;
 	const char *why;
 
+	if (tf->tf_trapno == T_IPI) {
+		/* EOI first: an IPI sent meanwhile waits in the IRR (SDM 10.8.4). */
+		x86_lapic_eoi();
+		kern_ipi_intr();
+		return;
+	}
 	cr2 = tf->tf_trapno == T_PAGEFLT ? x86_rcr2() : 0;
 	if (trap_probe_recover(tf, cr2))
 		return;
 	if (trapframe_from_user(tf) || tf->tf_trapno == T_UPROBE) {
 		why = x86_uprobe_trap(tf, cr2);
-		if (trap_fatal_depth == 0)
+		if (x86_curcpu()->cpu_fatal_depth == 0)
 			kprintf("x86_trap: %s\n", why);
 	}
 	trap_fatal(tf, cr2);

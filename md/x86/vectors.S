@@ -1,7 +1,8 @@
 /*
- * Exception entry: one stub per vector 0-31, all funnelling into alltraps,
- * which builds a struct trapframe (x86_guest.h) and calls x86_trap().  The
- * IDT holds interrupt gates (desc.c), so EFLAGS.IF is clear in here.
+ * Exception and interrupt entry: one stub per vector 0-31, T_UPROBE and
+ * T_IPI, all funnelling into alltraps, which builds a struct trapframe
+ * (x86_guest.h) and calls x86_trap().  The IDT holds interrupt gates
+ * (desc.c), so EFLAGS.IF is clear in here.
  */
 #include "x86_guest.h"
 
@@ -70,9 +71,24 @@ trap_stub_\v:
 	.globl	x86_trap_stub_uprobe
 	.set	x86_trap_stub_uprobe, trap_stub_128
 
+/* The local APIC's IPI (lapic.c): an external interrupt, no error code. */
+	TRAP_NOERR 240
+	.globl	x86_trap_stub_ipi
+	.set	x86_trap_stub_ipi, trap_stub_240
+
+/*
+ * The local APIC's spurious vector: nothing to do, and no EOI (SDM vol.
+ * 3A, 10.9: a spurious interrupt does not set the ISR bit).
+ */
+	.p2align 3
+	.globl	x86_spurious_stub
+x86_spurious_stub:
+	iret
+
 /*
  * The frame is complete once the segment registers are pushed; kernel data
- * segments are reloaded because a trap from ring 3 arrives with the user's.
+ * segments, and %fs = this CPU's segment (x86_guest.h, struct x86_cpu), are
+ * reloaded because a trap from ring 3 arrives with the user's.
  * x86_trap may change the frame (probe recovery rewrites tf_eip); a trap
  * that ends a user probe never comes back here (x86_uprobe_leave).
  */
@@ -86,8 +102,9 @@ alltraps:
 	movw	$KDSEL, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
-	movw	%ax, %fs
 	movw	%ax, %gs
+	movw	$PCPUSEL, %ax
+	movw	%ax, %fs
 	cld
 	pushl	%esp
 	call	x86_trap
@@ -103,9 +120,9 @@ alltraps:
 
 /*
  * void x86_load_segments(const void *gdtr): load GDTR from the 6-byte
- * pseudo-descriptor, then every segment register, CS by a far return
- * (SDM vol. 3A, 3.4.3: a descriptor is cached only when its register is
- * loaded).
+ * pseudo-descriptor, then every segment register (%fs the per-CPU one),
+ * CS by a far return (SDM vol. 3A, 3.4.3: a descriptor is cached only when
+ * its register is loaded).
  */
 	.globl	x86_load_segments
 	.type	x86_load_segments, @function
@@ -115,9 +132,10 @@ x86_load_segments:
 	movw	$KDSEL, %ax
 	movw	%ax, %ds
 	movw	%ax, %es
-	movw	%ax, %fs
 	movw	%ax, %gs
 	movw	%ax, %ss
+	movw	$PCPUSEL, %ax
+	movw	%ax, %fs
 	popl	%eax			/* return address */
 	pushl	$KCSEL
 	pushl	%eax

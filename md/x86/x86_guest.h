@@ -8,6 +8,10 @@
  *
  *   0x00000000 +-----------------------------+
  *              | BIOS, multiboot info (QEMU) |
+ *   0x00008000 +-----------------------------+  X86_MP_TRAMP_PA (mp_tramp.S),
+ *              | AP trampoline page          |  kept out of boot_info
+ *   0x00009000 +-----------------------------+
+ *              | BIOS, multiboot info (QEMU) |
  *   0x00100000 +-----------------------------+  X86_LOAD_PA: .boot, linked here
  *              | kernel image                |  linked at KERNBASE + 1 MiB
  *              | .bss: boot tables, stack    |
@@ -43,6 +47,14 @@
 #define X86_BOOTMAP_SIZE	0x04000000	/* 64 MiB mapped at KERNBASE */
 #define X86_BOOT_IDMAP_SIZE	0x00400000	/* identity map while paging turns on */
 #define X86_BOOT_STACK_SIZE	0x4000
+#define X86_MAXCPUS		8		/* = PMAP_MAXCPUS; mp.c checks */
+/*
+ * The application processors' real-mode entry page (mp_tramp.S): below
+ * 1 MiB, where a start-up IPI can point (vector = page number, SDM vol.
+ * 3A, 8.4.4.1 and 10.6.1).  boot.c keeps it out of the RAM it hands kern/;
+ * CPUs beyond X86_MAXCPUS stay halted in it for good.
+ */
+#define X86_MP_TRAMP_PA		0x00008000
 
 /*
  * The boot map's paging format (Intel SDM vol. 3A, 4.3 and 4.4): entry
@@ -73,6 +85,8 @@
 #define X86_CR4_PAE		0x00000020	/* CR4_PAE */
 #define X86_CPUID_1_EDX_PAE	0x00000040	/* CPUID_1_EDX_PAE */
 #define X86_CPUID_EXT_EDX_NX	0x00100000	/* CPUID_EXT_EDX_NX */
+#define X86_MSR_EFER		0xC0000080	/* MSR_EFER */
+#define X86_EFER_NXE		0x00000800	/* EFER_NXE */
 
 /* GDT slots and selectors (Intel SDM vol. 3A, 3.4.2 and 3.4.5). */
 #define GDT_NULL		0
@@ -82,7 +96,8 @@
 #define GDT_UDATA		4
 #define GDT_TSS			5
 #define GDT_DFTSS		6	/* double-fault task (desc.c) */
-#define GDT_NENTRIES		7
+#define GDT_PCPU		7	/* %fs: this CPU's struct x86_cpu */
+#define GDT_NENTRIES		8
 #define SEL_KPL			0
 #define SEL_UPL			3
 #define GSEL(slot, rpl)		(((slot) << 3) | (rpl))
@@ -92,6 +107,7 @@
 #define UDSEL			GSEL(GDT_UDATA, SEL_UPL)	/* 0x23 */
 #define TSSSEL			GSEL(GDT_TSS, SEL_KPL)		/* 0x28 */
 #define DFTSSSEL		GSEL(GDT_DFTSS, SEL_KPL)	/* 0x30 */
+#define PCPUSEL			GSEL(GDT_PCPU, SEL_KPL)		/* 0x38 */
 
 /* Exception vectors (Intel SDM vol. 3A, table 6-1). */
 #define T_DIVIDE		0
@@ -102,6 +118,9 @@
 #define X86_NEXCEPTIONS		32
 /* Software interrupt (DPL 3) that ends a user probe (probe.c). */
 #define T_UPROBE		0x80
+/* Local APIC vectors (lapic.c): the one IPI, and the spurious vector. */
+#define T_IPI			0xF0
+#define T_SPURIOUS		0xFF
 
 /* Page-fault error code bits (Intel SDM vol. 3A, 4.7, figure 4-12). */
 #define PGEX_P			0x01	/* protection violation, not not-present */
@@ -126,6 +145,19 @@
 #define OF_CODE			12
 #define OF_VA			16
 
+/* struct x86_cpu byte offsets, %fs-relative, for assembly. */
+#define CPU_INDEX		4
+#define CPU_ONFAULT		16
+
+/* struct x86_mp_args byte offsets, for mp_tramp.S. */
+#define MA_TICKET		0
+#define MA_CR0			4
+#define MA_CR4			8
+#define MA_CR3_BOOT		12
+#define MA_CR3			16
+#define MA_NXE			20
+#define MA_ENTRY		24
+
 /* struct x86_uprobe_entry byte offsets, for probe_user.S. */
 #define UE_EIP			0
 #define UE_ESP			4
@@ -134,6 +166,7 @@
 
 #ifndef __ASSEMBLER__
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -168,7 +201,9 @@ trapframe_from_user(const struct trapframe *tf)
 }
 
 /*
- * Probe recovery (BSD's pcb_onfault, narrowed): while of_recover is non-zero
+ * Probe recovery (BSD's pcb_onfault, narrowed), one per CPU (struct
+ * x86_cpu, so probes on several CPUs and IPIs during a probe do not mix):
+ * while of_recover is non-zero
  * a page fault whose EIP is of_pc -- or, if of_pc is 0, a fault at the
  * instruction fetch of of_target -- resumes at of_recover with the error
  * code and CR2 stored here.  Set and cleared only by probe_access.S.
@@ -180,7 +215,6 @@ struct x86_onfault {
 	uint32_t	of_code;	/* out: page-fault error code */
 	uint32_t	of_va;		/* out: CR2 */
 };
-extern volatile struct x86_onfault x86_onfault;
 _Static_assert(__builtin_offsetof(struct x86_onfault, of_recover) == OF_RECOVER,
     "x86_onfault layout");
 _Static_assert(__builtin_offsetof(struct x86_onfault, of_pc) == OF_PC,
@@ -192,7 +226,80 @@ _Static_assert(__builtin_offsetof(struct x86_onfault, of_code) == OF_CODE,
 _Static_assert(__builtin_offsetof(struct x86_onfault, of_va) == OF_VA,
     "x86_onfault layout");
 
-/* probe_access.S: 0 if the access completed, -1 if it faulted (x86_onfault). */
+/* 32-bit TSS (SDM vol. 3A, 7.2.1, figure 7-2); only ss0/esp0 and the I/O map
+ * base matter without hardware task switching. */
+struct tss32 {
+	uint32_t	link;
+	uint32_t	esp0, ss0, esp1, ss1, esp2, ss2;
+	uint32_t	cr3, eip, eflags;
+	uint32_t	eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint32_t	es, cs, ss, ds, fs, gs, ldt;
+	uint16_t	trap, iomap_base;
+};
+_Static_assert(sizeof(struct tss32) == 104, "TSS is 104 bytes (SDM figure 7-2)");
+
+#define X86_DF_STACK_SIZE	2048
+
+/*
+ * One CPU's own state.  %fs holds PCPUSEL in the kernel, a data segment
+ * whose base is this CPU's x86_cpus[] entry (every CPU has its own GDT,
+ * desc.c), so %fs:0 is the entry itself and %fs:CPU_INDEX its number:
+ * plat_cpu_index() is one load.  alltraps reloads %fs on every trap.
+ */
+struct x86_cpu {
+	struct x86_cpu	*cpu_self;		/* %fs:0 */
+	uint32_t	 cpu_index;		/* %fs:CPU_INDEX */
+	uint32_t	 cpu_lapic_id;		/* local APIC ID (lapic.c) */
+	uint32_t	 cpu_stack_guard;	/* VA of the kernel stack's guard page */
+	volatile struct x86_onfault cpu_onfault;	/* %fs:CPU_ONFAULT */
+	int		 cpu_fatal_depth;	/* trap.c */
+	volatile uint32_t cpu_idle;		/* has reached plat_cpu_wait (mp.c) */
+	uint64_t	 cpu_gdt[GDT_NENTRIES];
+	struct tss32	 cpu_tss;
+	struct tss32	 cpu_df_tss;		/* the double-fault task */
+	uint8_t		 cpu_df_stack[X86_DF_STACK_SIZE] __attribute__((aligned(16)));
+};
+_Static_assert(__builtin_offsetof(struct x86_cpu, cpu_index) == CPU_INDEX,
+    "x86_cpu layout");
+_Static_assert(__builtin_offsetof(struct x86_cpu, cpu_onfault) == CPU_ONFAULT,
+    "x86_cpu layout");
+extern struct x86_cpu x86_cpus[X86_MAXCPUS];
+
+/* The calling CPU's entry (valid once x86_desc_init / x86_cpu_desc_init ran). */
+static inline struct x86_cpu *
+x86_curcpu(void)
+{
+	struct x86_cpu *ci;
+
+	__asm__ volatile("movl %%fs:0, %0" : "=r"(ci));
+	return ci;
+}
+
+/*
+ * What mp_tramp.S needs to take an AP from real mode to x86_mp_entry,
+ * filled by mp.c in the trampoline page's copy.  cr3_boot is a root that
+ * maps the trampoline page at its physical address besides the kernel;
+ * cr3, cr0, cr4 and EFER.NXE are CPU 0's.
+ */
+struct x86_mp_args {
+	uint32_t	ma_ticket;	/* APs arrived; AP k gets CPU number k + 1 */
+	uint32_t	ma_cr0;
+	uint32_t	ma_cr4;
+	uint32_t	ma_cr3_boot;
+	uint32_t	ma_cr3;
+	uint32_t	ma_nxe;		/* non-zero: set EFER.NXE before paging */
+	uint32_t	ma_entry;	/* x86_mp_entry */
+};
+_Static_assert(__builtin_offsetof(struct x86_mp_args, ma_ticket) == MA_TICKET &&
+    __builtin_offsetof(struct x86_mp_args, ma_cr0) == MA_CR0 &&
+    __builtin_offsetof(struct x86_mp_args, ma_cr4) == MA_CR4 &&
+    __builtin_offsetof(struct x86_mp_args, ma_cr3_boot) == MA_CR3_BOOT &&
+    __builtin_offsetof(struct x86_mp_args, ma_cr3) == MA_CR3 &&
+    __builtin_offsetof(struct x86_mp_args, ma_nxe) == MA_NXE &&
+    __builtin_offsetof(struct x86_mp_args, ma_entry) == MA_ENTRY,
+    "x86_mp_args layout");
+
+/* probe_access.S: 0 if the access completed, -1 if it faulted (cpu_onfault). */
 int	x86_probe_read(uint32_t va, uint32_t *valp);
 int	x86_probe_write(uint32_t va, uint32_t val);
 int	x86_probe_exec(uint32_t va);
@@ -237,6 +344,8 @@ void	x86_probe_init(void);
 /* vectors.S */
 extern const uint32_t x86_trap_stubs[X86_NEXCEPTIONS];
 extern const char x86_trap_stub_uprobe[];	/* vector T_UPROBE */
+extern const char x86_trap_stub_ipi[];		/* vector T_IPI */
+extern const char x86_spurious_stub[];		/* vector T_SPURIOUS: iret */
 void	x86_load_segments(const void *gdtr);	/* lgdt, reload cs/ds/es/ss/fs/gs */
 
 /* entry.S / kernel.ld */
@@ -246,8 +355,26 @@ extern char _kernel_end_pa[];		/* value of the symbol = physical end */
 extern char _text_start_pa[], _text_end_pa[];	/* kernel text, physical */
 extern char _kernbase[];		/* kernel.ld's KERNBASE, as a symbol */
 
+/* mp_tramp.S: the trampoline page's image, its arguments, the high entry. */
+extern const char x86_mp_tramp[], x86_mp_tramp_args[], x86_mp_tramp_end[];
+extern const char x86_mp_entry[];
+extern uint32_t x86_mp_stack_top[X86_MAXCPUS];	/* mp.c: each AP's initial ESP */
+void	x86_mp_start(unsigned cpu) __attribute__((noreturn));	/* mp.c */
+
+/* boot.c: the page at X86_MP_TRAMP_PA is usable RAM (kept from kern/). */
+extern bool x86_mp_tramp_is_ram;
+
+/* lapic.c */
+void	x86_pic_disable(void);
+void	x86_lapic_map(void);
+void	x86_lapic_cpu_init(struct x86_cpu *);
+void	x86_lapic_eoi(void);
+void	x86_lapic_init_others(void);
+void	x86_lapic_startup_others(uint32_t pa);
+
 /* desc.c, trap.c, cons.c */
 void	x86_desc_init(void);
+void	x86_cpu_desc_init(struct x86_cpu *, uint32_t esp0, uint32_t df_cr3);
 void	x86_tss_set_esp0(uint32_t esp0);
 void	x86_df_set_cr3(uint32_t cr3);
 void	x86_trap(struct trapframe *);
@@ -262,6 +389,12 @@ static inline void
 outb(uint16_t port, uint8_t v)
 {
 	__asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline void
+outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port));
 }
 
 static inline uint8_t

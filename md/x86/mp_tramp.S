@@ -1,0 +1,108 @@
+/*
+ * The application processors' way in: from the real mode a start-up IPI
+ * leaves them in (CS = page number << 8, IP = 0, SDM vol. 3A, 8.4.4.1 and
+ * 10.6.1) to x86_mp_start() on the kernel's page tables and own stack.
+ *
+ * mp.c copies [x86_mp_tramp, x86_mp_tramp_end) to X86_MP_TRAMP_PA, where
+ * it is linked to run (its far jump and GDT base are absolute), fills in
+ * the struct x86_mp_args at x86_mp_tramp_args, and sends INIT-SIPI-SIPI to
+ * all other CPUs at once.  Each AP takes a ticket (AP k becomes CPU k + 1,
+ * in arrival order); those past X86_MAXCPUS halt here for good, with
+ * interrupts off.  The rest enter protected mode on the trampoline's flat
+ * GDT, load CPU 0's CR4 and EFER.NXE, then turn paging on with CPU 0's CR0
+ * on ma_cr3_boot, which maps this page at its own address as well as the
+ * kernel (SDM 9.9.1: the instructions right after the MOV to CR0 must be
+ * identity-mapped), and jump to x86_mp_entry, high.  No stack is used
+ * before x86_mp_entry switches to the CPU's own.
+ */
+#include "x86_guest.h"
+
+#define TRAMP_OFF(sym)	((sym) - x86_mp_tramp)
+#define TRAMP_PA(sym)	(X86_MP_TRAMP_PA + TRAMP_OFF(sym))
+#define CR0_PE		0x00000001	/* SDM vol. 3A, 2.5 */
+#define TRAMP_CSEL	0x08		/* tramp_gdt[1] */
+#define TRAMP_DSEL	0x10		/* tramp_gdt[2] */
+#define MA_SIZE		28		/* sizeof(struct x86_mp_args); mp.c checks */
+
+	.section .rodata
+	.p2align 4
+	.globl	x86_mp_tramp, x86_mp_tramp_args, x86_mp_tramp_end
+	.code16
+x86_mp_tramp:
+	cli
+	cld
+	movw	%cs, %ax
+	movw	%ax, %ds
+	movl	$1, %ebx
+	lock xaddl %ebx, TRAMP_OFF(x86_mp_tramp_args) + MA_TICKET
+	cmpl	$(X86_MAXCPUS - 1), %ebx
+	jae	tramp_park
+	lgdtl	TRAMP_OFF(tramp_gdtr)
+	movl	%cr0, %eax
+	orl	$CR0_PE, %eax
+	movl	%eax, %cr0
+	ljmpl	$TRAMP_CSEL, $TRAMP_PA(tramp_pm)
+tramp_park:
+	hlt
+	jmp	tramp_park
+
+	.code32
+tramp_pm:
+	movw	$TRAMP_DSEL, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	$TRAMP_PA(x86_mp_tramp_args), %ebp
+	/* CR4 first: CR4.PAE decides how the MOV to CR0 below reads CR3. */
+	movl	MA_CR4(%ebp), %eax
+	movl	%eax, %cr4
+	/* EFER.NXE before paging, or the XD bits of the kernel's entries are
+	 * reserved bits (SDM vol. 3A, 4.4.2). */
+	cmpl	$0, MA_NXE(%ebp)
+	je	1f
+	movl	$X86_MSR_EFER, %ecx
+	rdmsr
+	orl	$X86_EFER_NXE, %eax
+	wrmsr
+1:	movl	MA_CR3_BOOT(%ebp), %eax
+	movl	%eax, %cr3
+	movl	MA_CR0(%ebp), %eax
+	movl	%eax, %cr0
+	movl	MA_ENTRY(%ebp), %eax
+	jmp	*%eax
+
+/* Flat 4 GiB code and data, DPL 0, 32-bit (SDM vol. 3A, 3.4.5). */
+	.p2align 3
+tramp_gdt:
+	.quad	0
+	.quad	0x00CF9B000000FFFF
+	.quad	0x00CF93000000FFFF
+tramp_gdtr:
+	.word	3 * 8 - 1
+	.long	TRAMP_PA(tramp_gdt)
+	.p2align 2
+x86_mp_tramp_args:
+	.space	MA_SIZE
+x86_mp_tramp_end:
+
+/*
+ * High, still on ma_cr3_boot, %ebp = the arguments' physical address (still
+ * mapped), %ebx = the ticket.  Load the kernel's root (a PAE CR3 load also
+ * reloads the PDPTEs, SDM 4.4.1), take the CPU's stack, call C.
+ */
+	.text
+	.globl	x86_mp_entry
+	.type	x86_mp_entry, @function
+x86_mp_entry:
+	movl	MA_CR3(%ebp), %eax
+	movl	%eax, %cr3
+	leal	1(%ebx), %eax
+	movl	x86_mp_stack_top(, %eax, 4), %esp
+	xorl	%ebp, %ebp
+	subl	$12, %esp
+	pushl	%eax
+	call	x86_mp_start
+2:	cli
+	hlt
+	jmp	2b
+	.size	x86_mp_entry, . - x86_mp_entry
