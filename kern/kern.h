@@ -138,6 +138,12 @@ void	plat_cpu_relax(void);
  * never returns there; tests that need concurrency skip on the host.
  */
 bool	plat_cpus_concurrent(void);
+/*
+ * Check every CPU's TLB against the page tables: the number of entries a CPU
+ * could still use although the tables no longer allow it (each printed), or
+ * -1 where TLBs cannot be inspected (the guest: real hardware).
+ */
+int	plat_tlb_audit(void (*print)(const char *, ...));
 
 /*
  * Provided by kern/ (kern/smp.c):

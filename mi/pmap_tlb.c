@@ -118,6 +118,21 @@ pmap_unlock(void)
 		__atomic_store_n(&pmap_biglock.owner, 0, __ATOMIC_RELEASE);
 }
 
+unsigned
+pmap_lock_held(void)
+{
+	return pmap_biglock.owner == pmap_cpu_self() + 1 ? pmap_biglock.depth : 0;
+}
+
+void
+pmap_panic_unwind(unsigned depth)
+{
+	KASSERTMSG(depth <= pmap_lock_held(), "pmap_panic_unwind: depth %u, held %u", depth,
+	    pmap_lock_held());
+	while (pmap_lock_held() > depth)
+		pmap_unlock();
+}
+
 void
 pmap_unlock_cleanup(unsigned *unused)
 {

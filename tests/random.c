@@ -52,7 +52,9 @@ static struct {
 	struct r_map	 map[R_NPMAP][R_NSLOT];
 	struct r_map	 kmap[R_NKSLOT];
 	struct r_page	 page[R_NPAGE];
-	int		 active;		/* user pmap live, or -1 */
+	int		 active[PMAP_MAXCPUS];	/* user pmap live on each CPU, or -1 */
+	unsigned	 ncpus;
+	unsigned long	 remote_probes, audits;
 	long		 kres0, kwired0;	/* kernel counts outside the model */
 	uint64_t	 rng, seed;
 	unsigned long	 step, nops, injected, enomem, probes, user_probes;
@@ -473,47 +475,98 @@ r_expect_ok(const struct r_map *m, enum probe_access a, bool user, bool kernel_s
 	return (eff & VM_PROT_READ) != 0;
 }
 
+/* A probe, run on the chosen CPU by a cross-call. */
+struct r_probe {
+	struct pmap	*pm;
+	vaddr_t		 va;
+	enum probe_access a;
+	bool		 user;
+	uint32_t	 wval;
+	struct probe_result r;
+};
+
+static void
+r_probe_on_cpu(void *arg)
+{
+	struct r_probe *rp = arg;
+
+	pmap_activate(rp->pm);
+	plat_probe(rp->va, rp->a, rp->user, rp->wval, &rp->r);
+}
+
+/* Where TLBs can be inspected (the host model), no CPU may hold a stale entry. */
+static bool
+r_audit(void)
+{
+	int bad = plat_tlb_audit(kprintf);
+
+	if (bad < 0)
+		return true;
+	R.audits++;
+	return bad == 0 || r_diverge("%d stale TLB entries after pmap_update", bad);
+}
+
+static void
+r_activate_fn(void *pm)
+{
+	pmap_activate(pm);
+}
+
+static void
+r_activate_on(unsigned c, int p)
+{
+	kern_xcall(c, r_activate_fn, p >= 0 ? R.pm[p] : pmap_kernel());
+	R.active[c] = p;
+}
+
 static bool
 op_probe(void)
 {
 	int p = r_below(R_NPMAP + 1) - 1;
+	unsigned c = r_below(R.ncpus);
 	bool kslot = r_below(5) == 0;
 	unsigned s = r_below(kslot ? R_NKSLOT : R_NSLOT);
 	enum probe_access a = (enum probe_access)r_below(3);
-	bool user = plat_probe_user_supported() && p >= 0 && r_below(2);
+	/* User probes on CPU 0 in the guest: the platform runs them there only. */
+	bool user = plat_probe_user_supported() && p >= 0 && r_below(2) &&
+	    (c == 0 || !plat_cpus_concurrent());
 	const struct r_map *m = kslot ? &R.kmap[s] : p >= 0 ? &R.map[p][s] : NULL;
 	vaddr_t va = (kslot ? r_kva(s) : r_va(s)) + (a == PROBE_EXEC ? R_EXEC_OFF : 0);
-	uint32_t wval = (uint32_t)r_rand(), v = 0;
-	struct probe_result r;
+	struct r_probe rp = { p >= 0 ? R.pm[p] : pmap_kernel(), va, a, user,
+	    (uint32_t)r_rand(), { 0 } };
+	const struct probe_result *r = &rp.r;
+	uint32_t v = 0;
 
 	if (m == NULL)
 		return true;		/* user slots with only the kernel live */
-	r_log("probe p%d %s %#x %s", p, user ? "user" : "kernel", (unsigned)va,
+	r_log("probe p%d on CPU %u %s %#x %s", p, c, user ? "user" : "kernel", (unsigned)va,
 	    a == PROBE_READ ? "read" : a == PROBE_WRITE ? "write" : "exec");
 	pmap_update(pmap_kernel());
-	pmap_activate(p >= 0 ? R.pm[p] : pmap_kernel());
-	R.active = p;
-	plat_probe(va, a, user, wval, &r);
+	if (!r_audit())
+		return false;
+	kern_xcall(c, r_probe_on_cpu, &rp);
+	R.active[c] = p;
 	R.probes++;
 	R.user_probes += user;
+	R.remote_probes += c != 0;
 	bool want = r_expect_ok(m, a, user, kslot);
-	if (r.ok != want)
-		return r_diverge("%s %s of %#x %s (code %#x), model says it %s",
+	if (r->ok != want)
+		return r_diverge("%s %s of %#x on CPU %u %s (code %#x), model says it %s",
 		    user ? "user" : "kernel", a == PROBE_READ ? "read" : a == PROBE_WRITE ?
-		    "write" : "exec", (unsigned)va, r.ok ? "succeeded" : "faulted",
-		    r.fault_code, want ? "succeeds" : "faults");
+		    "write" : "exec", (unsigned)va, c, r->ok ? "succeeded" : "faulted",
+		    r->fault_code, want ? "succeeds" : "faults");
 	struct r_page *pg = &R.page[m->page];
-	if (!r.ok) {
+	if (!r->ok) {
 		if (m->valid && !m->kenter)
 			pg->ref_either = true;
 		return true;
 	}
-	v = r.value;
+	v = r->value;
 	if (a == PROBE_READ && v != pg->word)
 		return r_diverge("read %#x at %#x, page %u holds %#x", v, (unsigned)va, m->page,
 		    pg->word);
 	if (a == PROBE_WRITE)
-		pg->word = wval;
+		pg->word = rp.wval;
 	if (!m->kenter)
 		r_access(m->page, a == PROBE_WRITE ? VM_PROT_WRITE : VM_PROT_READ);
 	return r_check_modref(m->page);
@@ -564,10 +617,9 @@ op_recreate(int p)
 	r_log("destroy and recreate p%d", p);
 	pmap_remove_all(R.pm[p]);
 	pmap_update(R.pm[p]);
-	if (R.active == p) {
-		pmap_activate(pmap_kernel());
-		R.active = -1;
-	}
+	for (unsigned c = 0; c < R.ncpus; c++)
+		if (R.active[c] == p)
+			r_activate_on(c, -1);
 	pmap_destroy(R.pm[p]);
 	R.pm[p] = pmap_create();
 	for (unsigned s = 0; s < R_NSLOT; s++)
@@ -611,12 +663,13 @@ r_step(void)
 	if (dice < 950) {
 		r_log("update");
 		pmap_update(pmap_kernel());
-		return true;
+		return r_audit();
 	}
 	if (dice < 985) {
-		r_log("activate p%d", p);
-		pmap_activate(R.pm[p]);
-		R.active = p;
+		unsigned c = r_below(R.ncpus);
+		int q = r_below(8) == 0 ? -1 : p;
+		r_log("activate p%d on CPU %u", q, c);
+		r_activate_on(c, q);	/* audited at the next update: changes may be pending */
 		return true;
 	}
 	if (dice < 995)
@@ -637,7 +690,9 @@ r_setup(uint64_t seed, unsigned long nops)
 	R.seed = seed;
 	R.rng = seed ? seed : 1;
 	R.nops = nops;
-	R.active = -1;
+	R.ncpus = kern_ncpus();
+	for (unsigned c = 0; c < PMAP_MAXCPUS; c++)
+		R.active[c] = -1;
 	pmap_growkernel(R_KBASE + R_NKSLOT * PAGE_SIZE);
 	for (unsigned g = 0; g < R_NPAGE; g++) {
 		if (physmem_alloc_direct(&R.page[g].pa) != 0)
@@ -654,7 +709,8 @@ r_setup(uint64_t seed, unsigned long nops)
 static void
 r_teardown(void)
 {
-	pmap_activate(pmap_kernel());
+	for (unsigned c = 0; c < R.ncpus; c++)
+		r_activate_on(c, -1);
 	for (unsigned k = 0; k < R_NKSLOT; k++) {
 		if (R.kmap[k].valid && R.kmap[k].kenter)
 			pmap_kremove(r_kva(k), PAGE_SIZE);
@@ -734,9 +790,10 @@ r_run(void)
 		return 1;
 	}
 	if (R.src == NULL)
-		kprintf("# random: %lu operations, seed %#llx: %lu probes (%lu user), %lu "
-		    "allocation failures injected, %lu ENOMEM returns; no divergence\n", nops,
-		    (unsigned long long)R.seed, R.probes, R.user_probes, R.injected, R.enomem);
+		kprintf("# random: %lu operations, seed %#llx, %u CPUs: %lu probes (%lu user, "
+		    "%lu on other CPUs), %lu TLB audits, %lu allocation failures injected, %lu "
+		    "ENOMEM returns; no divergence\n", nops, (unsigned long long)R.seed, R.ncpus,
+		    R.probes, R.user_probes, R.remote_probes, R.audits, R.injected, R.enomem);
 	r_teardown();
 	return 0;
 }

@@ -208,6 +208,8 @@ t_panics_catchable(void)
 bool
 t_expect_panic(struct tctx *t, void (*fn)(void *), void *arg, const char *want)
 {
+	unsigned depth = pmap_lock_held();
+
 	t_panic_msg[0] = '\0';
 	kern_panic_hook = t_panic_catch;
 	if (setjmp(t_panic_env) == 0) {
@@ -217,6 +219,7 @@ t_expect_panic(struct tctx *t, void (*fn)(void *), void *arg, const char *want)
 		return false;
 	}
 	kern_panic_hook = NULL;
+	pmap_panic_unwind(depth);	/* the longjmp skipped the pmap call's unlock */
 	kprintf("# caught: %s\n", t_panic_msg);
 	if (strstr(t_panic_msg, want) == NULL) {
 		kprintf("# %s: panic message lacks \"%s\"\n", t->name, want);

@@ -74,6 +74,14 @@ void	pmap_kern_printf(const char *fmt, ...)
  * interrupts off, must still answer it: pmap_update waits for every target).
  */
 unsigned pmap_kern_cpu_index(void);
+/*
+ * For a kernel whose panic can return control (a test harness that longjmps
+ * out of pmap_kern_panic): pmap_lock_held() is how deep this CPU holds the
+ * pmap lock (0: not at all); after the jump, pmap_panic_unwind(depth) drops
+ * it back to the depth saved before the call that panicked.
+ */
+unsigned pmap_lock_held(void);
+void	pmap_panic_unwind(unsigned depth);
 uint32_t pmap_kern_cpus_running(void);
 void	pmap_kern_ipi(uint32_t cpus);
 void	pmap_tlb_shootdown_poll(void);

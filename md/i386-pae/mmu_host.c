@@ -34,7 +34,8 @@
 #define BOOT_PD_PA	0x00101000u
 #define BOOT_IMAGE_END	0x00120000u
 
-static uint64_t pdpte[4];		/* read at CR3 load */
+static uint64_t pdptes[PMAP_MAXCPUS][4];	/* per CPU, read at CR3 load */
+#define pdpte		(pdptes[model_cpu])
 
 /*
  * Tear check.  The shadow holds, per entry address, the last value written
@@ -178,6 +179,37 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 	walk_write(pdea, pde | X_A);
 	walk_write(ptea, pte | X_A | (write ? X_D : 0));
 	return true;
+}
+
+/* The walk without side effects, reading PDPTEs from memory (the cache must agree). */
+int
+x86_model_leaf(uint32_t va, struct tlb_entry *w)
+{
+	uint64_t mem = *phys64((x86_model.cr3 & ~0x1Full) + (va >> 30) * 8);
+
+	if ((mem & (X_P | X_FRAME)) != (pdpte[va >> 30] & (X_P | X_FRAME)))
+		return -1;
+	if (!(mem & X_P))
+		return 0;
+	uint64_t pde = *phys64((mem & X_FRAME) + ((va >> 21) & 511) * 8);
+	if (!(pde & X_P) || rsvd(pde, (pde & X_PS) != 0))
+		return 0;
+	if (pde & X_PS) {
+		*w = (struct tlb_entry){ .va = va & ~0x1FFFFFu, .shift = 21,
+		    .pa = pde & X_FRAME & ~0x1FFFFFull, .w = (pde & X_RW) != 0,
+		    .u = (pde & X_US) != 0, .x = !nx_p(pde),
+		    .g = (pde & X_G) && (x86_model.cr4 & CR4_PGE), .a = (pde & X_A) != 0,
+		    .d = (pde & X_D) != 0, .r = true };
+		return 1;
+	}
+	uint64_t pte = *phys64((pde & X_FRAME) + ((va >> 12) & 511) * 8);
+	if (!(pte & X_P) || rsvd(pte, false))
+		return 0;
+	*w = (struct tlb_entry){ .va = va & ~0xFFFu, .shift = 12, .pa = pte & X_FRAME,
+	    .w = (pde & X_RW) && (pte & X_RW), .u = (pde & X_US) && (pte & X_US),
+	    .x = !nx_p(pde) && !nx_p(pte), .g = (pte & X_G) && (x86_model.cr4 & CR4_PGE),
+	    .a = (pte & X_A) != 0, .d = (pte & X_D) != 0, .r = true };
+	return 1;
 }
 
 /* Set D in the leaf that maps va, if it is present and still maps te's page. */

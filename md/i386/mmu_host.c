@@ -83,6 +83,30 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 	return true;
 }
 
+int
+x86_model_leaf(uint32_t va, struct tlb_entry *w)
+{
+	uint32_t pde = *pdep_of(va);
+
+	if (!(pde & X_P))
+		return 0;
+	if (large_p(pde)) {
+		*w = (struct tlb_entry){ .va = va & ~0x3FFFFFu, .shift = 22,
+		    .pa = pde & 0xFFC00000u, .w = (pde & X_RW) != 0, .u = (pde & X_US) != 0,
+		    .x = true, .g = (pde & X_G) && (x86_model.cr4 & CR4_PGE),
+		    .a = (pde & X_A) != 0, .d = (pde & X_D) != 0, .r = true };
+		return 1;
+	}
+	uint32_t pte = *phys32((pde & 0xFFFFF000u) + ((va >> 12) & 0x3FF) * 4);
+	if (!(pte & X_P))
+		return 0;
+	*w = (struct tlb_entry){ .va = va & ~0xFFFu, .shift = 12, .pa = pte & 0xFFFFF000u,
+	    .w = (pde & X_RW) && (pte & X_RW), .u = (pde & X_US) && (pte & X_US), .x = true,
+	    .g = (pte & X_G) && (x86_model.cr4 & CR4_PGE), .a = (pte & X_A) != 0,
+	    .d = (pte & X_D) != 0, .r = true };
+	return 1;
+}
+
 /* Set D in the leaf that maps va, if it is present and still maps te's page. */
 void
 x86_model_set_dirty(uint32_t va, const struct tlb_entry *te)

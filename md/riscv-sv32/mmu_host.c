@@ -39,7 +39,9 @@ static const bool svade = true;
 #else
 static const bool svade = false;
 #endif
-static uint32_t satp, sstatus = SSTATUS_SUM;
+static uint32_t satps[PMAP_MAXCPUS], sstatuses[PMAP_MAXCPUS] = { SSTATUS_SUM };
+#define satp		(satps[model_cpu])	/* the running CPU's */
+#define sstatus		(sstatuses[model_cpu])
 
 uint32_t rv_read_satp(void) { return satp; }
 void rv_write_satp(uint32_t v) { satp = v; }
@@ -118,6 +120,47 @@ walk(uint32_t va, enum probe_access acc, bool user, struct tlb_entry *e)
 	}
 	*ep = pte | X_A | (acc == PROBE_WRITE ? X_D : 0);
 	return true;
+}
+
+/* The walk without side effects (tlb_audit's leaf). */
+static int
+leaf(uint32_t va, struct tlb_entry *w)
+{
+	uint32_t pte = *phys32(((uint64_t)(satp & SATP_PPN_MASK) << 12) + (va >> 22) * 4);
+	uint8_t shift = 22;
+
+	if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)))
+		return 0;
+	if (!(pte & (X_R | X_X))) {
+		pte = *phys32(X_PPN(pte) + ((va >> 12) & 0x3FF) * 4);
+		shift = 12;
+		if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)) || !(pte & (X_R | X_X)))
+			return 0;
+	} else if ((pte >> 10) & 0x3FF) {
+		return 0;
+	}
+	*w = (struct tlb_entry){ .va = va & ~((1u << shift) - 1), .shift = shift,
+	    .pa = X_PPN(pte) & ~(((uint64_t)1 << shift) - 1), .r = (pte & X_R) != 0,
+	    .w = (pte & X_W) != 0, .x = (pte & X_X) != 0, .u = (pte & X_U) != 0,
+	    .g = (pte & X_G) != 0, .a = (pte & X_A) != 0, .d = (pte & X_D) != 0 };
+	return 1;
+}
+
+int
+model_tlb_audit(void (*print)(const char *, ...))
+{
+	if (!(satp & SATP_MODE_SV32))
+		return 0;
+	return tlb_audit(cur_asid(), leaf, print);
+}
+
+/* The running CPU starts as the M-mode start leaves a secondary hart: CPU 0's satp and sstatus. */
+void
+model_cpu_start(void)
+{
+	satp = satps[0];
+	sstatus = sstatuses[0];
+	tlb_inval(0, true, 0, true);
 }
 
 /* Set D in the leaf that maps va, if it is present and still maps te's page. */

@@ -15,7 +15,7 @@
 
 #include "x86_model.h"
 
-struct x86_model_cpu x86_model;
+struct x86_model_cpu x86_models[PMAP_MAXCPUS];
 
 void *
 x86_model_phys(uint64_t pa, unsigned size)
@@ -98,10 +98,29 @@ x86_model_cpuid_env(void)
 {
 	const char *s = getenv("PMAPKIT_MODEL_CPUID_EDX");
 
-	x86_model.cpuid1_edx = CPUID_1_EDX_PSE | CPUID_1_EDX_PGE | CPUID_1_EDX_PAE;
-	x86_model.cpuid_ext_edx = CPUID_EXT_EDX_NX;
-	if (s != NULL)
-		x86_model.cpuid1_edx = (uint32_t)strtoul(s, NULL, 0);
+	for (unsigned c = 0; c < PMAP_MAXCPUS; c++) {
+		x86_models[c].cpuid1_edx = CPUID_1_EDX_PSE | CPUID_1_EDX_PGE | CPUID_1_EDX_PAE;
+		x86_models[c].cpuid_ext_edx = CPUID_EXT_EDX_NX;
+		if (s != NULL)
+			x86_models[c].cpuid1_edx = (uint32_t)strtoul(s, NULL, 0);
+	}
+}
+
+/* CPU `cpu` (the running one) starts as the AP trampoline leaves it: CPU 0's controls, empty TLB. */
+void
+model_cpu_start(void)
+{
+	x86_model = x86_models[0];
+	tlb_flush(true);
+	x86_model_cr3_loaded();
+}
+
+int
+model_tlb_audit(void (*print)(const char *, ...))
+{
+	if (!(x86_model.cr0 & CR0_PG))
+		return 0;
+	return tlb_audit(0, x86_model_leaf, print);
 }
 
 uint32_t

@@ -20,13 +20,16 @@ struct x86_model_cpu {
 	uint32_t	cpuid1_edx;		/* leaf 1 EDX */
 	uint32_t	cpuid_ext_edx;		/* leaf 0x80000001 EDX */
 };
-extern struct x86_model_cpu x86_model;
+extern struct x86_model_cpu x86_models[PMAP_MAXCPUS];
+#define x86_model	(x86_models[model_cpu])	/* the running CPU's */
 
 /* Provided by the backend model. */
 bool	x86_model_walk(uint32_t va, bool write, bool user, bool fetch,
 	    struct tlb_entry *e, uint32_t *fault_code);
 void	x86_model_set_dirty(uint32_t va, const struct tlb_entry *te);
 void	x86_model_cr3_loaded(void);	/* PAE: the PDPTEs are read now */
+/* tlb_audit's leaf: the tables for va now, no side effects (tlb.h). */
+int	x86_model_leaf(uint32_t va, struct tlb_entry *w);
 
 /* Shared helpers for the walks. */
 void	*x86_model_phys(uint64_t pa, unsigned size);

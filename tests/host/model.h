@@ -20,6 +20,10 @@ void	model_boot(struct boot_info *);
 /* Translate as the hardware would (through the strict TLB); false on a fault. */
 bool	model_translate(vaddr_t va, enum probe_access, bool user, uint64_t *pap,
 	    uint32_t *fault_code);
+/* The running CPU (model_cpu) starts: CPU 0's paging controls, an empty TLB. */
+void	model_cpu_start(void);
+/* The running CPU's stale TLB entries, each printed (tlb_audit). */
+int	model_tlb_audit(void (*print)(const char *, ...));
 void	model_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* Allocate model RAM, build the boot map, fill *bi (tests/host/plat_host.c). */
 void	host_boot_info(struct boot_info *bi, const char *cmdline);

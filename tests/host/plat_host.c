@@ -150,7 +150,25 @@ plat_cpu_index(void)
 unsigned
 plat_start_cpus(void)
 {
+	for (unsigned c = 1; c < model_ncpus; c++) {
+		model_cpu = c;
+		model_cpu_start();
+	}
+	model_cpu = 0;
 	return model_ncpus;
+}
+
+/* Every CPU's TLB against the tables: the number of stale entries, each printed. */
+int
+plat_tlb_audit(void (*print)(const char *, ...))
+{
+	unsigned from = model_cpu;
+	int bad = 0;
+
+	for (model_cpu = 0; model_cpu < model_ncpus; model_cpu++)
+		bad += model_tlb_audit(print);
+	model_cpu = from;
+	return bad;
 }
 
 bool

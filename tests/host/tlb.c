@@ -1,14 +1,21 @@
-/* The strict TLB model (tlb.h).  Entries of every page size live in one hash by 4 KiB page. */
+/*
+ * The strict TLB model (tlb.h), one per simulated CPU (model_cpu picks).
+ * Entries of every page size live in one hash by 4 KiB page, and on a list
+ * of all of that CPU's entries for tlb_audit.
+ */
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "tlb.h"
 
 #define NBUCKETS	4096u
 #define NSIZES		4
 
 struct tlb_stats tlb_stats;
-static struct tlb_entry *buckets[NBUCKETS];
+static struct tlb_entry *tlbs[PMAP_MAXCPUS][NBUCKETS];
+static struct tlb_entry *tlb_all[PMAP_MAXCPUS];	/* every entry, by all_next */
+#define buckets		(tlbs[model_cpu])
 static uint8_t sizes[NSIZES];		/* page shifts seen, to probe on lookup */
 static unsigned nsizes;
 
@@ -58,6 +65,11 @@ tlb_insert(const struct tlb_entry *src)
 	note_size(src->shift);
 	e->next = buckets[b];
 	buckets[b] = e;
+	e->all_prev = NULL;
+	e->all_next = tlb_all[model_cpu];
+	if (e->all_next != NULL)
+		e->all_next->all_prev = e;
+	tlb_all[model_cpu] = e;
 }
 
 static void
@@ -66,6 +78,12 @@ drop_if(unsigned b, bool (*pred)(const struct tlb_entry *, const void *), const 
 	for (struct tlb_entry **ep = &buckets[b], *e; (e = *ep) != NULL;) {
 		if (pred(e, arg)) {
 			*ep = e->next;
+			if (e->all_prev != NULL)
+				e->all_prev->all_next = e->all_next;
+			else
+				tlb_all[model_cpu] = e->all_next;
+			if (e->all_next != NULL)
+				e->all_next->all_prev = e->all_prev;
 			free(e);
 		} else {
 			ep = &e->next;
@@ -135,4 +153,42 @@ tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid)
 	}
 	for (unsigned b = 0; b < NBUCKETS; b++)
 		drop_if(b, inval_match, &a);
+}
+
+/*
+ * Every entry of this CPU that the current context can use (global, or
+ * tagged with asid), checked against what the tables hold now, as `leaf`
+ * reads them without side effects.  An entry is stale if the tables map its
+ * page no more, elsewhere, or with fewer rights, or if it lets accesses skip
+ * an A or D update the tables no longer record.
+ */
+int
+tlb_audit(uint16_t asid, int (*leaf)(uint32_t va, struct tlb_entry *),
+    void (*print)(const char *, ...))
+{
+	int bad = 0;
+
+	for (struct tlb_entry *e = tlb_all[model_cpu]; e != NULL; e = e->all_next) {
+		struct tlb_entry w;
+		if (!e->g && e->asid != asid)
+			continue;
+		int r = leaf(e->va, &w);
+		const char *why = r < 0 ? "the CPU's cached root entries are stale" :
+		    r == 0 ? "the tables map nothing there" :
+		    w.shift < e->shift ? "the tables map it with smaller pages" :
+		    w.pa + (e->va - w.va) != e->pa ? "the tables map another page" :
+		    (e->w && !w.w) || (e->u && !w.u) || (e->x && !w.x) || (e->r && !w.r) ?
+		    "the tables give fewer rights" :
+		    e->g && !w.g ? "the tables no longer make it global" :
+		    !w.a ? "the tables have the accessed bit clear" :
+		    e->d && !w.d ? "the tables have the dirty bit clear" : NULL;
+		if (why == NULL)
+			continue;
+		print("# TLB audit: CPU %u holds va %#x (%u KiB) -> pa %#llx %c%c%c%c%c%s asid %u: "
+		    "%s\n", model_cpu, e->va, (1u << e->shift) >> 10, (unsigned long long)e->pa,
+		    e->r ? 'r' : '-', e->w ? 'w' : '-', e->x ? 'x' : '-', e->u ? 'u' : '-',
+		    e->d ? 'd' : '-', e->g ? " global" : "", e->asid, why);
+		bad++;
+	}
+	return bad;
 }
