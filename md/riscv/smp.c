@@ -313,6 +313,35 @@ smp_check_harts(uint32_t boot)
 	return listed;
 }
 
+/* Which hart each CPU is, and the harts left parked, named. */
+static void
+smp_report(uint32_t boot, unsigned ncpus, unsigned listed)
+{
+	const struct rv_fdt_cpus *fc = &rv_fdt_cpus;
+	unsigned cpu = 1, ignored = 0;
+
+	kprintf("# plat_start_cpus: %u hart%s in the device tree; CPU 0 is hart %u",
+	    fc->fc_nharts, fc->fc_nharts == 1 ? "" : "s", boot);
+	for (unsigned c = 1; c < ncpus; c++)
+		kprintf(", CPU %u hart %u", c, rv_trapcpus[c].tc_hartid);
+	kprintf("\n");
+	if (fc->fc_nharts <= ncpus)
+		return;
+	kprintf("# plat_start_cpus: PMAP_MAXCPUS is %u: %u hart%s ignored, left "
+	    "parked in M-mode: hart%s", (unsigned)RV_MAXCPUS,
+	    fc->fc_nharts - ncpus, fc->fc_nharts - ncpus == 1 ? "" : "s",
+	    fc->fc_nharts - ncpus == 1 ? "" : "s");
+	for (unsigned i = 0; i < listed; i++) {
+		if (fc->fc_hartid[i] == boot || cpu++ < ncpus)
+			continue;
+		kprintf(" %u", fc->fc_hartid[i]);
+		ignored++;
+	}
+	if (ignored < fc->fc_nharts - ncpus)
+		kprintf(" and %u more", fc->fc_nharts - ncpus - ignored);
+	kprintf("\n");
+}
+
 /*
  * Contract (kern.h): start every other hart, RV_MAXCPUS CPUs in all at
  * most; once, on CPU 0, after pmap_init.  Returns the number running.
@@ -334,14 +363,6 @@ plat_start_cpus(void)
 			smp_start_cpu(ncpus++, fc->fc_hartid[i]);
 	__atomic_store_n(&rv_release.rl_hartid, ~0u, __ATOMIC_RELEASE);
 
-	kprintf("# plat_start_cpus: %u hart%s in the device tree; CPU 0 is hart %u",
-	    fc->fc_nharts, fc->fc_nharts == 1 ? "" : "s", boot);
-	for (unsigned c = 1; c < ncpus; c++)
-		kprintf(", CPU %u hart %u", c, rv_trapcpus[c].tc_hartid);
-	kprintf("\n");
-	if (fc->fc_nharts > ncpus)
-		kprintf("# plat_start_cpus: %u hart%s ignored, left parked in M-mode: "
-		    "PMAP_MAXCPUS is %u\n", fc->fc_nharts - ncpus,
-		    fc->fc_nharts - ncpus == 1 ? "" : "s", (unsigned)RV_MAXCPUS);
+	smp_report(boot, ncpus, listed);
 	return ncpus;
 }
