@@ -593,10 +593,11 @@ rv_mfatal_lock:
 	.word	0
 
 /*
- * Boot page tables, the stacks and the DTB copy, in .bss (page aligned,
- * zeroed above).  The guard page below the boot stack is left unmapped by
- * the boot map; the trap stack above it is where vectors.S goes when a
- * trap finds sp outside [rv_boot_stack + TF_SIZE, rv_trap_stack_top].
+ * Boot page tables, CPU 0's stacks (the other CPUs' are smp.c's) and the
+ * DTB copy, in .bss (page aligned, zeroed above).  The guard page below
+ * the boot stack is left unmapped by the boot map; the trap stack above it
+ * is where vectors.S goes when a trap finds sp outside [rv_boot_stack +
+ * TF_SIZE, rv_trap_stack_top].
  */
 	.bss
 	.p2align 12

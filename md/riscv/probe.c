@@ -245,7 +245,7 @@ plat_plant_return(void *p)
 	__asm__ volatile("fence.i" ::: "memory");
 }
 
-/* sstatus.SUM: S-mode loads and stores to U pages (privileged spec 4.1.1.2). */
+/* This CPU's sstatus.SUM: S-mode loads and stores to U pages (privileged spec 4.1.1.2). */
 bool
 plat_kernel_user_access(bool allow)
 {

@@ -19,8 +19,10 @@
  *              | M-mode entry and firmware   |  (VMA = LMA, runs untranslated)
  *              +-----------------------------+  page aligned
  *              | kernel image                |  linked at KERNBASE + (pa - RAM_BASE)
- *              | .bss: boot tables, stacks,  |
- *              |   M-mode stack, DTB copy    |
+ *              | .bss: boot tables, CPU 0's  |
+ *              |   stacks, M-mode stacks,    |
+ *              |   DTB copy, other CPUs'     |
+ *              |   stacks (smp.c)            |
  *              +-----------------------------+  _kernel_end_pa
  *              | free RAM ...                |  QEMU's DTB near the end (not kept)
  *
@@ -42,8 +44,8 @@
 #define RV_BOOTMAP_SIZE		0x04000000	/* 64 MiB: 16 megapages */
 #define RV_KOFF			(RV_KERNBASE - RV_RAM_BASE)	/* va - pa in the image */
 
-#define RV_BOOT_STACK_SIZE	0x4000		/* S-mode kernel stack */
-#define RV_TRAP_STACK_SIZE	0x2000		/* S-mode stack after an overflow */
+#define RV_BOOT_STACK_SIZE	0x4000		/* S-mode kernel stack, per CPU */
+#define RV_TRAP_STACK_SIZE	0x2000		/* S-mode stack after an overflow, per CPU */
 #define RV_MSTACK_SIZE		0x800		/* M-mode firmware stack, per hart */
 #define RV_MFATAL_STACK_SIZE	0x200		/* M-mode fatal report, one hart */
 #define RV_FDT_MAX		0x10000		/* room for the DTB copy */

@@ -30,7 +30,8 @@
  * whole image (CPU 0's boot guard included), and a hole in the direct map
  * is the pmap's business.  The trap entry's sp check (vectors.S) reports
  * an overflow that traps; a canary at the bottom of each started CPU's
- * kernel stack, checked in every idle wait, reports one that did not.
+ * kernel stack, checked in every idle wait, reports one that overwrote it
+ * without trapping.
  */
 #include <stdbool.h>
 #include <stdint.h>
