@@ -30,6 +30,15 @@ static const char *const trap_names[16] = {
 
 static int trap_fatal_depth[RV_MAXCPUS];	/* per CPU: fatal traps being reported */
 
+/* This CPU's number, for the fatal-trap bookkeeping even if its record is bad. */
+static unsigned
+trap_cpu(void)
+{
+	unsigned cpu = rv_curcpu()->tc_cpu;
+
+	return cpu < RV_MAXCPUS ? cpu : 0;
+}
+
 static const char *
 trap_name(uint32_t scause)
 {
@@ -137,7 +146,7 @@ trap_fatal(const struct rv_trapframe *tf)
 	volatile const struct rv_onfault *of = &tc->tc_onfault;
 	uint32_t sc = tf->tf_scause;
 
-	if (trap_fatal_depth[tc->tc_cpu]++ > 0)
+	if (trap_fatal_depth[trap_cpu()]++ > 0)
 		trap_fatal_nested(tf);
 	kprintf("rv_trap: CPU %u (hart %u) satp %#x (boot map %#x) sstatus %#x\n",
 	    tc->tc_cpu, tc->tc_hartid, rv_read_satp(), rv_boot_satp(),
@@ -164,7 +173,7 @@ trap_check_stack(const struct rv_trapframe *tf)
 	uint32_t kstack_top = tc->tc_trap_sp - RV_TRAP_STACK_SIZE;
 
 	if (trapframe_from_user(tf) || p < kstack_top || p >= tc->tc_trap_sp ||
-	    trap_fatal_depth[tc->tc_cpu] != 0)
+	    trap_fatal_depth[trap_cpu()] != 0)
 		return;
 	kprintf("rv_trap: CPU %u: kernel stack overflow or wild sp: sp %#x "
 	    "outside the kernel stack [%#x, %#x)\n", tc->tc_cpu,
@@ -196,7 +205,7 @@ rv_trap(struct rv_trapframe *tf)
 		return;
 	if (trapframe_from_user(tf)) {
 		why = rv_uprobe_trap(tf);
-		if (trap_fatal_depth[rv_curcpu()->tc_cpu] == 0)
+		if (trap_fatal_depth[trap_cpu()] == 0)
 			kprintf("rv_trap: %s\n", why);
 	}
 	trap_fatal(tf);
