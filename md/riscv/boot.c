@@ -1,11 +1,12 @@
 /*
  * rv_boot(): from entry.S's S-mode entry to kmain().  Sets up the
- * user-probe trampoline, turns entry.S's copy of the device tree into a
- * struct boot_info, and implements plat_phys() and plat_paging_ready().
+ * user-probe trampoline and CPU 0's IPI, turns entry.S's copy of the
+ * device tree into a struct boot_info (and the harts, for smp.c), and
+ * implements plat_phys() and plat_paging_ready().
  *
  * State at rv_boot (entry.S, riscv_guest.h): S-mode, satp = rv_boot_satp()
  * (the boot map, ASID 0), sstatus.SUM set, interrupts off, stvec =
- * rv_trap_vector, on the boot stack.  QEMU's DTB lies outside the boot map
+ * rv_trap_vector, sscratch = &rv_trapcpus[0], on the boot stack.  QEMU's DTB lies outside the boot map
  * (at the end of RAM); entry.S copied it in M-mode, and everything kmain
  * needs from it is copied again into this file's statics.
  */
@@ -29,6 +30,8 @@ _Static_assert(RV_EXIT_FAIL == KERN_EXIT_FAIL,
     "riscv_guest.h and kern.h disagree on exit statuses");
 _Static_assert(RV_SSTATUS_SPP == (1u << 8) && RV_MSTATUS_SUM == SSTATUS_SUM,
     "riscv_guest.h and cpufunc.h disagree on sstatus bits");
+_Static_assert(RV_MAXCPUS == PMAP_MAXCPUS,
+    "riscv_guest.h and pmap_md.h disagree on the CPU limit");
 
 static struct boot_info boot_info;
 static bool paging_ready;		/* the pmap's direct map is live */
@@ -82,7 +85,7 @@ boot_parse_fdt(struct boot_info *bi, uint32_t fdt_pa)
 		    "%#x %#x as read (magic d00dfeed and the size, big-endian), "
 		    "copy limit %u bytes", fi->fi_pa, fi->fi_magic,
 		    fi->fi_totalsize, RV_FDT_MAX);
-	rv_fdt_parse(bi, rv_boot_fdt, fi->fi_copied);
+	rv_fdt_parse(bi, &rv_fdt_cpus, rv_boot_fdt, fi->fi_copied);
 	kprintf("# rv_boot: device tree at pa %#x, %u bytes\n", fi->fi_pa,
 	    fi->fi_copied);
 }
@@ -106,12 +109,16 @@ rv_boot(uint32_t hartid, uint32_t fdt_pa)
 	if (rv_read_satp() != rv_boot_satp())
 		kpanic("rv_boot: satp %#x, expected the boot map's %#x",
 		    rv_read_satp(), rv_boot_satp());
+	if (rv_curcpu() != &rv_trapcpus[0])
+		kpanic("rv_boot: sscratch %p is not CPU 0's trap record %p",
+		    (void *)rv_curcpu(), (void *)&rv_trapcpus[0]);
+	rv_trapcpus[0].tc_hartid = hartid;
+	rv_ipi_enable();
 	rv_probe_init();
 	boot_parse_fdt(bi, fdt_pa);
 	bi->kernel_end_pa = (end_pa + PAGE_MASK) & ~(uint32_t)PAGE_MASK;
 	bi->text_start_pa = (paddr_t)(uintptr_t)_text_start_pa;
 	bi->text_end_pa = (paddr_t)(uintptr_t)_text_end_pa;
 	bi->platform = "qemu-riscv32-virt";
-	(void)hartid;
 	kmain(bi);
 }

@@ -5,7 +5,10 @@
  * Machine state at _start (QEMU 7.2 hw/riscv/boot.c reset vector): every
  * hart runs at RV_RAM_BASE in M-mode, a0 = mhartid, a1 = physical address
  * of the flattened device tree, paging off (satp = 0), no PMP entry, no
- * delegation, mtvec undefined.  Hart 0 boots; others park in wfi.
+ * delegation, mtvec undefined, mstatus.MIE clear.  Hart 0 boots; the others
+ * park (rv_park) until smp.c releases them (riscv_guest.h, "Secondary
+ * harts"), then set up their own M-mode and enter S-mode on the kernel
+ * pmap (rv_entry_secondary).
  *
  * Hart 0, in M-mode on physical addresses (so high symbols go through
  * LA_PA): zero .bss, copy the DTB into it (QEMU puts the DTB near the end
@@ -16,9 +19,11 @@
  * and interrupts, load satp, and mret to rv_entry_s, a *virtual* address,
  * in S-mode with sstatus.SUM set.
  *
- * M-mode stays behind as a firmware: rv_mtrap serves the RV_FW_* ecalls
- * (riscv_guest.h) and reports anything else it catches on the UART before
- * exiting with KERN_EXIT_FAIL.
+ * M-mode stays behind as a firmware on every hart, each on its own M-mode
+ * stack (mscratch): rv_mtrap serves the RV_FW_* ecalls (riscv_guest.h),
+ * turns the machine software interrupt (an IPI) into a supervisor one, and
+ * reports anything else it catches on the UART before exiting with
+ * KERN_EXIT_FAIL.
  */
 #include "riscv_guest.h"
 
@@ -69,24 +74,12 @@ _start:
 2:
 	call	boot_copy_fdt
 	call	boot_build_map
+	call	m_hart_init
 
-	/* PMP entry 0: NAPOT over the whole address space, R/W/X for S and U. */
-	li	t0, -1
-	csrw	pmpaddr0, t0
-	li	t0, RV_PMPCFG_NAPOT | RV_PMPCFG_R | RV_PMPCFG_W | RV_PMPCFG_X
-	csrw	pmpcfg0, t0
-
-	/* Traps go to S-mode, except the firmware ecalls; no interrupt enabled. */
-	li	t0, RV_MEDELEG
-	csrw	medeleg, t0
-	li	t0, RV_MIDELEG
-	csrw	mideleg, t0
-	csrw	mie, zero
-
-	/* S-mode's trap vector and trap record (vectors.S), virtual. */
+	/* S-mode's trap vector and CPU 0's trap record (vectors.S), virtual. */
 	LA_ABS	t0, rv_trap_vector
 	csrw	stvec, t0
-	LA_ABS	t0, rv_trapcpu
+	LA_ABS	t0, rv_trapcpus
 	csrw	sscratch, t0
 
 	/* The boot map, ASID 0 (privileged spec 4.1.11). */
@@ -101,15 +94,8 @@ _start:
 	 * mret to S-mode (MPP = S) with interrupts off, MPRV/MXR clear and
 	 * SUM set: the kernel's probes read user pages.
 	 */
-	csrr	t0, mstatus
-	li	t1, RV_MSTATUS_MPP_MASK | RV_MSTATUS_MPRV | RV_MSTATUS_MXR | \
-		    RV_MSTATUS_SIE | RV_MSTATUS_MIE | RV_MSTATUS_SPIE | \
-		    RV_MSTATUS_MPIE | RV_MSTATUS_SPP
-	not	t1, t1
-	and	t0, t0, t1
-	li	t1, RV_MSTATUS_MPP_S | RV_MSTATUS_SUM
-	or	t0, t0, t1
-	csrw	mstatus, t0
+	li	a0, RV_MSTATUS_SUM
+	call	m_set_mstatus_s
 	LA_ABS	t0, rv_entry_s
 	csrw	mepc, t0
 	mv	a0, s0
@@ -117,12 +103,106 @@ _start:
 	mret
 	.size	_start, . - _start
 
-/* Harts other than 0: nothing to do, ever. */
+/*
+ * Harts other than 0, from _start.  Park: mie.MSIE alone, with mstatus.MIE
+ * clear, lets an MSIP end wfi without a trap (privileged spec 3.3.3; wfi
+ * may also end for no reason).  Look only at rv_release, in .data: .bss
+ * and the boot map may not exist yet.  When rv_release names this hart,
+ * take the struct rv_cpu_boot it points to (riscv_guest.h), physical, and
+ * go to S-mode as it says.  A hart never named parks for good.
+ */
+	.type	rv_park, @function
 rv_park:
-	wfi
-	j	rv_park
+	csrr	s0, mhartid
+	li	t0, RV_MIP_MSIP
+	csrw	mie, t0
+	LA_PA	s2, rv_release
+1:	wfi
+	lw	t0, RL_HARTID(s2)
+	bne	t0, s0, 1b
+	fence	r, rw			/* rv_release before the record (smp.c) */
+	lw	s1, RL_BOOT_PA(s2)
+
+	/* The release IPI: cleared, or it would trap as soon as S-mode runs. */
+	slli	t0, s0, 2
+	li	t1, RV_CLINT_MSIP
+	add	t0, t0, t1
+	sw	zero, (t0)
+
+	lla	t0, rv_mtrap
+	csrw	mtvec, t0
+	lw	t0, CB_MSTACK_PA(s1)
+	csrw	mscratch, t0
+	call	m_hart_init
+	li	t0, RV_CPU_LEFT_PARK
+	sw	t0, CB_STATE(s1)
+
+	LA_ABS	t0, rv_trap_vector
+	csrw	stvec, t0
+	lw	t0, CB_TC(s1)
+	csrw	sscratch, t0
+	lw	t0, CB_SATP(s1)
+	csrw	satp, t0
+	sfence.vma zero, zero
+	fence.i				/* code hart 0 may have stored (Zifencei) */
+
+	lw	a0, CB_SSTATUS(s1)
+	call	m_set_mstatus_s
+	LA_ABS	t0, rv_entry_secondary
+	csrw	mepc, t0
+	lw	sp, CB_SP(s1)
+	lw	a0, CB_CPU(s1)
+	mret
+	.size	rv_park, . - rv_park
 
 	.section .boot, "ax"
+/*
+ * Every hart's M-mode set-up before its first mret (clobbers t0):
+ * - PMP entry 0, NAPOT over the whole address space, R/W/X for S and U
+ *   (PMP CSRs are per hart);
+ * - traps to S-mode, except the firmware ecalls (RV_MEDELEG, RV_MIDELEG);
+ * - mie.MSIE: the IPI (RV_FW_IPI) reaches M-mode whenever the hart runs S
+ *   or U, whatever sstatus says; the supervisor interrupt it becomes is
+ *   enabled by S-mode itself (sie.SSIE, smp.c);
+ * - mcounteren.TM: S-mode reads `time' (smp.c's start-up timeout).
+ */
+	.type	m_hart_init, @function
+m_hart_init:
+	li	t0, -1
+	csrw	pmpaddr0, t0
+	li	t0, RV_PMPCFG_NAPOT | RV_PMPCFG_R | RV_PMPCFG_W | RV_PMPCFG_X
+	csrw	pmpcfg0, t0
+	li	t0, RV_MEDELEG
+	csrw	medeleg, t0
+	li	t0, RV_MIDELEG
+	csrw	mideleg, t0
+	li	t0, RV_MIP_MSIP
+	csrw	mie, t0
+	li	t0, RV_MCOUNTEREN_TM
+	csrw	mcounteren, t0
+	ret
+	.size	m_hart_init, . - m_hart_init
+
+/*
+ * mstatus for the mret to S-mode: MPP = S, interrupts off (SIE, SPIE, MIE,
+ * MPIE clear), MPRV, MXR, SUM and SPP clear, then the bits in a0 (SUM,
+ * MXR) set.  Clobbers t0, t1.
+ */
+	.type	m_set_mstatus_s, @function
+m_set_mstatus_s:
+	csrr	t0, mstatus
+	li	t1, RV_MSTATUS_MPP_MASK | RV_MSTATUS_MPRV | RV_MSTATUS_MXR | \
+		    RV_MSTATUS_SUM | RV_MSTATUS_SIE | RV_MSTATUS_MIE | \
+		    RV_MSTATUS_SPIE | RV_MSTATUS_MPIE | RV_MSTATUS_SPP
+	not	t1, t1
+	and	t0, t0, t1
+	li	t1, RV_MSTATUS_MPP_S
+	or	t0, t0, t1
+	or	t0, t0, a0
+	csrw	mstatus, t0
+	ret
+	.size	m_set_mstatus_s, . - m_set_mstatus_s
+
 /*
  * Copy the DTB at s1 to rv_boot_fdt if its header is sane and it fits,
  * recording what was found in rv_boot_fdt_info for boot.c to judge.
@@ -223,8 +303,10 @@ boot_build_map:
 
 /*
  * M-mode trap handler: the firmware.  Entered from S-mode's ecall (mcause
- * 9, the only exception not delegated), or from M-mode itself on a bug.
- * mscratch holds the M-mode stack top while S-mode runs.
+ * 9, the only exception not delegated), on the machine software interrupt
+ * (an IPI: taken only from S or U, as M-mode runs with MIE clear), or from
+ * M-mode itself on a bug.  mscratch holds this hart's M-mode stack top
+ * while S-mode runs.
  */
 	.p2align 2
 	.type	rv_mtrap, @function
@@ -242,20 +324,45 @@ rv_mtrap:
 	sw	a1, 32(sp)
 	sw	a2, 36(sp)
 	csrr	t0, mcause
+	li	t1, RV_MCAUSE_MSI
+	beq	t0, t1, mtrap_msi
 	li	t1, RV_MCAUSE_ECALL_S
 	bne	t0, t1, mtrap_unexpected
 	li	t1, RV_FW_CONSOLE_PUTC
 	beq	a7, t1, mtrap_putc
+	li	t1, RV_FW_IPI
+	beq	a7, t1, mtrap_ipi
 	li	t1, RV_FW_EXIT
 	beq	a7, t1, m_exit
 	j	mtrap_badcall
 
 mtrap_putc:
 	call	m_putc
+	j	mtrap_ecall_done
+
+/*
+ * RV_FW_IPI: set hart a0's MSIP.  The fence orders the caller's stores
+ * (the message the IPI announces) before the device write.
+ */
+mtrap_ipi:
+	li	t0, RV_CLINT_NHARTS
+	bgeu	a0, t0, mtrap_badipi
+	slli	t0, a0, 2
+	li	t1, RV_CLINT_MSIP
+	add	t0, t0, t1
+	li	t1, 1
+	fence	rw, o
+	sw	t1, (t0)
+	/* fall through */
+
+mtrap_ecall_done:
 	li	a0, 0
 	csrr	t0, mepc
 	addi	t0, t0, 4
 	csrw	mepc, t0
+	/* fall through */
+
+mtrap_return:
 	lw	ra, 0(sp)
 	lw	t0, 4(sp)
 	lw	t1, 8(sp)
@@ -270,9 +377,39 @@ mtrap_putc:
 	csrrw	sp, mscratch, sp
 	mret
 
-/* Not a firmware call: say what, on a fresh M-mode stack, and fail. */
+/*
+ * The IPI, from S or U: clear this hart's MSIP first, then post the
+ * supervisor software interrupt, so an IPI sent after the clear sets MSIP
+ * again and is not lost; S-mode takes SSIP once sstatus.SIE (or U-mode)
+ * allows it, or wakes from wfi on it (mip.SSIP & mie.SSIE).
+ */
+mtrap_msi:
+	csrr	t0, mhartid
+	slli	t0, t0, 2
+	li	t1, RV_CLINT_MSIP
+	add	t0, t0, t1
+	sw	zero, (t0)
+	fence	o, rw
+	li	t0, RV_MIP_SSIP
+	csrs	mip, t0
+	j	mtrap_return
+
+/*
+ * The fatal paths share one M-mode stack of their own (the trap may have
+ * come from M-mode, whose stack is then suspect): the first hart to get
+ * here reports and ends the run; any other halts.
+ */
+	.macro	M_FATAL_ENTER
+	LA_PA	t0, rv_mfatal_lock
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, m_halt
+	LA_PA	sp, rv_mfatal_stack_top
+	.endm
+
+/* Not a firmware call: say what, on the fatal M-mode stack, and fail. */
 mtrap_unexpected:
-	LA_PA	sp, rv_mstack_top
+	M_FATAL_ENTER
 	lla	a0, msg_unexpected
 	call	m_puts
 	csrr	a0, mcause
@@ -294,9 +431,17 @@ mtrap_unexpected:
 	li	a0, RV_EXIT_FAIL
 	j	m_exit
 
+mtrap_badipi:
+	mv	s2, a0
+	M_FATAL_ENTER
+	lla	a0, msg_badipi
+	j	1f
+
 mtrap_badcall:
 	mv	s2, a7
+	M_FATAL_ENTER
 	lla	a0, msg_badcall
+1:
 	call	m_puts
 	mv	a0, s2
 	call	m_puthex
@@ -318,6 +463,8 @@ m_exit:
 	or	a0, a0, t0
 	li	t0, RV_TEST_DEV
 	sw	a0, (t0)
+m_halt:
+	csrw	mie, zero
 1:	wfi
 	j	1b
 	.size	rv_mtrap, . - rv_mtrap
@@ -389,6 +536,8 @@ msg_unexpected:
 	.asciz	"\r\nrv_mtrap: unexpected trap in M-mode firmware: mcause "
 msg_badcall:
 	.asciz	"\r\nrv_mtrap: unknown firmware call a7 "
+msg_badipi:
+	.asciz	"\r\nrv_mtrap: IPI to a hart beyond the CLINT: hart "
 msg_mepc:
 	.asciz	" mepc "
 msg_mtval:
@@ -415,10 +564,40 @@ rv_entry_s:
 	.size	rv_entry_s, . - rv_entry_s
 
 /*
- * Boot page tables, the stacks and the DTB copy, in .bss (page aligned,
- * zeroed above).  The guard page below the boot stack is left unmapped by
- * the boot map; the trap stack above it is where vectors.S goes when a
- * trap finds sp outside [rv_boot_stack + TF_SIZE, rv_trap_stack_top].
+ * S-mode entry of a released hart (rv_park): on the kernel pmap, its own
+ * stack, stvec and sscratch set, interrupts off, a0 = its CPU number.
+ */
+	.globl	rv_entry_secondary
+	.type	rv_entry_secondary, @function
+rv_entry_secondary:
+	mv	s0, zero
+	mv	ra, zero
+	call	rv_cpu_start
+1:	wfi
+	j	1b
+	.size	rv_entry_secondary, . - rv_entry_secondary
+
+/*
+ * The release mailbox (riscv_guest.h): in .data, so parked harts may read
+ * it before hart 0 has zeroed .bss.  The fatal-path lock likewise.
+ */
+	.data
+	.p2align 2
+	.globl	rv_release
+	.type	rv_release, @object
+rv_release:
+	.word	0xFFFFFFFF			/* rl_hartid: none */
+	.word	0				/* rl_boot_pa */
+	.size	rv_release, . - rv_release
+rv_mfatal_lock:
+	.word	0
+
+/*
+ * Boot page tables, CPU 0's stacks (the other CPUs' are smp.c's) and the
+ * DTB copy, in .bss (page aligned, zeroed above).  The guard page below
+ * the boot stack is left unmapped by the boot map; the trap stack above it
+ * is where vectors.S goes when a trap finds sp outside [rv_boot_stack +
+ * TF_SIZE, rv_trap_stack_top].
  */
 	.bss
 	.p2align 12
@@ -441,6 +620,9 @@ rv_trap_stack_top:
 rv_mstack:
 	.space	RV_MSTACK_SIZE
 rv_mstack_top:
+rv_mfatal_stack:
+	.space	RV_MFATAL_STACK_SIZE
+rv_mfatal_stack_top:
 	.p2align 3
 	.globl	rv_boot_fdt, rv_boot_fdt_info
 rv_boot_fdt_info:

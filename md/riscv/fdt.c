@@ -2,14 +2,18 @@
  * The flattened device tree (devicetree specification v0.4, chapter 5)
  * into a struct boot_info: usable RAM from every memory node's "reg", less
  * the memory reservation block, and the command line from /chosen's
- * "bootargs" (QEMU's -append).  The blob is entry.S's copy in .bss, so
- * every offset is checked against its length before use; a malformed tree
- * panics, naming the offset.
+ * "bootargs" (QEMU's -append); and into a struct rv_fdt_cpus: the harts
+ * /cpus lists.  The blob is entry.S's copy in .bss, so every offset is
+ * checked against its length before use; a malformed tree panics, naming
+ * the offset.
  *
- * Only the root and its children matter here: memory nodes (device_type
- * "memory", or a node named memory / memory@...) and /chosen must be
- * children of the root (spec 3.4, 3.6), whose #address-cells and
- * #size-cells (default 2 and 1, spec 2.3.5) give the reg layout.
+ * Only the root, its children and the children of /cpus matter here:
+ * memory nodes (device_type "memory", or a node named memory / memory@...),
+ * /chosen and /cpus are children of the root (spec 3.4, 3.6, 3.7), whose
+ * #address-cells and #size-cells (default 2 and 1, spec 2.3.5) give the reg
+ * layout.  A hart is a child of /cpus with device_type "cpu" whose "reg"
+ * (in /cpus's #address-cells) is its hart id (RISC-V's cpus binding) and
+ * whose status, if any, is "okay" (spec 2.3.4: anything else is not usable).
  */
 #include <stdint.h>
 
@@ -33,13 +37,25 @@ struct fdt {
 	uint32_t	 off_strings, end_strings;
 };
 
-/* A child of the root, gathered until its END_NODE. */
+/* A child of the root, or of /cpus, gathered until its END_NODE. */
 struct fdt_node {
 	const char	*name;
 	bool		 memory;
 	bool		 chosen;
+	bool		 cpus;		/* /cpus itself */
+	bool		 cpu;		/* device_type "cpu" */
+	bool		 unusable;	/* status other than "okay" */
 	const uint8_t	*reg;
 	uint32_t	 reglen;
+};
+
+/* Where the walk is: the open child of the root and of /cpus, the cells. */
+struct fdt_walker {
+	int		 depth;
+	struct fdt_node	 child;		/* depth 2 */
+	struct fdt_node	 cpu;		/* depth 3, under /cpus */
+	uint32_t	 acells, scells;	/* the root's */
+	uint32_t	 cpu_acells;	/* /cpus's #address-cells */
 };
 
 static char fdt_cmdline[FDT_CMDLINE_MAX];
@@ -190,39 +206,111 @@ fdt_node_done(struct boot_info *bi, const struct fdt_node *nd, uint32_t acells,
 		    fdt_cells(nd->reg + o + acells * 4, scells));
 }
 
-/* One property of the root (depth 1) or of a child of it (depth 2). */
-static void
-fdt_prop(const char *pname, const uint8_t *val, uint32_t len, int depth,
-    struct fdt_node *nd, uint32_t *acells, uint32_t *scells)
+/* A string property equals want (with its NUL). */
+static bool
+fdt_prop_is(const uint8_t *val, uint32_t len, const char *want)
 {
-	if (depth == 1 && len == 4 && strcmp(pname, "#address-cells") == 0)
-		*acells = be32(val);
-	else if (depth == 1 && len == 4 && strcmp(pname, "#size-cells") == 0)
-		*scells = be32(val);
-	else if (depth == 2 && strcmp(pname, "reg") == 0) {
+	return len == strlen(want) + 1 && memcmp(val, want, len) == 0;
+}
+
+/* A hart of /cpus is complete: record it if it is usable. */
+static void
+fdt_cpu_done(struct rv_fdt_cpus *fc, const struct fdt_node *nd, uint32_t acells)
+{
+	uint64_t hartid;
+
+	if (!nd->cpu || nd->unusable)
+		return;
+	if (nd->reg == NULL || (acells != 1 && acells != 2) || nd->reglen < acells * 4)
+		kpanic("rv_fdt: cpu node %s: reg of %u bytes with #address-cells %u "
+		    "gives no hart id", nd->name, nd->reg == NULL ? 0 : nd->reglen,
+		    acells);
+	hartid = fdt_cells(nd->reg, acells);
+	if (hartid > UINT32_MAX)
+		kpanic("rv_fdt: cpu node %s: hart id %#llx does not fit mhartid",
+		    nd->name, (unsigned long long)hartid);
+	if (fc->fc_nharts < RV_FDT_MAXHARTS)
+		fc->fc_hartid[fc->fc_nharts] = (uint32_t)hartid;
+	fc->fc_nharts++;
+}
+
+/* The command line from /chosen's bootargs, truncated to fit. */
+static void
+fdt_bootargs(const uint8_t *val, uint32_t len)
+{
+	uint32_t n = len - 1 < FDT_CMDLINE_MAX - 1 ? len - 1 : FDT_CMDLINE_MAX - 1;
+
+	memcpy(fdt_cmdline, val, n);
+	fdt_cmdline[n] = '\0';
+	if (n < len - 1)
+		kprintf("rv_fdt: command line truncated to %u bytes\n", n);
+}
+
+/* One property of the root (depth 1), a child of it (2) or of /cpus (3). */
+static void
+fdt_prop(const char *pname, const uint8_t *val, uint32_t len,
+    struct fdt_walker *w, struct rv_fdt_cpus *fc)
+{
+	struct fdt_node *nd = w->depth == 2 ? &w->child : &w->cpu;
+
+	if (w->depth == 1 && len == 4 && strcmp(pname, "#address-cells") == 0)
+		w->acells = be32(val);
+	else if (w->depth == 1 && len == 4 && strcmp(pname, "#size-cells") == 0)
+		w->scells = be32(val);
+	else if (w->depth == 2 && w->child.cpus && len == 4 &&
+	    strcmp(pname, "#address-cells") == 0)
+		w->cpu_acells = be32(val);
+	else if (w->depth == 2 && w->child.cpus && len == 4 &&
+	    strcmp(pname, "timebase-frequency") == 0)
+		fc->fc_timebase_hz = be32(val);
+	else if (w->depth == 2 && w->child.chosen && len > 0 &&
+	    strcmp(pname, "bootargs") == 0)
+		fdt_bootargs(val, len);
+	else if ((w->depth == 2 || (w->depth == 3 && w->child.cpus)) &&
+	    strcmp(pname, "reg") == 0) {
 		nd->reg = val;
 		nd->reglen = len;
-	} else if (depth == 2 && strcmp(pname, "device_type") == 0 &&
-	    len == sizeof("memory") && memcmp(val, "memory", len) == 0)
+	} else if (w->depth == 2 && strcmp(pname, "device_type") == 0 &&
+	    fdt_prop_is(val, len, "memory"))
 		nd->memory = true;
-	else if (depth == 2 && nd->chosen && strcmp(pname, "bootargs") == 0 &&
-	    len > 0) {
-		uint32_t n = len - 1 < FDT_CMDLINE_MAX - 1 ? len - 1 :
-		    FDT_CMDLINE_MAX - 1;
-		memcpy(fdt_cmdline, val, n);
-		fdt_cmdline[n] = '\0';
-		if (n < len - 1)
-			kprintf("rv_fdt: command line truncated to %u bytes\n", n);
-	}
+	else if (w->depth == 3 && w->child.cpus &&
+	    strcmp(pname, "device_type") == 0 && fdt_prop_is(val, len, "cpu"))
+		nd->cpu = true;
+	else if (w->depth == 3 && w->child.cpus && strcmp(pname, "status") == 0)
+		nd->unusable = !fdt_prop_is(val, len, "okay") &&
+		    !fdt_prop_is(val, len, "ok");
+}
+
+/* BEGIN_NODE name: open a child of the root or of /cpus. */
+static void
+fdt_begin_node(struct fdt_walker *w, const char *name)
+{
+	if (++w->depth == 2)
+		w->child = (struct fdt_node){ .name = name,
+		    .memory = fdt_name_is(name, "memory"),
+		    .chosen = fdt_name_is(name, "chosen"),
+		    .cpus = strcmp(name, "cpus") == 0 };
+	else if (w->depth == 3 && w->child.cpus)
+		w->cpu = (struct fdt_node){ .name = name };
+}
+
+/* END_NODE: close it; false if there was no node to close. */
+static bool
+fdt_end_node(struct fdt_walker *w, struct boot_info *bi, struct rv_fdt_cpus *fc)
+{
+	if (w->depth == 2)
+		fdt_node_done(bi, &w->child, w->acells, w->scells);
+	else if (w->depth == 3 && w->child.cpus)
+		fdt_cpu_done(fc, &w->cpu, w->cpu_acells);
+	return --w->depth >= 0;
 }
 
 /* The structure block (spec 5.4): tokens, 4-byte aligned. */
 static void
-fdt_walk(const struct fdt *f, struct boot_info *bi)
+fdt_walk(const struct fdt *f, struct boot_info *bi, struct rv_fdt_cpus *fc)
 {
-	uint32_t off = f->off_struct, acells = 2, scells = 1;
-	struct fdt_node nd = { 0 };
-	int depth = 0;
+	struct fdt_walker w = { .acells = 2, .scells = 1, .cpu_acells = 2 };
+	uint32_t off = f->off_struct;
 
 	for (;;) {
 		fdt_need(off, 4, f->end_struct, "token");
@@ -232,16 +320,11 @@ fdt_walk(const struct fdt *f, struct boot_info *bi)
 		case FDT_BEGIN_NODE: {
 			const char *name = (const char *)f->blob + off;
 			off += (fdt_strlen(f, off, f->end_struct, "node name") + 4) & ~3u;
-			if (++depth == 2)
-				nd = (struct fdt_node){ .name = name,
-				    .memory = fdt_name_is(name, "memory"),
-				    .chosen = fdt_name_is(name, "chosen") };
+			fdt_begin_node(&w, name);
 			break;
 		}
 		case FDT_END_NODE:
-			if (depth == 2)
-				fdt_node_done(bi, &nd, acells, scells);
-			if (--depth < 0)
+			if (!fdt_end_node(&w, bi, fc))
 				kpanic("rv_fdt: END_NODE without BEGIN_NODE at "
 				    "offset %#x", at);
 			break;
@@ -256,14 +339,14 @@ fdt_walk(const struct fdt *f, struct boot_info *bi)
 			fdt_strlen(f, f->off_strings + nameoff, f->end_strings,
 			    "property name");
 			fdt_prop((const char *)f->blob + f->off_strings + nameoff,
-			    f->blob + off + 8, len, depth, &nd, &acells, &scells);
+			    f->blob + off + 8, len, &w, fc);
 			off += 8 + ((len + 3) & ~3u);
 			break;
 		}
 		case FDT_NOP:
 			break;
 		case FDT_END:
-			if (depth != 0)
+			if (w.depth != 0)
 				kpanic("rv_fdt: END at offset %#x inside a node", at);
 			return;
 		default:
@@ -273,18 +356,20 @@ fdt_walk(const struct fdt *f, struct boot_info *bi)
 }
 
 /*
- * Contract: fill bi's RAM regions and command line from the device tree
- * of len bytes at fdt (4-byte aligned).  Panics on a malformed tree or
- * one that describes no RAM.
+ * Contract: fill bi's RAM regions and command line, and fc's harts, from
+ * the device tree of len bytes at fdt (4-byte aligned).  Panics on a
+ * malformed tree or one that describes no RAM.
  */
 void
-rv_fdt_parse(struct boot_info *bi, const void *fdt, uint32_t len)
+rv_fdt_parse(struct boot_info *bi, struct rv_fdt_cpus *fc, const void *fdt,
+    uint32_t len)
 {
 	struct fdt f;
 
 	fdt_header(&f, fdt, len);
 	bi->cmdline = fdt_cmdline;
-	fdt_walk(&f, bi);
+	*fc = (struct rv_fdt_cpus){ 0 };
+	fdt_walk(&f, bi, fc);
 	fdt_reserved(&f, bi);
 	if (bi->nregions == 0)
 		kpanic("rv_fdt: the device tree (%u bytes) describes no memory",

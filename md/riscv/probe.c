@@ -3,9 +3,12 @@
  * MMU is the oracle.
  *
  * Kernel probes run the access in place, in S-mode, through
- * probe_access.S; a page fault is recovered by trap.c.  S-mode can read
- * and write user pages only while sstatus.SUM is set (entry.S sets it;
- * tests may clear it) and can never execute them (privileged spec 4.3.1).
+ * probe_access.S, on any CPU, several at once; a page fault is recovered
+ * by trap.c with the calling CPU's recovery record.  S-mode can read and
+ * write user pages only while sstatus.SUM is set (entry.S sets it on
+ * every hart, from CPU 0's at start-up for the others; tests may clear it
+ * on the CPU they run on) and can never execute them (privileged spec
+ * 4.3.1).
  *
  * User probes run it in U-mode, through probe_user.S: the trampoline page
  * (below) is mapped user read/write/execute at KERN_USER_TRAMPOLINE_VA in
@@ -17,7 +20,10 @@
  * before it.  Each user probe costs a pmap_enter and a pmap_remove (and,
  * unless the test maps something else in the trampoline's 4 MiB, a
  * page-table page allocated and freed), two pmap_updates and two
- * privilege changes.
+ * privilege changes.  User probes run on CPU 0 only: the trampoline goes
+ * into the pmap current on the calling CPU, and the pmap (kern_uprobe_map's
+ * pmap_enter) is not used from other CPUs yet.  The platform's side is per
+ * CPU already (tc_ksp, uprobes[]); probe_user_cpu_ok() is the one gate.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,8 +36,6 @@
 #define UTRAMP_VA	KERN_USER_TRAMPOLINE_VA
 #define UTRAMP_STACK	64	/* bytes at the top of the page for U-mode's sp */
 
-volatile struct rv_onfault rv_onfault;
-
 /*
  * The trampoline page: a page of the image (.bss) rather than one from the
  * page allocator, which kern/ would count as leaked by the test that ran
@@ -42,13 +46,13 @@ volatile struct rv_onfault rv_onfault;
 static uint8_t utramp_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static paddr_t utramp_pa;
 
-/* The user probe in U-mode: what its end may look like, and its outcome. */
-static struct {
+/* Each CPU's user probe in U-mode: what its end may look like, and its outcome. */
+static struct uprobe {
 	uint32_t	fault_pc;	/* the one sepc a page fault may have */
 	uint32_t	a0;		/* at the ecall: the word read */
 	uint32_t	code;		/* scause */
 	uint32_t	stval;
-} uprobe;
+} uprobes[RV_MAXCPUS];
 
 /*
  * Contract: called once by rv_boot, on the boot map.  Fills the trampoline
@@ -68,11 +72,18 @@ rv_probe_init(void)
 	rv_fence_i();
 }
 
-/* Contract (kern.h): can plat_probe run as user?  Yes, in U-mode. */
+/* User probes may run on this CPU (see the top of the file). */
+static bool
+probe_user_cpu_ok(void)
+{
+	return plat_cpu_index() == 0;
+}
+
+/* Contract (kern.h): can plat_probe run as user?  In U-mode, on CPU 0. */
 bool
 plat_probe_user_supported(void)
 {
-	return true;
+	return probe_user_cpu_ok();
 }
 
 static void __attribute__((noreturn))
@@ -104,8 +115,8 @@ probe_kernel(vaddr_t va, enum probe_access access, uint32_t wval,
 	}
 	if (error == 0)
 		return true;
-	r->fault_code = rv_onfault.of_code;
-	r->fault_va = rv_onfault.of_va;
+	r->fault_code = rv_curcpu()->tc_onfault.of_code;
+	r->fault_va = rv_curcpu()->tc_onfault.of_va;
 	return false;
 }
 
@@ -136,23 +147,27 @@ static bool
 probe_user(vaddr_t va, enum probe_access access, uint32_t wval,
     struct probe_result *r)
 {
+	struct uprobe *up = &uprobes[plat_cpu_index()];
 	struct pmap *pm;
 	uint32_t pc;
 	int error;
 
+	if (!probe_user_cpu_ok())
+		kpanic("plat_probe: user probe at va %#x on CPU %u: user probes "
+		    "run on CPU 0 only", (unsigned)va, plat_cpu_index());
 	pc = utramp_entry(va, access);
-	uprobe.fault_pc = access == PROBE_EXEC ? va : pc;
+	up->fault_pc = access == PROBE_EXEC ? va : pc;
 	pm = kern_uprobe_map(va, utramp_pa);
 	rv_fence_i();		/* the test may have stored the `ret' it calls */
 	error = rv_uprobe_enter(pc, UTRAMP_VA + PAGE_SIZE, va, wval);
 	kern_uprobe_unmap(pm);
 	if (error == 0) {
 		if (access == PROBE_READ)
-			r->value = uprobe.a0;
+			r->value = up->a0;
 		return true;
 	}
-	r->fault_code = uprobe.code;
-	r->fault_va = uprobe.stval;
+	r->fault_code = up->code;
+	r->fault_va = up->stval;
 	return false;
 }
 
@@ -166,14 +181,15 @@ probe_user(vaddr_t va, enum probe_access access, uint32_t wval,
 const char *
 rv_uprobe_trap(const struct rv_trapframe *tf)
 {
+	struct uprobe *up = &uprobes[plat_cpu_index()];
 	uint32_t sc = tf->tf_scause;
 
-	if (rv_trapcpu.tc_ksp == 0)
+	if (rv_curcpu()->tc_ksp == 0)
 		return "trap from U-mode with no user probe running";
 	if (sc == RV_SCAUSE_ECALL_U) {
 		if (tf->tf_sepc - UTRAMP_VA >= (uint32_t)(rv_utramp_end - rv_utramp))
 			return "ecall from outside the user-probe trampoline";
-		uprobe.a0 = tf->tf_x[RV_A0];
+		up->a0 = tf->tf_x[RV_A0];
 		rv_uprobe_leave(0);
 	}
 	if (sc != SCAUSE_FETCH_PAGE_FAULT && sc != SCAUSE_LOAD_PAGE_FAULT &&
@@ -182,10 +198,10 @@ rv_uprobe_trap(const struct rv_trapframe *tf)
 	if ((tf->tf_stval & ~PAGE_MASK) == UTRAMP_VA)
 		return "user probe faulted on its own trampoline page (a "
 		    "platform or pmap bug)";
-	if (tf->tf_sepc != uprobe.fault_pc)
+	if (tf->tf_sepc != up->fault_pc)
 		return "user probe page fault at a pc other than its access";
-	uprobe.code = sc;
-	uprobe.stval = tf->tf_stval;
+	up->code = sc;
+	up->stval = tf->tf_stval;
 	rv_uprobe_leave(-1);
 }
 
@@ -193,9 +209,10 @@ rv_uprobe_trap(const struct rv_trapframe *tf)
  * Contract (kern.h): access the word at va in the current address space:
  * READ (r->value set only if the read completed), WRITE (wval stored) or
  * EXEC (va called; it must hold `ret', 0x00008067), in S-mode or, if user,
- * in U-mode in the user pmap that is active (one must be).  A page fault
- * of the access is reported in r (fault_code = scause, fault_va = stval),
- * never fatal; any other exception is.
+ * in U-mode in the user pmap that is active (one must be; CPU 0 only).  A
+ * page fault of the access is reported in r (fault_code = scause, fault_va
+ * = stval), never fatal; any other exception is.  An IPI taken meanwhile
+ * (interrupts enabled, or always in U-mode) changes nothing.
  */
 void
 plat_probe(vaddr_t va, enum probe_access access, bool user, uint32_t wval,
@@ -228,7 +245,7 @@ plat_plant_return(void *p)
 	__asm__ volatile("fence.i" ::: "memory");
 }
 
-/* sstatus.SUM: S-mode loads and stores to U pages (privileged spec 4.1.1.2). */
+/* This CPU's sstatus.SUM: S-mode loads and stores to U pages (privileged spec 4.1.1.2). */
 bool
 plat_kernel_user_access(bool allow)
 {

@@ -1,11 +1,15 @@
 /*
  * Kernel-mode (S-mode) probes: one access that may fault, with recovery.
- * Each routine arms rv_onfault (riscv_guest.h) with the address of the
+ * Each routine arms this CPU's struct rv_onfault (riscv_guest.h, in the
+ * struct rv_trapcpu that sscratch points to) with the address of the
  * single instruction allowed to fault and a recovery label; rv_trap()
  * resumes a matching page fault at the label, having stored scause and
  * stval.  Exceptions are precise (privileged spec 1.6: sepc is the
  * faulting instruction, which has not executed), so arming by plain stores
- * in program order is enough on one hart.
+ * in program order is enough: the record is only ever read by its own
+ * hart's trap handler.  An interrupt (an IPI) taken while a probe is armed
+ * is not a page fault and leaves the record alone, so probes run on
+ * several CPUs at once and with interrupts enabled.
  *
  * Each returns 0 if the access completed and -1 if it faulted.  S-mode
  * reaches user pages only while sstatus.SUM is set and never executes them
@@ -13,13 +17,19 @@
  */
 #include "riscv_guest.h"
 
+/* reg = this CPU's struct rv_onfault (sscratch: riscv_guest.h). */
+	.macro	ONFAULT reg
+	csrr	\reg, sscratch
+	addi	\reg, \reg, TC_ONFAULT
+	.endm
+
 	.text
 
 /* int rv_probe_read(uint32_t va, uint32_t *valp): *valp = *(uint32_t *)va */
 	.globl	rv_probe_read
 	.type	rv_probe_read, @function
 rv_probe_read:
-	lla	t0, rv_onfault
+	ONFAULT	t0
 	lla	t1, probe_read_insn
 	sw	t1, OF_PC(t0)
 	lla	t1, probe_fault
@@ -36,7 +46,7 @@ probe_read_insn:
 	.globl	rv_probe_write
 	.type	rv_probe_write, @function
 rv_probe_write:
-	lla	t0, rv_onfault
+	ONFAULT	t0
 	lla	t1, probe_write_insn
 	sw	t1, OF_PC(t0)
 	lla	t1, probe_fault
@@ -51,7 +61,7 @@ probe_write_insn:
 /* Read and write recover here, ra and sp as at the access. */
 	.type	probe_fault, @function
 probe_fault:
-	lla	t0, rv_onfault
+	ONFAULT	t0
 	sw	zero, OF_RECOVER(t0)
 	li	a0, -1
 	ret
@@ -67,18 +77,18 @@ probe_fault:
 rv_probe_exec:
 	addi	sp, sp, -16
 	sw	ra, 12(sp)
-	lla	t0, rv_onfault
+	ONFAULT	t0
 	sw	zero, OF_PC(t0)
 	sw	a0, OF_TARGET(t0)
 	lla	t1, probe_exec_fault
 	sw	t1, OF_RECOVER(t0)
 	jalr	a0
-	lla	t0, rv_onfault
+	ONFAULT	t0
 	sw	zero, OF_RECOVER(t0)
 	li	a0, 0
 	j	1f
 probe_exec_fault:
-	lla	t0, rv_onfault
+	ONFAULT	t0
 	sw	zero, OF_RECOVER(t0)
 	li	a0, -1
 1:	lw	ra, 12(sp)

@@ -71,7 +71,7 @@ rv_uprobe_enter:
 	sw	s9, 48(sp)
 	sw	s10, 52(sp)
 	sw	s11, 56(sp)
-	lla	t0, rv_trapcpu
+	csrr	t0, sscratch		/* this CPU's struct rv_trapcpu */
 	sw	sp, TC_KSP(t0)
 
 	csrw	sepc, a0
@@ -119,7 +119,7 @@ rv_uprobe_enter:
 	.globl	rv_uprobe_leave
 	.type	rv_uprobe_leave, @function
 rv_uprobe_leave:
-	lla	t0, rv_trapcpu
+	csrr	t0, sscratch		/* this CPU's struct rv_trapcpu */
 	lw	sp, TC_KSP(t0)
 	sw	zero, TC_KSP(t0)
 	lw	ra, 0(sp)

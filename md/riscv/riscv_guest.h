@@ -9,7 +9,9 @@
  * with a0 = hartid, a1 = physical address of the flattened device tree.
  * There is no firmware: entry.S is it.  Hart 0 programs PMP, delegation
  * and the boot map in M-mode, then mrets to S-mode; M-mode stays resident
- * as a firmware serving two ecalls (RV_FW_*) for the console and the exit.
+ * as a firmware serving ecalls (RV_FW_*) for the console, the exit and
+ * IPIs.  The other harts wait in M-mode until smp.c releases them, one by
+ * one, after pmap_init (see "Secondary harts" below).
  *
  * Physical memory (kernel.ld):
  *
@@ -17,8 +19,10 @@
  *              | M-mode entry and firmware   |  (VMA = LMA, runs untranslated)
  *              +-----------------------------+  page aligned
  *              | kernel image                |  linked at KERNBASE + (pa - RAM_BASE)
- *              | .bss: boot tables, stacks,  |
- *              |   M-mode stack, DTB copy    |
+ *              | .bss: boot tables, CPU 0's  |
+ *              |   stacks, M-mode stacks,    |
+ *              |   DTB copy, other CPUs'     |
+ *              |   stacks (smp.c)            |
  *              +-----------------------------+  _kernel_end_pa
  *              | free RAM ...                |  QEMU's DTB near the end (not kept)
  *
@@ -40,19 +44,34 @@
 #define RV_BOOTMAP_SIZE		0x04000000	/* 64 MiB: 16 megapages */
 #define RV_KOFF			(RV_KERNBASE - RV_RAM_BASE)	/* va - pa in the image */
 
-#define RV_BOOT_STACK_SIZE	0x4000		/* S-mode kernel stack */
-#define RV_TRAP_STACK_SIZE	0x2000		/* S-mode stack after an overflow */
-#define RV_MSTACK_SIZE		0x800		/* M-mode firmware stack */
+#define RV_BOOT_STACK_SIZE	0x4000		/* S-mode kernel stack, per CPU */
+#define RV_TRAP_STACK_SIZE	0x2000		/* S-mode stack after an overflow, per CPU */
+#define RV_MSTACK_SIZE		0x800		/* M-mode firmware stack, per hart */
+#define RV_MFATAL_STACK_SIZE	0x200		/* M-mode fatal report, one hart */
 #define RV_FDT_MAX		0x10000		/* room for the DTB copy */
+
+/* CPUs the platform runs; must equal pmap_md.h's PMAP_MAXCPUS (boot.c checks). */
+#define RV_MAXCPUS		8
 
 /*
  * Firmware calls: ecall from S-mode with the function in a7 and its
  * argument in a0; returns 0 in a0, every other register preserved.  The
- * numbers are those of the SBI v0.1 legacy console_putchar and shutdown
- * (RISC-V SBI spec, chapter 5), but this is not SBI: EXIT takes a status.
- * An unknown function ends the run (exit KERN_EXIT_FAIL) with a message.
+ * numbers are those of the SBI v0.1 legacy console_putchar, send_ipi and
+ * shutdown (RISC-V SBI spec, chapter 5), but this is not SBI: EXIT takes
+ * a status and IPI one hart id, not a mask.  An unknown function, or an
+ * IPI to a hart beyond the CLINT, ends the run (exit KERN_EXIT_FAIL) with
+ * a message.
+ *
+ * RV_FW_IPI sets the target hart's CLINT MSIP.  That hart takes the
+ * machine software interrupt in M-mode (enabled there whenever it runs
+ * S-mode or U-mode: privileged spec 3.1.6.1), clears its MSIP, sets
+ * mip.SSIP and mrets; S-mode then takes the supervisor software interrupt
+ * (delegated, mideleg) when sstatus.SIE and sie.SSIE allow it.  IPIs
+ * coalesce.  Stores the caller made before the ecall are visible to the
+ * target's handler (fences on both sides).
  */
 #define RV_FW_CONSOLE_PUTC	1	/* a0 = the byte */
+#define RV_FW_IPI		4	/* a0 = target hart id */
 #define RV_FW_EXIT		8	/* a0 = KERN_EXIT_* status; no return */
 
 /* QEMU virt devices (hw/riscv/virt.c memmap), physical, M-mode only. */
@@ -62,6 +81,8 @@
 #define RV_UART_LSR_THRE	0x20		/* THR empty */
 #define RV_TEST_DEV		0x00100000	/* sifive_test finisher */
 #define RV_TEST_FAIL		0x3333		/* exit((value >> 16) & 0xFFFF) */
+#define RV_CLINT_MSIP		0x02000000	/* SiFive CLINT: MSIP of hart h at + 4 * h */
+#define RV_CLINT_NHARTS		4095		/* MSIP words before mtimecmp at + 0x4000 */
 
 /* entry.S's copies of C-only constants (kern.h); boot.c checks them. */
 #define RV_EXIT_FAIL		0x11		/* KERN_EXIT_FAIL */
@@ -78,6 +99,10 @@
 #define RV_MSTATUS_SUM		0x00040000
 #define RV_MSTATUS_MXR		0x00080000
 #define RV_MCAUSE_ECALL_S	9
+#define RV_MCAUSE_MSI		0x80000003	/* machine software interrupt */
+#define RV_MIP_SSIP		0x00000002	/* mip/mie bit 1: supervisor software */
+#define RV_MIP_MSIP		0x00000008	/* mip/mie bit 3: machine software */
+#define RV_MCOUNTEREN_TM	0x00000002	/* S-mode may read `time' (3.1.11) */
 #define RV_PMPCFG_R		0x01
 #define RV_PMPCFG_W		0x02
 #define RV_PMPCFG_X		0x04
@@ -85,8 +110,8 @@
 /*
  * Synchronous exceptions 0-15 go to S-mode except ecall from S (9), the
  * firmware call, and from M (11); bits 10 and 14 are reserved (WARL).
- * The supervisor interrupts (SSI 1, STI 5, SEI 9) too, though none is
- * enabled (privileged spec 3.1.8).
+ * The supervisor interrupts (SSI 1, STI 5, SEI 9) too; only SSI, the IPI,
+ * is ever enabled (sie.SSIE; privileged spec 3.1.8, 3.1.9).
  */
 #define RV_MEDELEG		0x0000F5FF
 #define RV_MIDELEG		0x00000222
@@ -96,7 +121,9 @@
 #define RV_SSTATUS_SPIE		0x00000020
 #define RV_SSTATUS_SPP		0x00000100
 #define RV_SCAUSE_INTR		0x80000000
+#define RV_SCAUSE_SSI		(RV_SCAUSE_INTR | 1)	/* supervisor software interrupt */
 #define RV_SCAUSE_ECALL_U	8
+#define RV_SIP_SSIP		0x00000002	/* sip/sie bit 1 */
 
 /* sv32 PTE bits for the boot map (privileged spec 4.3.1, figure 4.18). */
 #define RV_PTE_V		0x001
@@ -120,7 +147,7 @@
 #define TF_STVAL		140
 #define TF_SIZE			144		/* a multiple of 16 (psABI stack alignment) */
 
-/* struct rv_trapcpu byte offsets, for vectors.S and probe_user.S. */
+/* struct rv_trapcpu byte offsets, for vectors.S and the probes. */
 #define TC_T0			0
 #define TC_TP			4
 #define TC_SP			8
@@ -128,6 +155,29 @@
 #define TC_STACK_LO		16
 #define TC_STACK_HI		20
 #define TC_TRAP_SP		24
+#define TC_CPU			28
+#define TC_HARTID		32
+#define TC_ONFAULT		36		/* struct rv_onfault */
+#define TC_SIZE			64
+
+/* struct rv_cpu_boot byte offsets, for entry.S (M-mode, physical). */
+#define CB_STATE		0
+#define CB_CPU			4
+#define CB_SATP			8
+#define CB_SSTATUS		12
+#define CB_SP			16
+#define CB_TC			20
+#define CB_MSTACK_PA		24
+
+/* struct rv_release byte offsets. */
+#define RL_HARTID		0
+#define RL_BOOT_PA		4
+
+/* struct rv_cpu_boot's cb_state: how far a released hart got. */
+#define RV_CPU_RELEASED		1	/* smp.c: record filled, hart told */
+#define RV_CPU_LEFT_PARK	2	/* entry.S: the hart read its record */
+#define RV_CPU_IN_S		3	/* smp.c: in S-mode, C, own stack */
+#define RV_CPU_IDLE		4	/* smp.c: in kern_cpu_start's idle loop */
 
 /* struct rv_onfault byte offsets, for probe_access.S. */
 #define OF_RECOVER		0
@@ -168,32 +218,11 @@ trapframe_from_user(const struct rv_trapframe *tf)
 }
 
 /*
- * The trap entry's per-CPU record, which sscratch points to whenever no
- * trap is being entered (vectors.S).  tc_ksp is the kernel stack for traps
- * from U-mode, non-zero only while a user probe runs; a trap from S-mode
- * whose sp lies outside [tc_stack_lo, tc_stack_hi] (an overflowed or wild
- * stack) switches to tc_trap_sp, and trap.c declares it fatal.
- */
-struct rv_trapcpu {
-	uint32_t	tc_t0;		/* scratch of the entry code */
-	uint32_t	tc_tp;
-	uint32_t	tc_sp;
-	uint32_t	tc_ksp;
-	uint32_t	tc_stack_lo;	/* boot stack bottom + TF_SIZE */
-	uint32_t	tc_stack_hi;	/* top of the trap stack */
-	uint32_t	tc_trap_sp;	/* top of the trap stack */
-};
-extern struct rv_trapcpu rv_trapcpu;
-_Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_ksp) == TC_KSP,
-    "rv_trapcpu layout");
-_Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_trap_sp) == TC_TRAP_SP,
-    "rv_trapcpu layout");
-
-/*
- * Probe recovery (BSD's pcb_onfault, narrowed), as on x86: while
- * of_recover is non-zero, a page fault from S-mode whose sepc is of_pc --
- * or, if of_pc is 0, a fetch fault at of_target -- resumes at of_recover
- * with scause and stval stored here.  Set and cleared by probe_access.S.
+ * Probe recovery (BSD's pcb_onfault, narrowed), as on x86, one per CPU
+ * (in its struct rv_trapcpu): while of_recover is non-zero, a page fault
+ * from S-mode on that CPU whose sepc is of_pc -- or, if of_pc is 0, a
+ * fetch fault at of_target -- resumes at of_recover with scause and stval
+ * stored here.  Set and cleared by probe_access.S.
  */
 struct rv_onfault {
 	uint32_t	of_recover;
@@ -202,11 +231,100 @@ struct rv_onfault {
 	uint32_t	of_code;	/* out: scause */
 	uint32_t	of_va;		/* out: stval */
 };
-extern volatile struct rv_onfault rv_onfault;
 _Static_assert(__builtin_offsetof(struct rv_onfault, of_pc) == OF_PC,
     "rv_onfault layout");
 _Static_assert(__builtin_offsetof(struct rv_onfault, of_va) == OF_VA,
     "rv_onfault layout");
+
+/*
+ * A CPU's trap and probe record, rv_trapcpus[cpu] (vectors.S), which
+ * sscratch points to whenever no trap is being entered: so in S-mode C
+ * code sscratch is always this CPU's record (rv_curcpu), and
+ * plat_cpu_index is tc_cpu.  tc_ksp is the kernel stack for traps from
+ * U-mode, non-zero only while a user probe runs; a trap from S-mode whose
+ * sp lies outside [tc_stack_lo, tc_stack_hi] (an overflowed or wild stack)
+ * switches to tc_trap_sp, and trap.c declares it fatal.  Each CPU's
+ * kernel stack lies just below its trap stack: [tc_stack_lo - TF_SIZE,
+ * tc_trap_sp - RV_TRAP_STACK_SIZE).
+ */
+struct rv_trapcpu {
+	uint32_t	tc_t0;		/* scratch of the entry code */
+	uint32_t	tc_tp;
+	uint32_t	tc_sp;
+	uint32_t	tc_ksp;
+	uint32_t	tc_stack_lo;	/* kernel stack bottom + TF_SIZE */
+	uint32_t	tc_stack_hi;	/* top of the trap stack */
+	uint32_t	tc_trap_sp;	/* top of the trap stack */
+	uint32_t	tc_cpu;		/* plat_cpu_index() */
+	uint32_t	tc_hartid;	/* mhartid */
+	volatile struct rv_onfault tc_onfault;
+	uint32_t	tc_pad[2];
+};
+extern struct rv_trapcpu rv_trapcpus[RV_MAXCPUS];
+_Static_assert(sizeof(struct rv_trapcpu) == TC_SIZE, "rv_trapcpu layout");
+_Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_ksp) == TC_KSP,
+    "rv_trapcpu layout");
+_Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_trap_sp) == TC_TRAP_SP,
+    "rv_trapcpu layout");
+_Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_cpu) == TC_CPU,
+    "rv_trapcpu layout");
+_Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_hartid) == TC_HARTID,
+    "rv_trapcpu layout");
+_Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_onfault) == TC_ONFAULT,
+    "rv_trapcpu layout");
+
+/* This CPU's record: sscratch in S-mode (vectors.S keeps it there). */
+static inline struct rv_trapcpu *
+rv_curcpu(void)
+{
+	uint32_t v;
+
+	__asm__ volatile("csrr %0, sscratch" : "=r"(v));
+	return (struct rv_trapcpu *)(uintptr_t)v;
+}
+
+/*
+ * Secondary harts.  QEMU starts them with hart 0; entry.S parks each in
+ * M-mode (wfi, mie.MSIE only, mstatus.MIE clear: MSIP wakes wfi without
+ * trapping, privileged spec 3.3.3), touching nothing but rv_release, in
+ * .data, so neither .bss nor the boot map before hart 0 has built them.
+ * smp.c releases one hart at a time: it fills the CPU's struct rv_cpu_boot,
+ * stores its physical address and then the hart id in rv_release, and
+ * sends the hart an IPI (RV_FW_IPI).  The hart whose id it is clears its
+ * MSIP, sets up its own M-mode (mtvec, mscratch = cb_mstack_pa, PMP,
+ * delegation, mie, mcounteren), stvec, sscratch = cb_tc, satp = cb_satp
+ * (CPU 0's: the kernel pmap), and mrets to rv_entry_secondary in S-mode
+ * with sstatus's SUM and MXR from cb_sstatus, interrupts off, sp = cb_sp,
+ * a0 = cb_cpu.  cb_state tells smp.c how far it got.
+ */
+struct rv_cpu_boot {
+	volatile uint32_t cb_state;	/* RV_CPU_* */
+	uint32_t	cb_cpu;
+	uint32_t	cb_satp;
+	uint32_t	cb_sstatus;	/* SUM, MXR only */
+	uint32_t	cb_sp;		/* kernel stack top, virtual */
+	uint32_t	cb_tc;		/* &rv_trapcpus[cb_cpu], virtual */
+	uint32_t	cb_mstack_pa;	/* M-mode stack top, physical */
+};
+_Static_assert(__builtin_offsetof(struct rv_cpu_boot, cb_mstack_pa) == CB_MSTACK_PA,
+    "rv_cpu_boot layout");
+_Static_assert(__builtin_offsetof(struct rv_cpu_boot, cb_tc) == CB_TC,
+    "rv_cpu_boot layout");
+
+struct rv_release {
+	volatile uint32_t rl_hartid;	/* ~0: none */
+	volatile uint32_t rl_boot_pa;	/* its struct rv_cpu_boot, physical */
+};
+extern struct rv_release rv_release;
+
+/* The harts /cpus lists as usable (fdt.c), in device-tree order. */
+#define RV_FDT_MAXHARTS		64
+struct rv_fdt_cpus {
+	unsigned	fc_nharts;	/* all of them */
+	uint32_t	fc_hartid[RV_FDT_MAXHARTS];	/* the first RV_FDT_MAXHARTS */
+	uint32_t	fc_timebase_hz;	/* /cpus timebase-frequency, 0 if none */
+};
+extern struct rv_fdt_cpus rv_fdt_cpus;
 
 /*
  * What entry.S learnt about the DTB in M-mode (physical addresses): its
@@ -244,6 +362,15 @@ extern const char rv_utramp_read[], rv_utramp_write[], rv_utramp_exec[];
 const char *rv_uprobe_trap(const struct rv_trapframe *);
 void	rv_probe_init(void);
 
+/*
+ * smp.c: rv_ipi_enable sets this CPU's sie.SSIE (sstatus.SIE still
+ * decides); rv_ipi_intr is the IPI's handler (trap.c); rv_cpu_start is a
+ * started CPU's S-mode C entry (entry.S).
+ */
+void	rv_ipi_enable(void);
+void	rv_ipi_intr(void);
+void	rv_cpu_start(uint32_t cpu) __attribute__((noreturn));
+
 /* entry.S / kernel.ld */
 extern char rv_boot_root[];		/* boot map root: satp's PPN */
 extern char rv_boot_stack_guard[], rv_boot_stack[], rv_boot_stack_top[];
@@ -258,7 +385,8 @@ uint32_t rv_boot_satp(void);
 void	rv_cons_puts_raw(const char *);
 void	rv_cons_puthex_raw(uint32_t);
 struct boot_info;
-void	rv_fdt_parse(struct boot_info *, const void *fdt, uint32_t len);
+void	rv_fdt_parse(struct boot_info *, struct rv_fdt_cpus *, const void *fdt,
+	    uint32_t len);
 
 /* S-mode entry (entry.S) calls this on the boot map and boot stack. */
 void	rv_boot(uint32_t hartid, uint32_t fdt_pa) __attribute__((noreturn));

@@ -1,13 +1,14 @@
 /*
- * C side of S-mode trap handling.  A page fault goes first to the pmap
+ * C side of S-mode trap handling, on every CPU.  The supervisor software
+ * interrupt is the IPI (smp.c).  A page fault goes first to the pmap
  * (pmap_fault: software referenced/modified emulation, RISC-V Svade), and
  * is retried if the pmap says it only recorded an access.  Otherwise the
- * only traps that are not fatal are a page fault of an armed kernel probe
- * (probe_access.S), turned into a return from the probe, and the end of a
- * user probe in U-mode (its ecall or its page fault), which probe.c turns
- * into a return from that probe.  A fatal trap dumps the frame and panics:
- * the run ends with KERN_EXIT_FAIL and a message naming scause, stval and
- * sepc.
+ * only traps that are not fatal are a page fault of this CPU's armed
+ * kernel probe (probe_access.S), turned into a return from the probe, and
+ * the end of a user probe in U-mode (its ecall or its page fault), which
+ * probe.c turns into a return from that probe.  A fatal trap dumps the
+ * frame and panics: the run ends with KERN_EXIT_FAIL and a message naming
+ * the CPU, scause, stval and sepc.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,7 +28,16 @@ static const char *const trap_names[16] = {
 	"load page fault", "reserved 14", "store/AMO page fault",
 };
 
-static int trap_fatal_depth;
+static int trap_fatal_depth[RV_MAXCPUS];	/* per CPU: fatal traps being reported */
+
+/* This CPU's number, for the fatal-trap bookkeeping even if its record is bad. */
+static unsigned
+trap_cpu(void)
+{
+	unsigned cpu = rv_curcpu()->tc_cpu;
+
+	return cpu < RV_MAXCPUS ? cpu : 0;
+}
 
 static const char *
 trap_name(uint32_t scause)
@@ -75,14 +85,14 @@ trap_pmap_fault(const struct rv_trapframe *tf, vm_prot_t access)
 }
 
 /*
- * If tf is the page fault an armed kernel probe allows (riscv_guest.h),
- * record it in rv_onfault, disarm, and make the trap return to the
- * recovery label.
+ * If tf is the page fault this CPU's armed kernel probe allows
+ * (riscv_guest.h), record it in the CPU's rv_onfault, disarm, and make the
+ * trap return to the recovery label.
  */
 static bool
 trap_probe_recover(struct rv_trapframe *tf)
 {
-	volatile struct rv_onfault *of = &rv_onfault;
+	volatile struct rv_onfault *of = &rv_curcpu()->tc_onfault;
 	uint32_t allowed;
 
 	if (of->of_recover == 0 || trapframe_from_user(tf))
@@ -132,35 +142,51 @@ trap_print_regs(const struct rv_trapframe *tf)
 static void __attribute__((noreturn))
 trap_fatal(const struct rv_trapframe *tf)
 {
+	const struct rv_trapcpu *tc = rv_curcpu();
+	volatile const struct rv_onfault *of = &tc->tc_onfault;
 	uint32_t sc = tf->tf_scause;
 
-	if (trap_fatal_depth++ > 0)
+	if (trap_fatal_depth[trap_cpu()]++ > 0)
 		trap_fatal_nested(tf);
-	kprintf("rv_trap: satp %#x (boot map %#x) sstatus %#x\n", rv_read_satp(),
-	    rv_boot_satp(), tf->tf_sstatus);
+	kprintf("rv_trap: CPU %u (hart %u) satp %#x (boot map %#x) sstatus %#x\n",
+	    tc->tc_cpu, tc->tc_hartid, rv_read_satp(), rv_boot_satp(),
+	    tf->tf_sstatus);
 	trap_print_regs(tf);
-	if (trap_fault_access(sc) != VM_PROT_NONE && rv_onfault.of_recover != 0)
+	if (trap_fault_access(sc) != VM_PROT_NONE && of->of_recover != 0)
 		kprintf("rv_trap: a kernel probe is armed, but for sepc %#x\n",
-		    rv_onfault.of_pc != 0 ? rv_onfault.of_pc : rv_onfault.of_target);
-	kpanic("rv_trap: unhandled %s (scause %#x) stval %#x sepc %#x from %s-mode",
-	    trap_name(sc), sc, tf->tf_stval, tf->tf_sepc,
-	    trapframe_from_user(tf) ? "U" : "S");
+		    of->of_pc != 0 ? of->of_pc : of->of_target);
+	kpanic("rv_trap: CPU %u: unhandled %s (scause %#x) stval %#x sepc %#x "
+	    "from %s-mode", tc->tc_cpu, trap_name(sc), sc, tf->tf_stval,
+	    tf->tf_sepc, trapframe_from_user(tf) ? "U" : "S");
 }
 
-/* vectors.S moved to the trap stack: the S-mode sp was outside the boot stack. */
-static bool
-trap_on_trap_stack(const struct rv_trapframe *tf)
+/*
+ * vectors.S moved to this CPU's trap stack: the S-mode sp was outside its
+ * kernel stack.  Says so and ends the run, unless a fatal trap is being
+ * reported already (that report may overflow).
+ */
+static void
+trap_check_stack(const struct rv_trapframe *tf)
 {
-	uintptr_t p = (uintptr_t)tf;
+	const struct rv_trapcpu *tc = rv_curcpu();
+	uint32_t p = (uint32_t)(uintptr_t)tf;
+	uint32_t kstack_top = tc->tc_trap_sp - RV_TRAP_STACK_SIZE;
 
-	return p >= (uintptr_t)rv_trap_stack && p < (uintptr_t)rv_trap_stack_top;
+	if (trapframe_from_user(tf) || p < kstack_top || p >= tc->tc_trap_sp ||
+	    trap_fatal_depth[trap_cpu()] != 0)
+		return;
+	kprintf("rv_trap: CPU %u: kernel stack overflow or wild sp: sp %#x "
+	    "outside the kernel stack [%#x, %#x)\n", tc->tc_cpu,
+	    tf->tf_x[RV_SP], tc->tc_stack_lo - TF_SIZE, kstack_top);
+	trap_fatal(tf);
 }
 
 /*
  * Contract: called by vectors.S with the frame of a trap, interrupts off.
- * Returns to retry the access (pmap_fault) or, for a recovered kernel-probe
- * fault, with tf->tf_sepc changed; the end of a user probe does not return
- * here (probe.c); everything else ends the run.
+ * Returns after the IPI (interrupted code resumes, in S or U), to retry the
+ * access (pmap_fault) or, for a recovered kernel-probe fault, with
+ * tf->tf_sepc changed; the end of a user probe does not return here
+ * (probe.c); everything else ends the run.
  */
 void
 rv_trap(struct rv_trapframe *tf)
@@ -168,13 +194,10 @@ rv_trap(struct rv_trapframe *tf)
 	vm_prot_t access = trap_fault_access(tf->tf_scause);
 	const char *why;
 
-	if (!trapframe_from_user(tf) && trap_on_trap_stack(tf) &&
-	    trap_fatal_depth == 0) {
-		kprintf("rv_trap: kernel stack overflow or wild sp: sp %#x outside "
-		    "the boot stack [%#x, %#x)\n", tf->tf_x[RV_SP],
-		    (unsigned)(uintptr_t)rv_boot_stack,
-		    (unsigned)(uintptr_t)rv_boot_stack_top);
-		trap_fatal(tf);
+	trap_check_stack(tf);
+	if (tf->tf_scause == RV_SCAUSE_SSI) {
+		rv_ipi_intr();
+		return;
 	}
 	if (access != VM_PROT_NONE && trap_pmap_fault(tf, access))
 		return;
@@ -182,7 +205,7 @@ rv_trap(struct rv_trapframe *tf)
 		return;
 	if (trapframe_from_user(tf)) {
 		why = rv_uprobe_trap(tf);
-		if (trap_fatal_depth == 0)
+		if (trap_fatal_depth[trap_cpu()] == 0)
 			kprintf("rv_trap: %s\n", why);
 	}
 	trap_fatal(tf);

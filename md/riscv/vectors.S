@@ -1,25 +1,29 @@
 /*
- * S-mode trap entry (stvec, direct mode): build a struct rv_trapframe
- * (riscv_guest.h), call rv_trap(), restore and sret.  Every exception
- * lands here (medeleg, entry.S); interrupts are never enabled.
+ * S-mode trap entry (stvec, direct mode), every CPU: build a struct
+ * rv_trapframe (riscv_guest.h), call rv_trap(), restore and sret.  Every
+ * exception lands here (medeleg, entry.S), and the one interrupt ever
+ * enabled, the supervisor software interrupt that carries IPIs; sstatus.SIE
+ * is clear while a trap is handled (privileged spec 4.1.1), so interrupts
+ * never nest.
  *
- * sscratch holds &rv_trapcpu whenever no trap is being entered; the first
- * instructions swap it into tp, park t0, tp and sp there and put it back
- * at once, so a trap nested in the entry finds it again.  The stack:
+ * sscratch holds this CPU's record, &rv_trapcpus[cpu], whenever no trap
+ * is being entered; the first instructions swap it into tp, park t0, tp
+ * and sp there and put it back at once, so a trap nested in the entry
+ * finds it again.  The stack:
  *   - from U-mode (a user probe), tc_ksp, below the context the probe saved;
  *     with no probe running (tc_ksp 0) the trap stack, and trap.c panics;
  *   - from S-mode the interrupted sp, if it lies in [tc_stack_lo,
- *     tc_stack_hi] (the boot stack, with room for a frame, or the trap
- *     stack above it); otherwise the trap stack: a stack overflow into the
- *     guard page, or a wild sp, is reported instead of faulting again on
- *     every store of the frame.
+ *     tc_stack_hi] (the CPU's kernel stack, with room for a frame, or its
+ *     trap stack above it); otherwise the trap stack: a stack overflow
+ *     (into the boot stack's guard page on CPU 0), or a wild sp, is
+ *     reported instead of faulting again on every store of the frame.
  * The return writes sepc and sstatus back from the frame, so rv_trap()
  * may resume elsewhere (probe recovery) and a fault from U-mode that the
  * pmap fixed up (pmap_fault) is retried in U-mode.
  */
 #include "riscv_guest.h"
 
-/* Registers saved by the common code (x2 sp, x4 tp, x5 t0 come from rv_trapcpu). */
+/* Registers saved by the common code (x2 sp, x4 tp, x5 t0 come from rv_trapcpus). */
 #define SAVED_REGS	1, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, \
 			20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 
@@ -84,14 +88,16 @@ rv_trap_vector:
 	.size	rv_trap_vector, . - rv_trap_vector
 
 /*
- * The trap record (riscv_guest.h): the stack bounds are link-time
- * constants; tc_ksp is set by probe_user.S while a user probe runs.
+ * The per-CPU trap records (riscv_guest.h).  CPU 0's is complete from the
+ * first instruction (its stack bounds are link-time constants; boot.c
+ * adds the hart id); smp.c fills the others' before it starts them.
+ * tc_ksp is set by probe_user.S while a user probe runs.
  */
 	.data
-	.p2align 2
-	.globl	rv_trapcpu
-	.type	rv_trapcpu, @object
-rv_trapcpu:
+	.p2align 6
+	.globl	rv_trapcpus
+	.type	rv_trapcpus, @object
+rv_trapcpus:
 	.word	0				/* tc_t0 */
 	.word	0				/* tc_tp */
 	.word	0				/* tc_sp */
@@ -99,4 +105,7 @@ rv_trapcpu:
 	.word	rv_boot_stack + TF_SIZE		/* tc_stack_lo */
 	.word	rv_trap_stack_top		/* tc_stack_hi */
 	.word	rv_trap_stack_top		/* tc_trap_sp */
-	.size	rv_trapcpu, . - rv_trapcpu
+	.word	0				/* tc_cpu */
+	.space	TC_SIZE - TC_HARTID		/* tc_hartid, tc_onfault, pad */
+	.space	(RV_MAXCPUS - 1) * TC_SIZE	/* CPUs 1 .. RV_MAXCPUS - 1 */
+	.size	rv_trapcpus, . - rv_trapcpus
