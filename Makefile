@@ -210,9 +210,10 @@ boot = extra=$(CONFIG_KERNEL_CMDLINE); \
 	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $(QEMU_ARGS_$(1)) \
 	-smp $(or $(4),$(QEMU_SMP)) $${cmdline:+-append "$$cmdline"}
 host_tests = $(HOST_BIN) | tee $(RESULTS)/host.ktap
-HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,host host-random host-asan fuzz mutants)
+HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,host host-cpus1 host-random host-asan fuzz mutants)
 NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))
-TEST_RESULTS = $(HOST_RESULTS) $(patsubst %,$(RESULTS)/%.ktap,$(QEMU_TEST_TARGETS)) $(NOCPU_RESULTS)
+GUEST_RESULTS = $(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),$(RESULTS)/$(t)-smp$(n).ktap))
+TEST_RESULTS = $(HOST_RESULTS) $(GUEST_RESULTS) $(NOCPU_RESULTS)
 DEFCONFIGS := $(sort $(patsubst configs/%_defconfig,%,$(wildcard configs/*_defconfig)))
 
 run: $(GUEST_ELF)
@@ -235,16 +236,20 @@ test: | $(DEPS_OK)
 
 # test-backend: the configured backend.  Host: the suite; RANDOM_OPS
 # differential operations; the suite under ASan and UBSan; a bounded fuzz
-# pass; the mutation check.  Then every QEMU target, and the CPUs it must refuse.
+# pass; the mutation check.  Then every QEMU target with each CPU count of
+# QEMU_TEST_SMP, and the CPUs it must refuse.
 test-backend: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN)
 	@mkdir -p $(RESULTS) && rm -f $(RESULTS)/*.ktap
 	$(Q)$(host_tests) || true
+	$(Q)$(HOST_BIN) cpus=1 >$(RESULTS)/host-cpus1.ktap || true
+	@grep -E '^not ok' $(RESULTS)/host-cpus1.ktap | sed 's/^/cpus=1: /'; tail -n 1 $(RESULTS)/host-cpus1.ktap | sed 's/^/cpus=1: /'
 	$(Q)$(HOST_BIN) random=$(RANDOM_OPS) seed=$(RANDOM_SEED) | tee $(RESULTS)/host-random.ktap || true
 	$(Q)$(ASAN_BIN) >$(RESULTS)/host-asan.ktap 2>&1 || true
 	@grep -E '^(not ok|ok) |ERROR|runtime error' $(RESULTS)/host-asan.ktap | sed 's/^/asan: /' | tail -n 3
 	$(Q)scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TEST_TIME) $(O)/fuzz/corpus | tee $(RESULTS)/fuzz.ktap || true
 	$(Q)scripts/mutants.sh $(KCONFIG_CONFIG) $(O)/mutants | tee $(RESULTS)/mutants.ktap || true
-	$(Q)$(foreach t,$(QEMU_TEST_TARGETS),$(call boot,$(t),$(RESULTS)/$(t).ktap) || true;)
+	$(Q)$(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),\
+		$(call boot,$(t),$(RESULTS)/$(t)-smp$(n).ktap,,$(n)) || true;))
 	$(Q)$(foreach t,$(QEMU_NOCPU_TARGETS),scripts/qemu-nocpu.sh $(t) $(GUEST_ELF) \
 		"$(QEMU_NOCPU_MESSAGE)" $(QEMU_NOCPU_STATUS) $(QEMU_MACHINE_ARGS) \
 		| tee $(RESULTS)/$(t)-nocpu.ktap || true;)
