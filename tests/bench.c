@@ -155,6 +155,96 @@ b_memory(struct pmap *pm, struct pmap *pm2)
 		physmem_free(pg[i]);
 }
 
+/* ---- shootdowns ---- */
+
+#define B_SCATTER	1000u
+#define B_STRIDE	0x11000u	/* scattered: a page every 68 KiB */
+
+static void
+b_activate_fn(void *pm)
+{
+	pmap_activate(pm);
+}
+
+/* pm live on every CPU, 1000 scattered pages mapped and touched. */
+static struct pmap *
+b_scatter_setup(const paddr_t *pa)
+{
+	struct pmap *pm = pmap_create();
+	struct probe_result r;
+
+	for (unsigned c = 0; c < kern_ncpus(); c++)
+		kern_xcall(c, b_activate_fn, pm);
+	for (unsigned i = 0; i < B_SCATTER; i++)
+		if (pmap_enter(pm, B_VA + i * B_STRIDE, pa[i], RW, PMAP_CANFAIL) != 0)
+			kpanic("bench: pmap_enter failed");
+	pmap_update(pm);
+	for (unsigned i = 0; i < B_SCATTER; i++)
+		plat_probe(B_VA + i * B_STRIDE, PROBE_READ, false, 0, &r);
+	return pm;
+}
+
+static void
+b_scatter_done(struct pmap *pm)
+{
+	for (unsigned c = 0; c < kern_ncpus(); c++)
+		kern_xcall(c, b_activate_fn, pmap_kernel());
+	pmap_destroy(pm);
+}
+
+static void
+b_shoot_report(const char *what, const struct pmap_stats *a, const struct pmap_stats *b)
+{
+	unsigned others = kern_ncpus() - 1;
+
+	kprintf("# bench   %-34s %5lu shootdowns, %5lu IPIs (%lu pages, %lu full) per 1000 "
+	    "pages; one IPI per page: %u shootdowns, %u IPIs\n", what,
+	    b->shootdowns - a->shootdowns, b->shootdown_cpus - a->shootdown_cpus,
+	    b->shootdown_pages - a->shootdown_pages, b->shootdown_full - a->shootdown_full,
+	    others ? B_SCATTER : 0, B_SCATTER * others);
+}
+
+static void
+b_shootdowns(const paddr_t *pa)
+{
+	static const unsigned every[] = { B_SCATTER, 16, 1 };
+	struct pmap_stats a, b;
+	struct pmap *pm;
+
+	kprintf("# bench shootdowns: %u CPUs, the pmap live on all, %u scattered touched pages, "
+	    "ceiling %u:\n", kern_ncpus(), B_SCATTER, (unsigned)CONFIG_PMAP_TLB_CEILING);
+	for (unsigned k = 0; k < sizeof(every) / sizeof(every[0]); k++) {
+		char what[64];
+		pm = b_scatter_setup(pa);
+		pmap_stats_get(&a);
+		for (unsigned i = 0; i < B_SCATTER; i++) {
+			pmap_remove(pm, B_VA + i * B_STRIDE, B_VA + i * B_STRIDE + PAGE_SIZE);
+			if ((i + 1) % every[k] == 0)
+				pmap_update(pm);
+		}
+		pmap_update(pm);
+		pmap_stats_get(&b);
+		ksnprintf(what, sizeof(what), "single-page removes, update every %u:", every[k]);
+		b_shoot_report(what, &a, &b);
+		b_scatter_done(pm);
+	}
+	/* Process exit: everything at once (remove_all), then the teardown. */
+	pm = b_scatter_setup(pa);
+	pmap_stats_get(&a);
+	pmap_remove_all(pm);
+	pmap_update(pm);
+	pmap_stats_get(&b);
+	b_shoot_report("exit: pmap_remove_all + update:", &a, &b);
+	b_scatter_done(pm);
+	pm = b_scatter_setup(pa);
+	pmap_stats_get(&a);
+	pmap_remove(pm, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
+	pmap_update(pm);
+	pmap_stats_get(&b);
+	b_shoot_report("exit: pmap_remove of all + update:", &a, &b);
+	b_scatter_done(pm);
+}
+
 void
 bench_run(void)
 {
@@ -166,6 +256,7 @@ bench_run(void)
 		if (physmem_alloc(&pa[i]) != 0)
 			kpanic("bench_run: no page");
 	b_memory(pm, pm2);
+	b_shootdowns(pa);
 	pmap_activate(pm);
 	b_times(pm, pa);
 	pmap_activate(pmap_kernel());
