@@ -15,6 +15,9 @@
 
 #include "x86_model.h"
 
+#define CR0_NW		0x20000000u	/* SDM vol. 3A, 2.5 */
+#define CR0_CD		0x40000000u
+
 struct x86_model_cpu x86_models[PMAP_MAXCPUS];
 
 void *
@@ -30,12 +33,28 @@ uint32_t x86_rcr0(void) { return x86_model.cr0; }
 uint32_t x86_rcr3(void) { return x86_model.cr3; }
 uint32_t x86_rcr4(void) { return x86_model.cr4; }
 
+/*
+ * With PAE paging in use afterwards, a MOV to CR0 or CR4 that changes
+ * CR0.PG/CD/NW or CR4.PAE/PGE/PSE also loads the PDPTEs from CR3 (SDM vol.
+ * 3A, 4.4.1): a PGE toggle is a PDPTE reload too.
+ */
+static void
+x86_model_pdpte_reload(uint32_t changed0, uint32_t changed4)
+{
+	if (((changed0 & (CR0_PG | CR0_CD | CR0_NW)) || (changed4 & (CR4_PAE | CR4_PGE |
+	    CR4_PSE))) && (x86_model.cr0 & CR0_PG) && (x86_model.cr4 & CR4_PAE))
+		x86_model_cr3_loaded();
+}
+
 void
 x86_lcr0(uint32_t v)
 {
-	if ((v ^ x86_model.cr0) & CR0_PG)
+	uint32_t changed = v ^ x86_model.cr0;
+
+	if (changed & CR0_PG)
 		tlb_flush(true);
 	x86_model.cr0 = v;
+	x86_model_pdpte_reload(changed, 0);
 }
 
 /* Loading CR3 drops every non-global translation (SDM 4.10.4.1). */
@@ -51,9 +70,12 @@ x86_lcr3(uint32_t v)
 void
 x86_lcr4(uint32_t v)
 {
-	if ((v ^ x86_model.cr4) & (CR4_PGE | CR4_PSE | CR4_PAE))
+	uint32_t changed = v ^ x86_model.cr4;
+
+	if (changed & (CR4_PGE | CR4_PSE | CR4_PAE))
 		tlb_flush(true);
 	x86_model.cr4 = v;
+	x86_model_pdpte_reload(0, changed);
 }
 
 void

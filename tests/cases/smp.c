@@ -201,10 +201,12 @@ sync_variant(struct tctx *t, struct sync_state *s, bool protect, paddr_t pa)
 {
 	unsigned n = kern_ncpus();
 	struct pmap *pm = s->pm != NULL ? s->pm : pmap_kernel();
-	unsigned long late = 0, faults = 0, good = 0;
+	unsigned long late = 0, faults = 0, good = 0, ipis = 0;
 
 	s->stop = false;
 	s->phase = 0;
+	for (unsigned c = 1; c < n; c++)
+		ipis -= kern_cpu_ipis(c);
 	for (unsigned c = 1; c < n; c++) {
 		s->seen[c] = 0;
 		s->good[c] = s->late[c] = s->faults[c] = 0;
@@ -236,10 +238,12 @@ sync_variant(struct tctx *t, struct sync_state *s, bool protect, paddr_t pa)
 		late += s->late[c];
 		faults += s->faults[c];
 		good += s->good[c];
+		ipis += kern_cpu_ipis(c);
 	}
 	kprintf("# sync %s %s: %u rounds, %u readers: %lu accesses completed, %lu faulted, "
-	    "%lu completed after pmap_update returned\n", s->pm != NULL ? "user" : "kernel",
-	    protect ? "write-protect" : "remove", SYNC_ROUNDS, n - 1, good, faults, late);
+	    "%lu IPIs taken, %lu completed after pmap_update returned\n",
+	    s->pm != NULL ? "user" : "kernel", protect ? "write-protect" : "remove",
+	    SYNC_ROUNDS, n - 1, good, faults, ipis, late);
 	t->checks++;
 	if (late != 0)
 		t_fail(t, __FILE__, __LINE__, "%lu accesses through old translations", late);
