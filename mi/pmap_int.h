@@ -56,7 +56,6 @@ void		 pv_foreach(struct pmap_page *, void (*fn)(struct pmap *, vaddr_t, void *)
 void		 pv_chunks_check(struct pmap *, int *errs, void (*print)(const char *, ...));
 
 /* ---- TLB batching (pmap_tlb.c) ---- */
-bool	pmap_active_here(const struct pmap *);
 void	pmap_tlb_inval(struct pmap *, vaddr_t va, pt_entry_t old, enum pmap_inval_reason);
 void	pmap_tlb_free_ptp(paddr_t pa);
 void	pmap_tlb_free_chunk(void *chunk);

@@ -143,18 +143,6 @@ pmap_unlock_cleanup(unsigned *unused)
 /* ---- queueing ---- */
 
 /*
- * May this CPU's TLB hold translations of pm?  Without ASIDs only while pm is
- * live (loading another root drops them); with ASIDs always, since tagged
- * entries outlive the switch.
- */
-bool
-pmap_active_here(const struct pmap *pm)
-{
-	return pm->pm_is_kernel || (pm->pm_cpus & (1u << pmap_cpu_self())) != 0 ||
-	    (pmap_md_ops.caps & PMAP_CAP_ASID) != 0;
-}
-
-/*
  * The CPUs that may cache pm's translations and must be shot down.  With
  * ASIDs, other CPUs where pm is not live forget its ASID instead.
  */

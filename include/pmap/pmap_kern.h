@@ -74,6 +74,10 @@ void	pmap_kern_printf(const char *fmt, ...)
  * interrupts off, must still answer it: pmap_update waits for every target).
  */
 unsigned pmap_kern_cpu_index(void);
+uint32_t pmap_kern_cpus_running(void);
+void	pmap_kern_ipi(uint32_t cpus);
+void	pmap_tlb_shootdown_poll(void);
+
 /*
  * For a kernel whose panic can return control (a test harness that longjmps
  * out of pmap_kern_panic): pmap_lock_held() is how deep this CPU holds the
@@ -82,8 +86,5 @@ unsigned pmap_kern_cpu_index(void);
  */
 unsigned pmap_lock_held(void);
 void	pmap_panic_unwind(unsigned depth);
-uint32_t pmap_kern_cpus_running(void);
-void	pmap_kern_ipi(uint32_t cpus);
-void	pmap_tlb_shootdown_poll(void);
 
 #endif /* PMAP_PMAP_KERN_H */

@@ -55,8 +55,8 @@ static struct pmap *sv32_kpm;
 static struct pmap *sv32_users;
 static paddr_t sv32_winpt;			/* the window page table */
 static struct {
-	uint32_t	gen, next;	/* current generation, next free ASID */
-} sv32_asids[PMAP_MAXCPUS];
+	uint32_t	gen, next;	/* current generation (0: none), next free ASID */
+} sv32_asids[PMAP_MAXCPUS] = { [0 ... PMAP_MAXCPUS - 1] = { 1, 1 } };
 
 static pt_entry_t *
 sv32_direct(paddr_t pa)
@@ -226,8 +226,6 @@ sv32_asid(struct pmap *pm)
 
 	if (pm == sv32_kpm)
 		return 0;
-	if (sv32_asids[c].gen == 0)
-		sv32_asids[c].gen = sv32_asids[c].next = 1;
 	if (md->pm_asid_gen[c] == sv32_asids[c].gen)
 		return md->pm_asid[c];
 	if (sv32_asids[c].next > ASID_MAX) {
