@@ -171,7 +171,20 @@ bool	kern_cpu_serve(void);
 unsigned long kern_cpu_ipis(unsigned cpu);
 void	kern_smp_init(void);	/* kern/main.c: start the other CPUs */
 
+/*
+ * Does the platform take this command-line word (w, len bytes), which kern/
+ * does not know?  It has read and checked it itself (the host model's
+ * cpus=N, say); false for a word it does not know either.
+ */
+bool	plat_cmdline_word(const char *w, size_t len);
+
 /* ---- Provided by kern/ ---- */
+/* The command line (kern/cmdline.c): words separated by spaces. */
+bool	kern_parse_u64(const char *s, size_t len, uint64_t *vp);
+const char *kern_cmdline_next(const char **cursor, size_t *lenp);
+bool	kern_cmdline_key(const char *w, size_t len, const char *key,
+	    const char **valp, size_t *vlenp);
+const char *kern_cmdline_value(const char *cmdline, const char *key, size_t *lenp);
 int	kvsnprintf(char *, size_t, const char *, va_list);
 int	ksnprintf(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));

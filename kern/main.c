@@ -3,10 +3,14 @@
  * the shared suite (tests/cases) and report KTAP v1 on the console, or run
  * the benchmark when the command line says "bench".  Command line words:
  *   bench        run tests/bench instead of the suite
- *   only=NAME    run just the test case NAME
- *   random=N     run only the differential random tester, N operations
+ *   only=NAME[,NAME...]  run just these test cases (in the suite's order)
+ *   random=N     run only the differential random tester, N >= 1 operations
  *   seed=S       its seed (with random=)
+ * Numbers are decimal or 0x-hex.  Any other word must be the platform's
+ * (plat_cmdline_word); an unknown word or a malformed value fails the run.
  */
+#include <limits.h>
+
 #include "kern.h"
 #include "physmem.h"
 #include "t.h"
@@ -60,20 +64,43 @@ leaks(const struct snapshot *a, const struct snapshot *b)
 	return n;
 }
 
-static const char *
-cmdline_value(const char *cmdline, const char *key)
-{
-	const char *p = strstr(cmdline, key);
-
-	return p != NULL ? p + strlen(key) : NULL;
-}
-
+/* Is name one of the comma-separated names in list[0, len)? */
 static bool
-name_matches(const char *name, const char *want)
+name_listed(const char *name, const char *list, size_t len)
 {
 	size_t n = strlen(name);
 
-	return strncmp(name, want, n) == 0 && (want[n] == '\0' || want[n] == ' ');
+	for (const char *end = list + len;; list++) {
+		const char *comma = list;
+		while (comma < end && *comma != ',')
+			comma++;
+		if ((size_t)(comma - list) == n && strncmp(list, name, n) == 0)
+			return true;
+		if (comma == end)
+			return false;
+		list = comma;
+	}
+}
+
+/* A name in list[0, len) that is no test case (its length in *lenp), or NULL. */
+static const char *
+unknown_name(const char *list, size_t len, size_t *lenp)
+{
+	for (const char *end = list + len;; list++) {
+		const char *comma = list;
+		while (comma < end && *comma != ',')
+			comma++;
+		bool known = false;
+		for (unsigned i = 0; i < NTCASES && !known; i++)
+			known = name_listed(tcases[i].name, list, (size_t)(comma - list));
+		if (!known) {
+			*lenp = (size_t)(comma - list);
+			return list;
+		}
+		if (comma == end)
+			return NULL;
+		list = comma;
+	}
 }
 
 static bool
@@ -101,51 +128,29 @@ run_one(unsigned num, const struct tcase *tc)
 	return t.failed == 0;
 }
 
+/* The suite, or with only != NULL the cases named in only[0, olen). */
 static int
-run_tests(const char *only)
+run_tests(const char *only, size_t olen)
 {
 	unsigned n = 0, failed = 0;
 
 	for (unsigned i = 0; i < NTCASES; i++)
-		n += (only == NULL || name_matches(tcases[i].name, only));
+		n += (only == NULL || name_listed(tcases[i].name, only, olen));
 	kprintf("KTAP version 1\n1..%u\n", n);
 	for (unsigned i = 0, num = 0; i < NTCASES; i++)
-		if (only == NULL || name_matches(tcases[i].name, only))
+		if (only == NULL || name_listed(tcases[i].name, only, olen))
 			failed += !run_one(++num, &tcases[i]);
-	if (n == 0)
-		kprintf("# no test case named %s\n", only);
-	return (failed == 0 && n > 0) ? KERN_EXIT_PASS : KERN_EXIT_FAIL;
-}
-
-static unsigned long long
-parse_number(const char *s)
-{
-	unsigned long long v = 0;
-	unsigned base = 10;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	for (;; s++) {
-		unsigned d = (*s >= '0' && *s <= '9') ? (unsigned)(*s - '0') :
-		    (*s >= 'a' && *s <= 'f') ? (unsigned)(*s - 'a' + 10) :
-		    (*s >= 'A' && *s <= 'F') ? (unsigned)(*s - 'A' + 10) : 99;
-		if (d >= base)
-			return v;
-		v = v * base + d;
-	}
+	return failed == 0 ? KERN_EXIT_PASS : KERN_EXIT_FAIL;
 }
 
 /* random=N [seed=S]: one KTAP test, the differential run alone. */
 static int
-run_random(const char *nops, const char *seed)
+run_random(uint64_t nops, uint64_t seed)
 {
-	unsigned long n = (unsigned long)parse_number(nops);
-	uint64_t s = seed != NULL ? parse_number(seed) : RANDOM_SUITE_SEED;
+	unsigned long n = (unsigned long)nops;
 
 	kprintf("KTAP version 1\n1..1\n");
-	int bad = random_run(s, n);
+	int bad = random_run(seed, n);
 	kprintf("%s 1 random_differential_%lu\n", bad ? "not ok" : "ok", n);
 	return bad ? KERN_EXIT_FAIL : KERN_EXIT_PASS;
 }
@@ -156,7 +161,7 @@ kern_boot(const struct boot_info *bi)
 {
 	kprintf("pmapkit test kernel: backend %s on %s, cmdline \"%s\"\n",
 	    PMAP_MD_NAME, bi->platform, bi->cmdline);
-	paddr_t ram_end = physmem_init(bi);
+	uint64_t ram_end = physmem_init(bi);
 	struct pmap_bootstrap_args args = { physmem_direct_end(), bi->text_start_pa,
 	    bi->text_end_pa };
 	kern_text_start = bi->text_start_pa;
@@ -172,20 +177,89 @@ kern_boot(const struct boot_info *bi)
 	    (unsigned long long)ram_end, (unsigned long long)physmem_direct_end());
 }
 
+/* What the command line asks for (the file's opening comment). */
+struct kern_args {
+	bool		 bench;
+	const char	*only;		/* NULL: every case */
+	size_t		 only_len;
+	bool		 random;
+	uint64_t	 nops, seed;
+};
+
+/*
+ * Parse and check the command line: every word must be one kern/ or the
+ * platform knows, with a well-formed value.  False, with the reason in
+ * why[0, n), otherwise.
+ */
+static bool
+parse_args(const char *cmdline, struct kern_args *a, char *why, size_t n)
+{
+	const char *w, *v;
+	size_t len, vlen;
+	bool seeded = false;
+
+	*a = (struct kern_args){ .seed = RANDOM_SUITE_SEED };
+	while ((w = kern_cmdline_next(&cmdline, &len)) != NULL) {
+		if (len == 5 && strncmp(w, "bench", 5) == 0) {
+			a->bench = true;
+		} else if (kern_cmdline_key(w, len, "only=", &v, &vlen)) {
+			const char *u;
+			size_t ulen;
+			if (vlen == 0)
+				goto bad;
+			if ((u = unknown_name(v, vlen, &ulen)) != NULL) {
+				ksnprintf(why, n, "only=: no test case named \"%.*s\"",
+				    (int)ulen, u);
+				return false;
+			}
+			a->only = v;
+			a->only_len = vlen;
+		} else if (kern_cmdline_key(w, len, "random=", &v, &vlen)) {
+			if (!kern_parse_u64(v, vlen, &a->nops) || a->nops == 0 ||
+			    a->nops > ULONG_MAX)
+				goto bad;
+			a->random = true;
+		} else if (kern_cmdline_key(w, len, "seed=", &v, &vlen)) {
+			if (!kern_parse_u64(v, vlen, &a->seed))
+				goto bad;
+			seeded = true;
+		} else if (!plat_cmdline_word(w, len)) {
+			ksnprintf(why, n, "unknown word \"%.*s\" (kern/main.c lists the "
+			    "words)", (int)len, w);
+			return false;
+		}
+	}
+	if (seeded && !a->random) {
+		ksnprintf(why, n, "seed= without random=N");
+		return false;
+	}
+	return true;
+bad:
+	ksnprintf(why, n, "\"%.*s\": %s", (int)len, w, vlen == 0 ? "empty value" :
+	    "the value must be a number (decimal or 0x-hex), at least 1 for random=");
+	return false;
+}
+
 void
 kmain(const struct boot_info *bi)
 {
+	struct kern_args a;
+	char why[160];
+
+	if (!parse_args(bi->cmdline, &a, why, sizeof(why))) {
+		kprintf("KTAP version 1\n1..1\n# command line \"%s\": %s\n"
+		    "not ok 1 kernel_command_line\n", bi->cmdline, why);
+		plat_exit(KERN_EXIT_FAIL);
+	}
 	kern_boot(bi);
 	kern_smp_init();
-	if (cmdline_value(bi->cmdline, "bench") != NULL) {
+	if (a.bench) {
 		bench_run();
 		plat_exit(KERN_EXIT_PASS);
 	}
-	const char *rnd = cmdline_value(bi->cmdline, "random=");
-	if (rnd != NULL) {
-		plat_exit(run_random(rnd, cmdline_value(bi->cmdline, "seed=")));
-	}
-	int status = run_tests(cmdline_value(bi->cmdline, "only="));
+	if (a.random)
+		plat_exit(run_random(a.nops, a.seed));
+	int status = run_tests(a.only, a.only_len);
 	pmap_stats_dump(kprintf);
 	plat_exit(status);
 }

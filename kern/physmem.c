@@ -35,10 +35,10 @@ static long fail_countdown = -1;	/* fault injection: see physmem.h */
 static uint64_t direct_end;		/* RAM below this is direct-mapped */
 static unsigned long nallocs;
 
-static paddr_t
-round_page(uint64_t a)
+static uint64_t
+page_round(uint64_t a)
 {
-	return (paddr_t)((a + PAGE_MASK) & ~(uint64_t)PAGE_MASK);
+	return (a + PAGE_MASK) & ~(uint64_t)PAGE_MASK;
 }
 
 /* The record of frame f, or NULL outside RAM. */
@@ -52,36 +52,95 @@ vmp(uint64_t f)
 }
 
 /*
+ * A segment for the whole pages of RAM [base, base + len), less anything
+ * at or above pa_end (what the pmap can map on this CPU), said once per
+ * region.
+ */
+static void
+physmem_add_region(uint64_t base, uint64_t len, uint64_t pa_end)
+{
+	uint64_t b = page_round(base), e = (base + len) & ~(uint64_t)PAGE_MASK;
+
+	if (e > pa_end) {
+		kprintf("physmem: ignoring RAM %#llx-%#llx: at or above %#llx, beyond the "
+		    "%u physical-address bits the pmap can map on this CPU\n",
+		    (unsigned long long)(b > pa_end ? b : pa_end), (unsigned long long)e,
+		    (unsigned long long)pa_end, pmap_pa_bits());
+		e = pa_end;
+	}
+	if (e <= b)
+		return;
+	if (nsegs == BOOT_MAXREGIONS) {
+		kprintf("physmem: more than %u RAM regions: ignoring %#llx-%#llx\n",
+		    BOOT_MAXREGIONS, (unsigned long long)b, (unsigned long long)e);
+		return;
+	}
+	/* Keep the segments sorted by address (the firmware's order need not be). */
+	unsigned i = nsegs++;
+	for (; i > 0 && segs[i - 1].first > b >> PAGE_SHIFT; i--)
+		segs[i] = segs[i - 1];
+	segs[i] = (struct physseg){ b >> PAGE_SHIFT, (e - b) >> PAGE_SHIFT, NULL };
+}
+
+static uint64_t
+physmem_frames(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < nsegs; i++)
+		n += segs[i].nframes;
+	return n;
+}
+
+/*
+ * The records are written through the boot map, before the pmap exists:
+ * where those of all RAM would not fit between `array` and the end of the
+ * boot map, manage only the lowest RAM whose records do, and say so.
+ */
+static void
+physmem_fit_records(uint64_t array)
+{
+	uint64_t limit = (uint64_t)PMAP_RAM_BASE + PMAP_BOOTMAP_SIZE;
+	uint64_t room = array < limit ? (limit - array) / sizeof(struct vm_page) : 0;
+	uint64_t total = physmem_frames(), drop = total > room ? total - room : 0;
+
+	if (drop == 0)
+		return;
+	while (drop > 0 && nsegs > 0) {
+		struct physseg *sg = &segs[nsegs - 1];
+		uint64_t n = drop < sg->nframes ? drop : sg->nframes;
+		sg->nframes -= n;
+		drop -= n;
+		nsegs -= sg->nframes == 0;
+	}
+	kprintf("physmem: page records for %llu MiB of RAM do not fit the %u MiB boot map: "
+	    "managing the lowest %llu MiB, ignoring RAM from %#llx\n",
+	    (unsigned long long)(total >> (20 - PAGE_SHIFT)), PMAP_BOOTMAP_SIZE >> 20,
+	    (unsigned long long)(room >> (20 - PAGE_SHIFT)),
+	    (unsigned long long)((segs[nsegs - 1].first + segs[nsegs - 1].nframes) << PAGE_SHIFT));
+}
+
+/*
  * Build the segments from the firmware map; return the end of RAM.  The
  * records sit after the image and an early window (PHYSMEM_EARLY) kept
  * free for the pmap's bootstrap tables, which must lie inside the boot map.
  */
-paddr_t
+uint64_t
 physmem_init(const struct boot_info *bi)
 {
-	uint64_t top = 0, total = 0;
+	uint64_t pa_end = (uint64_t)1 << pmap_pa_bits();
 
-	for (unsigned i = 0; i < bi->nregions; i++) {
-		uint64_t b = round_page(bi->regions[i].base);
-		uint64_t e = (bi->regions[i].base + bi->regions[i].len) & ~(uint64_t)PAGE_MASK;
-		if (e > (uint64_t)PMAP_PA_MAX + 1) {
-			kprintf("physmem: ignoring RAM above %#llx (region %#llx-%#llx): "
-			    "beyond this backend's physical addresses\n",
-			    (unsigned long long)PMAP_PA_MAX,
-			    (unsigned long long)bi->regions[i].base, (unsigned long long)e);
-			e = (uint64_t)PMAP_PA_MAX + 1;
-		}
-		if (e <= b || nsegs == BOOT_MAXREGIONS)
-			continue;
-		segs[nsegs++] = (struct physseg){ b >> PAGE_SHIFT, (e - b) >> PAGE_SHIFT, NULL };
-		total += (e - b) >> PAGE_SHIFT;
-		top = e > top ? e : top;
-	}
-	paddr_t early = round_page(bi->kernel_end_pa);
-	paddr_t array = early + PHYSMEM_EARLY;
-	paddr_t array_end = round_page(array + total * sizeof(struct vm_page));
-	struct vm_page *pages = plat_phys(array);
-	memset(pages, 0, (size_t)total * sizeof(struct vm_page));
+	for (unsigned i = 0; i < bi->nregions; i++)
+		physmem_add_region(bi->regions[i].base, bi->regions[i].len, pa_end);
+	uint64_t early = page_round(bi->kernel_end_pa);
+	uint64_t array = early + PHYSMEM_EARLY;
+	physmem_fit_records(array);
+	if (nsegs == 0)
+		kpanic("physmem_init: no usable RAM among %u firmware regions", bi->nregions);
+	uint64_t total = physmem_frames();
+	uint64_t array_end = page_round(array + total * sizeof(struct vm_page));
+	struct vm_page *pages = plat_phys((paddr_t)array);
+	memset(pages, 0, (size_t)(total * sizeof(struct vm_page)));
 	for (unsigned i = 0; i < nsegs; i++) {
 		segs[i].pages = pages;
 		pages += segs[i].nframes;
@@ -90,7 +149,7 @@ physmem_init(const struct boot_info *bi)
 	for (unsigned i = nsegs; i-- > 0;) {
 		for (uint64_t k = segs[i].nframes; k-- > 0;) {
 			uint64_t f = segs[i].first + k;
-			paddr_t pa = (paddr_t)f << PAGE_SHIFT;
+			uint64_t pa = f << PAGE_SHIFT;
 			struct vm_page *pg = &segs[i].pages[k];
 			pg->flags = VMP_RAM;
 			if (pa < early || (pa >= array && pa < array_end))
@@ -108,7 +167,7 @@ physmem_init(const struct boot_info *bi)
 		if (b < (uint64_t)PMAP_DIRECT_END && e > direct_end)
 			direct_end = e < (uint64_t)PMAP_DIRECT_END ? e : (uint64_t)PMAP_DIRECT_END;
 	}
-	return (paddr_t)(top < PMAP_PA_MAX ? top : PMAP_PA_MAX + 1 - PAGE_SIZE);
+	return (segs[nsegs - 1].first + segs[nsegs - 1].nframes) << PAGE_SHIFT;
 }
 
 /*

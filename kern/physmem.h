@@ -4,7 +4,7 @@
 
 #include "kern.h"
 
-paddr_t	physmem_init(const struct boot_info *);	/* returns the end of RAM */
+uint64_t physmem_init(const struct boot_info *);	/* returns the end of RAM */
 paddr_t	physmem_direct_end(void);	/* end of the RAM below PMAP_DIRECT_END */
 int	physmem_alloc(paddr_t *pap);		/* 0 or ENOMEM */
 /* A direct-mapped page (reachable through plat_phys). */

@@ -1,6 +1,7 @@
 /*
  * A small printf for the test kernel: %d %i %u %x %X %p %s %c %%, with
- * l / ll / z length modifiers, '#', '0' and width padding, '-' for %s.
+ * l / ll / z length modifiers, '#', '0' and width padding, '-' for %s, and
+ * a precision for %s (".N" or ".*": at most that many bytes).
  */
 #include "kern.h"
 
@@ -52,11 +53,20 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			continue;
 		}
 		bool alt = false, zero = false, left = false;
-		int width = 0, lng = 0;
+		int width = 0, lng = 0, prec = -1;
 		for (fmt++; *fmt == '#' || *fmt == '0' || *fmt == '-'; fmt++)
 			*fmt == '#' ? (alt = true) : *fmt == '-' ? (left = true) : (zero = true);
 		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
 			width = width * 10 + (*fmt - '0');
+		if (*fmt == '.') {
+			prec = 0;
+			if (*++fmt == '*') {
+				prec = va_arg(ap, int);
+				fmt++;
+			}
+			for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+				prec = prec * 10 + (*fmt - '0');
+		}
 		for (; *fmt == 'l' || *fmt == 'z'; fmt++)
 			lng += (*fmt == 'z') ? (sizeof(size_t) > 4 ? 2 : 1) : 1;
 		unsigned long long u;
@@ -82,11 +92,14 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 's': {
 			const char *str = va_arg(ap, const char *);
 			str = str ? str : "(null)";
-			int pad = width - (int)strlen(str);
+			int n = 0;
+			while (str[n] != '\0' && (prec < 0 || n < prec))
+				n++;
+			int pad = width - n;
 			for (; !left && pad > 0; pad--)
 				out_c(&o, ' ');
-			for (; *str; str++)
-				out_c(&o, *str);
+			for (int i = 0; i < n; i++)
+				out_c(&o, str[i]);
 			for (; left && pad > 0; pad--)
 				out_c(&o, ' ');
 			break;

@@ -22,6 +22,9 @@ static struct pmap *pmap_pool;		/* free struct pmaps */
 static bool pmap_initialized;
 static vaddr_t virtual_avail, virtual_end;
 static vaddr_t kva_grown;		/* kernel tables exist below this */
+/* Physical-address bits mappable on this CPU (pmap_pa_bits, fixed at bootstrap). */
+static unsigned pmap_pa_width = PMAP_PA_BITS;
+#define PMAP_PA_TOP	(((uint64_t)1 << pmap_pa_width) - 1)
 
 struct pmap *
 pmap_kernel(void)
@@ -42,9 +45,9 @@ static void
 pmap_check_pa(const char *fn, paddr_t pa)
 {
 	pmap_check_page_aligned(fn, "pa", pa);
-	KASSERTMSG((uint64_t)pa + PAGE_MASK <= PMAP_PA_MAX,
+	KASSERTMSG((uint64_t)pa + PAGE_MASK <= PMAP_PA_TOP,
 	    "%s: pa %#llx beyond the %u-bit physical address space", fn,
-	    (unsigned long long)pa, (unsigned)PMAP_PA_BITS);
+	    (unsigned long long)pa, pmap_pa_width);
 }
 
 /* [sva, eva) must be page aligned, ordered, and inside pm's part of the space. */
@@ -367,6 +370,7 @@ pmap_bootstrap(const struct pmap_bootstrap_args *args)
 	PMAP_LOCKED();
 	struct pmap *kpm = &kernel_pmap_store;
 
+	pmap_pa_width = pmap_pa_bits();
 	kpm->pm_refs = 1;
 	kpm->pm_is_kernel = true;
 	pmap_stats.pmaps = 1;
@@ -947,9 +951,9 @@ pmap_check_kenter_args(const char *fn, vaddr_t va, paddr_t pa, vsize_t size, vm_
     unsigned flags)
 {
 	pmap_check_pa(fn, pa);
-	KASSERTMSG((uint64_t)pa + size - PAGE_SIZE <= PMAP_PA_MAX && pa + size - PAGE_SIZE >= pa,
+	KASSERTMSG((uint64_t)pa + size - PAGE_SIZE <= PMAP_PA_TOP && pa + size - PAGE_SIZE >= pa,
 	    "%s: physical range %#llx + %#llx wraps or exceeds the %u-bit space", fn,
-	    (unsigned long long)pa, (unsigned long long)size, (unsigned)PMAP_PA_BITS);
+	    (unsigned long long)pa, (unsigned long long)size, pmap_pa_width);
 	pmap_check_prot(fn, prot);
 	KASSERTMSG(prot != VM_PROT_NONE, "%s: va %#x with VM_PROT_NONE", fn, (unsigned)va);
 	KASSERTMSG((flags & ~(PMAP_NOCACHE | VM_PROT_ALL)) == 0, "%s: unknown flags %#x", fn,

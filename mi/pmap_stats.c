@@ -20,6 +20,15 @@ pmap_backend_name(void)
 }
 
 unsigned
+pmap_pa_bits(void)
+{
+	unsigned cpu = pmap_md_ops.cpu_pa_bits != NULL ? pmap_md_ops.cpu_pa_bits() :
+	    pmap_md_ops.pa_bits;
+
+	return cpu < pmap_md_ops.pa_bits ? cpu : pmap_md_ops.pa_bits;
+}
+
+unsigned
 pmap_backend_caps(void)
 {
 	return pmap_md_ops.caps;

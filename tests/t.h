@@ -55,6 +55,8 @@ void	t_fail(struct tctx *, const char *file, int line, const char *fmt, ...)
 paddr_t	t_page(struct tctx *);			/* zeroed RAM page */
 /* A RAM page in [lo, hi), not zeroed and not touched (it may lie outside the direct map); 0 if none. */
 paddr_t	t_page_range(struct tctx *, paddr_t lo, paddr_t hi);
+/* The highest page the pmap can map on this CPU (pmap_pa_bits). */
+paddr_t	t_pa_top_page(void);
 struct pmap *t_pmap(struct tctx *);		/* user pmap */
 vaddr_t	t_kva(struct tctx *, unsigned npages);	/* unmapped, grown kernel VA */
 void	t_cleanup(struct tctx *);

@@ -46,6 +46,12 @@ t_page_range(struct tctx *t, paddr_t lo, paddr_t hi)
 	return pa;
 }
 
+paddr_t
+t_pa_top_page(void)
+{
+	return (paddr_t)((((uint64_t)1 << pmap_pa_bits()) - 1) & ~(uint64_t)PAGE_MASK);
+}
+
 struct pmap *
 t_pmap(struct tctx *t)
 {

@@ -118,6 +118,13 @@ int	pmap_backend_levels(void);
 vaddr_t	pmap_table_span(int level);
 /* The largest leaf the kernel may get from pmap_kenter_range (PAGE_SIZE: none). */
 vsize_t	pmap_large_page_size(void);
+/*
+ * Physical-address bits the pmap can map on this CPU: the backend's entry
+ * format's (PMAP_PA_BITS), or the CPU's where it has fewer (x86
+ * MAXPHYADDR).  Callable before pmap_bootstrap: the kernel must give the
+ * pmap no RAM at or above 1 << pmap_pa_bits() (a page there has no record).
+ */
+unsigned pmap_pa_bits(void);
 
 /* Statistics (see docs/statistics.md for the definitions). */
 enum pmap_inval_reason {

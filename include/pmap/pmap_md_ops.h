@@ -50,7 +50,12 @@ struct pmap {
 struct pmap_md_ops {
 	const char	*name;
 	unsigned	 caps;
-	unsigned	 pa_bits;
+	unsigned	 pa_bits;	/* physical-address bits the entry format holds */
+	/*
+	 * The CPU's physical-address width, where it may be narrower than
+	 * pa_bits (x86 MAXPHYADDR); callable before bootstrap.  NULL: pa_bits.
+	 */
+	unsigned (*cpu_pa_bits)(void);
 	unsigned	 asid_bits;
 	paddr_t		 ptp_limit;	/* page-table pages below this (0: anywhere) */
 	/* Build the kernel pmap (the direct map, text protection), switch to it. */

@@ -6,10 +6,10 @@
  *
  * Stricter than QEMU (DESIGN.md): the four PDPTEs are read at CR3 load and
  * kept until the next load, as real CPUs do (SDM 4.4.1); a present PDPTE
- * with reserved bits (1, 2, 5-8, 63, above the physical-address width) makes
- * the CR3 load #GP, which ends the run; a paging entry with bits above the
- * physical-address width, bits 20:13 of a 2 MiB PDE, or NX while EFER.NXE is
- * off, faults with RSVD.
+ * with reserved bits (1, 2, 5-8, 63, at or above MAXPHYADDR) makes the CR3
+ * load #GP, which ends the run; a paging entry with bits at or above
+ * MAXPHYADDR (36 unless PMAPKIT_MODEL_MAXPHYADDR says otherwise), bits 20:13
+ * of a 2 MiB PDE, or NX while EFER.NXE is off, faults with RSVD.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,8 @@
 #define X_G		0x100ull
 #define X_NX		(1ull << 63)
 #define X_FRAME		0x000FFFFFFFFFF000ull
-#define X_ADDR_RSVD	(0x7FFFFFFFFFFFFFFFull & ~((1ull << PMAP_PA_BITS) - 1))
+/* Address bits at and above the CPU's MAXPHYADDR (the model's, x86_model.h). */
+#define X_ADDR_RSVD	(0x7FFFFFFFFFFFFFFFull & ~((1ull << x86_model.maxphyaddr) - 1))
 #define X_PDPTE_RSVD	(X_ADDR_RSVD | X_NX | 0x1E6ull)
 #define X_PDE2M_RSVD	0x00000000001FE000ull
 

@@ -296,6 +296,7 @@ const struct pmap_md_ops pmap_md_ops = {
 	.name = PMAP_MD_NAME,
 	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NX,
 	.pa_bits = PMAP_PA_BITS,
+	.cpu_pa_bits = x86_cpu_pa_bits,
 	.asid_bits = 0,
 	.ptp_limit = PAE_PTP_LIMIT,
 	.bootstrap = pae_bootstrap,

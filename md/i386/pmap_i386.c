@@ -287,6 +287,7 @@ const struct pmap_md_ops pmap_md_ops = {
 	.name = PMAP_MD_NAME,
 	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL,
 	.pa_bits = PMAP_PA_BITS,
+	.cpu_pa_bits = x86_cpu_pa_bits,
 	.asid_bits = 0,
 	.bootstrap = i386_bootstrap,
 	.table = i386_table,

@@ -55,6 +55,15 @@ plat_phys(paddr_t pa)
 	return (void *)(uintptr_t)PMAP_DIRECT_VA(pa);
 }
 
+/* Contract (kern.h): this platform takes no command-line words of its own. */
+bool
+plat_cmdline_word(const char *w, size_t len)
+{
+	(void)w;
+	(void)len;
+	return false;
+}
+
 /* Multiboot data at [pa, pa + len), which must be on the boot map. */
 static const void *
 boot_phys(uint32_t pa, uint32_t len, const char *what)

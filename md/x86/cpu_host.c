@@ -10,6 +10,7 @@
  * permissions (the SDM does not promise a re-walk); a fault drops the
  * entries for the faulting address (SDM 4.10.4.1).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,9 +92,11 @@ x86_cpuid(uint32_t leaf, uint32_t r[4])
 	if (leaf == 1)
 		r[3] = x86_model.cpuid1_edx;
 	else if (leaf == 0x80000000u)
-		r[0] = 0x80000001u;
+		r[0] = CPUID_EXT_ADDR;
 	else if (leaf == 0x80000001u)
 		r[3] = x86_model.cpuid_ext_edx;
+	else if (leaf == CPUID_EXT_ADDR)
+		r[0] = x86_model.maxphyaddr;
 }
 
 uint64_t
@@ -114,15 +117,27 @@ x86_wrmsr(uint32_t msr, uint64_t v)
 	x86_model.efer = v;
 }
 
-/* PMAPKIT_MODEL_CPUID_EDX overrides leaf 1 EDX (e.g. to model a CPU without PSE). */
+/*
+ * The modelled CPU's features: PSE, PGE, PAE, NX and a MAXPHYADDR of 36
+ * (classic PAE).  PMAPKIT_MODEL_CPUID_EDX overrides leaf 1 EDX (e.g. to
+ * model a CPU without PSE), PMAPKIT_MODEL_MAXPHYADDR the address width (32:
+ * a CPU like QEMU's qemu32, where RAM above 4 GiB cannot be mapped).
+ */
 static void __attribute__((constructor))
 x86_model_cpuid_env(void)
 {
 	const char *s = getenv("PMAPKIT_MODEL_CPUID_EDX");
+	const char *w = getenv("PMAPKIT_MODEL_MAXPHYADDR");
+	unsigned bits = w != NULL ? (unsigned)strtoul(w, NULL, 0) : 36;
 
+	if (bits < 32 || bits > 52) {
+		fprintf(stderr, "model: PMAPKIT_MODEL_MAXPHYADDR=%s: 32 .. 52\n", w);
+		exit(2);
+	}
 	for (unsigned c = 0; c < PMAP_MAXCPUS; c++) {
 		x86_models[c].cpuid1_edx = CPUID_1_EDX_PSE | CPUID_1_EDX_PGE | CPUID_1_EDX_PAE;
 		x86_models[c].cpuid_ext_edx = CPUID_EXT_EDX_NX;
+		x86_models[c].maxphyaddr = bits;
 		if (s != NULL)
 			x86_models[c].cpuid1_edx = (uint32_t)strtoul(s, NULL, 0);
 	}
@@ -219,11 +234,11 @@ plat_fault_decode(uint32_t code, struct fault_info *f)
 	X86_PF_DECODE(code, f, (x86_model.efer & EFER_NXE) != 0);
 }
 
-/* QEMU's pc machine: above 3.5 GiB of RAM, 3 GiB below the PCI hole, the rest from 4 GiB. */
+/* QEMU's pc machine (pc_piix.c): from 3.5 GiB of RAM on, 3 GiB below the PCI hole, the rest from 4 GiB. */
 uint64_t
 model_ram_layout(struct boot_info *bi, uint64_t mem)
 {
-	uint64_t low = mem > 0xE0000000ull ? 3ull << 30 : mem;
+	uint64_t low = mem >= 0xE0000000ull ? 3ull << 30 : mem;
 
 	bi->nregions = 2;
 	bi->regions[0] = (struct boot_region){ 0, 0x9F000 };

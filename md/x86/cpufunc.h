@@ -19,7 +19,9 @@
 #define CPUID_1_EDX_PSE	(1u << 3)
 #define CPUID_1_EDX_PAE	(1u << 6)
 #define CPUID_1_EDX_PGE	(1u << 13)
+#define CPUID_1_EDX_PSE36 (1u << 17)
 #define CPUID_EXT_EDX_NX (1u << 20)	/* leaf 0x80000001 */
+#define CPUID_EXT_ADDR	0x80000008u	/* EAX[7:0]: physical-address bits */
 
 #define MSR_EFER	0xC0000080u
 #define EFER_NXE	(1u << 11)

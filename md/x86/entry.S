@@ -69,6 +69,35 @@ _start:
 	jne	bad_magic
 	movl	%ebx, %esi		/* mbinfo pa: callee-saved from here on */
 
+	/*
+	 * The kernel is compiled for i686 (platform.mk: -march=i686), whose
+	 * CMOV a 486 or Pentium lacks (an invalid-opcode trap at the first one).
+	 * Refuse such a CPU here, before any compiled code: CPUID exists where
+	 * EFLAGS.ID (bit 21) can be toggled, and leaf 1 EDX bit 15 is CMOV (SDM
+	 * vol. 2A, CPUID, table 3-11; vol. 1, 3.4.3).
+	 */
+	pushfl
+	popl	%eax
+	movl	%eax, %ecx
+	xorl	$X86_EFLAGS_ID, %eax
+	pushl	%eax
+	popfl
+	pushfl
+	popl	%eax
+	pushl	%ecx
+	popfl
+	xorl	%ecx, %eax
+	testl	$X86_EFLAGS_ID, %eax
+	jz	no_i686
+	xorl	%eax, %eax
+	cpuid
+	cmpl	$1, %eax
+	jb	no_i686
+	movl	$1, %eax
+	cpuid
+	testl	$X86_CPUID_1_EDX_CMOV, %edx
+	jz	no_i686
+
 #ifdef CONFIG_BACKEND_I386_PAE
 	/*
 	 * PAE paging and NX (EFER.NXE, set by the pmap bootstrap) or no boot
@@ -162,6 +191,10 @@ _start:
  * Cannot boot: say why on COM1 (no init needed in QEMU) and exit through
  * isa-debug-exit, %esi the message, %bl the status.
  */
+no_i686:
+	movl	$PA(no_i686_msg), %esi
+	movb	$X86_EXIT_NOCPU, %bl
+	jmp	boot_fail
 #ifdef CONFIG_BACKEND_I386_PAE
 no_pae:
 	movl	$PA(no_pae_msg), %esi
@@ -193,6 +226,8 @@ boot_fail:
 	.section .rodata
 bad_magic_msg:
 	.asciz	"_start: EAX is not the multiboot magic 0x2BADB002\r\n"
+no_i686_msg:
+	.asciz	"pmapkit: this CPU lacks CMOV (CPUID.01H:EDX bit 15, or no CPUID at all): the kernel is built for i686 and cannot run on a 486 or Pentium (try -cpu pentium2 or later)\r\n"
 #ifdef CONFIG_BACKEND_I386_PAE
 no_pae_msg:
 	.asciz	"pmapkit: this CPU lacks PAE (CPUID.01H:EDX bit 6); the i386-pae backend needs PAE and NX (try -cpu max)\r\n"

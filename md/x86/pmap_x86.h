@@ -70,6 +70,27 @@ x86_copy_page(paddr_t src, paddr_t dst)
 	memcpy(x86_window(X86_WIN_DST, dst), x86_window(X86_WIN_SRC, src), PAGE_SIZE);
 }
 
+/*
+ * MAXPHYADDR (SDM vol. 3A, 4.1.4): CPUID leaf 80000008H EAX[7:0] where the
+ * extended leaves reach it.  Without it the SDM says 36 where PAE exists,
+ * but QEMU gives its 32-bit CPU models (qemu32, pentium2 ...) 32 bits
+ * unless PSE-36 is on, and a pa beyond MAXPHYADDR in an entry is a
+ * reserved-bit fault: take 36 only with PSE-36, else 32.
+ */
+static unsigned
+x86_cpu_pa_bits(void)
+{
+	uint32_t r[4];
+
+	x86_cpuid(0x80000000u, r);
+	if ((r[0] & 0xFFFF0000u) == 0x80000000u && r[0] >= CPUID_EXT_ADDR) {
+		x86_cpuid(CPUID_EXT_ADDR, r);
+		return r[0] & 0xFFu;
+	}
+	x86_cpuid(1, r);
+	return (r[3] & CPUID_1_EDX_PSE36) ? 36 : 32;
+}
+
 /* The window page table's entries: all supervisor-only. */
 static int
 x86_check_windows(void (*print)(const char *, ...))

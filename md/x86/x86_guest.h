@@ -83,7 +83,9 @@
 #define X86_CR0_WP		0x00010000	/* CR0_WP */
 #define X86_CR0_PG		0x80000000	/* CR0_PG */
 #define X86_CR4_PAE		0x00000020	/* CR4_PAE */
+#define X86_EFLAGS_ID		0x00200000	/* CPUID is there if this toggles */
 #define X86_CPUID_1_EDX_PAE	0x00000040	/* CPUID_1_EDX_PAE */
+#define X86_CPUID_1_EDX_CMOV	0x00008000	/* the i686 build's CMOV */
 #define X86_CPUID_EXT_EDX_NX	0x00100000	/* CPUID_EXT_EDX_NX */
 #define X86_MSR_EFER		0xC0000080	/* MSR_EFER */
 #define X86_EFER_NXE		0x00000800	/* EFER_NXE */

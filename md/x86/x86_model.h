@@ -19,6 +19,7 @@ struct x86_model_cpu {
 	uint64_t	efer;
 	uint32_t	cpuid1_edx;		/* leaf 1 EDX */
 	uint32_t	cpuid_ext_edx;		/* leaf 0x80000001 EDX */
+	unsigned	maxphyaddr;		/* enforced; leaf 0x80000008 reports it */
 };
 extern struct x86_model_cpu x86_models[PMAP_MAXCPUS];
 #define x86_model	(x86_models[model_cpu])	/* the running CPU's */

@@ -194,7 +194,7 @@ t_high_memory(struct tctx *t)
 {
 #if PMAP_PA_BITS > 32
 	const paddr_t four_g = (paddr_t)1 << 32;
-	paddr_t hi = t_page_range(t, four_g, (paddr_t)PMAP_PA_MAX), lo = t_page(t), got;
+	paddr_t hi = t_page_range(t, four_g, t_pa_top_page()), lo = t_page(t), got;
 	struct pmap *pm = t_pmap(t);
 	vaddr_t kva = t_kva(t, 1);
 	uint32_t v;
@@ -215,7 +215,7 @@ t_high_memory(struct tctx *t)
 	pmap_copy_page(lo, hi);
 	T_ASSERT(t, t_read(kva + 32, &v) && v == 0x1234, "copy_page to above 4 GiB");
 	/* A second page through the same windows: they must follow. */
-	paddr_t hi2 = t_page_range(t, four_g, (paddr_t)PMAP_PA_MAX);
+	paddr_t hi2 = t_page_range(t, four_g, t_pa_top_page());
 	if (hi2 != 0) {
 		vaddr_t kva2 = t_kva(t, 1);
 		pmap_kenter_pa(kva2, hi2, VM_PROT_READ, 0);

@@ -1,7 +1,7 @@
 /*
  * The host test program: the test kernel as a process over the MMU model.
  *
- *   pmapkit-host [bench] [only=NAME] [random=N [seed=S]] [cpus=N]
+ *   pmapkit-host [bench] [only=NAME] [random=N [seed=S]] [cpus=N] [mem=MB]
  *
  * The arguments form the kernel command line (kern/main.c).
  */

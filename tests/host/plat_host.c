@@ -17,6 +17,8 @@
 #include "model.h"
 
 #define HOST_DEFAULT_CPUS	4	/* simulated CPUs unless cpus=N */
+#define HOST_MIN_MEM_MB		16	/* mem=MB: Kconfig's GUEST_MEM_MB floor */
+#define HOST_MAX_MEM_MB		65536	/* as much as the widest backend (36 bits) addresses */
 
 uint8_t *model_ram;
 unsigned model_ncpus = 1;		/* simulated CPUs (host_boot_info) */
@@ -116,6 +118,34 @@ model_fatal(const char *fmt, ...)
 }
 
 /*
+ * The host platform's command-line words: cpus=N simulated CPUs (1 ..
+ * PMAP_MAXCPUS, default HOST_DEFAULT_CPUS) and mem=MB of RAM (default
+ * CONFIG_GUEST_MEM_MB), as QEMU's -smp and -m.  A malformed value is fatal.
+ */
+static uint64_t
+host_arg(const char *cmdline, const char *key, uint64_t dflt, uint64_t lo, uint64_t hi)
+{
+	size_t len;
+	const char *v = kern_cmdline_value(cmdline, key, &len);
+	uint64_t n = dflt;
+
+	if (v != NULL && (!kern_parse_u64(v, len, &n) || n < lo || n > hi))
+		model_fatal("%s%.*s: must be a number from %llu to %llu", key, (int)len, v,
+		    (unsigned long long)lo, (unsigned long long)hi);
+	return n;
+}
+
+bool
+plat_cmdline_word(const char *w, size_t len)
+{
+	const char *v;
+	size_t vlen;
+
+	return kern_cmdline_key(w, len, "cpus=", &v, &vlen) ||
+	    kern_cmdline_key(w, len, "mem=", &v, &vlen);
+}
+
+/*
  * Simulated RAM, laid out as the backend's QEMU machine does, and the boot
  * map the guest's entry code leaves.  The array is reserved sparsely: pages
  * cost host memory only once touched.
@@ -123,18 +153,17 @@ model_fatal(const char *fmt, ...)
 void
 host_boot_info(struct boot_info *bi, const char *cmdline)
 {
-	model_ram_size = model_ram_layout(bi, (uint64_t)CONFIG_GUEST_MEM_MB << 20);
+	uint64_t mem = host_arg(cmdline, "mem=", CONFIG_GUEST_MEM_MB, HOST_MIN_MEM_MB,
+	    HOST_MAX_MEM_MB);
+
+	model_ncpus = (unsigned)host_arg(cmdline, "cpus=", HOST_DEFAULT_CPUS, 1, PMAP_MAXCPUS);
+	model_ram_size = model_ram_layout(bi, mem << 20);
 	model_ram = mmap(NULL, model_ram_size, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (model_ram == MAP_FAILED)
 		model_fatal("cannot reserve %llu bytes of model RAM",
 		    (unsigned long long)model_ram_size);
 	bi->cmdline = cmdline;
-	const char *c = strstr(cmdline, "cpus=");
-	model_ncpus = c != NULL ? (unsigned)strtoul(c + 5, NULL, 0) : HOST_DEFAULT_CPUS;
-	if (model_ncpus < 1 || model_ncpus > PMAP_MAXCPUS)
-		model_fatal("cpus=%u: the model runs 1 .. %u CPUs", model_ncpus,
-		    (unsigned)PMAP_MAXCPUS);
 	model_boot(bi);
 }
 
