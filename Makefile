@@ -95,6 +95,16 @@ FUZZ_TEST_TIME ?= 20
 QEMU_SMP       ?= 4
 QEMU_TEST_SMP  ?= 1 4
 FUZZ_TIME      ?= 60
+# make test: seconds before a host run (suite, random run, ASan suite), the
+# fuzz pass, the mutation check, the configuration matrix or the runner's
+# own tests is killed and counted as failed; matrix rows run at once.
+HOST_TIMEOUT    ?= 600
+MUTANTS_TIMEOUT ?= 1800
+MATRIX_TIMEOUT  ?= 1200
+RUNNER_TIMEOUT  ?= 600
+MATRIX_JOBS     ?= 2
+# make test runs the tests of the runner itself (tests/runner.sh) unless no.
+TEST_RUNNER     ?= yes
 
 # ---- flags ------------------------------------------------------------------
 CC := clang
@@ -209,51 +219,84 @@ boot = extra=$(CONFIG_KERNEL_CMDLINE); \
 	QEMU_PASS_STATUS=$(QEMU_PASS_STATUS) QEMU_MEM_MB=$(CONFIG_GUEST_MEM_MB) \
 	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $(QEMU_ARGS_$(1)) \
 	-smp $(or $(4),$(QEMU_SMP)) $${cmdline:+-append "$$cmdline"}
-host_tests = $(HOST_BIN) | tee $(RESULTS)/host.ktap
-HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,host host-cpus1 host-random host-asan fuzz mutants)
+HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan fuzz mutants matrix)
 NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))
 GUEST_RESULTS = $(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),$(RESULTS)/$(t)-smp$(n).ktap))
 TEST_RESULTS = $(HOST_RESULTS) $(GUEST_RESULTS) $(NOCPU_RESULTS)
 DEFCONFIGS := $(sort $(patsubst configs/%_defconfig,%,$(wildcard configs/*_defconfig)))
+# $(call run_ktap,<name>,<timeout>,<command>[,-v]): one KTAP-printing run,
+# its exit status recorded (scripts/run-ktap.sh); a failure does not stop make test.
+run_ktap = scripts/run-ktap.sh $(4) -t $(2) $(RESULTS)/$(1).ktap $(3) || true
 
 run: $(GUEST_ELF)
 	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/run.log)
 
 check: $(HOST_BIN)
 	@mkdir -p $(RESULTS)
-	$(Q)$(host_tests)
+	$(Q)$(HOST_BIN) | tee $(RESULTS)/host.ktap
 
 # make test: every backend, each from its defconfig in $(O)/<defconfig>/, then
-# one summary.  Every run goes on after a failure; ktap-summary.py decides.
+# the runner's own tests, then one summary over every result file each
+# test-backend listed in its manifest: a backend that did not configure,
+# build or run counts as failed, and no file of an earlier run is read
+# (results go before the defconfig, so not even a manifest survives a
+# failed one).  The summary is also kept in $(O)/test-summary.txt.
 test: | $(DEPS_OK)
+	@rm -f $(O)/test-summary.txt
 	$(Q)for c in $(DEFCONFIGS); do \
 		echo "=== make test: $$c ($(O)/$$c) ==="; \
-		$(MAKE) O=$(O)/$$c $${c}_defconfig >/dev/null || exit 1; \
-		$(MAKE) O=$(O)/$$c test-backend || true; \
+		rm -rf $(O)/$$c/results; \
+		if $(MAKE) O=$(O)/$$c $${c}_defconfig >/dev/null; then \
+			$(MAKE) O=$(O)/$$c test-backend || true; \
+		else \
+			echo "make test: $${c}_defconfig failed" >&2; \
+		fi; \
 	done
-	$(Q)scripts/ktap-summary.py --pass-status $(QEMU_PASS_STATUS) \
-		$(foreach c,$(DEFCONFIGS),$(O)/$(c)/results/*.ktap)
+	$(Q)rm -rf $(O)/runner
+	$(Q)$(if $(filter yes,$(TEST_RUNNER)),echo "=== make test: the test runner itself ($(O)/runner) ==="; \
+		scripts/run-ktap.sh -v -t $(RUNNER_TIMEOUT) $(O)/runner/runner.ktap \
+		tests/runner.sh $(O)/runner/work $(O)/$(firstword $(DEFCONFIGS))/host/pmapkit-host || true)
+	$(Q)scripts/ktap-summary.py $(foreach c,$(DEFCONFIGS),--manifest $(O)/$(c)/results/manifest) \
+		$(if $(filter yes,$(TEST_RUNNER)),$(O)/runner/runner.ktap) | tee $(O)/test-summary.txt
 
-# test-backend: the configured backend.  Host: the suite; RANDOM_OPS
+# test-backend: the configured backend.  Old results go first, then the
+# manifest (every result file this run must write), then the build (its
+# own result); the runs only after a good build.  Host: the suite; RANDOM_OPS
 # differential operations; the suite under ASan and UBSan; a bounded fuzz
-# pass; the mutation check.  Then every QEMU target with each CPU count of
-# QEMU_TEST_SMP, and the CPUs it must refuse.
-test-backend: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN)
-	@mkdir -p $(RESULTS) && rm -f $(RESULTS)/*.ktap
-	$(Q)$(host_tests) || true
-	$(Q)$(HOST_BIN) cpus=1 >$(RESULTS)/host-cpus1.ktap || true
+# pass; the mutation check; the configuration matrix (scripts/matrix.sh).
+# Then every QEMU target with each CPU count of QEMU_TEST_SMP, and the CPUs
+# it must refuse.
+test-backend: | $(DEPS_OK) backend-check
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	@printf '%s\n' $(notdir $(TEST_RESULTS)) >$(RESULTS)/manifest
+	$(Q)if $(MAKE) test-build; then r=ok; else r="not ok"; \
+		echo "make test-backend: the $(BACKEND) build failed: nothing else runs" >&2; fi; \
+		printf 'KTAP version 1\n1..1\n%s 1 build_%s\n' "$$r" "$(BACKEND)" >$(RESULTS)/build.ktap
+	$(Q)! grep -q '^ok 1 build' $(RESULTS)/build.ktap || $(MAKE) test-runs
+	$(Q)scripts/ktap-summary.py --manifest $(RESULTS)/manifest
+
+# (test-backend's parts: the binaries, and the runs once they are built.)
+test-build: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN)
+
+test-runs:
+	$(Q)$(call run_ktap,host,$(HOST_TIMEOUT),$(HOST_BIN),-v)
+	$(Q)$(call run_ktap,host-cpus1,$(HOST_TIMEOUT),$(HOST_BIN) cpus=1)
 	@grep -E '^not ok' $(RESULTS)/host-cpus1.ktap | sed 's/^/cpus=1: /' || echo "cpus=1: no failures"
-	$(Q)$(HOST_BIN) random=$(RANDOM_OPS) seed=$(RANDOM_SEED) | tee $(RESULTS)/host-random.ktap || true
-	$(Q)$(ASAN_BIN) >$(RESULTS)/host-asan.ktap 2>&1 || true
-	@grep -E '^(not ok|ok) |ERROR|runtime error' $(RESULTS)/host-asan.ktap | sed 's/^/asan: /' | tail -n 3
-	$(Q)scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TEST_TIME) $(O)/fuzz/corpus | tee $(RESULTS)/fuzz.ktap || true
-	$(Q)scripts/mutants.sh $(KCONFIG_CONFIG) $(O)/mutants | tee $(RESULTS)/mutants.ktap || true
+	$(Q)$(call run_ktap,host-random,$(HOST_TIMEOUT),$(HOST_BIN) random=$(RANDOM_OPS) seed=$(RANDOM_SEED),-v)
+	$(Q)$(call run_ktap,host-asan,$(HOST_TIMEOUT),$(ASAN_BIN))
+	@grep -E '^(not ok|ok) |ERROR|runtime error|exit-status' $(RESULTS)/host-asan.ktap | sed 's/^/asan: /' | tail -n 3
+	$(Q)$(call run_ktap,fuzz,$(HOST_TIMEOUT),scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TEST_TIME) $(O)/fuzz/corpus,-v)
+	$(Q)$(call run_ktap,mutants,$(MUTANTS_TIMEOUT),scripts/mutants.sh $(KCONFIG_CONFIG) $(O)/mutants,-v)
+	$(Q)$(call run_ktap,matrix,$(MATRIX_TIMEOUT),scripts/matrix.sh --kernel $(GUEST_ELF) \
+		--host $(HOST_BIN) --pass $(QEMU_PASS_STATUS) --nocpu $(QEMU_NOCPU_STATUS) \
+		--machine "$(QEMU_MACHINE_ARGS)" --jobs $(MATRIX_JOBS) \
+		$(foreach t,$(QEMU_TEST_TARGETS),--target-args "$(t)=$(QEMU_ARGS_$(t))") \
+		$(RESULTS)/matrix $(MATRIX_FILES),-v)
 	$(Q)$(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),\
 		$(call boot,$(t),$(RESULTS)/$(t)-smp$(n).ktap,,$(n)) || true;))
 	$(Q)$(foreach t,$(QEMU_NOCPU_TARGETS),scripts/qemu-nocpu.sh $(t) $(GUEST_ELF) \
 		"$(QEMU_NOCPU_MESSAGE)" $(QEMU_NOCPU_STATUS) $(QEMU_MACHINE_ARGS) \
 		| tee $(RESULTS)/$(t)-nocpu.ktap || true;)
-	$(Q)scripts/ktap-summary.py --pass-status $(QEMU_PASS_STATUS) $(TEST_RESULTS)
 
 fuzz: $(FUZZ_BIN)
 	$(Q)scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TIME) $(O)/fuzz/corpus
@@ -284,7 +327,8 @@ help:
 	@echo '  test              every backend (configs/*_defconfig, each in $(O)/<name>):'
 	@echo '                    test-backend for each; ends "N passed, N failed"'
 	@echo '  test-backend      the configured backend: host suite, $(RANDOM_OPS) random ops,'
-	@echo '                    ASan/UBSan suite, fuzz pass, mutation check, every QEMU target'
+	@echo '                    ASan/UBSan suite, fuzz pass, mutation check, memory/CPU matrix,'
+	@echo '                    every QEMU target'
 	@echo '  fuzz              libFuzzer over decoded operation sequences for FUZZ_TIME seconds'
 	@echo '  bench             host and guest benchmarks'
 	@echo 'Cleaning:'
@@ -295,9 +339,14 @@ help:
 	@echo '  V=1               show the commands'
 	@echo '  EXTRA_HOST_CFLAGS host compile and link flags, e.g. -fsanitize=address,undefined'
 	@echo '  QEMU_TIMEOUT=s    seconds per QEMU boot before it is killed (default 300)'
+	@echo '  HOST_TIMEOUT=s MUTANTS_TIMEOUT=s MATRIX_TIMEOUT=s RUNNER_TIMEOUT=s'
+	@echo '                    the same for host runs and the fuzz pass (600), the mutation'
+	@echo '                    check (1800), the memory/CPU matrix (1200), the runner tests (600)'
+	@echo '  MATRIX_JOBS=n     matrix rows run at once (default 2); TEST_RUNNER=no skips the'
+	@echo '                    runner tests in make test'
 	@echo '  RANDOM_OPS=n RANDOM_SEED=s  the long host random run of make test'
 	@echo '  FUZZ_TIME=s       make fuzz duration (default 60); FUZZ_TEST_TIME=s in make test (20)'
 
-.PHONY: backend-check all run check test test-backend fuzz bench clean distclean help menuconfig olddefconfig savedefconfig
+.PHONY: backend-check all run check test test-backend test-build test-runs fuzz bench clean distclean help menuconfig olddefconfig savedefconfig
 
 endif

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Summarize KTAP v1 result files (host run and QEMU guest runs).
 
-    ktap-summary.py [--pass-status N] FILE...
+    ktap-summary.py [--pass-status N] [--manifest LIST]... [FILE]...
 
 For each file: the "KTAP version 1" header, the top-level plan "1..N" and the
 top-level results "ok N name" / "not ok N name" (a "# SKIP" directive counts
@@ -9,15 +9,21 @@ as skipped). Indented lines (subtests) and other lines are ignored.
 
 A file fails as a whole (one extra failure) when it is missing, has no
 header or no plan, has fewer or more results than planned, has duplicate or
-out-of-order test numbers, or when its "# qemu-exit-status: S" line (written
-by qemu-run.sh) disagrees with its results: S differs from the file's own
-"# qemu-pass-status: P" line (else --pass-status)
-although no test failed.
+out-of-order test numbers, has a "# timed-out: T" line, or when its
+"# exit-status: S" line (written by qemu-run.sh and run-ktap.sh) disagrees
+with its results: S differs from the file's own "# pass-status: P" line
+(else --pass-status) although no test failed.
+
+A manifest (--manifest) lists result files, one per line, relative to the
+manifest's directory: the files a run was to write, so that one it never
+wrote counts as a failure and no other file in that directory is read.  A
+missing manifest is one failure (the run did not even start).
 
 Prints one line per file, then "N passed, N failed" (totals) as the last
 line. Exits 0 iff nothing failed.
 """
 import argparse
+import os
 import re
 import sys
 
@@ -25,8 +31,9 @@ HEADER = re.compile(r"KTAP version 1\s*$")
 PLAN = re.compile(r"1\.\.(\d+)\s*$")
 RESULT = re.compile(r"(not ok|ok) (\d+)\b(.*)$")
 SKIP = re.compile(r"#\s*SKIP\b", re.IGNORECASE)
-EXIT = re.compile(r"# qemu-exit-status: (\d+)\s*$")
-PASS = re.compile(r"# qemu-pass-status: (\d+)\s*$")
+EXIT = re.compile(r"# exit-status: (\d+)\s*$")
+PASS = re.compile(r"# pass-status: (\d+)\s*$")
+TIMEOUT = re.compile(r"# timed-out: (.*)$")
 
 
 def summarize(path, pass_status):
@@ -38,13 +45,15 @@ def summarize(path, pass_status):
         with open(path, errors="replace") as f:
             lines = [l.rstrip("\r\n") for l in f]
     except OSError as e:
-        return 0, 0, 0, None, ["cannot read: %s" % e.strerror]
+        return 0, 0, 0, None, ["cannot read: %s (the run did not write it)"
+                               % e.strerror]
 
     header = next((i for i, l in enumerate(lines) if HEADER.search(l)), None)
     if header is None:
         problems.append("no 'KTAP version 1' header")
         lines = []
     exit_status = None
+    timed_out = None
     expect = 1
     seen = set()
     for line in lines[header + 1 if header is not None else 0:]:
@@ -53,8 +62,12 @@ def summarize(path, pass_status):
             exit_status = int(m.group(1))
             continue
         m = PASS.match(line)
-        if m:                       # the file's own backend says what passing is
+        if m:                       # the file's own runner says what passing is
             pass_status = int(m.group(1))
+            continue
+        m = TIMEOUT.match(line)
+        if m:
+            timed_out = m.group(1)
             continue
         m = PLAN.match(line)
         if m:
@@ -89,7 +102,9 @@ def summarize(path, pass_status):
                         % (plan - results, plan))
     elif plan is not None and results > plan:
         problems.append("%d results for a plan of %d" % (results, plan))
-    if (exit_status is not None and pass_status is not None
+    if timed_out is not None:
+        problems.append("timed out after %s" % timed_out)
+    elif (exit_status is not None and pass_status is not None
             and exit_status != pass_status and failed == 0):
         problems.append("exit status %d, expected %d"
                         % (exit_status, pass_status))
@@ -100,11 +115,23 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pass-status", type=int, metavar="N",
                     help="QEMU exit status that means pass")
-    ap.add_argument("files", nargs="+", metavar="FILE")
+    ap.add_argument("--manifest", action="append", default=[], metavar="LIST",
+                    help="a file listing the result files a run was to write")
+    ap.add_argument("files", nargs="*", metavar="FILE")
     args = ap.parse_args()
 
     total_passed = total_failed = 0
-    for path in args.files:
+    files = []
+    for manifest in args.manifest:
+        try:
+            with open(manifest) as f:
+                base = os.path.dirname(manifest)
+                files += [os.path.join(base, l.strip()) for l in f if l.strip()]
+        except OSError as e:
+            print("%s: error: cannot read the manifest: %s (the run did not "
+                  "start)" % (manifest, e.strerror))
+            total_failed += 1
+    for path in files + args.files:
         p, f, s, plan, problems = summarize(path, args.pass_status)
         for problem in problems:
             print("%s: error: %s" % (path, problem))

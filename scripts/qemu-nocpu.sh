@@ -10,11 +10,11 @@ shift 4
 log=$(mktemp)
 QEMU_PASS_STATUS=$want QEMU_TIMEOUT=${QEMU_TIMEOUT:-60} \
 	"$(dirname "$0")/qemu-run.sh" "$qemu" "$kernel" "$log" "$@" >/dev/null
-status=$(sed -n 's/^# qemu-exit-status: //p' "$log")
+status=$(sed -n 's/^# exit-status: //p' "$log")
 line=$(grep -m1 -F -- "$message" "$log")
 echo "KTAP version 1"
 echo "1..1"
-sed 's/^/# /' "$log" | grep -v 'qemu-exit-status' | head -n 5
+sed 's/^/# /' "$log" | grep -v -e '^# exit-status' -e '^# pass-status' | head -n 5
 if [ "$status" = "$want" ] && [ -n "$line" ]; then
 	echo "ok 1 $qemu default CPU refused (status $status): $line"
 else

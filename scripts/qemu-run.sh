@@ -9,9 +9,10 @@
 #   QEMU_TIMEOUT      seconds before QEMU is killed (default 300)
 #
 # The serial console goes to the terminal and to <outfile>; then one line
-# "<qemu-binary>: exit status S, T s" is printed and "# qemu-exit-status: S"
-# and "# qemu-pass-status: P" are appended to <outfile> (KTAP comments, read
-# by ktap-summary.py, so results of several backends can be summed).
+# "<qemu-binary>: exit status S, T s" is printed and "# exit-status: S"
+# and "# pass-status: P" (and after a timeout "# timed-out: T s") are
+# appended to <outfile> (KTAP comments, read by ktap-summary.py, so results
+# of several backends can be summed).
 # Exits 0 iff S equals QEMU_PASS_STATUS.
 set -uo pipefail
 
@@ -45,9 +46,12 @@ end=${EPOCHREALTIME//[!0-9]/}
 ms=$(( (end - start) / 1000 ))
 # The guest may not have ended its last line.
 [ -n "$(tail -c 1 "$out")" ] && echo >>"$out"
-echo "# qemu-exit-status: $status" >>"$out"
-echo "# qemu-pass-status: $pass" >>"$out"
+echo "# exit-status: $status" >>"$out"
+echo "# pass-status: $pass" >>"$out"
 
-[ "$status" -eq 124 ] && echo "$qemu: timed out after $limit s" >&2
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+	echo "# timed-out: $limit s" >>"$out"
+	echo "$qemu: TIMED OUT after $limit s" >&2
+fi
 printf '%s: exit status %d, %d.%d s\n' "$qemu" "$status" $((ms / 1000)) $((ms % 1000 / 100))
 [ "$status" -eq "$pass" ]

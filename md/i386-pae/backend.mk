@@ -8,3 +8,6 @@ QEMU_ARGS_qemu-system-i386 := -cpu max
 # refuse it (KERN_EXIT_NOCPU) with this message.
 QEMU_NOCPU_TARGETS  := qemu-system-i386
 QEMU_NOCPU_MESSAGE  := lacks NX
+
+# This backend's rows of the configuration matrix.
+MATRIX_FILES        += md/i386-pae/matrix

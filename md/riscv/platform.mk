@@ -27,3 +27,7 @@ QEMU_TEST_TARGETS   := qemu-system-riscv32
 QEMU_MACHINE_ARGS   := -machine virt -bios none
 QEMU_PASS_STATUS    := 16
 QEMU_NOCPU_STATUS   := 18
+
+# Rows of the configuration matrix make test runs (scripts/matrix.sh); each
+# backend.mk adds its own file.
+MATRIX_FILES        := md/riscv/matrix

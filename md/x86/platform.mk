@@ -21,3 +21,7 @@ QEMU_TEST_TARGETS   := qemu-system-i386 qemu-system-x86_64
 QEMU_MACHINE_ARGS   := -device isa-debug-exit,iobase=0xf4,iosize=0x04
 QEMU_PASS_STATUS    := 33
 QEMU_NOCPU_STATUS   := 37
+
+# Rows of the configuration matrix make test runs (scripts/matrix.sh); each
+# backend.mk adds its own file.
+MATRIX_FILES        := md/x86/matrix

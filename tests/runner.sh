@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Tests of the test runner itself, so that `make test` can never report a
+# pass it did not see: a tree that does not compile, result files left from
+# an earlier run, a run that exits non-zero after a complete plan (a
+# sanitizer's report at exit), a hang, a malformed command line.  KTAP v1.
+#
+#   tests/runner.sh <work-dir> <host-program>
+#
+# <host-program> is a built pmapkit-host (make test passes the first
+# backend's).  The broken-build cases copy the tree into <work-dir> and run
+# `make test` / `make test-backend` there on one defconfig: a few seconds,
+# since the build stops at the first error.
+set -uo pipefail
+
+work=$(realpath -m "$1")
+host=$(realpath -m "$2")
+top=$(cd "$(dirname "$0")/.." && pwd)
+summary=$top/scripts/ktap-summary.py
+runktap=$top/scripts/run-ktap.sh
+# The inner makes are separate runs: none of the outer make's settings.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
+rm -rf "$work"
+mkdir -p "$work"
+n=0 failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+	fi
+}
+# note <file>: its last lines as KTAP comments.
+note() { tail -n "${2:-4}" "$1" | sed 's/^/#   /'; }
+
+# A passing KTAP file: 137 results, as a stale one from an earlier run would be.
+stale_ktap() {
+	echo "KTAP version 1"
+	echo "1..137"
+	for i in $(seq 1 137); do echo "ok $i stale_$i"; done
+}
+
+echo "KTAP version 1"
+echo "1..9"
+
+# ---- a tree that does not compile, with passing results of an earlier run
+src=$work/src
+mkdir -p "$src"
+(cd "$top" && git ls-files -z --cached --others --exclude-standard 2>/dev/null ||
+	find . -path ./build -prune -o -type f -print0) |
+	(cd "$top" && xargs -0 cp --parents -t "$src")
+echo 'this is not C;' >>"$src/kern/main.c"
+cfg=$(cd "$top/configs" && ls ./*_defconfig | head -n 1)
+cfg=${cfg#./}
+cfg=${cfg%_defconfig}
+
+o=$work/o-test
+mkdir -p "$o/$cfg/results"
+stale_ktap >"$o/$cfg/results/host.ktap"
+make --no-print-directory -C "$src" -j2 O="$o" DEFCONFIGS="$cfg" TEST_RUNNER=no test >"$work/make-test.log" 2>&1
+status=$?
+last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/make-test.log" | tail -n 1)
+echo "# make test on a broken tree: exit $status, summary \"$last\""
+[ "$status" -ne 0 ] && [[ "$last" =~ ^0\ passed,\ [1-9][0-9]*\ failed$ ]]
+ok $? "broken_tree_make_test_fails"
+grep -q "not ok 1 build_" "$o/$cfg/results/build.ktap" 2>/dev/null &&
+	grep -q "build.ktap: 0 passed, 1 failed" "$work/make-test.log"
+r=$?
+[ $r = 0 ] || note "$work/make-test.log"
+ok $r "broken_tree_build_failure_named"
+[ ! -e "$o/$cfg/results/host.ktap" ] && ! grep -q "137 passed" "$work/make-test.log"
+ok $? "stale_results_not_counted_by_make_test"
+
+o=$work/o-backend
+make --no-print-directory -C "$src" -s O="$o" "${cfg}_defconfig" >/dev/null 2>&1
+mkdir -p "$o/results"
+stale_ktap >"$o/results/host.ktap"
+stale_ktap >"$o/results/left-over.ktap"
+make --no-print-directory -C "$src" -j2 O="$o" test-backend >"$work/test-backend.log" 2>&1
+status=$?
+last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/test-backend.log" | tail -n 1)
+echo "# make test-backend on a broken tree: exit $status, summary \"$last\""
+[ "$status" -ne 0 ] && [[ "$last" =~ ^0\ passed,\ [1-9][0-9]*\ failed$ ]] &&
+	[ ! -e "$o/results/left-over.ktap" ]
+ok $? "stale_results_not_counted_by_test_backend"
+
+# ---- a complete, passing plan, then a non-zero exit (LeakSanitizer's 23)
+"$runktap" -t 60 "$work/leak.ktap" bash -c \
+	'printf "KTAP version 1\n1..1\nok 1 fine\n"; echo "ERROR: LeakSanitizer: detected memory leaks" >&2; exit 23' 2>/dev/null
+"$summary" "$work/leak.ktap" >"$work/leak.sum"
+status=$?
+[ "$status" -ne 0 ] && grep -q "exit status 23, expected 0" "$work/leak.sum" &&
+	tail -n 1 "$work/leak.sum" | grep -qx "1 passed, 1 failed"
+r=$?
+[ $r = 0 ] || note "$work/leak.sum"
+ok $r "nonzero_exit_after_complete_plan_counted"
+
+# The same run exiting 0 passes: the check above is not always-failing.
+"$runktap" -t 60 "$work/clean.ktap" bash -c 'printf "KTAP version 1\n1..1\nok 1 fine\n"'
+"$summary" "$work/clean.ktap" >"$work/clean.sum"
+[ $? -eq 0 ] && tail -n 1 "$work/clean.sum" | grep -qx "1 passed, 0 failed"
+ok $? "clean_exit_passes"
+
+# ---- a hang: killed at the timeout and counted, loudly
+start=$SECONDS
+"$runktap" -t 2 "$work/hang.ktap" bash -c 'printf "KTAP version 1\n1..1\n"; exec sleep 120' 2>"$work/hang.err"
+elapsed=$((SECONDS - start))
+"$summary" "$work/hang.ktap" >"$work/hang.sum"
+status=$?
+echo "# hang: killed after $elapsed s"
+[ "$status" -ne 0 ] && [ "$elapsed" -lt 60 ] && grep -q "timed out after 2 s" "$work/hang.sum" &&
+	grep -q "TIMED OUT" "$work/hang.err"
+r=$?
+[ $r = 0 ] || note "$work/hang.sum"
+ok $r "hang_times_out_and_fails"
+
+# ---- malformed or empty command-line words fail the run
+bad=0
+if [ ! -x "$host" ]; then
+	echo "# no host program $host"
+	bad=1
+fi
+for words in "random=abc" "random=0" "random=" "only=" "only=no_such_case" "seed=7" \
+	"random=5 seed=7x" "randon=5" "cpus=abc"; do
+	[ "$bad" = 0 ] || break
+	# shellcheck disable=SC2086 # the words are separate arguments
+	"$runktap" -t 60 "$work/args.ktap" "$host" $words 2>/dev/null
+	if "$summary" "$work/args.ktap" >/dev/null; then
+		echo "# \"$words\" was accepted"
+		bad=1
+	fi
+done
+ok $bad "malformed_command_line_fails"
+
+# ---- a run that never started (no manifest) is a failure
+"$summary" --manifest "$work/no-such-dir/manifest" >"$work/manifest.sum"
+[ $? -ne 0 ] && tail -n 1 "$work/manifest.sum" | grep -qx "0 passed, 1 failed"
+ok $? "missing_manifest_fails"
+
+[ "$failed" -eq 0 ]
