@@ -915,7 +915,8 @@ pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
 
 /*
  * Advisory: give dst the mappings src has in [src_addr, src_addr + len), at
- * dst_addr, unwired.  Stops quietly when memory runs out.
+ * dst_addr, unwired.  Stops quietly when memory runs out.  Complete when it
+ * returns (pmap(9) does not let it defer).
  */
 void
 pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t dst_addr, vsize_t len,
@@ -940,8 +941,9 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t dst_addr, vsize_t len,
 			continue;
 		if (pmap_enter(dst, dst_addr + off, pte_pa(pte, path.level), pte_prot(pte),
 		    PMAP_CANFAIL) != 0)
-			return;
+			break;
 	}
+	pmap_tlb_complete();	/* an entered mapping may have replaced a cached one */
 }
 
 /* ------------------------------------------------------- kernel mappings */
@@ -1122,7 +1124,10 @@ page_update_fn(struct pmap *pm, vaddr_t va, void *arg)
 
 static pt_entry_t pte_readonly(pt_entry_t pte) { return pte_restrict(pte, VM_PROT_READ | VM_PROT_EXECUTE); }
 
-/* Lower every mapping of pg to prot: read-only, or none (removed). */
+/*
+ * Lower every mapping of pg to prot: read-only, or none (removed).
+ * Complete on every CPU when it returns: no pmap_update needed.
+ */
 void
 pmap_page_protect(struct pmap_page *pg, vm_prot_t prot)
 {
@@ -1137,6 +1142,7 @@ pmap_page_protect(struct pmap_page *pg, vm_prot_t prot)
 		pv_foreach(pg, page_update_fn, &op);
 	else
 		pv_foreach(pg, page_remove_fn, NULL);
+	pmap_tlb_complete();	/* copy-on-write and page-out call no pmap_update */
 }
 
 static bool
@@ -1148,6 +1154,7 @@ pmap_page_clear(struct pmap_page *pg, uint16_t attr, pt_entry_t (*f)(pt_entry_t)
 
 	pg->pp_attrs &= (uint16_t)~attr;
 	pv_foreach(pg, page_update_fn, &op);
+	pmap_tlb_complete();	/* the page daemon calls no pmap_update */
 	return was || op.hit;
 }
 
@@ -1215,11 +1222,24 @@ pte_note_access(pt_entry_t pte, const void *arg)
 	return (*(const vm_prot_t *)arg & VM_PROT_WRITE) ? pte_set_modified(pte) : pte;
 }
 
+/* Does the valid leaf pte grant access, from user or kernel mode? */
+static bool
+pmap_fault_allowed(pt_entry_t pte, vm_prot_t access, bool user)
+{
+	if (!pte_valid_p(pte) || (access & ~pte_prot(pte)) != 0 || (user && !pte_user_p(pte)))
+		return false;
+	/* The kernel may never execute a user page there: a real fault. */
+	return user || !pte_user_p(pte) || !(access & VM_PROT_EXECUTE) ||
+	    !(pmap_md_ops.caps & PMAP_CAP_NO_KX_USER);
+}
+
 /*
  * Software referenced/modified emulation (Svade): an access the mapping
  * allows faulted only because A (or D, for a write) was clear.  Set it and
  * drop this CPU's translation at once (a clean entry may be cached), so the
  * retried access goes through.  The page's attributes follow from the PTE.
+ * Other CPUs may keep a clean translation: their next such access faults
+ * with A/D already set, and is retried once (pmap_tlb_spurious).
  */
 bool
 pmap_fault(struct pmap *pm, vaddr_t va, vm_prot_t access, bool user)
@@ -1230,18 +1250,17 @@ pmap_fault(struct pmap *pm, vaddr_t va, vm_prot_t access, bool user)
 	if (!(pmap_md_ops.caps & PMAP_CAP_SW_REFMOD))
 		return false;
 	va &= ~(vaddr_t)PAGE_MASK;
-	if (!pmap_lookup(pm, va, &path))
+	pt_entry_t *ptep = pmap_lookup(pm, va, &path) ? path.pte[path.level] : NULL;
+	pt_entry_t pte = ptep != NULL ? pte_load(ptep) : 0;
+	if (!pmap_fault_allowed(pte, access, user)) {
+		pmap_tlb_fault_done();
 		return false;
-	pt_entry_t *ptep = path.pte[path.level], pte = pte_load(ptep);
-	if (!pte_valid_p(pte) || (access & ~pte_prot(pte)) != 0 || (user && !pte_user_p(pte)))
-		return false;
-	if (!user && pte_user_p(pte) && (access & VM_PROT_EXECUTE) &&
-	    (pmap_md_ops.caps & PMAP_CAP_NO_KX_USER))
-		return false;		/* the kernel may never execute it: a real fault */
+	}
 	if (pte_referenced_p(pte) && (!(access & VM_PROT_WRITE) || pte_modified_p(pte)))
-		return false;
+		return pmap_tlb_spurious(va);
 	pmap_pte_update(ptep, pte_note_access, &access);
 	pmap_md_ops.tlb_invalidate(va);
+	pmap_tlb_fault_done();
 	pmap_stats.refmod_faults++;
 	return true;
 }

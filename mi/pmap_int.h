@@ -60,6 +60,9 @@ void	pmap_tlb_inval(struct pmap *, vaddr_t va, pt_entry_t old, enum pmap_inval_r
 void	pmap_tlb_free_ptp(paddr_t pa);
 void	pmap_tlb_free_chunk(void *chunk);
 void	pmap_tlb_flush_now(void);
+void	pmap_tlb_complete(void);	/* finish the batch before the call returns */
+bool	pmap_tlb_spurious(vaddr_t va);	/* pmap_fault: retry once a fault A/D cannot explain */
+void	pmap_tlb_fault_done(void);
 
 /* ---- walking (pmap.c) ---- */
 /* Entries met on the way to va: path[l] points at the entry in the level-l table. */

@@ -12,6 +12,10 @@
  * full flush (Linux uses 33, NetBSD 16); a global translation in the batch
  * makes it flush global entries too.
  *
+ * pmap_page_protect, pmap_clear_modify, pmap_clear_reference and pmap_copy
+ * may not leave work for pmap_update (pmap(9)): they complete the batch
+ * before they return (pmap_tlb_complete).
+ *
  * A request is dropped where no stale entry can exist: the old entry was
  * invalid or never accessed (pte_tlb_cached_p), or the pmap is live on no
  * CPU and the MMU has no ASIDs.  With ASIDs a CPU where the pmap is not
@@ -44,6 +48,8 @@ struct tlb_batch {
 struct pmap_cpu {
 	struct pmap	*pc_curpmap;	/* user pmap live here, or NULL */
 	struct tlb_batch pc_batch;
+	vaddr_t		 pc_retried_va;	/* pmap_fault: last spurious fault retried */
+	bool		 pc_retried;
 };
 static struct pmap_cpu pmap_cpus[PMAP_MAXCPUS];
 
@@ -199,6 +205,52 @@ pmap_tlb_inval(struct pmap *pm, vaddr_t va, pt_entry_t old, enum pmap_inval_reas
 	}
 	if (!pte_tlb_cached_p(old) || !pmap_tlb_queue(pm, va, pte_global_p(old), false, 0))
 		pmap_stats.inval_skipped++;
+}
+
+/*
+ * The calling pmap operation must be complete when it returns (pmap(9)
+ * lets only enter, remove, protect, kenter_pa and kremove defer): if this
+ * CPU's batch holds work, the release of the pmap lock completes it, in one
+ * shootdown, before the operation returns.  Earlier deferred work in the
+ * batch completes with it.
+ */
+void
+pmap_tlb_complete(void)
+{
+	struct tlb_batch *b = &pmap_cpus[pmap_cpu_self()].pc_batch;
+
+	if (b->n > 0 || b->full || b->nfree > 0)
+		b->urgent = true;
+}
+
+/*
+ * pmap_fault found A (and D) already set for an access the entry allows:
+ * either this CPU used a translation cached before another CPU's pmap_fault
+ * set them (pmap_fault drops only its own CPU's), or the fault has a cause
+ * the pmap cannot see (RISC-V: a supervisor access to a user page with
+ * sstatus.SUM clear).  Retry once after dropping this CPU's translation:
+ * the same page faulting again right after is the real fault.
+ */
+bool
+pmap_tlb_spurious(vaddr_t va)
+{
+	struct pmap_cpu *pc = &pmap_cpus[pmap_cpu_self()];
+
+	if (pc->pc_retried && pc->pc_retried_va == va) {
+		pc->pc_retried = false;
+		return false;
+	}
+	pc->pc_retried = true;
+	pc->pc_retried_va = va;
+	pmap_md_ops.tlb_invalidate(va);
+	return true;
+}
+
+/* pmap_fault decided a fault on its own: a later one at the same page is new. */
+void
+pmap_tlb_fault_done(void)
+{
+	pmap_cpus[pmap_cpu_self()].pc_retried = false;
 }
 
 void

@@ -8,9 +8,11 @@
 #   scripts/mutants.sh <config-file> <work-dir>
 #
 # The mutants are listed in md/<backend>/mutants.list and tests/mutants-mi.list,
-# one per line: file|line|what[|replacement[|environment[|arguments]]]: the
-# suite runs with those environment assignments (say, a narrower model CPU)
-# and command-line words when given.  Exits 0 iff every mutant was killed.
+# one per line: file|line|what[|replacement[|environment[|arguments[|CONFIG_X]]]]:
+# the suite runs with those environment assignments (say, a narrower model
+# CPU) and command-line words when given; with a CONFIG_X, the mutant applies
+# only to configurations that set it (others report it skipped).  Exits 0
+# iff every mutant that applies was killed.
 set -uo pipefail
 config=$1
 work=$2
@@ -37,8 +39,12 @@ echo "KTAP version 1"
 echo "1..${#mutants[@]}"
 n=0 survivors=0
 for m in "${mutants[@]}"; do
-	IFS='|' read -r file line what repl envs args <<<"$m"
+	IFS='|' read -r file line what repl envs args needs <<<"$m"
 	n=$((n + 1))
+	if [ -n "$needs" ] && ! grep -q "^$needs=y" "$config"; then
+		echo "ok $n $what # SKIP only where $needs is set"
+		continue
+	fi
 	f="$work/src/$file"
 	cp "$f" "$f.orig"
 	count=$(grep -cF -- "$line" "$f")

@@ -81,14 +81,20 @@ plat_probe(vaddr_t va, enum probe_access acc, bool user, uint32_t wval,
 	uint64_t pa;
 
 	*r = (struct probe_result){ 0 };
-	if (!model_translate(va, acc, user, &pa, &r->fault_code)) {
-		/* As a kernel's fault handler: software ref/mod emulation first. */
+	/*
+	 * As a CPU and a kernel's fault handler: each fault goes to pmap_fault
+	 * (software ref/mod emulation) first, and the access is retried while it
+	 * says so.  A run of retries means pmap_fault never decides: stop.
+	 */
+	for (unsigned tries = 0; !model_translate(va, acc, user, &pa, &r->fault_code); tries++) {
 		struct pmap *pm = va < VM_MAXUSER_ADDRESS && pmap_current() ? pmap_current() :
 		    pmap_kernel();
 		vm_prot_t access = acc == PROBE_WRITE ? VM_PROT_WRITE :
 		    acc == PROBE_EXEC ? VM_PROT_EXECUTE : VM_PROT_READ;
-		if (!pmap_fault(pm, va, access, user) ||
-		    !model_translate(va, acc, user, &pa, &r->fault_code)) {
+		if (tries == 4)
+			model_fatal("plat_probe: va %#x still faults after %u retries pmap_fault "
+			    "asked for", (unsigned)va, tries);
+		if (!pmap_fault(pm, va, access, user)) {
 			r->fault_va = va;
 			return;
 		}
