@@ -103,13 +103,6 @@ unknown_name(const char *list, size_t len, size_t *lenp)
 	}
 }
 
-static void
-activate_kernel(void *unused)
-{
-	(void)unused;
-	pmap_activate(pmap_kernel());
-}
-
 static bool
 run_one(unsigned num, const struct tcase *tc)
 {
@@ -120,7 +113,7 @@ run_one(unsigned num, const struct tcase *tc)
 	tc->fn(&t);
 	/* A test that failed half-way may have left its pmaps live anywhere. */
 	for (unsigned c = 0; c < kern_ncpus(); c++)
-		kern_xcall(c, activate_kernel, NULL);
+		t_activate_on(c, pmap_kernel());
 	physmem_fail_after(-1);
 	pmap_tlb_debug_drop = 0;
 	pmap_pv_set_soft_limit(CONFIG_PMAP_PV_SOFT_LIMIT);

@@ -213,6 +213,41 @@ physmem_alloc_range(paddr_t lo, paddr_t hi, paddr_t *pap)
 	return physmem_take((uint64_t)lo >> PAGE_SHIFT, (uint64_t)hi >> PAGE_SHIFT, pap);
 }
 
+/*
+ * A run of free pages [pa, pa + size), size a multiple of and aligned to
+ * `size` (a large page), direct-mapped, as high as there is one (low RAM is
+ * what the usual allocations take).  One pass over the free list unlinks it.
+ */
+int
+physmem_alloc_block(paddr_t size, paddr_t *pap)
+{
+	uint64_t n = size >> PAGE_SHIFT, first = 0;
+
+	for (uint64_t f = ((direct_end >> PAGE_SHIFT) / n) * n; f >= n && first == 0; f -= n) {
+		uint64_t k = 0;
+		for (struct vm_page *vp; k < n && (vp = vmp(f - n + k)) != NULL &&
+		    (vp->flags & VMP_FREE); k++)
+			continue;
+		if (k == n)
+			first = f - n;
+	}
+	if (first == 0)
+		return ENOMEM;
+	for (uint32_t *fp = &free_head; *fp != NO_PAGE;) {
+		struct vm_page *pg = vmp(*fp);
+		if (*fp - first < n) {
+			pg->flags &= ~VMP_FREE;
+			nfree--;
+			nallocs++;
+			*fp = pg->next;
+		} else {
+			fp = &pg->next;
+		}
+	}
+	*pap = (paddr_t)(first << PAGE_SHIFT);
+	return 0;
+}
+
 void
 physmem_free(paddr_t pa)
 {

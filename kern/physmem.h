@@ -11,6 +11,8 @@ int	physmem_alloc(paddr_t *pap);		/* 0 or ENOMEM */
 int	physmem_alloc_direct(paddr_t *pap);
 /* A page in [lo, hi) (e.g. above 4 GiB for tests, below it for a PDPT). */
 int	physmem_alloc_range(paddr_t lo, paddr_t hi, paddr_t *pap);
+/* size bytes of free, size-aligned, direct-mapped RAM (tests of large pages); ENOMEM if none. */
+int	physmem_alloc_block(paddr_t size, paddr_t *pap);
 void	physmem_free(paddr_t pa);
 unsigned long physmem_free_count(void);
 unsigned long physmem_managed_count(void);

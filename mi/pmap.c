@@ -151,6 +151,8 @@ pmap_free_table(struct pmap *pm, int l, vaddr_t va, pt_entry_t *e, struct pmap_p
 	if (tpp != NULL)
 		tpp->pp_ptpcount--;
 	pm->pm_ptps--;
+	if (pm->pm_is_kernel)
+		pmap_stats.ptp_kernel--;
 	pmap_tlb_free_ptp(pte_pa(old, l));
 }
 
@@ -783,16 +785,77 @@ struct range_arg {
 	vm_prot_t	 prot;
 	enum pmap_inval_reason why;
 	bool		 kernel_only;	/* pmap_kremove: managed mappings forbidden */
+	bool		 free_tables;	/* unhook tables a removal leaves empty */
 };
 
-static void
-range_check_large(const struct range_arg *ra, vaddr_t va, int l)
+static pt_entry_t
+pte_add_hw_fn(pt_entry_t pte, const void *arg)
 {
-	vaddr_t start = va & ~(pmap_level_size(l) - 1);
+	return pte | pte_hw_bits(*(const pt_entry_t *)arg);
+}
 
-	KASSERTMSG(start >= ra->sva && start + pmap_level_size(l) <= ra->eva,
-	    "%s: range %#x-%#x splits the large mapping at %#x", ra->fn,
-	    (unsigned)ra->sva, (unsigned)ra->eva, (unsigned)start);
+/*
+ * Demote the large leaf *e (level l) that covers [start, start + its size):
+ * a table of leaves one level down, each with the large leaf's attributes
+ * and A/D, replaces it, so that a part of it can change (pmap(9) allows any
+ * page-aligned range).  Every address keeps its frame and rights, which SDM
+ * vol. 3A 4.10.2.3 allows without clearing the entry first; the large
+ * translation is invalidated like any changed entry.  The table is taken
+ * before anything changes.  pmap_remove, pmap_protect and pmap_kremove
+ * cannot fail and a live kernel mapping cannot be dropped, so without a
+ * page for it: panic, naming the cause.  Returns the new table entry.
+ */
+static pt_entry_t
+pmap_demote(struct pmap *pm, pt_entry_t *e, int l, vaddr_t start, const struct range_arg *ra)
+{
+	vaddr_t step = pmap_level_size(l + 1);
+	unsigned n = (unsigned)(pmap_level_size(l) / step);
+	paddr_t ptp;
+
+	if (pmap_ptp_alloc(pm, &ptp) != 0)
+		pmap_kern_panic("%s: no page for the page table to split the large mapping at "
+		    "va %#x (range %#x-%#x)", ra->fn, (unsigned)start, (unsigned)ra->sva,
+		    (unsigned)ra->eva);
+	pt_entry_t large = pte_load(e), *tbl = pmap_md_ops.table_page(ptp);
+	for (unsigned i = 0; i < n; i++)
+		pte_store(&tbl[i], pte_demote(large, l, i * step));
+	pt_entry_t pde = pte_make_table(ptp, !pm->pm_is_kernel, l);
+	pt_entry_t old = pte_swap(e, pde);
+	pmap_md_ops.table_changed(pm, l, start, false);	/* the large leaf went */
+	pmap_md_ops.table_changed(pm, l, start, true);	/* a table came */
+	if (pte_hw_bits(old) != pte_hw_bits(large)) {	/* set by the MMU meanwhile */
+		tbl = pmap_md_ops.table(pm, l + 1, start, pde);
+		for (unsigned i = 0; i < n; i++)
+			pmap_pte_update(&tbl[i], pte_add_hw_fn, &old);
+	}
+	pmap_table_page(pde, l)->pp_ptpcount = (uint16_t)n;
+	pm->pm_ptps++;
+	pmap_stats.large_mappings += l + 1 == PMAP_LEAF_LEVEL ? -1l : (long)n - 1;
+	pmap_stats.demotions++;
+	pmap_tlb_inval(pm, start, old, ra->why);
+	return pde;
+}
+
+/*
+ * A large leaf at e (level l) that the range covers only in part: demote it
+ * and apply fn to the part, one level down.  False when the range covers it
+ * whole: the caller applies fn to the large leaf itself.
+ */
+static bool
+range_split_large(struct pmap *pm, vaddr_t va, pt_entry_t *e, int l, struct pmap_page *tpp,
+    const struct range_arg *ra, pmap_leaf_fn fn, bool free_tables)
+{
+	vaddr_t size = pmap_level_size(l), start = va & ~(size - 1), end = start + size;
+
+	if (start >= ra->sva && end - 1 <= ra->eva - 1)
+		return false;
+	pt_entry_t pde = pmap_demote(pm, e, l, start, ra);
+	struct pmap_page *cpp = pmap_table_page(pde, l);
+	walk_level(pm, l + 1, va, end - 1 < ra->eva - 1 ? end : ra->eva, pde, cpp, fn,
+	    (void *)ra, free_tables);
+	if (free_tables && cpp->pp_ptpcount == 0)
+		pmap_free_table(pm, l, start, e, tpp);
+	return true;
 }
 
 static void
@@ -805,8 +868,9 @@ remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 		pt_entry_t pte = pte_load(&ptep[i]);
 		if (!pte_valid_p(pte))
 			continue;
-		if (l != PMAP_LEAF_LEVEL)
-			range_check_large(ra, va, l);
+		if (l != PMAP_LEAF_LEVEL &&
+		    range_split_large(pm, va, &ptep[i], l, tpp, ra, remove_fn, ra->free_tables))
+			continue;
 		KASSERTMSG(!ra->kernel_only || !pte_managed_p(pte),
 		    "pmap_kremove: va %#x is a managed mapping of pa %#llx",
 		    (unsigned)va, (unsigned long long)pte_pa(pte, l));
@@ -818,10 +882,11 @@ void
 pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
 	PMAP_LOCKED();
-	struct range_arg ra = { "pmap_remove", sva, eva, 0, PMAP_INV_REMOVE, false };
+	struct range_arg ra = { "pmap_remove", sva, eva, 0, PMAP_INV_REMOVE, false,
+	    !pm->pm_is_kernel };
 
 	pmap_check_range("pmap_remove", pm, sva, eva);
-	pmap_walk_range(pm, sva, eva, remove_fn, &ra, !pm->pm_is_kernel);
+	pmap_walk_range(pm, sva, eva, remove_fn, &ra, ra.free_tables);
 }
 
 bool
@@ -845,15 +910,18 @@ protect_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 {
 	const struct range_arg *ra = arg;
 
-	(void)tpp;
 	for (unsigned i = 0; i < n; i++, va += PAGE_SIZE) {
 		if (!pte_valid_p(pte_load(&ptep[i])))
 			continue;
-		if (l != PMAP_LEAF_LEVEL)
-			range_check_large(ra, va, l);
+		if (l != PMAP_LEAF_LEVEL &&
+		    range_split_large(pm, va, &ptep[i], l, tpp, ra, protect_fn, false))
+			continue;
 		pt_entry_t old = pmap_pte_update(&ptep[i], pte_restrict_fn, &ra->prot);
-		if (pte_restrict(old, ra->prot) != old)
-			pmap_tlb_inval(pm, va, old, PMAP_INV_PROTECT);
+		if (pte_restrict(old, ra->prot) == old)
+			continue;
+		if (l != PMAP_LEAF_LEVEL)	/* copies of kernel entries follow */
+			pmap_md_ops.table_changed(pm, l, va, true);
+		pmap_tlb_inval(pm, va, old, PMAP_INV_PROTECT);
 	}
 }
 
@@ -862,13 +930,14 @@ void
 pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 {
 	PMAP_LOCKED();
-	struct range_arg ra = { "pmap_protect", sva, eva, prot, PMAP_INV_PROTECT, false };
+	struct range_arg ra = { "pmap_protect", sva, eva, prot, PMAP_INV_PROTECT, false,
+	    !pm->pm_is_kernel };
 
 	pmap_check_prot("pmap_protect", prot);
 	if (!(prot & VM_PROT_READ)) {
 		pmap_check_range("pmap_protect", pm, sva, eva);
 		ra.why = PMAP_INV_REMOVE;
-		pmap_walk_range(pm, sva, eva, remove_fn, &ra, !pm->pm_is_kernel);
+		pmap_walk_range(pm, sva, eva, remove_fn, &ra, ra.free_tables);
 		return;
 	}
 	pmap_check_range("pmap_protect", pm, sva, eva);
@@ -1001,8 +1070,27 @@ pmap_large_level(vaddr_t va, paddr_t pa, vsize_t left)
 }
 
 /*
+ * Can a large leaf of level l go at va (path filled to it)?  Where nothing is
+ * mapped down to that level; where an empty table is (one a demotion left
+ * and a kremove emptied), the table is unhooked first and freed after the
+ * next flush, so a range that was split and emptied gets large pages again.
+ */
+static bool
+pmap_large_slot(struct pmap *kpm, vaddr_t va, int l, struct pmap_path *path)
+{
+	if (!pmap_lookup(kpm, va, path))
+		return path->level == l;
+	if (path->level <= l || pmap_table_page(pte_load(path->pte[l]), l)->pp_ptpcount != 0)
+		return false;
+	pmap_free_table(kpm, l, va, path->pte[l], pmap_path_table(path, l));
+	path->level = l;
+	return true;
+}
+
+/*
  * kenter [va, va + size) -> [pa, ...), with large leaves where alignment,
- * Kconfig (CONFIG_PMAP_PSE) and the hardware allow and no table is there yet;
+ * Kconfig (CONFIG_PMAP_PSE) and the hardware allow and no table with entries
+ * is there (pmap_large_slot);
  * elsewhere with base pages, allocating kernel tables as needed (panics if
  * none can be had: kernel mappings cannot fail).
  */
@@ -1019,7 +1107,7 @@ pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot, unsigned
 	pmap_check_kenter_args("pmap_kenter_range", va, pa, size, prot, flags);
 	while (size > 0) {
 		int l = pmap_large_level(va, pa, size);
-		if (l != PMAP_LEAF_LEVEL && !pmap_lookup(kpm, va, &path) && path.level == l) {
+		if (l != PMAP_LEAF_LEVEL && pmap_large_slot(kpm, va, l, &path)) {
 			unsigned mk = PMAP_MK_GLOBAL | PMAP_MK_WIRED |
 			    ((flags & PMAP_NOCACHE) ? PMAP_MK_NOCACHE : 0);
 			pmap_install_leaf(kpm, va, path.pte[l], l, pmap_path_table(&path, l),
@@ -1040,7 +1128,7 @@ void
 pmap_kremove(vaddr_t va, vsize_t size)
 {
 	PMAP_LOCKED();
-	struct range_arg ra = { "pmap_kremove", va, va + size, 0, PMAP_INV_REMOVE, true };
+	struct range_arg ra = { "pmap_kremove", va, va + size, 0, PMAP_INV_REMOVE, true, false };
 
 	pmap_check_range("pmap_kremove", &kernel_pmap_store, va, va + size);
 	pmap_walk_range(&kernel_pmap_store, va, va + size, remove_fn, &ra, false);

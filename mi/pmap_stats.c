@@ -77,9 +77,9 @@ pmap_stats_dump(void (*print)(const char *fmt, ...))
 	const struct pmap_stats *s = &pmap_stats;
 
 	print("pmap stats (%s): pmaps %lu (pool pages %lu), ptp %lu (kernel %lu, high %lu, "
-	    "allocs %lu, frees %lu), large %lu\n", pmap_md_ops.name, s->pmaps,
+	    "allocs %lu, frees %lu), large %lu (demoted %lu)\n", pmap_md_ops.name, s->pmaps,
 	    s->pmap_pool_pages, s->ptp_inuse, s->ptp_kernel, s->ptp_highwater,
-	    s->ptp_allocs, s->ptp_frees, s->large_mappings);
+	    s->ptp_allocs, s->ptp_frees, s->large_mappings, s->demotions);
 	print("  pv: embedded %lu, entries %lu (high %lu) in %lu chunks, soft-limit "
 	    "warnings %lu, reclaimed %lu\n", s->pv_embedded, s->pv_inuse, s->pv_highwater,
 	    s->pv_chunks, s->pv_soft_warnings, s->pv_reclaims);

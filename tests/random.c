@@ -10,7 +10,10 @@
  * modified/referenced attributes as pmap(9) defines them (set by enter's
  * access type and by successful accesses through managed mappings, kept
  * after the mappings go, cleared only by clear_modify/reference) and the
- * word last written at offset 0.
+ * word last written at offset 0.  Where the backend has large pages, one
+ * large page's worth of kernel VA (the large region) is kentered whole, as
+ * one large leaf, and then removed, protected and probed a part at a time,
+ * which demotes it; once it is empty again, the next kenter is large again.
  *
  * Probes first complete any deferred invalidation (pmap_update), so their
  * outcomes are exact; the strict host TLB makes a missing invalidation show
@@ -32,6 +35,7 @@
 #define R_KBASE		(VM_MIN_KERNEL_VA + 0x01800000u)
 #define R_EXEC_OFF	8		/* each page holds a return instruction here */
 #define R_FULL_EVERY	1000
+#define R_LMAX		1024		/* pages in the large region, at most */
 
 static const vaddr_t r_bases[4] = { 0x00010000u, 0x003E0000u, 0x40000000u, 0xBFBE0000u };
 
@@ -52,6 +56,12 @@ static struct {
 	struct r_map	 map[R_NPMAP][R_NSLOT];
 	struct r_map	 kmap[R_NKSLOT];
 	struct r_page	 page[R_NPAGE];
+	struct r_map	 lmap[R_LMAX];		/* the large region, page by page */
+	uint32_t	 lword[R_LMAX];		/* the word at offset 0 of each */
+	vaddr_t		 lva;
+	paddr_t		 lpa;
+	unsigned	 ln;			/* its pages; 0: no large pages here */
+	unsigned long	 lops, ldemotions;
 	int		 active[PMAP_MAXCPUS];	/* user pmap live on each CPU, or -1 */
 	unsigned	 ncpus;
 	unsigned long	 remote_probes, audits;
@@ -167,11 +177,14 @@ r_kcount(bool wired)
 
 	for (unsigned k = 0; k < R_NKSLOT; k++)
 		n += R.kmap[k].valid && (!wired || R.kmap[k].wired || R.kmap[k].kenter);
+	for (unsigned i = 0; i < R.ln; i++)
+		n += R.lmap[i].valid;			/* kentered: wired */
 	return n;
 }
 
+/* pmap_extract of va against the model: mapped to want (if m->valid)? */
 static bool
-r_check_extract(struct pmap *pm, vaddr_t va, const struct r_map *m)
+r_check_extract_pa(struct pmap *pm, vaddr_t va, const struct r_map *m, paddr_t want)
 {
 	paddr_t pa = 0;
 	bool found = pmap_extract(pm, va + 12, &pa);
@@ -179,9 +192,25 @@ r_check_extract(struct pmap *pm, vaddr_t va, const struct r_map *m)
 	if (found != m->valid)
 		return r_diverge("extract(%#x) %s, model says %s", (unsigned)va,
 		    found ? "found a mapping" : "found none", m->valid ? "mapped" : "unmapped");
-	if (found && pa != R.page[m->page].pa + 12)
-		return r_diverge("extract(%#x) = %#llx, model page %u at %#llx", (unsigned)va,
-		    (unsigned long long)pa, m->page, (unsigned long long)R.page[m->page].pa);
+	if (found && pa != want + 12)
+		return r_diverge("extract(%#x) = %#llx, model %#llx", (unsigned)va,
+		    (unsigned long long)pa, (unsigned long long)want);
+	return true;
+}
+
+static bool
+r_check_extract(struct pmap *pm, vaddr_t va, const struct r_map *m)
+{
+	return r_check_extract_pa(pm, va, m, R.page[m->page].pa);
+}
+
+static bool
+r_check_large(unsigned i0, unsigned i1)
+{
+	for (unsigned i = i0; i < i1; i++)
+		if (!r_check_extract_pa(pmap_kernel(), R.lva + i * PAGE_SIZE, &R.lmap[i],
+		    R.lpa + i * PAGE_SIZE))
+			return false;
 	return true;
 }
 
@@ -237,7 +266,7 @@ r_check_all(void)
 	for (unsigned g = 0; g < R_NPAGE; g++)
 		if (!r_check_modref(g))
 			return false;
-	return r_check_pmap(-1);
+	return r_check_large(0, R.ln) && r_check_pmap(-1);
 }
 
 /* ------------------------------------------------------------ operations */
@@ -572,6 +601,100 @@ op_probe(void)
 	return r_check_modref(m->page);
 }
 
+/* A run [i0, i1) of the large region: half the time all of it, else a few pages. */
+static void
+r_lrange(unsigned *i0, unsigned *i1)
+{
+	if (r_below(2) == 0) {
+		*i0 = 0;
+		*i1 = R.ln;
+		return;
+	}
+	*i0 = r_below(R.ln);
+	*i1 = *i0 + 1 + r_below(R.ln - *i0 < 8 ? R.ln - *i0 : 8);
+}
+
+/*
+ * The large region: kenter it whole (a large leaf, if nothing is mapped
+ * there), or remove, protect or probe a part of it (a partial change
+ * demotes the leaf).
+ */
+static bool
+op_large(void)
+{
+	struct pmap *kpm = pmap_kernel();
+	unsigned what = r_below(5), i0 = 0, i1 = R.ln, c = r_below(R.ncpus);
+	struct pmap_stats s0, s1;
+	vm_prot_t prot;
+
+	pmap_stats_get(&s0);
+	R.lops++;
+	switch (what) {
+	case 0:
+		for (unsigned i = 0; i < R.ln; i++)
+			if (R.lmap[i].valid)
+				return true;
+		prot = r_below(2) ? VM_PROT_READ : VM_PROT_READ | VM_PROT_WRITE;
+		r_log("large kenter %#x-%#x prot %#x", (unsigned)R.lva,
+		    (unsigned)(R.lva + R.ln * PAGE_SIZE), prot);
+		pmap_kenter_range(R.lva, R.lpa, R.ln * PAGE_SIZE, prot, 0);
+		for (unsigned i = 0; i < R.ln; i++)
+			R.lmap[i] = (struct r_map){ true, false, true, 0, prot };
+		break;
+	case 1:
+	case 2:
+		r_lrange(&i0, &i1);
+		r_log("large %s %#x-%#x", what == 1 ? "kremove" : "remove",
+		    (unsigned)(R.lva + i0 * PAGE_SIZE), (unsigned)(R.lva + i1 * PAGE_SIZE));
+		if (what == 1)
+			pmap_kremove(R.lva + i0 * PAGE_SIZE, (i1 - i0) * PAGE_SIZE);
+		else
+			pmap_remove(kpm, R.lva + i0 * PAGE_SIZE, R.lva + i1 * PAGE_SIZE);
+		for (unsigned i = i0; i < i1; i++)
+			R.lmap[i].valid = false;
+		break;
+	case 3:
+		r_lrange(&i0, &i1);
+		prot = (vm_prot_t[]){ VM_PROT_NONE, VM_PROT_READ, VM_PROT_READ | VM_PROT_WRITE }[r_below(3)];
+		r_log("large protect %#x-%#x prot %#x", (unsigned)(R.lva + i0 * PAGE_SIZE),
+		    (unsigned)(R.lva + i1 * PAGE_SIZE), prot);
+		pmap_protect(kpm, R.lva + i0 * PAGE_SIZE, R.lva + i1 * PAGE_SIZE, prot);
+		for (unsigned i = i0; i < i1; i++) {
+			if (!(prot & VM_PROT_READ))
+				R.lmap[i].valid = false;
+			R.lmap[i].prot &= prot;
+		}
+		break;
+	default: {
+		unsigned i = r_below(R.ln);
+		enum probe_access a = r_below(2) ? PROBE_READ : PROBE_WRITE;
+		struct r_probe rp = { kpm, R.lva + i * PAGE_SIZE, a, false, (uint32_t)r_rand(),
+		    { 0 } };
+		r_log("large probe CPU %u %s %#x", c, a == PROBE_READ ? "read" : "write",
+		    (unsigned)rp.va);
+		pmap_update(kpm);
+		kern_xcall(c, r_probe_on_cpu, &rp);
+		R.active[c] = -1;
+		R.probes++;
+		bool want = R.lmap[i].valid && (a == PROBE_READ ||
+		    (R.lmap[i].prot & VM_PROT_WRITE));
+		if (rp.r.ok != want)
+			return r_diverge("large %s of %#x on CPU %u %s, model says it %s",
+			    a == PROBE_READ ? "read" : "write", (unsigned)rp.va, c,
+			    rp.r.ok ? "succeeded" : "faulted", want ? "succeeds" : "faults");
+		if (rp.r.ok && a == PROBE_READ && rp.r.value != R.lword[i])
+			return r_diverge("large read %#x at %#x, the page holds %#x", rp.r.value,
+			    (unsigned)rp.va, R.lword[i]);
+		if (rp.r.ok && a == PROBE_WRITE)
+			R.lword[i] = rp.wval;
+		return true;
+	}
+	}
+	pmap_stats_get(&s1);
+	R.ldemotions += s1.demotions - s0.demotions;
+	return r_check_large(i0 > 0 ? i0 - 1 : 0, i1 < R.ln ? i1 + 1 : R.ln) && r_check_pmap(-1);
+}
+
 static bool
 op_copy(void)
 {
@@ -633,6 +756,8 @@ r_step(void)
 	unsigned dice = r_below(1000);
 	int p = r_below(R_NPMAP);
 
+	if (R.ln != 0 && r_below(40) == 0)
+		return op_large();
 	if (dice < 280)
 		return op_enter(p, false);
 	if (dice < 310)
@@ -702,6 +827,15 @@ r_setup(uint64_t seed, unsigned long nops)
 	}
 	for (int p = 0; p < R_NPMAP; p++)
 		R.pm[p] = pmap_create();
+	/* The large region: one large page of RAM and VA no other test uses. */
+	vsize_t lsize = pmap_large_page_size();
+	if (lsize > PAGE_SIZE && lsize / PAGE_SIZE <= R_LMAX &&
+	    physmem_alloc_block(lsize, &R.lpa) == 0) {
+		R.ln = (unsigned)(lsize / PAGE_SIZE);
+		R.lva = VM_MAX_KERNEL_VA - 6 * t_leaf_span();
+		for (unsigned i = 0; i < R.ln; i++)	/* what the pages hold now */
+			R.lword[i] = t_phys_read(R.lpa + i * PAGE_SIZE, 0);
+	}
 	R.kres0 = pmap_resident_count(kpm);
 	R.kwired0 = pmap_wired_count(kpm);
 }
@@ -722,9 +856,13 @@ r_teardown(void)
 		pmap_update(R.pm[p]);
 		pmap_destroy(R.pm[p]);
 	}
+	if (R.ln != 0)
+		pmap_kremove(R.lva, R.ln * PAGE_SIZE);
 	pmap_update(pmap_kernel());
 	for (unsigned g = 0; g < R_NPAGE; g++)
 		physmem_free(R.page[g].pa);
+	for (unsigned i = 0; i < R.ln; i++)
+		physmem_free(R.lpa + i * PAGE_SIZE);
 }
 
 static void
@@ -792,8 +930,9 @@ r_run(void)
 	if (R.src == NULL)
 		kprintf("# random: %lu operations, seed %#llx, %u CPUs: %lu probes (%lu user, "
 		    "%lu on other CPUs), %lu TLB audits, %lu allocation failures injected, %lu "
-		    "ENOMEM returns; no divergence\n", nops, (unsigned long long)R.seed, R.ncpus,
-		    R.probes, R.user_probes, R.remote_probes, R.audits, R.injected, R.enomem);
+		    "ENOMEM returns, %lu large-region operations (%lu demotions); no divergence\n",
+		    nops, (unsigned long long)R.seed, R.ncpus, R.probes, R.user_probes,
+		    R.remote_probes, R.audits, R.injected, R.enomem, R.lops, R.ldemotions);
 	r_teardown();
 	return 0;
 }

@@ -25,6 +25,7 @@ struct tctx {
 	struct pmap	*pmaps[T_MAXPMAPS];
 	unsigned	 npmaps;
 	vaddr_t		 kva_next;	/* test kernel VA, bump-allocated */
+	paddr_t		 block, block_size;	/* t_block */
 };
 
 void	t_fail(struct tctx *, const char *file, int line, const char *fmt, ...)
@@ -55,6 +56,8 @@ void	t_fail(struct tctx *, const char *file, int line, const char *fmt, ...)
 paddr_t	t_page(struct tctx *);			/* zeroed RAM page */
 /* A RAM page in [lo, hi), not zeroed and not touched (it may lie outside the direct map); 0 if none. */
 paddr_t	t_page_range(struct tctx *, paddr_t lo, paddr_t hi);
+/* size bytes of contiguous RAM aligned to size (a large page), zeroed; 0 if none. One per test. */
+paddr_t	t_block(struct tctx *, paddr_t size);
 /* The highest page the pmap can map on this CPU (pmap_pa_bits). */
 paddr_t	t_pa_top_page(void);
 struct pmap *t_pmap(struct tctx *);		/* user pmap */
@@ -69,6 +72,15 @@ struct pmap_page *t_pg(paddr_t pa);
 /* Probes in the current address space, as the kernel. */
 bool	t_read(vaddr_t va, uint32_t *valp);
 bool	t_write(vaddr_t va, uint32_t v);
+/*
+ * As the kernel on CPU cpu, by a cross-call, after making pm live there (NULL:
+ * whatever is): READ stores the word read in *readp (if not NULL), WRITE
+ * writes wval.  Kernel access to user pages is allowed for it.
+ */
+bool	t_access_on(unsigned cpu, struct pmap *pm, vaddr_t va, enum probe_access,
+	    uint32_t wval, uint32_t *readp);
+/* Make pm live on CPU cpu (the kernel pmap: none). */
+void	t_activate_on(unsigned cpu, struct pmap *pm);
 /* As user code, if the platform can; *supported says whether it could. */
 bool	t_user_read(vaddr_t va, bool *supported);
 bool	t_user_write(vaddr_t va, uint32_t v, bool *supported);

@@ -46,6 +46,65 @@ t_page_range(struct tctx *t, paddr_t lo, paddr_t hi)
 	return pa;
 }
 
+struct t_on_cpu {
+	struct pmap		*pm;
+	vaddr_t			 va;
+	enum probe_access	 acc;
+	uint32_t		 wval;
+	struct probe_result	 r;
+};
+
+static void
+t_access_fn(void *arg)
+{
+	struct t_on_cpu *o = arg;
+
+	if (o->pm != NULL)
+		pmap_activate(o->pm);
+	plat_kernel_user_access(true);
+	plat_probe(o->va, o->acc, false, o->wval, &o->r);
+}
+
+bool
+t_access_on(unsigned cpu, struct pmap *pm, vaddr_t va, enum probe_access acc, uint32_t wval,
+    uint32_t *readp)
+{
+	struct t_on_cpu o = { pm, va, acc, wval, { 0 } };
+
+	kern_xcall(cpu, t_access_fn, &o);
+	if (readp != NULL)
+		*readp = o.r.value;
+	return o.r.ok;
+}
+
+static void
+t_activate_fn(void *pm)
+{
+	pmap_activate(pm);
+}
+
+void
+t_activate_on(unsigned cpu, struct pmap *pm)
+{
+	kern_xcall(cpu, t_activate_fn, pm);
+}
+
+paddr_t
+t_block(struct tctx *t, paddr_t size)
+{
+	paddr_t pa;
+
+	if (t->block_size != 0)
+		kpanic("t_block: %s: one block per test", t->name);
+	if (physmem_alloc_block(size, &pa) != 0)
+		return 0;
+	for (paddr_t off = 0; off < size; off += PAGE_SIZE)
+		memset(plat_phys(pa + off), 0, PAGE_SIZE);
+	t->block = pa;
+	t->block_size = size;
+	return pa;
+}
+
 paddr_t
 t_pa_top_page(void)
 {
@@ -92,8 +151,11 @@ t_cleanup(struct tctx *t)
 		pmap_update(pmap_kernel());
 		physmem_free(t->pages[i]);
 	}
+	for (paddr_t off = 0; off < t->block_size; off += PAGE_SIZE)
+		physmem_free(t->block + off);
 	t->npmaps = t->npages = 0;
 	t->kva_next = 0;
+	t->block = t->block_size = 0;
 }
 
 uint32_t

@@ -149,6 +149,7 @@ struct pmap_stats {
 	unsigned long ptp_highwater;
 	unsigned long ptp_allocs, ptp_frees;
 	unsigned long large_mappings;	/* large-page leaves in the kernel */
+	unsigned long demotions;	/* large leaves split for a partial change */
 	unsigned long inval_requested[PMAP_INV_NREASONS];
 	unsigned long inval_skipped;	/* not needed: invalid, unaccessed or inactive */
 	unsigned long inval_pages;	/* single-page invalidations issued */

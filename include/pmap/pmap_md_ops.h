@@ -69,9 +69,11 @@ struct pmap_md_ops {
 	    pt_entry_t parent);
 	/*
 	 * An entry above the leaf level for va was installed or cleared: a table
-	 * pointer, or a large leaf.  The backend does what its MMU needs (alias
-	 * invalidation, propagation of kernel entries, root-cache reloads); after the
-	 * next pmap_update no walk may use a cleared table.
+	 * pointer, or a large leaf (installed also when a large leaf's protection
+	 * changed; a demotion is a clear of the large leaf, then an install of
+	 * the table).  The backend does what its MMU needs (alias invalidation,
+	 * propagation of kernel entries, root-cache reloads); after the next
+	 * pmap_update no walk may use a cleared table.
 	 */
 	void	(*table_changed)(struct pmap *, int level, vaddr_t va,
 	    bool installed);
@@ -90,6 +92,12 @@ struct pmap_md_ops {
 	void	(*tlb_forget)(struct pmap *, unsigned cpu);
 	void	(*zero_page)(paddr_t);
 	void	(*copy_page)(paddr_t src, paddr_t dst);
+	/*
+	 * The table page at pa, hooked into no tree yet (one being filled before
+	 * it replaces a large leaf): a window or the direct map.  Valid until the
+	 * next zero_page, copy_page or table_page call on this CPU.
+	 */
+	pt_entry_t *(*table_page)(paddr_t pa);
 	/* Does [sva, eva) meet an area the pmap keeps for itself (self-map, windows)? */
 	bool	(*reserved_range)(vaddr_t sva, vaddr_t eva);
 	/*

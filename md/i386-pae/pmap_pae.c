@@ -203,6 +203,16 @@ pae_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
 			x86_invlpg(va);
 		pmap_md_tlb_sync(pm, va, false, false);
 	}
+	/*
+	 * A kernel PDE stopped pointing at a table (a large leaf or a demotion
+	 * came, or the table went): the PTmap alias of its slot may still reach
+	 * the old table, here and on every CPU, and the pmap writes through it.
+	 */
+	if (!installed && va >= KERNBASE) {
+		vaddr_t alias = PTE_BASE + ((va - KERNBASE) >> 21) * PAGE_SIZE;
+		x86_invlpg(alias);
+		pmap_md_tlb_sync(pm, alias, false, true);
+	}
 }
 
 static int
@@ -310,6 +320,7 @@ const struct pmap_md_ops pmap_md_ops = {
 	.tlb_flush = x86_tlb_flush,
 	.zero_page = x86_zero_page,
 	.copy_page = x86_copy_page,
+	.table_page = x86_table_page,
 	.reserved_range = pae_reserved_range,
 	.check = pae_check,
 };

@@ -125,6 +125,16 @@ static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
 	return pte;
 }
 static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }
+/*
+ * Demotion: the 4 KiB leaf that maps byte `off` of the 2 MiB leaf `large`
+ * (level PAE_LEVEL_PD), with its attributes, NX and A/D.  Bits 0-11 and 63
+ * mean the same in a 2 MiB PDE and a PTE (SDM vol. 3A, tables 4-9 and 4-11)
+ * except PS, which is PAT in a PTE; the 2 MiB PAT bit (12) is never set here.
+ */
+static inline pt_entry_t pte_demote(pt_entry_t large, int level, vaddr_t off)
+{
+	return (large & (PG_NX | 0xFFFull) & ~PG_PS) | ((pte_pa(large, level) + off) & PG_FRAME);
+}
 
 /*
  * On the host the PAE model is told of every write made through these

@@ -300,6 +300,7 @@ const struct pmap_md_ops pmap_md_ops = {
 	.tlb_flush = x86_tlb_flush,
 	.zero_page = x86_zero_page,
 	.copy_page = x86_copy_page,
+	.table_page = x86_table_page,
 	.reserved_range = i386_reserved_range,
 	.check = i386_check,
 };

@@ -45,6 +45,15 @@ pte_make(paddr_t pa, vm_prot_t prot, unsigned mk, int level)
 		pte |= PG_A;
 	if (mk & PMAP_MK_MOD)
 		pte |= PG_D;
+	/*
+	 * A 4 MiB kernel leaf is a PDE, copied into every user page directory
+	 * (i386_sync_kernel_pde): the MMU sets A/D in whichever copy it walked,
+	 * and mi/ reads the kernel's.  Made with A and D set, the copies never
+	 * differ and a change is never skipped as "never accessed".  (A kernel
+	 * leaf's A/D mean nothing else: large leaves are unmanaged.)
+	 */
+	if (level != PMAP_LEAF_LEVEL)
+		pte |= PG_A | PG_D;
 	if (mk & PMAP_MK_NOCACHE)
 		pte |= PG_N | PG_WT;
 	return pte;
@@ -106,6 +115,16 @@ static inline pt_entry_t pte_set_wired(pt_entry_t pte, bool w)
 static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
 {
 	return (prot & VM_PROT_WRITE) ? pte : (pte & ~PG_RW);
+}
+/*
+ * Demotion: the 4 KiB leaf that maps byte `off` of the 4 MiB leaf `large`
+ * (level 0), with its attributes and A/D.  Bits 0-11 mean the same in a
+ * 4 MiB PDE and a PTE (SDM vol. 3A, tables 4-4 and 4-6) except PS, which is
+ * PAT in a PTE; the 4 MiB PAT bit (12) is never set here.
+ */
+static inline pt_entry_t pte_demote(pt_entry_t large, int level, vaddr_t off)
+{
+	return (large & 0xFFFu & ~PG_PS) | ((pte_pa(large, level) + off) & PG_FRAME);
 }
 /* Hardware-maintained bits of old, to carry over into a rewritten entry. */
 static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }

@@ -279,6 +279,13 @@ sv32_zero_page(paddr_t pa)
 	memset(sv32_page(WIN_SRC, pa), 0, PAGE_SIZE);
 }
 
+/* A table page not hooked in anywhere yet (demotion fills it first). */
+static pt_entry_t *
+sv32_table_page(paddr_t pa)
+{
+	return sv32_page(WIN_SRC, pa);
+}
+
 static void
 sv32_copy_page(paddr_t src, paddr_t dst)
 {
@@ -333,6 +340,7 @@ const struct pmap_md_ops pmap_md_ops = {
 	.tlb_flush = sv32_tlb_flush,
 	.zero_page = sv32_zero_page,
 	.copy_page = sv32_copy_page,
+	.table_page = sv32_table_page,
 	.reserved_range = sv32_reserved_range,
 	.check = sv32_check,
 };

@@ -113,6 +113,15 @@ static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
 	return pte;
 }
 static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }
+/*
+ * Demotion: the 4 KiB leaf that maps byte `off` of the megapage `large`:
+ * the same flag bits (0-9, A/D included: spec 4.3.1, a megapage differs
+ * only in its level and alignment), the page's PPN.
+ */
+static inline pt_entry_t pte_demote(pt_entry_t large, int level, vaddr_t off)
+{
+	return (large & ((1u << PG_PPN_SHIFT) - 1)) | pte_ppn(pte_pa(large, level) + off);
+}
 
 #include <pmap/pte_atomic.h>
 

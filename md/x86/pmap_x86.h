@@ -64,6 +64,13 @@ x86_zero_page(paddr_t pa)
 	memset(x86_window(X86_WIN_SRC, pa), 0, PAGE_SIZE);
 }
 
+/* A table page not hooked in anywhere yet (demotion fills it first). */
+static pt_entry_t *
+x86_table_page(paddr_t pa)
+{
+	return x86_window(X86_WIN_SRC, pa);
+}
+
 static void
 x86_copy_page(paddr_t src, paddr_t dst)
 {

@@ -183,12 +183,23 @@ t_bad_inputs_stateful(struct tctx *t)
 	pmap_stats_get(&s0);
 	pmap_kenter_range(big, PMAP_RAM_BASE + lsz, lsz, VM_PROT_READ, 0);
 	pmap_stats_get(&s1);
-	struct bad_case split = { "partial removal of a large mapping", B_KRANGE_RO, false,
-	    big + PAGE_SIZE, PAGE_SIZE, 0, 0, 0, "splits the large mapping" };
-	if (s1.large_mappings > s0.large_mappings)
+	/* Splitting a large mapping needs a page; with none, the kernel mapping stays whole. */
+	struct bad_case split = { "partial removal of a large mapping, no page for the split",
+	    B_KRANGE_RO, false, big + PAGE_SIZE, PAGE_SIZE, 0, 0, 0,
+	    "pmap_kremove: no page for the page table to split the large mapping at" };
+	if (s1.large_mappings > s0.large_mappings) {
+		long res = pmap_resident_count(pmap_kernel());
+		physmem_fail_after(0);
 		b_expect(t, &split, &rows);
-	else
+		physmem_fail_after(-1);
+		pmap_stats_get(&s1);
+		T_ASSERT(t, pmap_extract(pmap_kernel(), big + PAGE_SIZE, NULL) &&
+		    s1.large_mappings == s0.large_mappings + 1 &&
+		    pmap_resident_count(pmap_kernel()) == res,
+		    "the failed split changed the large mapping");
+	} else {
 		kprintf("# no large pages here: the split row does not apply\n");
+	}
 	pmap_kremove(big, lsz);
 	pmap_update(pmap_kernel());
 	T_CHECK_PMAP(t, pm);

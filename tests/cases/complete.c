@@ -12,39 +12,11 @@
 #define UVA	0x50000000u
 #define RW	(VM_PROT_READ | VM_PROT_WRITE)
 
-struct on_cpu {
-	struct pmap	*pm;		/* made live on the CPU first */
-	vaddr_t		 va;
-	enum probe_access acc;
-	struct probe_result r;
-};
-
-static void
-probe_fn(void *arg)
-{
-	struct on_cpu *o = arg;
-
-	pmap_activate(o->pm);
-	plat_kernel_user_access(true);
-	plat_probe(o->va, o->acc, false, 0x6b6b6b6b, &o->r);
-}
-
 /* Access va on cpu as the kernel, pm live there; did it complete (value in *vp)? */
 static bool
 access_on(unsigned cpu, struct pmap *pm, vaddr_t va, enum probe_access acc, uint32_t *vp)
 {
-	struct on_cpu o = { pm, va, acc, { 0 } };
-
-	kern_xcall(cpu, probe_fn, &o);
-	if (vp != NULL)
-		*vp = o.r.value;
-	return o.r.ok;
-}
-
-static void
-activate_fn(void *pm)
-{
-	pmap_activate(pm);
+	return t_access_on(cpu, pm, va, acc, 0x6b6b6b6b, vp);
 }
 
 enum page_op { OP_PROTECT_READ, OP_PROTECT_NONE, OP_CLEAR_MOD, OP_CLEAR_REF, OP_NOPS };
@@ -96,7 +68,7 @@ check_op(struct tctx *t, struct pmap *pm, enum page_op op, unsigned cpu)
 	default:
 		break;
 	}
-	kern_xcall(cpu, activate_fn, pmap_kernel());
+	t_activate_on(cpu, pmap_kernel());
 	pmap_remove(pm, UVA, UVA + PAGE_SIZE);
 	pmap_update(pm);
 }
@@ -120,7 +92,7 @@ check_copy(struct tctx *t, struct pmap *src, struct pmap *dst, unsigned cpu)
 	pmap_copy(dst, src, UVA, PAGE_SIZE, UVA);
 	T_ASSERT(t, access_on(cpu, dst, UVA, PROBE_READ, &v) && v == 0x0e110e11,
 	    "CPU %u read %#x through the mapping pmap_copy replaced", cpu, v);
-	kern_xcall(cpu, activate_fn, pmap_kernel());
+	t_activate_on(cpu, pmap_kernel());
 	pmap_remove(dst, UVA, UVA + PAGE_SIZE);
 	pmap_remove(src, UVA, UVA + PAGE_SIZE);
 	pmap_update(dst);
@@ -172,6 +144,6 @@ t_refmod_stale_other_cpu(struct tctx *t)
 	    "CPU 1's write through its clean translation was reported as a real fault");
 	T_ASSERT(t, !access_on(1, pm, UVA, PROBE_EXEC, NULL) ||
 	    !(pmap_backend_caps() & PMAP_CAP_NX), "an execute the mapping forbids completed");
-	kern_xcall(1, activate_fn, pmap_kernel());
-	kern_xcall(0, activate_fn, pmap_kernel());
+	t_activate_on(1, pmap_kernel());
+	t_activate_on(0, pmap_kernel());
 }

@@ -10,40 +10,11 @@
 #define RW	(VM_PROT_READ | VM_PROT_WRITE)
 #define SYNC_ROUNDS	100	/* per variant */
 
-struct on_cpu {
-	struct pmap	*pm;	/* activate this first, if set */
-	vaddr_t		 va;
-	enum probe_access acc;
-	bool		 ok;
-};
-
-static void
-probe_fn(void *arg)
-{
-	struct on_cpu *o = arg;
-	struct probe_result r;
-
-	if (o->pm != NULL)
-		pmap_activate(o->pm);
-	plat_kernel_user_access(true);
-	plat_probe(o->va, o->acc, false, 0x5a5a5a5a, &r);
-	o->ok = r.ok;
-}
-
 /* Access va as the kernel on cpu (after activating pm there, if given). */
 static bool
 probe_on(unsigned cpu, struct pmap *pm, vaddr_t va, enum probe_access acc)
 {
-	struct on_cpu o = { pm, va, acc, false };
-
-	kern_xcall(cpu, probe_fn, &o);
-	return o.ok;
-}
-
-static void
-activate_fn(void *pm)
-{
-	pmap_activate(pm);
+	return t_access_on(cpu, pm, va, acc, 0x5a5a5a5a, NULL);
 }
 
 /*
@@ -104,7 +75,7 @@ t_smp_shootdown_targets(struct tctx *t)
 	}
 	for (unsigned i = 0; i < 100; i++)
 		T_ASSERT(t, !probe_on(1, NULL, UVA + i * 0x00101000u, PROBE_READ));
-	kern_xcall(1, activate_fn, pmap_kernel());
+	t_activate_on(1, pmap_kernel());
 
 	/* A kernel mapping may be cached anywhere: every other CPU. */
 	vaddr_t kva = t_kva(t, 1);
@@ -140,7 +111,7 @@ t_smp_inactive_no_ipi(struct tctx *t)
 	T_EQ(t, pmap_enter(pm, UVA, pa, RW, 0), 0);
 	pmap_update(pm);
 	T_ASSERT(t, probe_on(1, pm, UVA, PROBE_WRITE));
-	kern_xcall(1, activate_fn, pmap_kernel());
+	t_activate_on(1, pmap_kernel());
 	pmap_stats_get(&s0);
 	pmap_protect(pm, UVA, UVA + PAGE_SIZE, VM_PROT_READ);
 	pmap_update(pm);
@@ -150,7 +121,7 @@ t_smp_inactive_no_ipi(struct tctx *t)
 	    (pmap_backend_caps() & PMAP_CAP_ASID) ? kern_ncpus() - 1 : 0);
 	T_ASSERT(t, probe_on(1, pm, UVA, PROBE_READ));
 	T_ASSERT(t, !probe_on(1, pm, UVA, PROBE_WRITE), "CPU 1 writes through a stale entry");
-	kern_xcall(1, activate_fn, pmap_kernel());
+	t_activate_on(1, pmap_kernel());
 }
 
 /* ---- the synchronous guarantee, with readers running on the other CPUs ---- */
@@ -279,7 +250,7 @@ t_smp_sync_guarantee(struct tctx *t)
 			pmap_update(pm);
 		}
 		for (unsigned c = 1; c < n; c++)
-			kern_xcall(c, activate_fn, pmap_kernel());
+			t_activate_on(c, pmap_kernel());
 		return;
 	}
 	static struct sync_state s;
