@@ -68,20 +68,33 @@ KLIBC_SRCS  := $(wildcard kern/libc/*.c)
 TEST_SRCS   := $(wildcard tests/*.c tests/cases/*.c)
 THOST_SRCS  := $(wildcard tests/host/*.c)
 
-# Guest only: the platform and the freestanding libc; host only: *_host.c, tests/host.
-SHARED_SRCS := $(MI_SRCS) $(filter-out %_host.c,$(MD_SRCS)) $(KERN_SRCS) $(TEST_SRCS)
-GUEST_SRCS  := $(sort $(SHARED_SRCS) $(PLAT_SRCS) $(KLIBC_SRCS))
-# *_host.c: host-only parts of the backend and of its platform (the MMU model).
+# The library: mi/ and the backend's md/ (not its *_host.c), nothing of
+# kern/ or tests/.  The host MMU model (the host kit's second library): the
+# backend's and its platform's *_host.c, the strict TLB and the model core.
+# The test kernel is the rest: kern/, tests/, and the guest platform and
+# freestanding libc, or the host platform (tests/host/*_host.c).
+LIB_SRCS    := $(MI_SRCS) $(filter-out %_host.c,$(MD_SRCS))
 PLAT_HOST_SRCS := $(filter %_host.c,$(wildcard md/$(GUEST_PLATFORM)/*.c))
-HOST_SRCS   := $(sort $(SHARED_SRCS) $(filter %_host.c,$(MD_SRCS)) $(PLAT_HOST_SRCS) $(THOST_SRCS))
-
-# The fuzzer links everything the host program does but its main().
-FUZZ_SRCS   := $(sort $(filter-out tests/host/main_host.c,$(HOST_SRCS)) $(wildcard tests/fuzz/*.c))
+MODEL_SRCS  := $(sort $(filter %_host.c,$(MD_SRCS)) $(PLAT_HOST_SRCS) tests/host/tlb.c \
+	tests/host/model.c)
+KTEST_SRCS  := $(KERN_SRCS) $(TEST_SRCS)
+GUEST_SRCS  := $(sort $(KTEST_SRCS) $(PLAT_SRCS) $(KLIBC_SRCS))
+HOST_SRCS   := $(sort $(KTEST_SRCS) $(filter %_host.c,$(THOST_SRCS)))
+# The sanitizer and fuzzer builds compile everything together; the fuzzer
+# has its own main().
+ASAN_SRCS   := $(sort $(HOST_SRCS) $(LIB_SRCS) $(MODEL_SRCS))
+FUZZ_SRCS   := $(sort $(filter-out tests/host/main_host.c,$(ASAN_SRCS)) $(wildcard tests/fuzz/*.c))
 
 GUEST_OBJS  := $(patsubst %,$(O)/guest/%.o,$(basename $(GUEST_SRCS)))
 HOST_OBJS   := $(patsubst %,$(O)/host/%.o,$(basename $(HOST_SRCS)))
-ASAN_OBJS   := $(patsubst %,$(O)/asan/%.o,$(basename $(HOST_SRCS)))
+LIB_OBJS    := $(patsubst %,$(O)/lib/guest/%.o,$(basename $(LIB_SRCS)))
+HOSTLIB_OBJS := $(patsubst %,$(O)/lib/host/%.o,$(basename $(LIB_SRCS)))
+MODEL_OBJS  := $(patsubst %,$(O)/host/%.o,$(basename $(MODEL_SRCS)))
+ASAN_OBJS   := $(patsubst %,$(O)/asan/%.o,$(basename $(ASAN_SRCS)))
 FUZZ_OBJS   := $(patsubst %,$(O)/fuzz/%.o,$(basename $(FUZZ_SRCS)))
+LIB_A       := $(O)/lib/libpmapkit.a
+HOSTLIB_A   := $(O)/lib/libpmapkit-host.a
+MODEL_A     := $(O)/lib/libpmapkit-model.a
 GUEST_ELF   := $(O)/guest/kernel.elf
 HOST_BIN    := $(O)/host/pmapkit-host
 ASAN_BIN    := $(O)/asan/pmapkit-host
@@ -109,11 +122,20 @@ TEST_RUNNER     ?= yes
 # ---- flags ------------------------------------------------------------------
 CC := clang
 LD := ld.lld
+AR := llvm-ar
+NM := llvm-nm
 INCLUDES     = -Iinclude -Imd/$(BACKEND) -Imd/$(GUEST_PLATFORM) -Ikern -Itests -I$(O)/include
 COMMON_FLAGS = -include $(AUTOCONF_H) $(INCLUDES) -MMD -MP
-GUEST_CFLAGS = $(GUEST_TARGET_CFLAGS) -Ikern/libc -std=c11 -O2 -g -ffreestanding -fno-builtin \
+# The library sees only include/, its backend and platform headers and the
+# configuration; no frame may exceed LIB_FRAME_LIMIT bytes (an error), so
+# that kernels with small stacks can take it (docs/embedding.md).
+LIB_FRAME_LIMIT ?= 512
+LIB_FLAGS    = -include $(AUTOCONF_H) -Iinclude -Imd/$(BACKEND) -Imd/$(GUEST_PLATFORM) \
+	-I$(O)/include -MMD -MP -Wframe-larger-than=$(LIB_FRAME_LIMIT) -Werror=frame-larger-than
+GUEST_BASE_CFLAGS = $(GUEST_TARGET_CFLAGS) -std=c11 -O2 -g -ffreestanding -fno-builtin \
 	-nostdlib -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	-Wall -Wextra -Werror=implicit-function-declaration
+GUEST_CFLAGS = $(GUEST_BASE_CFLAGS) -Ikern/libc
 # EXTRA_HOST_CFLAGS is for compiling and linking, e.g. -fsanitize=address,undefined.
 HOST_CFLAGS  = -std=gnu11 -O2 -g -DPMAP_HOST -Wall -Wextra -Wpointer-arith $(HOST_MD_INCLUDES) \
 	$(EXTRA_HOST_CFLAGS)
@@ -162,6 +184,8 @@ write_flags = $(shell mkdir -p $(O)/$(1) && [ "$$(cat $(O)/$(1)/.flags 2>/dev/nu
 ifneq ($(BACKEND),)
 $(call write_flags,guest,$(GUEST_CFLAGS))
 $(call write_flags,host,$(HOST_CFLAGS))
+$(call write_flags,lib/guest,$(GUEST_BASE_CFLAGS) $(LIB_FLAGS))
+$(call write_flags,lib/host,$(HOST_CFLAGS) $(LIB_FLAGS))
 $(call write_flags,asan,$(HOST_CFLAGS) $(SAN_FLAGS))
 $(call write_flags,fuzz,$(HOST_CFLAGS) $(FUZZ_CFLAGS))
 endif
@@ -176,18 +200,55 @@ $(O)/guest/%.o: %.S $(AUTOCONF_H) $(O)/guest/.flags | $(DEPS_OK) backend-check
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(GUEST_CFLAGS) $(COMMON_FLAGS) -c $< -o $@
 
-$(GUEST_ELF): $(GUEST_OBJS) $(GUEST_LDSCRIPT) | backend-check
+# The test kernel links the library as any kernel would.
+$(GUEST_ELF): $(GUEST_OBJS) $(LIB_A) $(GUEST_LDSCRIPT) | backend-check
 	$(call msg,LD,$@)
-	$(Q)$(LD) $(GUEST_LDFLAGS) -T $(GUEST_LDSCRIPT) -nostdlib -o $@ $(GUEST_OBJS)
+	$(Q)$(LD) $(GUEST_LDFLAGS) -T $(GUEST_LDSCRIPT) -nostdlib -o $@ $(GUEST_OBJS) $(LIB_A)
 
 $(O)/host/%.o: %.c $(AUTOCONF_H) $(O)/host/.flags | $(DEPS_OK) backend-check
 	$(call msg,HOSTCC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) $(COMMON_FLAGS) -c $< -o $@
 
-$(HOST_BIN): $(HOST_OBJS) | backend-check
+# The host libraries call each other (the pmap the model's CPU primitives,
+# the model pmap_tlb_shootdown_poll): one group.
+$(HOST_BIN): $(HOST_OBJS) $(HOSTLIB_A) $(MODEL_A) | backend-check
 	$(call msg,HOSTLD,$@)
-	$(Q)$(CC) $(EXTRA_HOST_CFLAGS) -o $@ $(HOST_OBJS)
+	$(Q)$(CC) $(EXTRA_HOST_CFLAGS) -o $@ $(HOST_OBJS) -Wl,--start-group $(HOSTLIB_A) \
+		$(MODEL_A) -Wl,--end-group
+
+# ---- the library and the host kit -------------------------------------------
+lib: $(LIB_A) $(HOSTLIB_A) $(MODEL_A)
+
+$(O)/lib/guest/%.o: %.c $(AUTOCONF_H) $(O)/lib/guest/.flags | $(DEPS_OK) backend-check
+	$(call msg,LIBCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(GUEST_BASE_CFLAGS) $(LIB_FLAGS) -c $< -o $@
+
+$(O)/lib/host/%.o: %.c $(AUTOCONF_H) $(O)/lib/host/.flags | $(DEPS_OK) backend-check
+	$(call msg,HOSTLIBCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(LIB_FLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS)
+$(HOSTLIB_A): $(HOSTLIB_OBJS)
+$(MODEL_A): $(MODEL_OBJS)
+$(LIB_A) $(HOSTLIB_A) $(MODEL_A): | backend-check
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the libraries, the public
+# headers (include/pmapkit), the configuration they were built with
+# (pmapkit_config.h) and share/pmapkit/pmapkit.mk, a make fragment with the
+# flags and libraries (docs/embedding.md says why make and not pkg-config).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+PUBLIC_HEADERS = include/pmap/pmap.h include/pmap/pmap_kern.h include/pmap/pmap_names.h \
+	include/pmap/pmap_model.h
+install: lib
+	$(Q)scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(BACKEND)" "$(O)" \
+		"$(GUEST_TARGET_CFLAGS)" "$(PUBLIC_HEADERS)" \
+		"md/$(BACKEND)/pmap_md.h $(wildcard md/$(GUEST_PLATFORM)/*_layout.h)"
 
 $(O)/asan/%.o: %.c $(AUTOCONF_H) $(O)/asan/.flags | $(DEPS_OK) backend-check
 	$(call msg,ASANCC,$<)
@@ -208,7 +269,8 @@ $(FUZZ_BIN): $(FUZZ_OBJS) | backend-check
 	$(Q)$(CC) $(EXTRA_HOST_CFLAGS) $(FUZZ_LDFLAGS) -o $@ $(FUZZ_OBJS)
 
 ifneq ($(BUILD_GOALS),)
--include $(GUEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
+-include $(GUEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) \
+	$(LIB_OBJS:.o=.d) $(HOSTLIB_OBJS:.o=.d) $(MODEL_OBJS:.o=.d)
 endif
 
 # ---- run and test -----------------------------------------------------------
@@ -219,7 +281,7 @@ boot = extra=$(CONFIG_KERNEL_CMDLINE); \
 	QEMU_PASS_STATUS=$(QEMU_PASS_STATUS) QEMU_MEM_MB=$(CONFIG_GUEST_MEM_MB) \
 	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $(QEMU_ARGS_$(1)) \
 	-smp $(or $(4),$(QEMU_SMP)) $${cmdline:+-append "$$cmdline"}
-HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan fuzz mutants matrix)
+HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan fuzz mutants matrix example)
 NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))
 GUEST_RESULTS = $(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),$(RESULTS)/$(t)-smp$(n).ktap))
 TEST_RESULTS = $(HOST_RESULTS) $(GUEST_RESULTS) $(NOCPU_RESULTS)
@@ -263,7 +325,8 @@ test: | $(DEPS_OK)
 # manifest (every result file this run must write), then the build (its
 # own result); the runs only after a good build.  Host: the suite; RANDOM_OPS
 # differential operations; the suite under ASan and UBSan; a bounded fuzz
-# pass; the mutation check; the configuration matrix (scripts/matrix.sh).
+# pass; the mutation check; the installed library and examples/host-vm
+# (scripts/example-run.sh); the configuration matrix (scripts/matrix.sh).
 # Then every QEMU target with each CPU count of QEMU_TEST_SMP, and the CPUs
 # it must refuse.
 test-backend: | $(DEPS_OK) backend-check
@@ -276,7 +339,7 @@ test-backend: | $(DEPS_OK) backend-check
 	$(Q)scripts/ktap-summary.py --manifest $(RESULTS)/manifest
 
 # (test-backend's parts: the binaries, and the runs once they are built.)
-test-build: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN)
+test-build: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN) $(LIB_A) $(HOSTLIB_A) $(MODEL_A)
 
 test-runs:
 	$(Q)$(call run_ktap,host,$(HOST_TIMEOUT),$(HOST_BIN),-v)
@@ -287,6 +350,7 @@ test-runs:
 	@grep -E '^(not ok|ok) |ERROR|runtime error|exit-status' $(RESULTS)/host-asan.ktap | sed 's/^/asan: /' | tail -n 3
 	$(Q)$(call run_ktap,fuzz,$(HOST_TIMEOUT),scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TEST_TIME) $(O)/fuzz/corpus,-v)
 	$(Q)$(call run_ktap,mutants,$(MUTANTS_TIMEOUT),scripts/mutants.sh $(KCONFIG_CONFIG) $(O)/mutants,-v)
+	$(Q)$(call run_ktap,example,$(HOST_TIMEOUT),scripts/example-run.sh $(O) $(O)/example,-v)
 	$(Q)$(call run_ktap,matrix,$(MATRIX_TIMEOUT),scripts/matrix.sh --kernel $(GUEST_ELF) \
 		--host $(HOST_BIN) --pass $(QEMU_PASS_STATUS) --nocpu $(QEMU_NOCPU_STATUS) \
 		--machine "$(QEMU_MACHINE_ARGS)" --jobs $(MATRIX_JOBS) \
@@ -307,7 +371,7 @@ bench: $(GUEST_ELF) $(HOST_BIN)
 
 # ---- housekeeping -----------------------------------------------------------
 clean:
-	$(Q)rm -rf $(O)/guest $(O)/host $(O)/asan $(O)/fuzz $(O)/mutants $(O)/results $(O)/include
+	$(Q)rm -rf $(O)/guest $(O)/host $(O)/lib $(O)/asan $(O)/fuzz $(O)/mutants $(O)/results $(O)/include
 
 distclean:
 	@if [ -e $(O)/Kconfig ]; then echo "distclean: O=$(O) is the source tree" >&2; exit 1; fi
@@ -327,10 +391,15 @@ help:
 	@echo '  test              every backend (configs/*_defconfig, each in $(O)/<name>):'
 	@echo '                    test-backend for each; ends "N passed, N failed"'
 	@echo '  test-backend      the configured backend: host suite, $(RANDOM_OPS) random ops,'
-	@echo '                    ASan/UBSan suite, fuzz pass, mutation check, memory/CPU matrix,'
+	@echo '                    ASan/UBSan suite, fuzz pass, mutation check, installed-library example,'
+	@echo '                    memory/CPU matrix,'
 	@echo '                    every QEMU target'
 	@echo '  fuzz              libFuzzer over decoded operation sequences for FUZZ_TIME seconds'
 	@echo '  bench             host and guest benchmarks'
+	@echo '  lib               $(O)/lib/libpmapkit.a (the configured backend), and the host kit:'
+	@echo '                    libpmapkit-host.a, libpmapkit-model.a'
+	@echo '  install           lib, headers and share/pmapkit/pmapkit.mk under DESTDIR/PREFIX'
+	@echo '                    (PREFIX=/usr/local); docs/embedding.md'
 	@echo 'Cleaning:'
 	@echo '  clean             remove objects, binaries and results; keep the configuration'
 	@echo '  distclean         remove $(O) entirely'
@@ -347,6 +416,6 @@ help:
 	@echo '  RANDOM_OPS=n RANDOM_SEED=s  the long host random run of make test'
 	@echo '  FUZZ_TIME=s       make fuzz duration (default 60); FUZZ_TEST_TIME=s in make test (20)'
 
-.PHONY: backend-check all run check test test-backend test-build test-runs fuzz bench clean distclean help menuconfig olddefconfig savedefconfig
+.PHONY: backend-check all run check test test-backend test-build test-runs fuzz bench clean distclean help menuconfig olddefconfig savedefconfig lib install
 
 endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <pmap/pmap.h>
+#include <pmap/pmap_names.h>
 
 /* Exit statuses handed to plat_exit(); QEMU reports (v << 1) | 1. */
 #define KERN_EXIT_PASS		0x10	/* every test passed: QEMU exits 33 */

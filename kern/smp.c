@@ -113,6 +113,7 @@ kern_cpu_start(void)
 		kpanic("kern_cpu_start: CPU number %u (1 .. %u)", me,
 		    (unsigned)PMAP_MAXCPUS - 1);
 	plat_intr_enable(false);
+	pmap_cpu_init();
 	__atomic_store_n(&kcpus[me].running, true, __ATOMIC_RELEASE);
 	for (;;) {
 		pmap_tlb_shootdown_poll();

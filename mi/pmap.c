@@ -116,7 +116,7 @@ pmap_table_page(pt_entry_t parent, int level)
  * table is missing: path->level is the level of the invalid entry.
  */
 bool
-pmap_lookup(struct pmap *pm, vaddr_t va, struct pmap_path *path)
+pmap_path_lookup(struct pmap *pm, vaddr_t va, struct pmap_path *path)
 {
 	pt_entry_t parent = 0;
 
@@ -246,7 +246,7 @@ pmap_remove_leaf(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int l,
 	if (pte_managed_p(old)) {
 		struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, l));
 		pmap_harvest(pg, old);
-		pv_remove(pg, pm, va);
+		pmap_pv_remove(pg, pm, va);
 	}
 	if (l != PMAP_LEAF_LEVEL) {
 		pmap_stats.large_mappings--;
@@ -389,6 +389,24 @@ pmap_init(void)
 }
 
 void
+pmap_paging(struct pmap_paging *p)
+{
+	PMAP_LOCKED();
+	KASSERTMSG(pmap_initialized, "pmap_paging: called before pmap_init");
+	pmap_md_ops.paging(p);
+}
+
+/* A CPU other than the boot CPU starts: the kernel pmap, with bootstrap's controls. */
+void
+pmap_cpu_init(void)
+{
+	PMAP_LOCKED();
+	KASSERTMSG(pmap_initialized, "pmap_cpu_init: CPU %u before pmap_init", pmap_cpu_self());
+	pmap_md_ops.cpu_init();
+	pmap_curpmap = NULL;
+}
+
+void
 pmap_virtual_space(vaddr_t *vstartp, vaddr_t *vendp)
 {
 	*vstartp = virtual_avail;
@@ -403,7 +421,7 @@ pmap_kernel_tables(vaddr_t va, const char *fn)
 	struct pmap_path path;
 	paddr_t ptps[PMAP_MD_NLEVELS];
 
-	if (pmap_lookup(kpm, va, &path))
+	if (pmap_path_lookup(kpm, va, &path))
 		return;
 	for (int i = 0; i < PMAP_LEAF_LEVEL - path.level; i++)
 		if (pmap_ptp_alloc(kpm, &ptps[i]) != 0)
@@ -468,8 +486,10 @@ pmap_pool_get(void)
 {
 	if (pmap_pool == NULL) {
 		struct pmap *chunk = pmap_kern_chunk_alloc();
-		if (chunk == NULL)
-			pmap_kern_panic("pmap_create: no memory for struct pmap");
+		if (chunk == NULL) {
+			pmap_stats.enomem++;
+			return NULL;
+		}
 		pmap_stats.pmap_pool_pages++;
 		for (size_t i = 0; i < PAGE_SIZE / sizeof(struct pmap); i++) {
 			chunk[i].pm_chunks = (struct pv_chunk *)pmap_pool;
@@ -488,21 +508,37 @@ pmap_pool_put(struct pmap *pm)
 	pmap_pool = pm;
 }
 
+/* A new user pmap, or NULL (nothing allocated) when memory ran out. */
 struct pmap *
-pmap_create(void)
+pmap_create_canfail(void)
 {
 	PMAP_LOCKED();
 	KASSERTMSG(pmap_initialized, "pmap_create: called before pmap_init");
 	struct pmap *pm = pmap_pool_get();
 
+	if (pm == NULL)
+		return NULL;
 	*pm = (struct pmap){ .pm_refs = 1 };
-	if (pmap_md_ops.root_create(pm) != 0)
-		pmap_kern_panic("pmap_create: no page for a root table");
+	if (pmap_md_ops.root_create(pm) != 0) {
+		pmap_pool_put(pm);
+		pmap_stats.enomem++;
+		return NULL;
+	}
 	pm->pm_list_next = pmap_users;
 	if (pmap_users != NULL)
 		pmap_users->pm_list_prev = pm;
 	pmap_users = pm;
 	pmap_stats.pmaps++;
+	return pm;
+}
+
+struct pmap *
+pmap_create(void)
+{
+	struct pmap *pm = pmap_create_canfail();
+
+	if (pm == NULL)
+		pmap_kern_panic("pmap_create: out of memory for a pmap or its root table");
 	return pm;
 }
 
@@ -661,12 +697,12 @@ static bool
 pmap_pv_find_victim(struct pmap *self, struct pmap_victim *v)
 {
 	for (struct pmap *pm = pmap_users; pm != NULL; pm = pm->pm_list_next)
-		if (pm != self && pv_find_victim(pm, &v->va)) {
+		if (pm != self && pmap_pv_victim(pm, &v->va)) {
 			v->pm = pm;
 			return true;
 		}
 	v->pm = self;
-	return !self->pm_is_kernel && pv_find_victim(self, &v->va);
+	return !self->pm_is_kernel && pmap_pv_victim(self, &v->va);
 }
 
 /*
@@ -679,7 +715,7 @@ pmap_pv_reclaim(struct pmap *self, const struct pmap_victim *v)
 {
 	struct pmap_path path;
 
-	pmap_lookup(v->pm, v->va, &path);
+	pmap_path_lookup(v->pm, v->va, &path);
 	pmap_remove_leaf(v->pm, v->va, path.pte[path.level], path.level,
 	    pmap_path_table(&path, path.level), PMAP_INV_RECLAIM);
 	if (v->pm != self)
@@ -723,7 +759,7 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	    flags & VM_PROT_ALL, prot, (unsigned)va);
 
 	struct pmap_page *pg = pmap_kern_phys_to_page(pa);
-	bool found = pmap_lookup(pm, va, &path);
+	bool found = pmap_path_lookup(pm, va, &path);
 	KASSERTMSG(!found || path.level == PMAP_LEAF_LEVEL,
 	    "pmap_enter: va %#x lies inside a large mapping", (unsigned)va);
 	KASSERTMSG(found || !pm->pm_is_kernel,
@@ -743,14 +779,14 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 		if (pmap_ptp_alloc(pm, &ptps[nptp]) != 0)
 			return pmap_enter_fail("a page table", va, flags, ptps, nptp);
 	struct pmap_victim victim = { NULL, 0 };
-	if (pg != NULL && pg->pp_pmap != NULL && !pv_has(pg, pm, va)) {
-		if ((pv_at_soft_limit() && !pmap_pv_find_victim(pm, &victim)) ||
-		    (spare = pv_alloc(pm)) == NULL)
+	if (pg != NULL && pg->pp_pmap != NULL && !pmap_pv_has(pg, pm, va)) {
+		if ((pmap_pv_at_soft_limit() && !pmap_pv_find_victim(pm, &victim)) ||
+		    (spare = pmap_pv_alloc(pm)) == NULL)
 			return pmap_enter_fail("a pv entry", va, flags, ptps, nptp);
 		if (victim.pm != NULL) {
 			/* Its walk may remap the windows our path points into: walk again. */
 			pmap_pv_reclaim(pm, &victim);
-			found = pmap_lookup(pm, va, &path);
+			found = pmap_path_lookup(pm, va, &path);
 			old = found ? pte_load(path.pte[path.level]) : 0;
 		}
 	}
@@ -769,11 +805,11 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 			pmap_remove_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, tpp,
 			    PMAP_INV_ENTER_REPLACE);
 		if (pg != NULL)
-			pv_insert(pg, pm, va, &spare);
+			pmap_pv_insert(pg, pm, va, &spare);
 		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, tpp, npte);
 	}
 	if (spare != NULL)
-		pv_free(spare);
+		pmap_pv_free(spare);
 	return 0;
 }
 
@@ -814,8 +850,8 @@ pmap_demote(struct pmap *pm, pt_entry_t *e, int l, vaddr_t start, const struct r
 
 	if (pmap_ptp_alloc(pm, &ptp) != 0)
 		pmap_kern_panic("%s: no page for the page table to split the large mapping at "
-		    "va %#x (range %#x-%#x)", ra->fn, (unsigned)start, (unsigned)ra->sva,
-		    (unsigned)ra->eva);
+		    "va %#" PMAP_PRIxVADDR " (range %#" PMAP_PRIxVADDR "-%#" PMAP_PRIxVADDR ")",
+		    ra->fn, start, ra->sva, ra->eva);
 	pt_entry_t large = pte_load(e), *tbl = pmap_md_ops.table_page(ptp);
 	for (unsigned i = 0; i < n; i++)
 		pte_store(&tbl[i], pte_demote(large, l, i * step));
@@ -952,7 +988,7 @@ pmap_unwire(struct pmap *pm, vaddr_t va)
 	struct pmap_path path;
 
 	pmap_check_va("pmap_unwire", pm, va);
-	pt_entry_t pte = pmap_lookup(pm, va, &path) ? pte_load(path.pte[path.level]) : 0;
+	pt_entry_t pte = pmap_path_lookup(pm, va, &path) ? pte_load(path.pte[path.level]) : 0;
 	KASSERTMSG(pte_valid_p(pte), "pmap_unwire: va %#x not mapped in pmap %p",
 	    (unsigned)va, (void *)pm);
 	KASSERTMSG(!pm->pm_is_kernel || pte_managed_p(pte),
@@ -966,20 +1002,96 @@ pmap_unwire(struct pmap *pm, vaddr_t va)
 	pm->pm_wired -= pmap_level_pages(path.level);
 }
 
+/* The valid leaf that maps va in pm, and its level; false if there is none. */
+static bool
+pmap_leaf_at(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int *levelp)
+{
+	struct pmap_path path;
+
+	if (!pmap_path_lookup(pm, va, &path))
+		return false;
+	*ptep = pte_load(path.pte[path.level]);
+	*levelp = path.level;
+	return pte_valid_p(*ptep);
+}
+
 bool
 pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
 {
 	PMAP_LOCKED();
-	struct pmap_path path;
+	pt_entry_t pte;
+	int l;
 
-	if (!pmap_lookup(pm, va, &path))
-		return false;
-	pt_entry_t pte = pte_load(path.pte[path.level]);
-	if (!pte_valid_p(pte))
+	if (!pmap_leaf_at(pm, va, &pte, &l))
 		return false;
 	if (pap != NULL)
-		*pap = pte_pa(pte, path.level) + (va & (pmap_level_size(path.level) - 1));
+		*pap = pte_pa(pte, l) + (va & (pmap_level_size(l) - 1));
 	return true;
+}
+
+/* What the valid leaf pte at level l says, for the leaf covering va. */
+static void
+pmap_mapping_of(pt_entry_t pte, int l, vaddr_t va, struct pmap_mapping *m)
+{
+	vsize_t size = pmap_level_size(l);
+
+	*m = (struct pmap_mapping){ .va = va & ~(size - 1), .pa = pte_pa(pte, l), .size = size,
+	    .prot = pte_prot(pte), .wired = pte_wired_p(pte), .managed = pte_managed_p(pte),
+	    .user = pte_user_p(pte), .global = pte_global_p(pte), .nocache = pte_nocache_p(pte),
+	    .referenced = pte_referenced_p(pte), .modified = pte_modified_p(pte) };
+}
+
+bool
+pmap_lookup(struct pmap *pm, vaddr_t va, struct pmap_mapping *m)
+{
+	PMAP_LOCKED();
+	pt_entry_t pte;
+	int l;
+
+	if (!pmap_leaf_at(pm, va, &pte, &l))
+		return false;
+	pmap_mapping_of(pte, l, va, m);
+	return true;
+}
+
+struct mappings_arg {
+	int	(*fn)(const struct pmap_mapping *, void *);
+	void	*arg;
+	int	 stop;			/* fn's first non-zero value */
+};
+
+static void
+mappings_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
+    struct pmap_page *tpp, void *arg)
+{
+	struct mappings_arg *ma = arg;
+	struct pmap_mapping m;
+
+	(void)pm;
+	(void)tpp;
+	for (unsigned i = 0; i < n && ma->stop == 0; i++, va += PAGE_SIZE) {
+		pt_entry_t pte = pte_load(&ptep[i]);
+		if (!pte_valid_p(pte))
+			continue;
+		pmap_mapping_of(pte, l, va, &m);
+		ma->stop = ma->fn(&m, ma->arg);
+	}
+}
+
+int
+pmap_mappings(struct pmap *pm, vaddr_t sva, vaddr_t eva,
+    int (*fn)(const struct pmap_mapping *, void *), void *arg)
+{
+	PMAP_LOCKED();
+	struct mappings_arg ma = { fn, arg, 0 };
+	vaddr_t lo = pm->pm_is_kernel ? VM_MAXUSER_ADDRESS : VM_MIN_ADDRESS;
+	vaddr_t hi = pm->pm_is_kernel ? VM_MAX_KERNEL_VA : VM_MAXUSER_ADDRESS;
+
+	/* pm's part of the space only: not the pmap's own self-map and windows. */
+	sva = sva > lo ? sva : lo;
+	eva = eva == 0 || eva > hi ? hi : eva;
+	pmap_walk_range(pm, sva & ~(vaddr_t)PAGE_MASK, eva, mappings_fn, &ma, false);
+	return ma.stop;
 }
 
 /*
@@ -1000,7 +1112,7 @@ pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t dst_addr, vsize_t len,
 	    "pmap_copy: only between two user pmaps (%p, %p)", (void *)dst, (void *)src);
 	for (vsize_t off = 0; off < len; off += PAGE_SIZE) {
 		vaddr_t va = src_addr + off;
-		if (!pmap_lookup(src, va, &path)) {
+		if (!pmap_path_lookup(src, va, &path)) {
 			vaddr_t span = pmap_level_size(path.level);
 			off = ((va & ~(span - 1)) + span - src_addr) - PAGE_SIZE;
 			continue;
@@ -1041,7 +1153,7 @@ pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
 
 	pmap_check_va("pmap_kenter_pa", kpm, va);
 	pmap_check_kenter_args("pmap_kenter_pa", va, pa, PAGE_SIZE, prot, flags);
-	KASSERTMSG(pmap_lookup(kpm, va, &path) && path.level == PMAP_LEAF_LEVEL,
+	KASSERTMSG(pmap_path_lookup(kpm, va, &path) && path.level == PMAP_LEAF_LEVEL,
 	    "pmap_kenter_pa: va %#x has no page table (pmap_growkernel) or is "
 	    "inside a large mapping", (unsigned)va);
 	pt_entry_t old = pte_load(path.pte[path.level]);
@@ -1078,7 +1190,7 @@ pmap_large_level(vaddr_t va, paddr_t pa, vsize_t left)
 static bool
 pmap_large_slot(struct pmap *kpm, vaddr_t va, int l, struct pmap_path *path)
 {
-	if (!pmap_lookup(kpm, va, path))
+	if (!pmap_path_lookup(kpm, va, path))
 		return path->level == l;
 	if (path->level <= l || pmap_table_page(pte_load(path->pte[l]), l)->pp_ptpcount != 0)
 		return false;
@@ -1163,7 +1275,7 @@ pmap_phys_address(paddr_t cookie)
 static pt_entry_t *
 pmap_pv_pte(struct pmap *pm, vaddr_t va, struct pmap_path *path)
 {
-	bool found = pmap_lookup(pm, va, path);
+	bool found = pmap_path_lookup(pm, va, path);
 
 	KASSERTMSG(found && pte_valid_p(pte_load(path->pte[path->level])),
 	    "pmap_pv_pte: pv entry for pmap %p va %#x has no PTE", (void *)pm, (unsigned)va);
@@ -1227,9 +1339,9 @@ pmap_page_protect(struct pmap_page *pg, vm_prot_t prot)
 	if (prot & VM_PROT_WRITE)
 		return;
 	if (prot & VM_PROT_READ)
-		pv_foreach(pg, page_update_fn, &op);
+		pmap_pv_foreach(pg, page_update_fn, &op);
 	else
-		pv_foreach(pg, page_remove_fn, NULL);
+		pmap_pv_foreach(pg, page_remove_fn, NULL);
 	pmap_tlb_complete();	/* copy-on-write and page-out call no pmap_update */
 }
 
@@ -1241,7 +1353,7 @@ pmap_page_clear(struct pmap_page *pg, uint16_t attr, pt_entry_t (*f)(pt_entry_t)
 	bool was = (pg->pp_attrs & attr) != 0;
 
 	pg->pp_attrs &= (uint16_t)~attr;
-	pv_foreach(pg, page_update_fn, &op);
+	pmap_pv_foreach(pg, page_update_fn, &op);
 	pmap_tlb_complete();	/* the page daemon calls no pmap_update */
 	return was || op.hit;
 }
@@ -1283,7 +1395,7 @@ pmap_page_test(struct pmap_page *pg, uint16_t attr, bool (*test)(pt_entry_t))
 
 	if (pg->pp_attrs & attr)
 		return true;
-	pv_foreach(pg, page_test_fn, &pt);
+	pmap_pv_foreach(pg, page_test_fn, &pt);
 	return pt.hit;
 }
 
@@ -1338,7 +1450,7 @@ pmap_fault(struct pmap *pm, vaddr_t va, vm_prot_t access, bool user)
 	if (!(pmap_md_ops.caps & PMAP_CAP_SW_REFMOD))
 		return false;
 	va &= ~(vaddr_t)PAGE_MASK;
-	pt_entry_t *ptep = pmap_lookup(pm, va, &path) ? path.pte[path.level] : NULL;
+	pt_entry_t *ptep = pmap_path_lookup(pm, va, &path) ? path.pte[path.level] : NULL;
 	pt_entry_t pte = ptep != NULL ? pte_load(ptep) : 0;
 	if (!pmap_fault_allowed(pte, access, user)) {
 		pmap_tlb_fault_done();

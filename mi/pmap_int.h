@@ -40,20 +40,20 @@ struct pv_entry {
 	vaddr_t		 pv_va;		/* the pmap is in the chunk header */
 	struct pv_entry	*pv_next;
 };
-struct pmap	*pv_pmap(const struct pv_entry *);
-struct pv_entry	*pv_alloc(struct pmap *);	/* NULL if out of memory */
-bool		 pv_at_soft_limit(void);
+struct pmap	*pmap_pv_pmap(const struct pv_entry *);
+struct pv_entry	*pmap_pv_alloc(struct pmap *);	/* NULL if out of memory */
+bool		 pmap_pv_at_soft_limit(void);
 /* A listed (chunk) mapping of pm that is not wired, or false. */
-bool		 pv_find_victim(struct pmap *, vaddr_t *vap);
-void		 pv_free(struct pv_entry *);
-void		 pv_insert(struct pmap_page *, struct pmap *, vaddr_t, struct pv_entry **sparep);
-void		 pv_remove(struct pmap_page *, struct pmap *, vaddr_t);
-bool		 pv_has(struct pmap_page *, struct pmap *, vaddr_t);
-unsigned	 pv_chunk_entries_inuse(struct pmap *);
-unsigned	 pv_chunk_capacity(void);
+bool		 pmap_pv_victim(struct pmap *, vaddr_t *vap);
+void		 pmap_pv_free(struct pv_entry *);
+void		 pmap_pv_insert(struct pmap_page *, struct pmap *, vaddr_t, struct pv_entry **sparep);
+void		 pmap_pv_remove(struct pmap_page *, struct pmap *, vaddr_t);
+bool		 pmap_pv_has(struct pmap_page *, struct pmap *, vaddr_t);
+unsigned	 pmap_pv_chunk_entries_inuse(struct pmap *);
+unsigned	 pmap_pv_chunk_capacity(void);
 /* Call fn for every mapping of pg; fn may remove the mapping it is given. */
-void		 pv_foreach(struct pmap_page *, void (*fn)(struct pmap *, vaddr_t, void *), void *);
-void		 pv_chunks_check(struct pmap *, int *errs, void (*print)(const char *, ...));
+void		 pmap_pv_foreach(struct pmap_page *, void (*fn)(struct pmap *, vaddr_t, void *), void *);
+void		 pmap_pv_chunks_check(struct pmap *, int *errs, void (*print)(const char *, ...));
 
 /* ---- TLB batching (pmap_tlb.c) ---- */
 void	pmap_tlb_inval(struct pmap *, vaddr_t va, pt_entry_t old, enum pmap_inval_reason);
@@ -70,7 +70,7 @@ struct pmap_path {
 	pt_entry_t	*pte[PMAP_MD_NLEVELS];
 	int		 level;		/* level of the leaf or of the first invalid entry */
 };
-bool	pmap_lookup(struct pmap *, vaddr_t, struct pmap_path *);
+bool	pmap_path_lookup(struct pmap *, vaddr_t, struct pmap_path *);
 typedef void (*pmap_leaf_fn)(struct pmap *, vaddr_t va, pt_entry_t *ptep, unsigned n,
 	    int level, struct pmap_page *table, void *arg);
 void	pmap_walk_range(struct pmap *, vaddr_t sva, vaddr_t eva, pmap_leaf_fn, void *arg,

@@ -30,7 +30,7 @@ static bool pv_soft_warned;
 static unsigned long pv_soft_limit = CONFIG_PMAP_PV_SOFT_LIMIT;
 
 struct pmap *
-pv_pmap(const struct pv_entry *pv)
+pmap_pv_pmap(const struct pv_entry *pv)
 {
 	const struct pv_chunk *pc = (const void *)((uintptr_t)pv & ~(uintptr_t)PAGE_MASK);
 
@@ -104,7 +104,7 @@ pmap_pv_set_soft_limit(unsigned long limit)
 
 /* Is the soft limit reached?  Warn the first time. */
 bool
-pv_at_soft_limit(void)
+pmap_pv_at_soft_limit(void)
 {
 	if (pmap_stats.pv_inuse < pv_soft_limit)
 		return false;
@@ -127,7 +127,7 @@ pv_count_alloc(void)
 
 /* A free pv entry from pm's chunks; NULL if no chunk can be had. */
 struct pv_entry *
-pv_alloc(struct pmap *pm)
+pmap_pv_alloc(struct pmap *pm)
 {
 	struct pv_chunk *pc = pm->pm_chunks;
 
@@ -148,19 +148,19 @@ pv_alloc(struct pmap *pm)
 		pv_count_alloc();
 		return &pc->pc_pv[w * 32 + bit];
 	}
-	pmap_kern_panic("pv_alloc: chunk %p has nfree %u but an empty map",
+	pmap_kern_panic("pmap_pv_alloc: chunk %p has nfree %u but an empty map",
 	    (void *)pc, pc->pc_nfree);
 }
 
 void
-pv_free(struct pv_entry *pv)
+pmap_pv_free(struct pv_entry *pv)
 {
 	struct pv_chunk *pc = pv_chunk_of(pv);
 	struct pmap *pm = pc->pc_pmap;
 	unsigned idx = (unsigned)(pv - pc->pc_pv);
 
 	KASSERTMSG(idx < PV_PERCHUNK && !(pc->pc_map[idx / 32] & (1u << (idx % 32))),
-	    "pv_free: entry %p (index %u) not allocated", (void *)pv, idx);
+	    "pmap_pv_free: entry %p (index %u) not allocated", (void *)pv, idx);
 	pc->pc_map[idx / 32] |= 1u << (idx % 32);
 	pmap_stats.pv_inuse--;
 	if (++pc->pc_nfree == PV_PERCHUNK) {
@@ -174,11 +174,11 @@ pv_free(struct pv_entry *pv)
 }
 
 /*
- * Record that pm maps pg at va.  *sparep is a pv entry from pv_alloc(pm),
+ * Record that pm maps pg at va.  *sparep is a pv entry from pmap_pv_alloc(pm),
  * taken (set to NULL) only if the embedded slot is already in use.
  */
 void
-pv_insert(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pv_entry **sparep)
+pmap_pv_insert(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pv_entry **sparep)
 {
 	struct pv_entry *pv;
 
@@ -189,8 +189,8 @@ pv_insert(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pv_entry **s
 		return;
 	}
 	pv = *sparep;
-	KASSERTMSG(pv != NULL && pv_pmap(pv) == pm,
-	    "pv_insert: no spare pv entry of pmap %p for va %#x", (void *)pm, (unsigned)va);
+	KASSERTMSG(pv != NULL && pmap_pv_pmap(pv) == pm,
+	    "pmap_pv_insert: no spare pv entry of pmap %p for va %#x", (void *)pm, (unsigned)va);
 	*sparep = NULL;
 	pv->pv_va = va;
 	pv->pv_next = pg->pp_pvlist;
@@ -199,7 +199,7 @@ pv_insert(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pv_entry **s
 
 /* Forget that pm maps pg at va; the mapping must be recorded. */
 void
-pv_remove(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
+pmap_pv_remove(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 {
 	struct pv_entry **pvp, *pv;
 
@@ -212,30 +212,30 @@ pv_remove(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 			return;
 		}
 		/* Promote a listed mapping so the page keeps its free slot use. */
-		pg->pp_pmap = pv_pmap(pv);
+		pg->pp_pmap = pmap_pv_pmap(pv);
 		pg->pp_va = pv->pv_va;
 		pg->pp_pvlist = pv->pv_next;
-		pv_free(pv);
+		pmap_pv_free(pv);
 		return;
 	}
 	for (pvp = &pg->pp_pvlist; (pv = *pvp) != NULL; pvp = &pv->pv_next) {
-		if (pv->pv_va == va && pv_pmap(pv) == pm) {
+		if (pv->pv_va == va && pmap_pv_pmap(pv) == pm) {
 			*pvp = pv->pv_next;
-			pv_free(pv);
+			pmap_pv_free(pv);
 			return;
 		}
 	}
-	pmap_kern_panic("pv_remove: page %p has no pv entry for pmap %p va %#x",
+	pmap_kern_panic("pmap_pv_remove: page %p has no pv entry for pmap %p va %#x",
 	    (void *)pg, (void *)pm, (unsigned)va);
 }
 
 bool
-pv_has(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
+pmap_pv_has(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 {
 	if (pg->pp_pmap == pm && pg->pp_va == va)
 		return true;
 	for (struct pv_entry *pv = pg->pp_pvlist; pv != NULL; pv = pv->pv_next)
-		if (pv->pv_va == va && pv_pmap(pv) == pm)
+		if (pv->pv_va == va && pmap_pv_pmap(pv) == pm)
 			return true;
 	return false;
 }
@@ -246,13 +246,13 @@ pv_has(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
  * embedded one last promotes nothing that is still to be visited.
  */
 void
-pv_foreach(struct pmap_page *pg, void (*fn)(struct pmap *, vaddr_t, void *), void *arg)
+pmap_pv_foreach(struct pmap_page *pg, void (*fn)(struct pmap *, vaddr_t, void *), void *arg)
 {
 	struct pv_entry *pv, *next;
 
 	for (pv = pg->pp_pvlist; pv != NULL; pv = next) {
 		next = pv->pv_next;
-		fn(pv_pmap(pv), pv->pv_va, arg);
+		fn(pmap_pv_pmap(pv), pv->pv_va, arg);
 	}
 	if (pg->pp_pmap != NULL)
 		fn(pg->pp_pmap, pg->pp_va, arg);
@@ -260,7 +260,7 @@ pv_foreach(struct pmap_page *pg, void (*fn)(struct pmap *, vaddr_t, void *), voi
 
 /* Reclaim candidates: chunk entries, whose removal always frees an entry. */
 bool
-pv_find_victim(struct pmap *pm, vaddr_t *vap)
+pmap_pv_victim(struct pmap *pm, vaddr_t *vap)
 {
 	struct pv_chunk *pc = pm->pm_chunks;
 	struct pmap_path path;
@@ -272,7 +272,7 @@ pv_find_victim(struct pmap *pm, vaddr_t *vap)
 			if (pc->pc_map[i / 32] & (1u << (i % 32)))
 				continue;
 			vaddr_t va = pc->pc_pv[i].pv_va;
-			if (pmap_lookup(pm, va, &path) &&
+			if (pmap_path_lookup(pm, va, &path) &&
 			    !pte_wired_p(pte_load(path.pte[path.level]))) {
 				*vap = va;
 				return true;
@@ -284,13 +284,13 @@ pv_find_victim(struct pmap *pm, vaddr_t *vap)
 }
 
 unsigned
-pv_chunk_capacity(void)
+pmap_pv_chunk_capacity(void)
 {
 	return PV_PERCHUNK;
 }
 
 unsigned
-pv_chunk_entries_inuse(struct pmap *pm)
+pmap_pv_chunk_entries_inuse(struct pmap *pm)
 {
 	unsigned n = 0;
 	struct pv_chunk *pc = pm->pm_chunks;
@@ -306,7 +306,7 @@ pv_chunk_entries_inuse(struct pmap *pm)
 
 /* Every allocated entry of pm's chunks must be on the list of the page its va maps. */
 void
-pv_chunks_check(struct pmap *pm, int *errs, void (*print)(const char *, ...))
+pmap_pv_chunks_check(struct pmap *pm, int *errs, void (*print)(const char *, ...))
 {
 	struct pv_chunk *pc = pm->pm_chunks;
 	struct pmap_path path;
@@ -327,7 +327,7 @@ pv_chunks_check(struct pmap *pm, int *errs, void (*print)(const char *, ...))
 			}
 			struct pv_entry *pv = &pc->pc_pv[i];
 			pt_entry_t pte = 0;
-			if (pmap_lookup(pm, pv->pv_va, &path))
+			if (pmap_path_lookup(pm, pv->pv_va, &path))
 				pte = pte_load(path.pte[path.level]);
 			struct pmap_page *pg = pte_valid_p(pte) && pte_managed_p(pte) ?
 			    pmap_kern_phys_to_page(pte_pa(pte, path.level)) : NULL;

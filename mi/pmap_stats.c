@@ -98,7 +98,7 @@ void
 pmap_pv_geometry(unsigned *entry_bytes, unsigned *per_chunk)
 {
 	*entry_bytes = sizeof(struct pv_entry);
-	*per_chunk = pv_chunk_capacity();
+	*per_chunk = pmap_pv_chunk_capacity();
 }
 
 /* ------------------------------------------------------------ pmap_check */
@@ -127,7 +127,7 @@ check_leaf(struct check *c, vaddr_t va, pt_entry_t pte, int l)
 		return;
 	c->managed++;
 	struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(pte, l));
-	CHECK(c, pg != NULL && pv_has(pg, c->pm, va),
+	CHECK(c, pg != NULL && pmap_pv_has(pg, c->pm, va),
 	    "pmap_check: managed va %#x (pa %#llx) has no pv entry\n", (unsigned)va,
 	    (unsigned long long)pte_pa(pte, l));
 	if (pg != NULL && pg->pp_pmap == c->pm && pg->pp_va == va)
@@ -190,9 +190,9 @@ pmap_check(struct pmap *pm, void (*print)(const char *fmt, ...))
 	    (void *)pm, pm->pm_wired, c.wired);
 	CHECK(&c, pm->pm_is_kernel || c.tables == pm->pm_ptps, "pmap_check: pmap %p counts %ld "
 	    "page-table pages, walk finds %ld\n", (void *)pm, pm->pm_ptps, c.tables);
-	CHECK(&c, c.managed == c.embedded + (long)pv_chunk_entries_inuse(pm),
+	CHECK(&c, c.managed == c.embedded + (long)pmap_pv_chunk_entries_inuse(pm),
 	    "pmap_check: pmap %p has %ld managed leaves but %ld embedded + %u chunk pv "
-	    "entries\n", (void *)pm, c.managed, c.embedded, pv_chunk_entries_inuse(pm));
-	pv_chunks_check(pm, &c.errs, print);
+	    "entries\n", (void *)pm, c.managed, c.embedded, pmap_pv_chunk_entries_inuse(pm));
+	pmap_pv_chunks_check(pm, &c.errs, print);
 	return c.errs + pmap_md_ops.check(pm, print);
 }

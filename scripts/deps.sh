@@ -9,15 +9,17 @@
 set -euo pipefail
 
 # check_<n> succeeds when the tool is present; pkg[<n>] is its Debian package.
-# (compiler-rt: sanitizers and libFuzzer for the host build.)
-checks=(clang lld make kconfiglib qemu_x86 qemu_misc compiler_rt)
+# (compiler-rt: sanitizers and libFuzzer for the host build; llvm: llvm-ar
+# and llvm-nm for the libraries, which must read i386 and rv32 objects.)
+checks=(clang lld llvm make kconfiglib qemu_x86 qemu_misc compiler_rt)
 declare -A pkg=(
-	[clang]=clang [lld]=lld [make]=make [kconfiglib]=python3-kconfiglib
+	[clang]=clang [lld]=lld [llvm]=llvm [make]=make [kconfiglib]=python3-kconfiglib
 	[qemu_x86]=qemu-system-x86 [qemu_misc]=qemu-system-misc
 	[compiler_rt]=libclang-rt-14-dev
 )
 check_clang()       { command -v clang >/dev/null; }
 check_lld()         { command -v ld.lld >/dev/null; }
+check_llvm()        { command -v llvm-ar >/dev/null && command -v llvm-nm >/dev/null; }
 check_make()        { command -v make >/dev/null; }
 check_kconfiglib()  { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import kconfiglib' 2>/dev/null; }
 check_qemu_x86()    { command -v qemu-system-i386 >/dev/null && command -v qemu-system-x86_64 >/dev/null; }

@@ -23,41 +23,60 @@
 
 #include <pmap_md.h>
 
-typedef unsigned int vm_prot_t;
-#define VM_PROT_NONE	0x0u
-#define VM_PROT_READ	0x1u
-#define VM_PROT_WRITE	0x2u
-#define VM_PROT_EXECUTE	0x4u
-#define VM_PROT_ALL	(VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXECUTE)
+/*
+ * Only PMAP_-prefixed names here and in <pmap_md.h>, so that a kernel's own
+ * vaddr_t, vm_prot_t, PAGE_SIZE or VM_PROT_READ never clash with them;
+ * <pmap/pmap_names.h> gives pmap(9)'s short names to code that has none.
+ */
+typedef unsigned int pmap_prot_t;
+#define PMAP_PROT_NONE		0x0u
+#define PMAP_PROT_READ		0x1u
+#define PMAP_PROT_WRITE		0x2u
+#define PMAP_PROT_EXECUTE	0x4u
+#define PMAP_PROT_ALL		(PMAP_PROT_READ | PMAP_PROT_WRITE | PMAP_PROT_EXECUTE)
 
-/* pmap_enter() flags; the low bits carry the access type (VM_PROT_*). */
+/* pmap_enter() flags; the low bits carry the access type (PMAP_PROT_*). */
 #define PMAP_WIRED	0x00000010u	/* wired mapping */
 #define PMAP_CANFAIL	0x00000020u	/* return ENOMEM instead of panicking */
 #define PMAP_NOCACHE	0x00000040u	/* uncached (device) mapping */
-#define PMAP_FLAGS_ALL	(VM_PROT_ALL | PMAP_WIRED | PMAP_CANFAIL | PMAP_NOCACHE)
+#define PMAP_FLAGS_ALL	(PMAP_PROT_ALL | PMAP_WIRED | PMAP_CANFAIL | PMAP_NOCACHE)
 
-#ifndef ENOMEM
-#define ENOMEM	12
-#endif
+/* What pmap_enter(PMAP_CANFAIL) returns when memory runs out (ENOMEM's usual value). */
+#define PMAP_ENOMEM	12
 
 struct pmap;
 struct pmap_page;
 
 /* Bootstrap and initialisation (called once, in this order). */
 struct pmap_bootstrap_args {
-	paddr_t	direct_end;	/* RAM [PMAP_RAM_BASE, direct_end) is direct-mapped, as far as possible */
-	paddr_t	text_start;	/* kernel text [text_start, text_end): mapped read-only */
-	paddr_t	text_end;	/* and executable where the MMU can tell (NX) */
+	pmap_paddr_t	direct_end;	/* RAM [PMAP_RAM_BASE, direct_end) is direct-mapped, as far as possible */
+	pmap_paddr_t	text_start;	/* kernel text [text_start, text_end): mapped read-only */
+	pmap_paddr_t	text_end;	/* and executable where the MMU can tell (NX) */
 };
 void	pmap_bootstrap(const struct pmap_bootstrap_args *);
 void	pmap_init(void);
-void	pmap_virtual_space(vaddr_t *vstartp, vaddr_t *vendp);
-vaddr_t	pmap_steal_memory(vsize_t size, vaddr_t *vstartp, vaddr_t *vendp);
-vaddr_t	pmap_growkernel(vaddr_t maxkvaddr);
+void	pmap_virtual_space(pmap_vaddr_t *vstartp, pmap_vaddr_t *vendp);
+pmap_vaddr_t	pmap_steal_memory(pmap_vsize_t size, pmap_vaddr_t *vstartp, pmap_vaddr_t *vendp);
+pmap_vaddr_t	pmap_growkernel(pmap_vaddr_t maxkvaddr);
+
+/*
+ * Other CPUs.  pmap_paging fills in what a CPU must load to run on the
+ * kernel pmap with the paging controls pmap_bootstrap chose (the backend's
+ * struct pmap_paging, <pmap_md.h>: x86 CR3, CR0/CR4 bits and EFER; RISC-V
+ * satp): a kernel's start-up trampoline uses it to turn paging on.
+ * pmap_cpu_init: once on every CPU but the boot CPU, after pmap_init and
+ * before any other pmap call on that CPU, with paging on and the kernel
+ * mapped (the trampoline's tables will do): loads the kernel pmap's root
+ * and controls, and makes the kernel pmap this CPU's address space.
+ */
+void	pmap_paging(struct pmap_paging *);
+void	pmap_cpu_init(void);
 
 /* Address spaces. */
 struct pmap *pmap_kernel(void);
 struct pmap *pmap_create(void);
+/* pmap_create that returns NULL, with nothing allocated, when memory runs out. */
+struct pmap *pmap_create_canfail(void);
 void	pmap_destroy(struct pmap *);
 void	pmap_reference(struct pmap *);
 long	pmap_resident_count(const struct pmap *);
@@ -67,22 +86,52 @@ void	pmap_deactivate(struct pmap *);
 struct pmap *pmap_current(void);	/* user pmap live on this CPU, or NULL */
 
 /* Managed mappings. */
-int	pmap_enter(struct pmap *, vaddr_t va, paddr_t pa, vm_prot_t prot,
+int	pmap_enter(struct pmap *, pmap_vaddr_t va, pmap_paddr_t pa, pmap_prot_t prot,
 	    unsigned flags);
-void	pmap_remove(struct pmap *, vaddr_t sva, vaddr_t eva);
+void	pmap_remove(struct pmap *, pmap_vaddr_t sva, pmap_vaddr_t eva);
 bool	pmap_remove_all(struct pmap *);
-void	pmap_protect(struct pmap *, vaddr_t sva, vaddr_t eva, vm_prot_t prot);
-void	pmap_unwire(struct pmap *, vaddr_t va);
-bool	pmap_extract(struct pmap *, vaddr_t va, paddr_t *pap);
-void	pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t dst_addr,
-	    vsize_t len, vaddr_t src_addr);
+void	pmap_protect(struct pmap *, pmap_vaddr_t sva, pmap_vaddr_t eva, pmap_prot_t prot);
+void	pmap_unwire(struct pmap *, pmap_vaddr_t va);
+bool	pmap_extract(struct pmap *, pmap_vaddr_t va, pmap_paddr_t *pap);
+
+/*
+ * One leaf mapping, as pmap_lookup and pmap_mappings report it: the leaf
+ * covering [va, va + size) (size PAGE_SIZE, or a large leaf's), mapping
+ * [pa, pa + size), with what the entry grants and its attributes; referenced
+ * and modified are the entry's own hardware bits (a managed page's
+ * attributes: pmap_is_referenced/modified).
+ */
+struct pmap_mapping {
+	pmap_vaddr_t	 va;
+	pmap_paddr_t	 pa;
+	pmap_vsize_t	 size;
+	pmap_prot_t	 prot;
+	bool		 wired, managed, user, global, nocache;
+	bool		 referenced, modified;
+};
+/* The mapping that covers va in pm, if any. */
+bool	pmap_lookup(struct pmap *, pmap_vaddr_t va, struct pmap_mapping *);
+/*
+ * Call fn for every mapping of pm that meets [sva, eva) (eva 0: to the end)
+ * inside pm's part of the space (a user pmap's below PMAP_VM_MAXUSER_ADDRESS,
+ * the kernel's from there to PMAP_VM_MAX_KERNEL_VA: not the pmap's own
+ * self-map and windows), in address order, a large leaf once and whole;
+ * stops at the first non-zero value fn returns and returns it (0 when
+ * every mapping was visited).  fn runs with the pmap lock held and the
+ * walk's table pointers live: it must not call pmapkit (copy what it needs
+ * and act after the walk).
+ */
+int	pmap_mappings(struct pmap *, pmap_vaddr_t sva, pmap_vaddr_t eva,
+	    int (*fn)(const struct pmap_mapping *, void *), void *arg);
+void	pmap_copy(struct pmap *dst, struct pmap *src, pmap_vaddr_t dst_addr,
+	    pmap_vsize_t len, pmap_vaddr_t src_addr);
 void	pmap_update(struct pmap *);
 
 /* Unmanaged kernel mappings. */
-void	pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags);
-void	pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot,
+void	pmap_kenter_pa(pmap_vaddr_t va, pmap_paddr_t pa, pmap_prot_t prot, unsigned flags);
+void	pmap_kenter_range(pmap_vaddr_t va, pmap_paddr_t pa, pmap_vsize_t size, pmap_prot_t prot,
 	    unsigned flags);
-void	pmap_kremove(vaddr_t va, vsize_t size);
+void	pmap_kremove(pmap_vaddr_t va, pmap_vsize_t size);
 
 /*
  * Page-fault hook for software referenced/modified emulation (RISC-V
@@ -92,17 +141,17 @@ void	pmap_kremove(vaddr_t va, vsize_t size);
  * and the access should be retried.  False: a real fault (always, where the
  * MMU sets A/D itself).
  */
-bool	pmap_fault(struct pmap *, vaddr_t va, vm_prot_t access, bool user);
+bool	pmap_fault(struct pmap *, pmap_vaddr_t va, pmap_prot_t access, bool user);
 
 /* Physical pages. */
-void	pmap_zero_page(paddr_t pa);
-void	pmap_copy_page(paddr_t src, paddr_t dst);
-void	pmap_page_protect(struct pmap_page *, vm_prot_t prot);
+void	pmap_zero_page(pmap_paddr_t pa);
+void	pmap_copy_page(pmap_paddr_t src, pmap_paddr_t dst);
+void	pmap_page_protect(struct pmap_page *, pmap_prot_t prot);
 bool	pmap_clear_modify(struct pmap_page *);
 bool	pmap_clear_reference(struct pmap_page *);
 bool	pmap_is_modified(struct pmap_page *);
 bool	pmap_is_referenced(struct pmap_page *);
-paddr_t	pmap_phys_address(paddr_t cookie);
+pmap_paddr_t	pmap_phys_address(pmap_paddr_t cookie);
 
 /* The backend: its name and what its MMU can do. */
 #define PMAP_CAP_LARGE	0x01u	/* large leaves at some level */
@@ -111,13 +160,14 @@ paddr_t	pmap_phys_address(paddr_t cookie);
 #define PMAP_CAP_ASID	0x08u	/* TLB entries tagged by address space */
 #define PMAP_CAP_NO_KX_USER 0x10u	/* the kernel cannot execute user pages */
 #define PMAP_CAP_SW_REFMOD 0x20u	/* A/D set by pmap_fault, not the MMU */
+#define PMAP_CAP_NOCACHE 0x40u	/* PMAP_NOCACHE makes the entry uncached (else: ignored) */
 const char *pmap_backend_name(void);
 unsigned pmap_backend_caps(void);
 /* Geometry: levels (root = 0), and the VA one table of a level covers (0: all). */
 int	pmap_backend_levels(void);
-vaddr_t	pmap_table_span(int level);
+pmap_vaddr_t	pmap_table_span(int level);
 /* The largest leaf the kernel may get from pmap_kenter_range (PAGE_SIZE: none). */
-vsize_t	pmap_large_page_size(void);
+pmap_vsize_t	pmap_large_page_size(void);
 /*
  * Physical-address bits the pmap can map on this CPU: the backend's entry
  * format's (PMAP_PA_BITS), or the CPU's where it has fewer (x86

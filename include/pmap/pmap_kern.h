@@ -20,7 +20,7 @@ struct pv_entry;
  */
 struct pmap_page {
 	struct pmap	*pp_pmap;	/* embedded first mapping, NULL if none */
-	vaddr_t		 pp_va;
+	pmap_vaddr_t		 pp_va;
 	struct pv_entry	*pp_pvlist;	/* further mappings */
 	uint16_t	 pp_attrs;	/* PP_MODIFIED | PP_REFERENCED */
 	uint16_t	 pp_ptpcount;	/* valid entries if this is a PTP */
@@ -46,10 +46,10 @@ struct pmap_page {
  * pmap_kern_chunk_free: give it back.
  * pmap_kern_panic / pmap_kern_printf: the kernel's panic and console.
  */
-struct pmap_page *pmap_kern_phys_to_page(paddr_t pa);
-int	pmap_kern_page_alloc(paddr_t *pap);
-int	pmap_kern_page_alloc_below(paddr_t limit, paddr_t *pap);
-void	pmap_kern_page_free(paddr_t pa);
+struct pmap_page *pmap_kern_phys_to_page(pmap_paddr_t pa);
+int	pmap_kern_page_alloc(pmap_paddr_t *pap);
+int	pmap_kern_page_alloc_below(pmap_paddr_t limit, pmap_paddr_t *pap);
+void	pmap_kern_page_free(pmap_paddr_t pa);
 void	*pmap_kern_chunk_alloc(void);
 void	pmap_kern_chunk_free(void *);
 void	pmap_kern_panic(const char *fmt, ...)

@@ -11,6 +11,16 @@
 #define PMAP_PMAP_MD_OPS_H
 
 #include <pmap/pmap.h>
+#include <pmap/pmap_names.h>
+
+typedef pmap_pte_t pt_entry_t;
+
+/*
+ * The library is freestanding: all it needs of a C library is memset and
+ * memcpy (which the compiler may call anyway), from the kernel.
+ */
+void	*memset(void *, int, size_t);
+void	*memcpy(void *restrict, const void *restrict, size_t);
 
 /*
  * One level of the page-table tree.  Level 0 is the root.  The backend may
@@ -79,6 +89,10 @@ struct pmap_md_ops {
 	    bool installed);
 	int	(*root_create)(struct pmap *);	/* 0 or ENOMEM */
 	void	(*root_release)(struct pmap *);
+	/* What a starting CPU loads to run on the kernel pmap (pmap_paging). */
+	void	(*paging)(struct pmap_paging *);
+	/* This CPU (not the boot CPU) starts: load the kernel root and controls. */
+	void	(*cpu_init)(void);
 	void	(*activate)(struct pmap *);
 	void	(*deactivate)(struct pmap *);
 	void	(*tlb_invalidate)(vaddr_t va);	/* this CPU, one page */

@@ -75,7 +75,7 @@ shadow_set(uint64_t pa, uint64_t v)
 }
 
 void
-pae_model_pte_written(const pt_entry_t *p, pt_entry_t v)
+pae_model_pte_written(const pmap_pte_t *p, pmap_pte_t v)
 {
 	shadow_set((uint64_t)((const uint8_t *)p - model_ram), v);
 }
@@ -239,7 +239,7 @@ x86_model_set_dirty(uint32_t va, const struct tlb_entry *te)
  * apart); CR4.PAE, then CR3, then paging with WP.
  */
 void
-model_boot(struct boot_info *bi)
+model_boot(struct pmap_model_boot *bi)
 {
 	uint64_t *pdpt = phys64(BOOT_PDPT_PA), *pd = phys64(BOOT_PD_PA);
 
@@ -255,4 +255,5 @@ model_boot(struct boot_info *bi)
 	bi->text_start_pa = BOOT_PDPT_PA - 0x10000;	/* a stand-in text range */
 	bi->text_end_pa = BOOT_PDPT_PA;
 	bi->platform = "host-model-i386-pae";
+	x86_model_boot_done();
 }

@@ -25,34 +25,32 @@
 
 #include <stdint.h>
 
-typedef uint32_t vaddr_t;
-typedef uint32_t vsize_t;
-typedef uint64_t paddr_t;
-typedef uint64_t psize_t;
+/* Public (<pmap/pmap.h> includes this): PMAP_ names only; <pmap/pmap_names.h> has the short ones. */
+typedef uint32_t pmap_vaddr_t;
+typedef uint32_t pmap_vsize_t;
+typedef uint64_t pmap_paddr_t;
+typedef uint64_t pmap_psize_t;
 /*
  * i386's ABI aligns uint64_t to 4 bytes; entries are 8-aligned in their
  * tables, and saying so lets every access be one lock-free 8-byte atomic
  * (cmpxchg8b) instead of a library call that could tear.
  */
-typedef uint64_t pt_entry_t __attribute__((aligned(8)));
+typedef uint64_t pmap_pte_t __attribute__((aligned(8)));
 
-#include "../x86/x86_layout.h"
+#include "x86_layout.h"
+
+/* printf conversions of the address types, width-neutral: "%#" PMAP_PRIxVADDR. */
+#define PMAP_PRIxVADDR		__UINT32_FMTx__
+#define PMAP_PRIxPADDR		__UINT64_FMTx__
 
 #define PMAP_MD_NAME		"i386-pae"
 #define PMAP_MD_NLEVELS		3
 #define PMAP_PA_BITS		36		/* classic PAE; QEMU's -cpu max has more */
 #define PMAP_PA_MAX		0xFFFFFFFFFull
 
-#define KPD_SLOT_PTE		508u		/* recursive kernel PDE */
-#define KPD_SLOT_WIN		509u		/* window page table */
-#define PTE_BASE		(KERNBASE + (KPD_SLOT_PTE << 21))
-#define PDP_BASE		(PTE_BASE + (KPD_SLOT_PTE << PAGE_SHIFT))
-#define WIN_BASE		(KERNBASE + (KPD_SLOT_WIN << 21))
-#define PMAP_NWINDOWS		5
-
 struct pmap;
 struct pmap_md {
-	paddr_t		 pm_pdptpa;	/* the PDPT's page, below 4 GiB (CR3 is 32 bits) */
+	pmap_paddr_t	 pm_pdptpa;	/* the PDPT's page, below 4 GiB (CR3 is 32 bits) */
 };
 
 #endif /* MD_I386_PAE_PMAP_MD_H */

@@ -23,13 +23,18 @@
  * the 2 MiB regions holding kernel text are 4 KiB pages instead, text
  * read-only and executable, the rest non-executable.
  */
-#include <string.h>
 
 #include <pmap/pmap_kern.h>
 #include <pmap/pmap_md_ops.h>
 #include <pte.h>
 #include <cpufunc.h>
 
+#define KPD_SLOT_PTE		508u		/* recursive kernel PDE */
+#define KPD_SLOT_WIN		509u		/* window page table */
+#define PTE_BASE		(KERNBASE + (KPD_SLOT_PTE << 21))
+#define PDP_BASE		(PTE_BASE + (KPD_SLOT_PTE << PAGE_SHIFT))
+#define WIN_BASE		(KERNBASE + (KPD_SLOT_WIN << 21))
+#define PMAP_NWINDOWS		5
 #define NPDE		512u
 #define LARGE		(1u << 21)
 #define WIN_PDPT	0	/* windows 0-2 follow the walk levels */
@@ -241,6 +246,24 @@ pae_root_release(struct pmap *pm)
 
 /* Loading CR3 reads the PDPTEs and drops non-global translations. */
 static void
+pae_paging(struct pmap_paging *p)
+{
+	*p = (struct pmap_paging){ .cr3 = (uint32_t)pae_kpm->pm_md.pm_pdptpa,
+	    .cr0_set = CR0_PE | CR0_PG | CR0_WP,
+	    .cr4_set = CR4_PAE | (pmap_pae_pg_g ? CR4_PGE : 0), .efer_set = EFER_NXE };
+}
+
+static void
+pae_cpu_init(void)
+{
+	struct pmap_paging p;
+
+	pae_paging(&p);
+	x86_cpu_init(&p);
+	pae_cur = pae_kpm;
+}
+
+static void
 pae_activate(struct pmap *pm)
 {
 	uint32_t cr3 = (uint32_t)pm->pm_md.pm_pdptpa;
@@ -304,7 +327,7 @@ pae_check(struct pmap *pm, void (*print)(const char *, ...))
 
 const struct pmap_md_ops pmap_md_ops = {
 	.name = PMAP_MD_NAME,
-	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NX,
+	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NX | PMAP_CAP_NOCACHE,
 	.pa_bits = PMAP_PA_BITS,
 	.cpu_pa_bits = x86_cpu_pa_bits,
 	.asid_bits = 0,
@@ -314,6 +337,8 @@ const struct pmap_md_ops pmap_md_ops = {
 	.table_changed = pae_table_changed,
 	.root_create = pae_root_create,
 	.root_release = pae_root_release,
+	.paging = pae_paging,
+	.cpu_init = pae_cpu_init,
 	.activate = pae_activate,
 	.deactivate = pae_deactivate,
 	.tlb_invalidate = x86_tlb_invalidate,

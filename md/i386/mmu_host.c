@@ -131,7 +131,7 @@ x86_model_set_dirty(uint32_t va, const struct tlb_entry *te)
  * paging with WP.  The tables sit where the kernel image would.
  */
 void
-model_boot(struct boot_info *bi)
+model_boot(struct pmap_model_boot *bi)
 {
 	uint32_t *pd = phys32(BOOT_PD_PA);
 	unsigned npt = PMAP_BOOTMAP_SIZE >> 22;
@@ -150,4 +150,5 @@ model_boot(struct boot_info *bi)
 	bi->text_start_pa = BOOT_PD_PA - 0x10000;	/* a stand-in text range */
 	bi->text_end_pa = BOOT_PD_PA;
 	bi->platform = "host-model-i386";
+	x86_model_boot_done();
 }

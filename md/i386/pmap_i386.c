@@ -22,13 +22,18 @@
  * PAGE_SIZE translates to: clearing a PDE invalidates that address at once,
  * or a later access through PTmap could use the old table.
  */
-#include <string.h>
 
 #include <pmap/pmap_kern.h>
 #include <pmap/pmap_md_ops.h>
 #include <pte.h>
 #include <cpufunc.h>
 
+#define PDIR_SLOT_PTE		1022u		/* recursive PDE */
+#define PDIR_SLOT_WIN		1023u		/* window page table */
+#define PTE_BASE		(PDIR_SLOT_PTE << 22)
+#define PDP_BASE		(PTE_BASE + (PDIR_SLOT_PTE << PAGE_SHIFT))
+#define WIN_BASE		(PDIR_SLOT_WIN << 22)
+#define PMAP_NWINDOWS		4		/* per CPU: PD, PT, zero/copy src, dst */
 #define KERN_SLOT_FIRST	(KERNBASE >> 22)
 #define NPDE		1024u
 #define WIN_PD		0	/* windows; 0 and 1 follow the walk levels */
@@ -222,6 +227,25 @@ i386_root_release(struct pmap *pm)
 
 /* Loading CR3 drops every non-global translation (SDM 4.10.4.1). */
 static void
+i386_paging(struct pmap_paging *p)
+{
+	*p = (struct pmap_paging){ .cr3 = i386_kpm->pm_md.pm_pdirpa,
+	    .cr0_set = CR0_PE | CR0_PG | CR0_WP,
+	    .cr4_set = (pmap_md_levels[0].pl_leaf_ok ? CR4_PSE : 0) |
+	    (pmap_i386_pg_g ? CR4_PGE : 0) };
+}
+
+static void
+i386_cpu_init(void)
+{
+	struct pmap_paging p;
+
+	i386_paging(&p);
+	x86_cpu_init(&p);
+	i386_cur = i386_kpm;
+}
+
+static void
 i386_activate(struct pmap *pm)
 {
 	x86_lcr3(pm->pm_md.pm_pdirpa);
@@ -251,11 +275,10 @@ i386_reserved_range(vaddr_t sva, vaddr_t eva)
 static int
 i386_check(struct pmap *pm, void (*print)(const char *, ...))
 {
-	pt_entry_t kpde[NPDE], *pd;
+	/* The two directories through two windows (not a 4 KiB copy on the stack). */
+	pt_entry_t *kpde = i386_pdir(i386_kpm, X86_WIN_DST), *pd = i386_pdir(pm, WIN_PD);
 	int errs = 0;
 
-	memcpy(kpde, i386_pdir(i386_kpm, WIN_PD), sizeof(kpde));
-	pd = i386_pdir(pm, WIN_PD);
 	if ((pte_load(&pd[PDIR_SLOT_PTE]) & ~(pt_entry_t)(PG_A | PG_D)) !=
 	    pte_make_table(pm->pm_md.pm_pdirpa, false, 0)) {
 		print("i386_check: pmap %p self-map PDE %#x, directory at %#x\n",
@@ -264,9 +287,10 @@ i386_check(struct pmap *pm, void (*print)(const char *, ...))
 	}
 	for (unsigned slot = KERN_SLOT_FIRST; slot < NPDE; slot++) {
 		pt_entry_t e = pte_load(&pd[slot]);
-		if (slot != PDIR_SLOT_PTE && ((e ^ kpde[slot]) & ~(pt_entry_t)(PG_A | PG_D))) {
+		pt_entry_t k = pte_load(&kpde[slot]);
+		if (slot != PDIR_SLOT_PTE && ((e ^ k) & ~(pt_entry_t)(PG_A | PG_D))) {
 			print("i386_check: pmap %p kernel PDE %u is %#x, kernel has %#x\n",
-			    (void *)pm, slot, (unsigned)e, (unsigned)kpde[slot]);
+			    (void *)pm, slot, (unsigned)e, (unsigned)k);
 			errs++;
 		}
 		if (e & PG_U) {
@@ -285,7 +309,7 @@ i386_check(struct pmap *pm, void (*print)(const char *, ...))
 
 const struct pmap_md_ops pmap_md_ops = {
 	.name = PMAP_MD_NAME,
-	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL,
+	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NOCACHE,
 	.pa_bits = PMAP_PA_BITS,
 	.cpu_pa_bits = x86_cpu_pa_bits,
 	.asid_bits = 0,
@@ -294,6 +318,8 @@ const struct pmap_md_ops pmap_md_ops = {
 	.table_changed = i386_table_changed,
 	.root_create = i386_root_create,
 	.root_release = i386_root_release,
+	.paging = i386_paging,
+	.cpu_init = i386_cpu_init,
 	.activate = i386_activate,
 	.deactivate = i386_deactivate,
 	.tlb_invalidate = x86_tlb_invalidate,

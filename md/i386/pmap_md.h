@@ -21,29 +21,27 @@
 
 #include <stdint.h>
 
-typedef uint32_t vaddr_t;
-typedef uint32_t vsize_t;
-typedef uint32_t paddr_t;
-typedef uint32_t psize_t;
-typedef uint32_t pt_entry_t;
+/* Public (<pmap/pmap.h> includes this): PMAP_ names only; <pmap/pmap_names.h> has the short ones. */
+typedef uint32_t pmap_vaddr_t;
+typedef uint32_t pmap_vsize_t;
+typedef uint32_t pmap_paddr_t;
+typedef uint32_t pmap_psize_t;
+typedef uint32_t pmap_pte_t;
 
-#include "../x86/x86_layout.h"
+#include "x86_layout.h"
+
+/* printf conversions of the address types, width-neutral: "%#" PMAP_PRIxVADDR. */
+#define PMAP_PRIxVADDR		__UINT32_FMTx__
+#define PMAP_PRIxPADDR		__UINT32_FMTx__
 
 #define PMAP_MD_NAME		"i386"
 #define PMAP_MD_NLEVELS		2
 #define PMAP_PA_BITS		32
 #define PMAP_PA_MAX		0xFFFFFFFFull	/* highest addressable byte */
 
-#define PDIR_SLOT_PTE		1022u		/* recursive PDE */
-#define PDIR_SLOT_WIN		1023u		/* window page table */
-#define PTE_BASE		(PDIR_SLOT_PTE << 22)
-#define PDP_BASE		(PTE_BASE + (PDIR_SLOT_PTE << PAGE_SHIFT))
-#define WIN_BASE		(PDIR_SLOT_WIN << 22)
-#define PMAP_NWINDOWS		4		/* per CPU: PD, PT, zero/copy src, dst */
-
 struct pmap;
 struct pmap_md {
-	paddr_t		 pm_pdirpa;	/* page directory */
+	pmap_paddr_t	 pm_pdirpa;	/* page directory */
 	struct pmap	*pm_next;	/* all user pmaps, for kernel PDE sync */
 	struct pmap	*pm_prev;
 };

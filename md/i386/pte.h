@@ -86,6 +86,7 @@ static inline bool pte_global_p(pt_entry_t pte) { return (pte & PG_G) != 0; }
 static inline bool pte_referenced_p(pt_entry_t pte) { return (pte & PG_A) != 0; }
 static inline bool pte_modified_p(pt_entry_t pte) { return (pte & PG_D) != 0; }
 static inline bool pte_writable_p(pt_entry_t pte) { return (pte & PG_RW) != 0; }
+static inline bool pte_nocache_p(pt_entry_t pte) { return (pte & PG_N) != 0; }
 
 /* Protection the entry grants; i386 without PAE cannot deny execute. */
 static inline vm_prot_t pte_prot(pt_entry_t pte)

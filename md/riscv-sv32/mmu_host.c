@@ -16,6 +16,7 @@
 
 #include <pmap/pmap.h>
 #include <cpufunc.h>
+#include "kern.h"		/* struct fault_info, for model_fault_decode */
 #include "host/model.h"
 #include "host/tlb.h"
 
@@ -51,7 +52,7 @@ void rv_write_sstatus(uint32_t v) { sstatus = v; }
 void
 rv_sfence_vma(uint32_t va, uint32_t asid, int all_va, int all_asid)
 {
-	tlb_inval(va, all_va, (uint16_t)asid, all_asid);
+	model_tlb_inval(va, all_va, (uint16_t)asid, all_asid);
 }
 
 static uint16_t
@@ -69,28 +70,28 @@ phys32(uint64_t pa)
 }
 
 static uint32_t
-cause(enum probe_access acc)
+cause(enum pmap_model_access acc)
 {
-	return acc == PROBE_EXEC ? SCAUSE_FETCH_PAGE_FAULT : acc == PROBE_WRITE ?
+	return acc == PMAP_MODEL_EXEC ? SCAUSE_FETCH_PAGE_FAULT : acc == PMAP_MODEL_WRITE ?
 	    SCAUSE_STORE_PAGE_FAULT : SCAUSE_LOAD_PAGE_FAULT;
 }
 
 /* Access rights (spec 4.3.1): U pages from S-mode only with SUM and never for fetch. */
 static bool
-allowed(const struct tlb_entry *e, enum probe_access acc, bool user)
+allowed(const struct tlb_entry *e, enum pmap_model_access acc, bool user)
 {
-	if (user ? !e->u : (e->u && (acc == PROBE_EXEC || !(sstatus & SSTATUS_SUM))))
+	if (user ? !e->u : (e->u && (acc == PMAP_MODEL_EXEC || !(sstatus & SSTATUS_SUM))))
 		return false;
-	if (acc == PROBE_EXEC)
+	if (acc == PMAP_MODEL_EXEC)
 		return e->x;
-	if (acc == PROBE_WRITE)
+	if (acc == PMAP_MODEL_WRITE)
 		return e->w;
 	return e->r || (e->x && (sstatus & SSTATUS_MXR));
 }
 
 /* Walk (spec 4.3.2); fill e, set or demand A/D. */
 static bool
-walk(uint32_t va, enum probe_access acc, bool user, struct tlb_entry *e)
+walk(uint32_t va, enum pmap_model_access acc, bool user, struct tlb_entry *e)
 {
 	uint32_t *ep = phys32(((uint64_t)(satp & SATP_PPN_MASK) << 12) + (va >> 22) * 4), pte = *ep;
 	uint8_t shift = 22;
@@ -109,20 +110,20 @@ walk(uint32_t va, enum probe_access acc, bool user, struct tlb_entry *e)
 	*e = (struct tlb_entry){ .va = va & ~((1u << shift) - 1), .shift = shift,
 	    .pa = X_PPN(pte) & ~(((uint64_t)1 << shift) - 1), .r = (pte & X_R) != 0,
 	    .w = (pte & X_W) != 0, .x = (pte & X_X) != 0, .u = (pte & X_U) != 0,
-	    .g = (pte & X_G) != 0, .d = acc == PROBE_WRITE, .asid = cur_asid() };
+	    .g = (pte & X_G) != 0, .d = acc == PMAP_MODEL_WRITE, .asid = cur_asid() };
 	if (!allowed(e, acc, user))
 		return false;
 	if (svade) {
-		if (!(pte & X_A) || (acc == PROBE_WRITE && !(pte & X_D)))
+		if (!(pte & X_A) || (acc == PMAP_MODEL_WRITE && !(pte & X_D)))
 			return false;
 		e->d = (pte & X_D) != 0;
 		return true;
 	}
-	*ep = pte | X_A | (acc == PROBE_WRITE ? X_D : 0);
+	*ep = pte | X_A | (acc == PMAP_MODEL_WRITE ? X_D : 0);
 	return true;
 }
 
-/* The walk without side effects (tlb_audit's leaf). */
+/* The walk without side effects (model_tlb_check's leaf). */
 static int
 leaf(uint32_t va, struct tlb_entry *w)
 {
@@ -151,16 +152,20 @@ model_tlb_audit(void (*print)(const char *, ...))
 {
 	if (!(satp & SATP_MODE_SV32))
 		return 0;
-	return tlb_audit(cur_asid(), leaf, print);
+	return model_tlb_check(cur_asid(), leaf, print);
 }
 
-/* The running CPU starts as the M-mode start leaves a secondary hart: CPU 0's satp and sstatus. */
+/*
+ * The running CPU starts as a kernel's start-up code leaves a secondary
+ * hart: on the boot map (ASID 0), sstatus.SUM set, its TLB empty.
+ * pmap_cpu_init then moves it to the kernel pmap.
+ */
 void
 model_cpu_start(void)
 {
-	satp = satps[0];
-	sstatus = sstatuses[0];
-	tlb_inval(0, true, 0, true);
+	satp = SATP_MODE_SV32 | (BOOT_ROOT_PA >> 12);
+	sstatus = SSTATUS_SUM;
+	model_tlb_inval(0, true, 0, true);
 }
 
 /* Set D in the leaf that maps va, if it is present and still maps te's page. */
@@ -176,7 +181,7 @@ set_dirty(uint32_t va, const struct tlb_entry *te)
 }
 
 bool
-model_translate(vaddr_t va, enum probe_access acc, bool user, uint64_t *pap,
+model_translate(vaddr_t va, enum pmap_model_access acc, bool user, uint64_t *pap,
     uint32_t *fault_code)
 {
 	struct tlb_entry e, *te;
@@ -185,10 +190,10 @@ model_translate(vaddr_t va, enum probe_access acc, bool user, uint64_t *pap,
 		*pap = va;
 		return true;
 	}
-	te = tlb_lookup(va, cur_asid());
+	te = model_tlb_lookup(va, cur_asid());
 	if (te != NULL && !allowed(te, acc, user))
 		goto fault;
-	if (te != NULL && acc == PROBE_WRITE && !te->d) {
+	if (te != NULL && acc == PMAP_MODEL_WRITE && !te->d) {
 		if (svade)
 			goto fault;		/* D must be set by software first */
 		set_dirty(va, te);		/* hardware: set D, trusting the entry */
@@ -197,8 +202,8 @@ model_translate(vaddr_t va, enum probe_access acc, bool user, uint64_t *pap,
 	if (te == NULL) {
 		if (!walk(va, acc, user, &e))
 			goto fault;
-		tlb_insert(&e);
-		te = tlb_lookup(va, cur_asid());
+		model_tlb_insert(&e);
+		te = model_tlb_lookup(va, cur_asid());
 	}
 	*pap = te->pa + (va & ((1u << te->shift) - 1));
 	return true;
@@ -213,7 +218,7 @@ rv_kva(uint32_t va)
 	uint64_t pa;
 	uint32_t code;
 
-	if (!model_translate(va, PROBE_WRITE, false, &pa, &code))
+	if (!model_translate(va, PMAP_MODEL_WRITE, false, &pa, &code))
 		model_fatal("rv_kva: kernel access to va %#x faults (scause %u)", va, code);
 	if (pa >= model_ram_size)
 		model_fatal("rv_kva: va %#x maps pa %#llx beyond RAM", va, (unsigned long long)pa);
@@ -221,18 +226,18 @@ rv_kva(uint32_t va)
 }
 
 void
-plat_fault_decode(uint32_t code, struct fault_info *f)
+model_fault_decode(uint32_t code, struct fault_info *f)
 {
 	RV_FAULT_DECODE(code, f);
 }
 
 /* QEMU virt: DRAM from RAM_BASE; on the host a second region above 4 GiB tests 34-bit pas. */
 uint64_t
-model_ram_layout(struct boot_info *bi, uint64_t mem)
+model_ram_layout(struct pmap_model_boot *bi, uint64_t mem)
 {
 	bi->nregions = 2;
-	bi->regions[0] = (struct boot_region){ PMAP_RAM_BASE, mem };
-	bi->regions[1] = (struct boot_region){ HIGH_RAM_BASE, HIGH_RAM_SIZE };
+	bi->regions[0] = (struct pmap_model_region){ PMAP_RAM_BASE, mem };
+	bi->regions[1] = (struct pmap_model_region){ HIGH_RAM_BASE, HIGH_RAM_SIZE };
 	return HIGH_RAM_BASE + HIGH_RAM_SIZE;
 }
 
@@ -242,7 +247,7 @@ model_ram_layout(struct boot_info *bi, uint64_t mem)
  * sstatus.SUM set.
  */
 void
-model_boot(struct boot_info *bi)
+model_boot(struct pmap_model_boot *bi)
 {
 	uint32_t *root = phys32(BOOT_ROOT_PA);
 
@@ -259,7 +264,7 @@ model_boot(struct boot_info *bi)
 }
 
 bool
-plat_kernel_user_access(bool allow)
+model_kernel_user_access(bool allow)
 {
 	sstatus = allow ? (sstatus | SSTATUS_SUM) : (sstatus & ~SSTATUS_SUM);
 	return true;

@@ -23,41 +23,51 @@
 
 #include <stdint.h>
 
-typedef uint32_t vaddr_t;
-typedef uint32_t vsize_t;
-typedef uint64_t paddr_t;
-typedef uint64_t psize_t;
-typedef uint32_t pt_entry_t;
+/* Public (<pmap/pmap.h> includes this): PMAP_ names only; <pmap/pmap_names.h> has the short ones. */
+typedef uint32_t pmap_vaddr_t;
+typedef uint32_t pmap_vsize_t;
+typedef uint64_t pmap_paddr_t;
+typedef uint64_t pmap_psize_t;
+typedef uint32_t pmap_pte_t;
+
+/* printf conversions of the address types, width-neutral: "%#" PMAP_PRIxVADDR. */
+#define PMAP_PRIxVADDR		__UINT32_FMTx__
+#define PMAP_PRIxPADDR		__UINT64_FMTx__
 
 #define PMAP_MD_NAME		"riscv-sv32"
 #define PMAP_MD_NLEVELS		2
-#define PAGE_SHIFT		12
-#define PAGE_SIZE		(1u << PAGE_SHIFT)
-#define PAGE_MASK		(PAGE_SIZE - 1)
+#define PMAP_PAGE_SHIFT		12
+#define PMAP_PAGE_SIZE		(1u << PMAP_PAGE_SHIFT)
+#define PMAP_PAGE_MASK		(PMAP_PAGE_SIZE - 1)
 #define PMAP_PA_BITS		34
 #define PMAP_PA_MAX		0x3FFFFFFFFull
 
-#define VM_MIN_ADDRESS		0x00000000u
-#define VM_MAXUSER_ADDRESS	0xC0000000u
-#define KERNBASE		0xC0000000u
+#define PMAP_VM_MIN_ADDRESS	0x00000000u
+#define PMAP_VM_MAXUSER_ADDRESS	0xC0000000u
+#define PMAP_KERNBASE		0xC0000000u
 #define PMAP_RAM_BASE		0x80000000u	/* QEMU virt: DRAM starts here */
 #define PMAP_DIRECT_MAX		0x20000000u	/* bytes of RAM direct-mapped */
-#define PMAP_DIRECT_END		((paddr_t)PMAP_RAM_BASE + PMAP_DIRECT_MAX)
-#define VM_MIN_KERNEL_VA	0xE0000000u
-#define VM_MAX_KERNEL_VA	0xFFC00000u
+#define PMAP_DIRECT_END		((pmap_paddr_t)PMAP_RAM_BASE + PMAP_DIRECT_MAX)
+#define PMAP_VM_MIN_KERNEL_VA	0xE0000000u
+#define PMAP_VM_MAX_KERNEL_VA	0xFFC00000u
 
-/* The boot code maps [KERNBASE, KERNBASE + this) to RAM_BASE + [0, this). */
+/* The boot code maps [PMAP_KERNBASE, + this) to PMAP_RAM_BASE + [0, this). */
 #define PMAP_BOOTMAP_SIZE	0x04000000u
 
 /* Kernel VA of a directly mapped physical address (RAM_BASE <= pa < DIRECT_END). */
-#define PMAP_DIRECT_VA(pa)	((vaddr_t)(KERNBASE + ((pa) - PMAP_RAM_BASE)))
+#define PMAP_DIRECT_VA(pa)	((pmap_vaddr_t)(PMAP_KERNBASE + ((pa) - PMAP_RAM_BASE)))
 
 #define PMAP_ASID_BITS		9
+
+/* What a starting hart loads to run on the kernel pmap (pmap_paging): satp, ASID 0. */
+struct pmap_paging {
+	uint32_t	satp;
+};
 #define PMAP_MAXCPUS		8
 
 struct pmap;
 struct pmap_md {
-	paddr_t		 pm_rootpa;	/* root page table */
+	pmap_paddr_t	 pm_rootpa;	/* root page table */
 	uint32_t	 pm_asid[PMAP_MAXCPUS];	/* per CPU, valid while */
 	uint32_t	 pm_asid_gen[PMAP_MAXCPUS];	/* this is that CPU's generation */
 	struct pmap	*pm_next;	/* all user pmaps, for kernel root sync */

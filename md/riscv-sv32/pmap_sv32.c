@@ -30,7 +30,6 @@
  * (the host model in Svade mode) faults on a clear A, or a clear D on a
  * store, and the kernel's fault handler calls pmap_fault().
  */
-#include <string.h>
 
 #include <pmap/pmap_kern.h>
 #include <pmap/pmap_md_ops.h>
@@ -240,6 +239,23 @@ sv32_asid(struct pmap *pm)
 }
 
 static void
+sv32_paging(struct pmap_paging *p)
+{
+	p->satp = SATP_MODE_SV32 | (uint32_t)(sv32_kpm->pm_md.pm_rootpa >> PAGE_SHIFT);
+}
+
+/* A hart starts: the kernel root with ASID 0; nothing it cached before counts. */
+static void
+sv32_cpu_init(void)
+{
+	struct pmap_paging p;
+
+	sv32_paging(&p);
+	rv_write_satp(p.satp);
+	rv_sfence_vma(0, 0, 1, 1);
+}
+
+static void
 sv32_activate(struct pmap *pm)
 {
 	rv_write_satp(SATP_MODE_SV32 | sv32_asid(pm) << SATP_ASID_SHIFT |
@@ -333,6 +349,8 @@ const struct pmap_md_ops pmap_md_ops = {
 	.table_changed = sv32_table_changed,
 	.root_create = sv32_root_create,
 	.root_release = sv32_root_release,
+	.paging = sv32_paging,
+	.cpu_init = sv32_cpu_init,
 	.activate = sv32_activate,
 	.deactivate = sv32_deactivate,
 	.tlb_forget = sv32_tlb_forget,

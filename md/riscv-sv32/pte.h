@@ -82,6 +82,8 @@ static inline bool pte_global_p(pt_entry_t pte) { return (pte & PG_G) != 0; }
 static inline bool pte_referenced_p(pt_entry_t pte) { return (pte & PG_A) != 0; }
 static inline bool pte_modified_p(pt_entry_t pte) { return (pte & PG_D) != 0; }
 static inline bool pte_writable_p(pt_entry_t pte) { return (pte & PG_W) != 0; }
+/* Sv32 has no cache attribute in its entries (PMAs decide): never uncached. */
+static inline bool pte_nocache_p(pt_entry_t pte) { (void)pte; return false; }
 
 static inline vm_prot_t pte_prot(pt_entry_t pte)
 {

@@ -212,7 +212,7 @@ rv_cpu_start(uint32_t cpu)
 		    (void *)&rv_trapcpus[cpu] : NULL);
 	cb = &smp_boot[cpu];
 	if (rv_read_satp() != cb->cb_satp)
-		kpanic("rv_cpu_start: CPU %u: satp %#x, CPU 0's was %#x", cpu,
+		kpanic("rv_cpu_start: CPU %u: satp %#x, the kernel pmap's is %#x", cpu,
 		    rv_read_satp(), cb->cb_satp);
 	rv_ipi_enable();
 	__atomic_store_n(&cb->cb_state, RV_CPU_IN_S, __ATOMIC_RELEASE);
@@ -261,7 +261,9 @@ smp_start_cpu(unsigned cpu, uint32_t hartid)
 	struct rv_trapcpu *tc = &rv_trapcpus[cpu];
 	struct rv_cpu_boot *cb = &smp_boot[cpu];
 	uint32_t trap_top = smp_va(ss->ss_trapstack + RV_TRAP_STACK_SIZE);
+	struct pmap_paging pg;
 
+	pmap_paging(&pg);		/* the kernel pmap's satp */
 	*tc = (struct rv_trapcpu){
 		.tc_stack_lo = smp_va(ss->ss_kstack) + TF_SIZE,
 		.tc_stack_hi = trap_top,
@@ -273,7 +275,7 @@ smp_start_cpu(unsigned cpu, uint32_t hartid)
 	*cb = (struct rv_cpu_boot){
 		.cb_state = RV_CPU_RELEASED,
 		.cb_cpu = cpu,
-		.cb_satp = rv_read_satp(),
+		.cb_satp = pg.satp,
 		.cb_sstatus = rv_read_sstatus() & (SSTATUS_SUM | SSTATUS_MXR),
 		.cb_sp = smp_va(ss->ss_kstack + RV_BOOT_STACK_SIZE),
 		.cb_tc = smp_va(tc),

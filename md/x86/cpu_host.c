@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kern.h"		/* struct fault_info, for model_fault_decode */
 #include "x86_model.h"
 
 #define CR0_NW		0x20000000u	/* SDM vol. 3A, 2.5 */
@@ -53,7 +54,7 @@ x86_lcr0(uint32_t v)
 	uint32_t changed = v ^ x86_model.cr0;
 
 	if (changed & CR0_PG)
-		tlb_flush(true);
+		model_tlb_flush(true);
 	x86_model.cr0 = v;
 	x86_model_pdpte_reload(changed, 0);
 }
@@ -63,7 +64,7 @@ void
 x86_lcr3(uint32_t v)
 {
 	x86_model.cr3 = v;
-	tlb_flush(false);
+	model_tlb_flush(false);
 	x86_model_cr3_loaded();
 }
 
@@ -74,7 +75,7 @@ x86_lcr4(uint32_t v)
 	uint32_t changed = v ^ x86_model.cr4;
 
 	if (changed & (CR4_PGE | CR4_PSE | CR4_PAE))
-		tlb_flush(true);
+		model_tlb_flush(true);
 	x86_model.cr4 = v;
 	x86_model_pdpte_reload(0, changed);
 }
@@ -82,7 +83,7 @@ x86_lcr4(uint32_t v)
 void
 x86_invlpg(uint32_t va)
 {
-	tlb_inval_va(va);
+	model_tlb_inval_va(va);
 }
 
 void
@@ -143,12 +144,25 @@ x86_model_cpuid_env(void)
 	}
 }
 
-/* CPU `cpu` (the running one) starts as the AP trampoline leaves it: CPU 0's controls, empty TLB. */
+static struct x86_model_cpu x86_model_boot;	/* CPU 0 as entry.S leaves it */
+
+/* The backend's model_boot has built the boot map and turned paging on: remember that state. */
+void
+x86_model_boot_done(void)
+{
+	x86_model_boot = x86_model;
+}
+
+/*
+ * CPU `cpu` (the running one) starts as a kernel's trampoline leaves it: in
+ * CPU 0's boot state (the boot map, entry.S's controls), its TLB empty.
+ * pmap_cpu_init then moves it to the kernel pmap.
+ */
 void
 model_cpu_start(void)
 {
-	x86_model = x86_models[0];
-	tlb_flush(true);
+	x86_model = x86_model_boot;
+	model_tlb_flush(true);
 	x86_model_cr3_loaded();
 }
 
@@ -157,7 +171,7 @@ model_tlb_audit(void (*print)(const char *, ...))
 {
 	if (!(x86_model.cr0 & CR0_PG))
 		return 0;
-	return tlb_audit(0, x86_model_leaf, print);
+	return model_tlb_check(0, x86_model_leaf, print);
 }
 
 uint32_t
@@ -170,7 +184,7 @@ x86_model_code(bool write, bool user, bool fetch)
 bool
 x86_model_fault(uint32_t va, uint32_t code, uint32_t *fault_code)
 {
-	tlb_inval_va(va);
+	model_tlb_inval_va(va);
 	*fault_code = code;
 	return false;
 }
@@ -189,17 +203,17 @@ x86_model_allowed(const struct tlb_entry *e, bool write, bool user, bool fetch)
 }
 
 bool
-model_translate(vaddr_t va, enum probe_access acc, bool user, uint64_t *pap,
+model_translate(vaddr_t va, enum pmap_model_access acc, bool user, uint64_t *pap,
     uint32_t *fault_code)
 {
-	bool write = (acc == PROBE_WRITE), fetch = (acc == PROBE_EXEC);
+	bool write = (acc == PMAP_MODEL_WRITE), fetch = (acc == PMAP_MODEL_EXEC);
 	struct tlb_entry e, *te;
 
 	if (!(x86_model.cr0 & CR0_PG)) {
 		*pap = va;
 		return true;
 	}
-	te = tlb_lookup(va, 0);
+	te = model_tlb_lookup(va, 0);
 	if (te != NULL && !x86_model_allowed(te, write, user, fetch))
 		return x86_model_fault(va, x86_model_code(write, user, fetch) | PF_P, fault_code);
 	if (te != NULL && write && !te->d) {
@@ -209,8 +223,8 @@ model_translate(vaddr_t va, enum probe_access acc, bool user, uint64_t *pap,
 	if (te == NULL) {
 		if (!x86_model_walk(va, write, user, fetch, &e, fault_code))
 			return false;
-		tlb_insert(&e);
-		te = tlb_lookup(va, 0);
+		model_tlb_insert(&e);
+		te = model_tlb_lookup(va, 0);
 	}
 	*pap = te->pa + (va & ((1u << te->shift) - 1));
 	return true;
@@ -222,36 +236,36 @@ x86_kva(uint32_t va)
 	uint64_t pa;
 	uint32_t code;
 
-	if (!model_translate(va, PROBE_WRITE, false, &pa, &code))
+	if (!model_translate(va, PMAP_MODEL_WRITE, false, &pa, &code))
 		model_fatal("x86_kva: kernel access to va %#x faults (error code %#x)", va, code);
 	return x86_model_phys(pa, 1);
 }
 
 /* The fetch bit is reported once EFER.NXE is on (SDM 4.7). */
 void
-plat_fault_decode(uint32_t code, struct fault_info *f)
+model_fault_decode(uint32_t code, struct fault_info *f)
 {
 	X86_PF_DECODE(code, f, (x86_model.efer & EFER_NXE) != 0);
 }
 
 /* QEMU's pc machine (pc_piix.c): from 3.5 GiB of RAM on, 3 GiB below the PCI hole, the rest from 4 GiB. */
 uint64_t
-model_ram_layout(struct boot_info *bi, uint64_t mem)
+model_ram_layout(struct pmap_model_boot *bi, uint64_t mem)
 {
 	uint64_t low = mem >= 0xE0000000ull ? 3ull << 30 : mem;
 
 	bi->nregions = 2;
-	bi->regions[0] = (struct boot_region){ 0, 0x9F000 };
-	bi->regions[1] = (struct boot_region){ 0x100000, low - 0x100000 };
+	bi->regions[0] = (struct pmap_model_region){ 0, 0x9F000 };
+	bi->regions[1] = (struct pmap_model_region){ 0x100000, low - 0x100000 };
 	if (low == mem)
 		return mem;
-	bi->regions[bi->nregions++] = (struct boot_region){ 4ull << 30, mem - low };
+	bi->regions[bi->nregions++] = (struct pmap_model_region){ 4ull << 30, mem - low };
 	return (4ull << 30) + (mem - low);
 }
 
 /* No SMAP in this model (nor in the guest): the kernel always reaches user pages. */
 bool
-plat_kernel_user_access(bool allow)
+model_kernel_user_access(bool allow)
 {
 	(void)allow;
 	return false;

@@ -198,7 +198,7 @@ image_pa(const void *p)
 
 /*
  * The root an AP turns paging on with: the kernel's entries (those of
- * root cr3, CPU 0's) plus one page table mapping the trampoline page at
+ * root cr3, the kernel pmap's) plus one page table mapping the trampoline page at
  * its physical address.  i386: a copy of the kernel page directory with
  * the trampoline's PDE.  i386-pae: a PDPT whose entry 0 holds the
  * trampoline's directory and entry 3 the kernel directory every pmap
@@ -227,21 +227,6 @@ mp_boot_root(uint32_t cr3)
 #endif
 }
 
-/* Does CPU 0 run with EFER.NXE?  Only a CPU with NX has the bit. */
-static bool
-mp_nxe(void)
-{
-	uint32_t id[4];
-
-	x86_cpuid(0x80000000u, id);
-	if (id[0] < 0x80000001u)
-		return false;
-	x86_cpuid(0x80000001u, id);
-	if ((id[3] & CPUID_EXT_EDX_NX) == 0)
-		return false;
-	return (x86_rdmsr(MSR_EFER) & EFER_NXE) != 0;
-}
-
 /* Copy the trampoline to its page and fill in its arguments; returns them. */
 static volatile struct x86_mp_args *
 mp_install_tramp(void)
@@ -249,8 +234,9 @@ mp_install_tramp(void)
 	size_t len = (size_t)(x86_mp_tramp_end - x86_mp_tramp);
 	uint8_t *page = plat_phys(X86_MP_TRAMP_PA);
 	volatile struct x86_mp_args *a;
-	uint32_t cr3 = x86_rcr3();
+	struct pmap_paging pg;
 
+	pmap_paging(&pg);		/* the kernel pmap's root and controls */
 	if (!x86_mp_tramp_is_ram)
 		kpanic("plat_start_cpus: the AP trampoline page %#x is not in "
 		    "the firmware's usable RAM", X86_MP_TRAMP_PA);
@@ -260,11 +246,11 @@ mp_install_tramp(void)
 	memcpy(page, x86_mp_tramp, len);
 	a = (volatile struct x86_mp_args *)(page + (x86_mp_tramp_args - x86_mp_tramp));
 	a->ma_ticket = 0;
-	a->ma_cr0 = x86_rcr0();
-	a->ma_cr4 = x86_rcr4();
-	a->ma_cr3_boot = mp_boot_root(cr3);
-	a->ma_cr3 = cr3;
-	a->ma_nxe = mp_nxe();
+	a->ma_cr0 = x86_rcr0() | pg.cr0_set;
+	a->ma_cr4 = pg.cr4_set;
+	a->ma_cr3_boot = mp_boot_root(pg.cr3);
+	a->ma_cr3 = pg.cr3;
+	a->ma_nxe = (pg.efer_set & EFER_NXE) != 0;
 	a->ma_entry = (uint32_t)(uintptr_t)x86_mp_entry;
 	return a;
 }

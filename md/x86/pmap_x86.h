@@ -8,8 +8,6 @@
 #ifndef MD_X86_PMAP_X86_H
 #define MD_X86_PMAP_X86_H
 
-#include <string.h>
-
 #include <pte.h>
 #include <cpufunc.h>
 
@@ -96,6 +94,25 @@ x86_cpu_pa_bits(void)
 	}
 	x86_cpuid(1, r);
 	return (r[3] & CPUID_1_EDX_PSE36) ? 36 : 32;
+}
+
+/*
+ * A CPU starts (pmap_cpu_init) in the paging mode of *p, which its
+ * trampoline chose (CR4.PAE cannot change with paging on): set the rest
+ * of the controls, then load the kernel root.
+ */
+static void
+x86_cpu_init(const struct pmap_paging *p)
+{
+	if ((x86_rcr4() ^ p->cr4_set) & CR4_PAE)
+		pmap_kern_panic("pmap_cpu_init: CPU %u runs %s PAE paging: its trampoline must "
+		    "set pmap_paging()'s CR4 bits (%#x) before CR0.PG", pmap_kern_cpu_index(),
+		    (x86_rcr4() & CR4_PAE) ? "with" : "without", (unsigned)p->cr4_set);
+	if (p->efer_set != 0)
+		x86_wrmsr(MSR_EFER, x86_rdmsr(MSR_EFER) | p->efer_set);
+	x86_lcr4(x86_rcr4() | p->cr4_set);
+	x86_lcr0(x86_rcr0() | p->cr0_set);
+	x86_lcr3(p->cr3);
 }
 
 /* The window page table's entries: all supervisor-only. */

@@ -87,6 +87,12 @@ part(struct tctx *t, enum part_op op, vaddr_t va, paddr_t pa, vsize_t size)
 	T_EQ(t, s2.demotions, s1.demotions + 1);
 	T_EQ(t, s2.large_mappings, s0.large_mappings);
 	T_EQ(t, s2.ptp_kernel, s1.ptp_kernel + 1);	/* the demotion's table */
+	/* A page the operation did not touch kept the large leaf's A and D. */
+	struct pmap_mapping m;
+	T_ASSERT(t, pmap_lookup(kpm, va + (n / 2 + 1) * PAGE_SIZE, &m) && m.size == PAGE_SIZE &&
+	    m.referenced && m.modified && m.wired && !m.managed &&
+	    m.pa == pa + (n / 2 + 1) * PAGE_SIZE, "%s: a demoted page lost its A/D or attributes",
+	    part_names[op]);
 	long left = op == PART_PROTECT ? n : n - 3;
 	T_EQ(t, pmap_resident_count(kpm), res0 + left);
 	T_EQ(t, pmap_wired_count(kpm), wired0 + left);

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "host/model.h"
+#include "host/plat_host.h"
 #include "random.h"
 
 static struct boot_info fuzz_bi;

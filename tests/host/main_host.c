@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model.h"
+#include "plat_host.h"
 
 int
 main(int argc, char **argv)

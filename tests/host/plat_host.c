@@ -7,23 +7,20 @@
  * tests/host/main_host.c starts it as a program (arguments form the kernel
  * command line); tests/fuzz/fuzz_host.c as a libFuzzer target.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
-#include <sys/mman.h>
 
+#include "kern.h"
 #include "model.h"
+#include "plat_host.h"
 
 #define HOST_DEFAULT_CPUS	4	/* simulated CPUs unless cpus=N */
 #define HOST_MIN_MEM_MB		16	/* mem=MB: Kconfig's GUEST_MEM_MB floor */
 #define HOST_MAX_MEM_MB		65536	/* as much as the widest backend (36 bits) addresses */
 
-uint8_t *model_ram;
-unsigned model_ncpus = 1;		/* simulated CPUs (host_boot_info) */
-unsigned model_cpu;			/* the one running now */
-uint64_t model_ram_size;
+_Static_assert(PROBE_READ == (int)PMAP_MODEL_READ && PROBE_WRITE == (int)PMAP_MODEL_WRITE &&
+    PROBE_EXEC == (int)PMAP_MODEL_EXEC, "kern.h and pmap_model.h disagree on access types");
 
 void
 plat_putc(int c)
@@ -53,10 +50,7 @@ plat_exit(int status)
 void *
 plat_phys(paddr_t pa)
 {
-	if ((uint64_t)pa >= model_ram_size)
-		model_fatal("plat_phys: pa %#llx beyond RAM (%#llx)", (unsigned long long)pa,
-		    (unsigned long long)model_ram_size);
-	return model_ram + pa;
+	return pmap_model_phys(pa);
 }
 
 uint64_t
@@ -78,49 +72,27 @@ void
 plat_probe(vaddr_t va, enum probe_access acc, bool user, uint32_t wval,
     struct probe_result *r)
 {
-	uint64_t pa;
-
 	*r = (struct probe_result){ 0 };
 	/*
 	 * As a CPU and a kernel's fault handler: each fault goes to pmap_fault
 	 * (software ref/mod emulation) first, and the access is retried while it
 	 * says so.  A run of retries means pmap_fault never decides: stop.
 	 */
-	for (unsigned tries = 0; !model_translate(va, acc, user, &pa, &r->fault_code); tries++) {
+	for (unsigned tries = 0; !pmap_model_access(va, (enum pmap_model_access)acc, user, wval,
+	    &r->value, &r->fault_code); tries++) {
 		struct pmap *pm = va < VM_MAXUSER_ADDRESS && pmap_current() ? pmap_current() :
 		    pmap_kernel();
 		vm_prot_t access = acc == PROBE_WRITE ? VM_PROT_WRITE :
 		    acc == PROBE_EXEC ? VM_PROT_EXECUTE : VM_PROT_READ;
 		if (tries == 4)
-			model_fatal("plat_probe: va %#x still faults after %u retries pmap_fault "
-			    "asked for", (unsigned)va, tries);
+			model_fatal("plat_probe: va %#" PMAP_PRIxVADDR " still faults after %u "
+			    "retries pmap_fault asked for", va, tries);
 		if (!pmap_fault(pm, va, access, user)) {
 			r->fault_va = va;
 			return;
 		}
 	}
-	if (pa + 4 > model_ram_size)
-		model_fatal("plat_probe: va %#x maps pa %#llx beyond RAM", (unsigned)va,
-		    (unsigned long long)pa);
 	r->ok = true;
-	if (acc == PROBE_READ)
-		memcpy(&r->value, model_ram + pa, 4);
-	else if (acc == PROBE_WRITE)
-		memcpy(model_ram + pa, &wval, 4);
-}
-
-void
-model_fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "model: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(2);
 }
 
 /*
@@ -161,16 +133,15 @@ host_boot_info(struct boot_info *bi, const char *cmdline)
 {
 	uint64_t mem = host_arg(cmdline, "mem=", CONFIG_GUEST_MEM_MB, HOST_MIN_MEM_MB,
 	    HOST_MAX_MEM_MB);
+	unsigned ncpus = (unsigned)host_arg(cmdline, "cpus=", HOST_DEFAULT_CPUS, 1, PMAP_MAXCPUS);
+	struct pmap_model_boot mb;
 
-	model_ncpus = (unsigned)host_arg(cmdline, "cpus=", HOST_DEFAULT_CPUS, 1, PMAP_MAXCPUS);
-	model_ram_size = model_ram_layout(bi, mem << 20);
-	model_ram = mmap(NULL, model_ram_size, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (model_ram == MAP_FAILED)
-		model_fatal("cannot reserve %llu bytes of model RAM",
-		    (unsigned long long)model_ram_size);
-	bi->cmdline = cmdline;
-	model_boot(bi);
+	pmap_model_init(mem << 20, ncpus, &mb);
+	*bi = (struct boot_info){ .cmdline = cmdline, .nregions = mb.nregions,
+	    .kernel_end_pa = mb.kernel_end_pa, .text_start_pa = mb.text_start_pa,
+	    .text_end_pa = mb.text_end_pa, .platform = mb.platform };
+	for (unsigned i = 0; i < mb.nregions; i++)
+		bi->regions[i] = (struct boot_region){ mb.regions[i].base, mb.regions[i].len };
 }
 
 /* ---- Simulated CPUs (kern.h, multiprocessor) ---- */
@@ -182,12 +153,17 @@ plat_cpu_index(void)
 	return model_cpu;
 }
 
+/*
+ * The model's other CPUs wait on the boot map, as a trampoline leaves them
+ * (pmap_model_init): each starts as kern_cpu_start would, on the kernel
+ * pmap (pmap_cpu_init), and then runs only when handed control.
+ */
 unsigned
 plat_start_cpus(void)
 {
 	for (unsigned c = 1; c < model_ncpus; c++) {
 		model_cpu = c;
-		model_cpu_start();
+		pmap_cpu_init();
 	}
 	model_cpu = 0;
 	return model_ncpus;
@@ -197,13 +173,19 @@ plat_start_cpus(void)
 int
 plat_tlb_audit(void (*print)(const char *, ...))
 {
-	unsigned from = model_cpu;
-	int bad = 0;
+	return pmap_model_tlb_audit(print);
+}
 
-	for (model_cpu = 0; model_cpu < model_ncpus; model_cpu++)
-		bad += model_tlb_audit(print);
-	model_cpu = from;
-	return bad;
+void
+plat_fault_decode(uint32_t fault_code, struct fault_info *f)
+{
+	model_fault_decode(fault_code, f);
+}
+
+bool
+plat_kernel_user_access(bool allow)
+{
+	return model_kernel_user_access(allow);
 }
 
 bool

@@ -1,7 +1,7 @@
 /*
  * The strict TLB model (tlb.h), one per simulated CPU (model_cpu picks).
  * Entries of every page size live in one hash by 4 KiB page, and on a list
- * of all of that CPU's entries for tlb_audit.
+ * of all of that CPU's entries for model_tlb_check.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 #define NBUCKETS	4096u
 #define NSIZES		4
 
-struct tlb_stats tlb_stats;
+struct model_tlb_stats model_tlb_stats;
 static struct tlb_entry *tlbs[PMAP_MAXCPUS][NBUCKETS];
 static struct tlb_entry *tlb_all[PMAP_MAXCPUS];	/* every entry, by all_next */
 #define buckets		(tlbs[model_cpu])
@@ -28,17 +28,17 @@ bucket(uint32_t va, uint8_t shift)
 }
 
 struct tlb_entry *
-tlb_lookup(uint32_t va, uint16_t asid)
+model_tlb_lookup(uint32_t va, uint16_t asid)
 {
 	for (unsigned i = 0; i < nsizes; i++) {
 		uint32_t base = va & ~((1u << sizes[i]) - 1);
 		for (struct tlb_entry *e = buckets[bucket(base, sizes[i])]; e; e = e->next)
 			if (e->va == base && e->shift == sizes[i] && (e->g || e->asid == asid)) {
-				tlb_stats.hits++;
+				model_tlb_stats.hits++;
 				return e;
 			}
 	}
-	tlb_stats.misses++;
+	model_tlb_stats.misses++;
 	return NULL;
 }
 
@@ -54,7 +54,7 @@ note_size(uint8_t shift)
 }
 
 void
-tlb_insert(const struct tlb_entry *src)
+model_tlb_insert(const struct tlb_entry *src)
 {
 	struct tlb_entry *e = malloc(sizeof(*e));
 	unsigned b = bucket(src->va, src->shift);
@@ -100,9 +100,9 @@ covers(const struct tlb_entry *e, const void *arg)
 }
 
 void
-tlb_inval_va(uint32_t va)
+model_tlb_inval_va(uint32_t va)
 {
-	tlb_stats.inval_page++;
+	model_tlb_stats.inval_page++;
 	for (unsigned i = 0; i < nsizes; i++)
 		drop_if(bucket(va & ~((1u << sizes[i]) - 1), sizes[i]), covers, &va);
 }
@@ -114,12 +114,12 @@ flushable(const struct tlb_entry *e, const void *arg)
 }
 
 void
-tlb_flush(bool global)
+model_tlb_flush(bool global)
 {
 	if (global)
-		tlb_stats.flush_all++;
+		model_tlb_stats.flush_all++;
 	else
-		tlb_stats.flush_nonglobal++;
+		model_tlb_stats.flush_nonglobal++;
 	for (unsigned b = 0; b < NBUCKETS; b++)
 		drop_if(b, flushable, &global);
 }
@@ -141,11 +141,11 @@ inval_match(const struct tlb_entry *e, const void *arg)
 }
 
 void
-tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid)
+model_tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid)
 {
 	struct inval_arg a = { va, any_va, any_asid, asid };
 
-	tlb_stats.inval_page++;
+	model_tlb_stats.inval_page++;
 	if (!any_va) {			/* only the buckets that can hold va */
 		for (unsigned i = 0; i < nsizes; i++)
 			drop_if(bucket(va & ~((1u << sizes[i]) - 1), sizes[i]), inval_match, &a);
@@ -163,7 +163,7 @@ tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid)
  * an A or D update the tables no longer record.
  */
 int
-tlb_audit(uint16_t asid, int (*leaf)(uint32_t va, struct tlb_entry *),
+model_tlb_check(uint16_t asid, int (*leaf)(uint32_t va, struct tlb_entry *),
     void (*print)(const char *, ...))
 {
 	int bad = 0;

@@ -17,30 +17,30 @@ struct tlb_entry {
 	uint64_t	 pa;		/* base of the physical page */
 	bool		 w, u, x, g, d;	/* writable, user, executable, global, dirty */
 	bool		 r;		/* readable (x86: always) */
-	bool		 a;		/* tlb_audit's leaf only: the accessed bit */
+	bool		 a;		/* model_tlb_check's leaf only: the accessed bit */
 	uint16_t	 asid;		/* address-space tag (x86: 0); global entries match any */
 	struct tlb_entry *next;
 	struct tlb_entry *all_next, *all_prev;
 };
 
-struct tlb_stats {
+struct model_tlb_stats {
 	unsigned long	hits, misses, inval_page, flush_all, flush_nonglobal;
 };
-extern struct tlb_stats tlb_stats;
+extern struct model_tlb_stats model_tlb_stats;
 
-struct tlb_entry *tlb_lookup(uint32_t va, uint16_t asid);
-void	tlb_insert(const struct tlb_entry *);
-void	tlb_inval_va(uint32_t va);	/* every entry covering va, global too */
-void	tlb_flush(bool global);		/* non-global entries, or all */
+struct tlb_entry *model_tlb_lookup(uint32_t va, uint16_t asid);
+void	model_tlb_insert(const struct tlb_entry *);
+void	model_tlb_inval_va(uint32_t va);	/* every entry covering va, global too */
+void	model_tlb_flush(bool global);		/* non-global entries, or all */
 /*
  * Count (and print) the running CPU's stale entries; leaf(va, w) reads the
  * tables as they are now: 1 and the leaf in *w (with .a, and .d from the
  * entry's bits), 0 if nothing is mapped, -1 if the CPU's cached root entries
  * (PAE PDPTEs) disagree with memory.
  */
-int	tlb_audit(uint16_t asid, int (*leaf)(uint32_t va, struct tlb_entry *),
+int	model_tlb_check(uint16_t asid, int (*leaf)(uint32_t va, struct tlb_entry *),
 	    void (*print)(const char *, ...));
 /* RISC-V sfence.vma: by va and/or ASID; global entries only when asid is any. */
-void	tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid);
+void	model_tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid);
 
 #endif

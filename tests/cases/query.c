@@ -1,0 +1,106 @@
+/*
+ * What a kernel asks of its mappings beyond the physical address
+ * (pmap_lookup, pmap_mappings), and a pmap_create that can fail.
+ */
+#include "t.h"
+
+#define UVA	0x48000000u
+#define RW	(VM_PROT_READ | VM_PROT_WRITE)
+
+struct seen {
+	unsigned	 n, stop_at;
+	vaddr_t		 va[8];
+	struct pmap_mapping m[8];
+};
+
+static int
+record(const struct pmap_mapping *m, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n < 8) {
+		s->va[s->n] = m->va;
+		s->m[s->n] = *m;
+	}
+	s->n++;
+	return s->n == s->stop_at ? 7 : 0;
+}
+
+void
+t_lookup_and_mappings(struct tctx *t)
+{
+	struct pmap *pm = t_pmap(t);
+	paddr_t pa = t_page(t), pb = t_page(t);
+	const vaddr_t vas[3] = { UVA, UVA + 5 * PAGE_SIZE, UVA + 0x00400000u };
+	struct pmap_mapping m;
+
+	T_EQ(t, pmap_enter(pm, vas[0], pa, VM_PROT_READ, PMAP_WIRED), 0);
+	T_EQ(t, pmap_enter(pm, vas[1], pb, RW, 0), 0);
+	T_EQ(t, pmap_enter(pm, vas[2], pb, RW, VM_PROT_WRITE), 0);
+	pmap_update(pm);
+	T_ASSERT(t, !pmap_lookup(pm, UVA + PAGE_SIZE, &m), "an unmapped va was found");
+	T_ASSERT(t, pmap_lookup(pm, vas[0] + 0x123, &m));
+	T_ASSERT(t, m.va == vas[0] && m.pa == pa && m.size == PAGE_SIZE && m.wired && m.managed &&
+	    m.user && !m.global && (m.prot & VM_PROT_READ) && !(m.prot & VM_PROT_WRITE),
+	    "va %#" PMAP_PRIxVADDR " pa %#" PMAP_PRIxPADDR " size %#x prot %#x wired %d "
+	    "managed %d user %d", m.va, m.pa, (unsigned)m.size, m.prot, m.wired, m.managed, m.user);
+	T_ASSERT(t, pmap_lookup(pm, vas[2], &m) && (m.prot & VM_PROT_WRITE) && !m.wired &&
+	    m.referenced && m.modified, "entered with a write access: referenced and modified");
+	pmap_activate(pm);
+	T_ASSERT(t, t_write(vas[1], 5));
+	T_ASSERT(t, pmap_lookup(pm, vas[1], &m) && m.modified && m.referenced,
+	    "a write through the mapping left its entry clean");
+
+	struct seen s = { 0 };
+	T_EQ(t, pmap_mappings(pm, 0, 0, record, &s), 0);
+	T_EQ(t, s.n, 3);
+	for (unsigned i = 0; i < 3; i++)
+		T_EQ(t, s.va[i], vas[i]);
+	s = (struct seen){ .stop_at = 2 };
+	T_EQ(t, pmap_mappings(pm, 0, 0, record, &s), 7);
+	T_EQ(t, s.n, 2);
+	s = (struct seen){ 0 };
+	T_EQ(t, pmap_mappings(pm, vas[1], vas[2], record, &s), 0);
+	T_EQ(t, s.n, 1);
+
+	/* A large kernel leaf: reported once, whole. */
+	vsize_t lsz = pmap_large_page_size();
+	vaddr_t big = VM_MAX_KERNEL_VA - 4 * t_leaf_span();
+	if (lsz > PAGE_SIZE) {
+		pmap_kenter_range(big, PMAP_RAM_BASE + lsz, lsz, VM_PROT_READ, PMAP_NOCACHE);
+		T_ASSERT(t, pmap_lookup(pmap_kernel(), big + lsz / 2 + 8, &m));
+		T_ASSERT(t, m.va == big && m.pa == PMAP_RAM_BASE + lsz && m.size == lsz && m.wired &&
+		    !m.managed && !m.user &&
+		    m.nocache == ((pmap_backend_caps() & PMAP_CAP_NOCACHE) != 0),
+		    "large leaf va %#" PMAP_PRIxVADDR " pa %#" PMAP_PRIxPADDR " size %#x nocache %d",
+		    m.va, m.pa, (unsigned)m.size, m.nocache);
+		s = (struct seen){ 0 };
+		T_EQ(t, pmap_mappings(pmap_kernel(), big, big + lsz, record, &s), 0);
+		T_ASSERT(t, s.n == 1 && s.m[0].size == lsz, "%u mappings reported", s.n);
+		pmap_kremove(big, lsz);
+		pmap_update(pmap_kernel());
+	}
+	T_CHECK_PMAP(t, pm);
+}
+
+/* pmap_create_canfail: NULL and nothing allocated when memory runs out. */
+void
+t_create_canfail(struct tctx *t)
+{
+	struct pmap_stats s0, s1;
+	unsigned long free0 = physmem_free_count();
+
+	pmap_stats_get(&s0);
+	physmem_fail_after(0);
+	struct pmap *pm = pmap_create_canfail();
+	physmem_fail_after(-1);
+	pmap_stats_get(&s1);
+	T_ASSERT(t, pm == NULL, "pmap_create_canfail got a pmap with no memory for its root");
+	T_EQ(t, s1.pmaps, s0.pmaps);
+	T_EQ(t, s1.ptp_inuse, s0.ptp_inuse);
+	T_EQ(t, s1.enomem, s0.enomem + 1);
+	T_EQ(t, physmem_free_count(), free0);
+	pm = pmap_create_canfail();
+	T_ASSERT(t, pm != NULL);
+	pmap_destroy(pm);
+}
