@@ -35,7 +35,12 @@ export KCONFIG_CONFIG := $(O)/.config
 KCONFIG_FILES := Kconfig mi/Kconfig $(wildcard md/*/Kconfig)
 AUTOCONF_H := $(O)/include/generated/autoconf.h
 AUTO_CONF  := $(O)/include/config/auto.conf
-DEPS_OK    := $(O)/.deps-ok
+# Debian packages by group (scripts/deps.sh): what building needs, and what
+# booting QEMU, gdb and plotting need on top; apt-get's output goes to deps.log.
+DEPS_OK    := $(O)/.deps-build
+DEPS_QEMU  := $(O)/.deps-qemu
+DEPS_DEBUG := $(O)/.deps-debug
+DEPS_PLOT  := $(O)/.deps-plot
 RESULTS    := $(O)/results
 
 # Goals that need no configuration. Mixed with others they run one at a time.
@@ -146,15 +151,21 @@ FUZZ_CFLAGS  = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover
 FUZZ_LDFLAGS = -fsanitize=fuzzer,address,undefined
 
 # ---- configuration ----------------------------------------------------------
-$(DEPS_OK): scripts/deps.sh
-	$(Q)scripts/deps.sh
-	@mkdir -p $(@D) && touch $@
+$(O)/.deps-%: scripts/deps.sh
+	@mkdir -p $(@D)
+	$(Q)PMAPKIT_DEPS_LOG=$(O)/deps.log scripts/deps.sh $*
+	@touch $@
 
 $(KCONFIG_CONFIG): | $(DEPS_OK)
 	$(Q)$(PYTHON) -m defconfig --kconfig Kconfig configs/$(DEFCONFIG)
 
 %_defconfig: configs/%_defconfig | $(DEPS_OK)
 	$(Q)$(PYTHON) -m defconfig --kconfig Kconfig $<
+
+# A name with no configs/<name>_defconfig: say which names there are.
+%_defconfig:
+	@echo "make: no configs/$@; the defconfigs are: $(patsubst configs/%_defconfig,%_defconfig,$(wildcard configs/*_defconfig))" >&2
+	@exit 2
 
 menuconfig: | $(KCONFIG_CONFIG)
 	$(Q)$(PYTHON) -m menuconfig Kconfig
@@ -180,12 +191,13 @@ backend-check:
 
 # Objects depend on $(O)/<build>/.flags, rewritten (here, while make reads
 # this file) only when the flags change.
+# (-MJ is in the rules, and in the flags so that objects built without it are remade.)
 write_flags = $(shell mkdir -p $(O)/$(1) && [ "$$(cat $(O)/$(1)/.flags 2>/dev/null)" = '$(2)' ] || echo '$(2)' >$(O)/$(1)/.flags)
 ifneq ($(BACKEND),)
-$(call write_flags,guest,$(GUEST_CFLAGS))
-$(call write_flags,host,$(HOST_CFLAGS))
-$(call write_flags,lib/guest,$(GUEST_BASE_CFLAGS) $(LIB_FLAGS))
-$(call write_flags,lib/host,$(HOST_CFLAGS) $(LIB_FLAGS))
+$(call write_flags,guest,$(GUEST_CFLAGS) -MJ)
+$(call write_flags,host,$(HOST_CFLAGS) -MJ)
+$(call write_flags,lib/guest,$(GUEST_BASE_CFLAGS) $(LIB_FLAGS) -MJ)
+$(call write_flags,lib/host,$(HOST_CFLAGS) $(LIB_FLAGS) -MJ)
 $(call write_flags,asan,$(HOST_CFLAGS) $(SAN_FLAGS))
 $(call write_flags,fuzz,$(HOST_CFLAGS) $(FUZZ_CFLAGS))
 endif
@@ -193,12 +205,12 @@ endif
 $(O)/guest/%.o: %.c $(AUTOCONF_H) $(O)/guest/.flags | $(DEPS_OK) backend-check
 	$(call msg,CC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(GUEST_CFLAGS) $(COMMON_FLAGS) -c $< -o $@
+	$(Q)$(CC) $(GUEST_CFLAGS) $(COMMON_FLAGS) -MJ $@.json -c $< -o $@
 
 $(O)/guest/%.o: %.S $(AUTOCONF_H) $(O)/guest/.flags | $(DEPS_OK) backend-check
 	$(call msg,AS,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(GUEST_CFLAGS) $(COMMON_FLAGS) -c $< -o $@
+	$(Q)$(CC) $(GUEST_CFLAGS) $(COMMON_FLAGS) -MJ $@.json -c $< -o $@
 
 # The test kernel links the library as any kernel would.
 $(GUEST_ELF): $(GUEST_OBJS) $(LIB_A) $(GUEST_LDSCRIPT) | backend-check
@@ -208,7 +220,7 @@ $(GUEST_ELF): $(GUEST_OBJS) $(LIB_A) $(GUEST_LDSCRIPT) | backend-check
 $(O)/host/%.o: %.c $(AUTOCONF_H) $(O)/host/.flags | $(DEPS_OK) backend-check
 	$(call msg,HOSTCC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $(COMMON_FLAGS) -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(COMMON_FLAGS) -MJ $@.json -c $< -o $@
 
 # The host libraries call each other (the pmap the model's CPU primitives,
 # the model pmap_tlb_shootdown_poll): one group.
@@ -217,18 +229,26 @@ $(HOST_BIN): $(HOST_OBJS) $(HOSTLIB_A) $(MODEL_A) | backend-check
 	$(Q)$(CC) $(EXTRA_HOST_CFLAGS) -o $@ $(HOST_OBJS) -Wl,--start-group $(HOSTLIB_A) \
 		$(MODEL_A) -Wl,--end-group
 
+# compile_commands.json for clangd and editors: every guest, host and library
+# object of the configured backend, from the entries clang writes (-MJ).
+# clangd finds $(O)/compile_commands.json when O is a build/ under the tree.
+compile_commands.json: $(O)/compile_commands.json
+$(O)/compile_commands.json: $(GUEST_OBJS) $(HOST_OBJS) $(LIB_OBJS) $(HOSTLIB_OBJS) $(MODEL_OBJS)
+	$(call msg,GEN,$@)
+	$(Q){ echo '['; cat $(addsuffix .json,$^) | sed '$$ s/,[[:space:]]*$$//'; echo ']'; } >$@
+
 # ---- the library and the host kit -------------------------------------------
 lib: $(LIB_A) $(HOSTLIB_A) $(MODEL_A)
 
 $(O)/lib/guest/%.o: %.c $(AUTOCONF_H) $(O)/lib/guest/.flags | $(DEPS_OK) backend-check
 	$(call msg,LIBCC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(GUEST_BASE_CFLAGS) $(LIB_FLAGS) -c $< -o $@
+	$(Q)$(CC) $(GUEST_BASE_CFLAGS) $(LIB_FLAGS) -MJ $@.json -c $< -o $@
 
 $(O)/lib/host/%.o: %.c $(AUTOCONF_H) $(O)/lib/host/.flags | $(DEPS_OK) backend-check
 	$(call msg,HOSTLIBCC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $(LIB_FLAGS) -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(LIB_FLAGS) -MJ $@.json -c $< -o $@
 
 $(LIB_A): $(LIB_OBJS)
 $(HOSTLIB_A): $(HOSTLIB_OBJS)
@@ -275,8 +295,11 @@ endif
 
 # ---- run and test -----------------------------------------------------------
 # $(call boot,<qemu-binary>,<outfile>[,<first kernel command-line words>[,<cpus>]])
-# CONFIG_KERNEL_CMDLINE is a quoted string in auto.conf, hence "extra=" in shell.
-boot = extra=$(CONFIG_KERNEL_CMDLINE); \
+# CONFIG_KERNEL_CMDLINE is a quoted string in auto.conf, and an unquoted one
+# when given on make's command line (make run CONFIG_KERNEL_CMDLINE='random=5
+# seed=7'): KERNEL_CMDLINE is its words either way, for single quotes in shell.
+KERNEL_CMDLINE = $(subst ',,$(subst ",,$(CONFIG_KERNEL_CMDLINE)))
+boot = extra='$(KERNEL_CMDLINE)'; \
 	cmdline=$(if $(3),"$(3)$${extra:+ $$extra}","$$extra"); \
 	QEMU_PASS_STATUS=$(QEMU_PASS_STATUS) QEMU_MEM_MB=$(CONFIG_GUEST_MEM_MB) \
 	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $(QEMU_ARGS_$(1)) \
@@ -290,8 +313,11 @@ DEFCONFIGS := $(sort $(patsubst configs/%_defconfig,%,$(wildcard configs/*_defco
 # its exit status recorded (scripts/run-ktap.sh); a failure does not stop make test.
 run_ktap = scripts/run-ktap.sh $(4) -t $(2) $(RESULTS)/$(1).ktap $(3) || true
 
-run: $(GUEST_ELF)
-	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/run.log)
+# make run ends with one verdict line (scripts/run-verdict.sh): PASS or FAIL with the
+# counts and the time, or INTERRUPTED; its exit status says the same (README).
+run: $(GUEST_ELF) | $(DEPS_QEMU)
+	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/run.log); status=$$?; \
+		scripts/run-verdict.sh $(RESULTS)/run.log $$status
 
 check: $(HOST_BIN)
 	@mkdir -p $(RESULTS)
@@ -303,7 +329,7 @@ check: $(HOST_BIN)
 # build or run counts as failed, and no file of an earlier run is read
 # (results go before the defconfig, so not even a manifest survives a
 # failed one).  The summary is also kept in $(O)/test-summary.txt.
-test: | $(DEPS_OK)
+test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
 	@rm -f $(O)/test-summary.txt
 	$(Q)for c in $(DEFCONFIGS); do \
 		echo "=== make test: $$c ($(O)/$$c) ==="; \
@@ -329,7 +355,7 @@ test: | $(DEPS_OK)
 # (scripts/example-run.sh); the configuration matrix (scripts/matrix.sh).
 # Then every QEMU target with each CPU count of QEMU_TEST_SMP, and the CPUs
 # it must refuse.
-test-backend: | $(DEPS_OK) backend-check
+test-backend: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG) backend-check
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	@printf '%s\n' $(notdir $(TEST_RESULTS)) >$(RESULTS)/manifest
 	$(Q)if $(MAKE) test-build; then r=ok; else r="not ok"; \
@@ -370,11 +396,19 @@ bench: $(GUEST_ELF) $(HOST_BIN)
 	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/bench.log,bench)
 
 # ---- housekeeping -----------------------------------------------------------
+# Neither may run in the source tree (O=.): clean removes only what the
+# build made ($(O)/include/generated, not the tracked include/), distclean all of $(O).
+not_src_tree = @if [ -e $(O)/Kconfig ] || [ "$$(realpath -m $(O))" = "$$(realpath .)" ]; then \
+	echo "make $@: O=$(O) is the source tree: refusing (build in a directory of its own, such as the default O=build)" >&2; \
+	exit 2; fi
 clean:
-	$(Q)rm -rf $(O)/guest $(O)/host $(O)/lib $(O)/asan $(O)/fuzz $(O)/mutants $(O)/results $(O)/include
+	$(not_src_tree)
+	$(Q)rm -rf $(O)/guest $(O)/host $(O)/lib $(O)/asan $(O)/fuzz $(O)/mutants $(O)/results \
+		$(O)/include/generated $(O)/include/config $(O)/example $(O)/bench $(O)/runner \
+		$(O)/test-summary.txt $(O)/compile_commands.json
 
 distclean:
-	@if [ -e $(O)/Kconfig ]; then echo "distclean: O=$(O) is the source tree" >&2; exit 1; fi
+	$(not_src_tree)
 	$(Q)rm -rf $(O)
 
 help:
@@ -416,6 +450,6 @@ help:
 	@echo '  RANDOM_OPS=n RANDOM_SEED=s  the long host random run of make test'
 	@echo '  FUZZ_TIME=s       make fuzz duration (default 60); FUZZ_TEST_TIME=s in make test (20)'
 
-.PHONY: backend-check all run check test test-backend test-build test-runs fuzz bench clean distclean help menuconfig olddefconfig savedefconfig lib install
+.PHONY: backend-check all run check test test-backend test-build test-runs fuzz bench clean distclean help menuconfig olddefconfig savedefconfig lib install compile_commands.json
 
 endif

@@ -6,6 +6,8 @@
  *   only=NAME[,NAME...]  run just these test cases (in the suite's order)
  *   random=N     run only the differential random tester, N >= 1 operations
  *   seed=S       its seed (with random=)
+ *   dump         at the end, pmap_dump of the kernel pmap and of a small user pmap
+ *   list         print the test cases' names and stop
  * Numbers are decimal or 0x-hex.  Any other word must be the platform's
  * (plat_cmdline_word); an unknown word or a malformed value fails the run.
  */
@@ -179,9 +181,49 @@ kern_boot(const struct boot_info *bi)
 	    (unsigned long long)ram_end, (unsigned long long)physmem_direct_end());
 }
 
+/* pmap_dump's lines as KTAP comments. */
+static void
+dump_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	kprintf("# ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * dump: the kernel pmap, and a user pmap with a few kinds of mapping (a
+ * read-write run, a read-only page, a wired page), as pmap_dump shows them.
+ */
+static void
+kern_dump(void)
+{
+	struct pmap *pm = pmap_create();
+	paddr_t pa[4];
+
+	for (unsigned i = 0; i < 4; i++)
+		if (physmem_alloc(&pa[i]) != 0)
+			kpanic("kern_dump: no page");
+	for (unsigned i = 0; i < 3; i++)
+		pmap_enter(pm, 0x10000000u + i * PAGE_SIZE, pa[i], VM_PROT_READ | VM_PROT_WRITE,
+		    VM_PROT_READ);
+	pmap_enter(pm, 0x10003000u, pa[3], VM_PROT_READ, 0);
+	pmap_enter(pm, 0x20000000u, pa[0], VM_PROT_READ | VM_PROT_WRITE, PMAP_WIRED);
+	pmap_update(pm);
+	pmap_dump(pmap_kernel(), dump_line);
+	pmap_dump(pm, dump_line);
+	pmap_remove_all(pm);
+	pmap_update(pm);
+	pmap_destroy(pm);
+	for (unsigned i = 0; i < 4; i++)
+		physmem_free(pa[i]);
+}
+
 /* What the command line asks for (the file's opening comment). */
 struct kern_args {
-	bool		 bench;
+	bool		 bench, dump, list;
 	const char	*only;		/* NULL: every case */
 	size_t		 only_len;
 	bool		 random;
@@ -204,6 +246,10 @@ parse_args(const char *cmdline, struct kern_args *a, char *why, size_t n)
 	while ((w = kern_cmdline_next(&cmdline, &len)) != NULL) {
 		if (len == 5 && strncmp(w, "bench", 5) == 0) {
 			a->bench = true;
+		} else if (len == 4 && strncmp(w, "dump", 4) == 0) {
+			a->dump = true;
+		} else if (len == 4 && strncmp(w, "list", 4) == 0) {
+			a->list = true;
 		} else if (kern_cmdline_key(w, len, "only=", &v, &vlen)) {
 			const char *u;
 			size_t ulen;
@@ -253,15 +299,24 @@ kmain(const struct boot_info *bi)
 		    "not ok 1 kernel_command_line\n", bi->cmdline, why);
 		plat_exit(KERN_EXIT_FAIL);
 	}
-	kern_boot(bi);
-	kern_smp_init();
-	if (a.bench) {
-		bench_run();
+	if (a.list) {
+		for (unsigned i = 0; i < NTCASES; i++)
+			kprintf("%s\n", tcases[i].name);
 		plat_exit(KERN_EXIT_PASS);
 	}
-	if (a.random)
-		plat_exit(run_random(a.nops, a.seed));
-	int status = run_tests(a.only, a.only_len);
-	pmap_stats_dump(kprintf);
+	kern_boot(bi);
+	kern_smp_init();
+	int status;
+	if (a.bench) {
+		bench_run();
+		status = KERN_EXIT_PASS;
+	} else if (a.random) {
+		status = run_random(a.nops, a.seed);
+	} else {
+		status = run_tests(a.only, a.only_len);
+		pmap_stats_dump(kprintf);
+	}
+	if (a.dump)
+		kern_dump();
 	plat_exit(status);
 }

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Check (and as root, install) everything pmapkit needs to build and test.
-# Quiet when all is present. Debian packages only.
+# Check (and as root, install) what pmapkit needs, by group.  Quiet when
+# all is present (apt-get's output goes to $PMAPKIT_DEPS_LOG when set).
+# Debian packages only.
 #
-#   scripts/deps.sh
+#   scripts/deps.sh [build] [qemu] [debug] [plot]
+#
+#   build  compilers, linker, archiver, kconfiglib, sanitizer runtimes (default)
+#   qemu   the QEMU system emulators (make run, test, bench, debug)
+#   debug  gdb-multiarch (make gdb, and make test's gdb check)
+#   plot   python3-matplotlib (make bench-plot)
 #
 # Testing hook: PMAPKIT_DEPS_PRETEND_MISSING="pkg ..." makes the first check
 # treat those packages as missing (the check after an install ignores it).
@@ -11,12 +17,26 @@ set -euo pipefail
 # check_<n> succeeds when the tool is present; pkg[<n>] is its Debian package.
 # (compiler-rt: sanitizers and libFuzzer for the host build; llvm: llvm-ar
 # and llvm-nm for the libraries, which must read i386 and rv32 objects.)
-checks=(clang lld llvm make kconfiglib qemu_x86 qemu_misc compiler_rt)
+declare -A group=(
+	[build]="clang lld llvm make kconfiglib compiler_rt"
+	[qemu]="qemu_x86 qemu_misc"
+	[debug]="gdb"
+	[plot]="matplotlib"
+)
 declare -A pkg=(
 	[clang]=clang [lld]=lld [llvm]=llvm [make]=make [kconfiglib]=python3-kconfiglib
 	[qemu_x86]=qemu-system-x86 [qemu_misc]=qemu-system-misc
-	[compiler_rt]=libclang-rt-14-dev
+	[compiler_rt]=libclang-rt-14-dev [gdb]=gdb-multiarch [matplotlib]=python3-matplotlib
 )
+checks=()
+for g in "${@:-build}"; do
+	if [ -z "${group[$g]+x}" ]; then
+		echo "deps: unknown group \"$g\" (build, qemu, debug, plot)" >&2
+		exit 2
+	fi
+	# shellcheck disable=SC2206 # the group is a word list
+	checks+=(${group[$g]})
+done
 check_clang()       { command -v clang >/dev/null; }
 check_lld()         { command -v ld.lld >/dev/null; }
 check_llvm()        { command -v llvm-ar >/dev/null && command -v llvm-nm >/dev/null; }
@@ -25,6 +45,8 @@ check_kconfiglib()  { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import kco
 check_qemu_x86()    { command -v qemu-system-i386 >/dev/null && command -v qemu-system-x86_64 >/dev/null; }
 check_qemu_misc()   { command -v qemu-system-riscv32 >/dev/null; }
 check_compiler_rt() { compgen -G '/usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.asan-x86_64.a' >/dev/null; }
+check_gdb()         { command -v gdb-multiarch >/dev/null; }
+check_matplotlib()  { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; }
 
 # missing [pretend-list]: print the packages whose check fails.
 missing() {
@@ -48,9 +70,13 @@ if [ "$EUID" -ne 0 ]; then
 	exit 1
 fi
 
-apt-get update
-# shellcheck disable=SC2086 # word splitting of the package list is intended
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $need
+log=${PMAPKIT_DEPS_LOG:-/dev/stdout}
+echo "deps: installing $need (apt-get's output: ${PMAPKIT_DEPS_LOG:-below})" >&2
+{
+	apt-get update
+	# shellcheck disable=SC2086 # word splitting of the package list is intended
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $need
+} >>"$log" 2>&1 || { echo "deps: apt-get failed (see $log)" >&2; exit 1; }
 
 need=$(missing "")
 if [ -n "$need" ]; then

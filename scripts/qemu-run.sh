@@ -9,10 +9,11 @@
 #   QEMU_TIMEOUT      seconds before QEMU is killed (default 300)
 #
 # The serial console goes to the terminal and to <outfile>; then one line
-# "<qemu-binary>: exit status S, T s" is printed and "# exit-status: S"
-# and "# pass-status: P" (and after a timeout "# timed-out: T s") are
-# appended to <outfile> (KTAP comments, read by ktap-summary.py, so results
-# of several backends can be summed).
+# "<qemu-binary>: exit status S, T s" is printed and "# exit-status: S",
+# "# pass-status: P" and "# boot-time: T s" (and after a timeout "# timed-out:
+# T s", after Ctrl-C "# interrupted") are appended to <outfile> (KTAP
+# comments, read by ktap-summary.py, so results of several backends can be
+# summed).  Exits 130 after Ctrl-C.
 # Exits 0 iff S equals QEMU_PASS_STATUS.
 set -uo pipefail
 
@@ -35,12 +36,19 @@ mkdir -p "$(dirname "$out")"
 [ -t 0 ] || exec </dev/null
 
 start=${EPOCHREALTIME//[!0-9]/}
+# Ctrl-C reaches QEMU, which exits with status 0 and says "terminating on
+# signal 2" on stderr (the shell takes no notice of it): watch for that.
+interrupted=
+errf=$(mktemp)
+trap 'rm -f "$errf"' EXIT
 # --foreground: QEMU may read the terminal without being stopped by SIGTTIN.
 timeout --foreground -k 10 "$limit" \
 	"$qemu" -kernel "$kernel" ${QEMU_MEM_MB:+-m "$QEMU_MEM_MB"} \
 	-display none -monitor none -serial stdio -nic none -no-reboot \
-	"$@" | tee "$out"
+	"$@" 2>"$errf" | tee "$out"
 status=${PIPESTATUS[0]}
+cat "$errf" >&2
+grep -q 'terminating on signal 2\b' "$errf" && interrupted=1
 end=${EPOCHREALTIME//[!0-9]/}
 
 ms=$(( (end - start) / 1000 ))
@@ -48,6 +56,12 @@ ms=$(( (end - start) / 1000 ))
 [ -n "$(tail -c 1 "$out")" ] && echo >>"$out"
 echo "# exit-status: $status" >>"$out"
 echo "# pass-status: $pass" >>"$out"
+printf '# boot-time: %d.%d s\n' $((ms / 1000)) $((ms % 1000 / 100)) >>"$out"
+if [ -n "$interrupted" ]; then
+	echo "# interrupted" >>"$out"
+	printf '%s: INTERRUPTED (Ctrl-C) after %d.%d s\n' "$qemu" $((ms / 1000)) $((ms % 1000 / 100))
+	exit 130
+fi
 
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 	echo "# timed-out: $limit s" >>"$out"

@@ -237,4 +237,15 @@ void	pmap_pv_geometry(unsigned *entry_bytes, unsigned *per_chunk);
  */
 int	pmap_check(struct pmap *, void (*print)(const char *fmt, ...));
 
+/*
+ * The address space in the manner of Linux's ptdump: the page-table pages
+ * per level, then one line per run of mappings with consecutive addresses
+ * and the same kind (leaf size, rwx, user/kernel, global, wired, managed,
+ * A, D, cache mode), with its range, size and first physical address
+ * ("scattered" when the pages are not one physical range).  pm's part of
+ * the space only, as pmap_mappings.  print is called once per line, with
+ * the pmap lock held; it must not call pmapkit.
+ */
+void	pmap_dump(struct pmap *, void (*print)(const char *fmt, ...));
+
 #endif /* PMAP_PMAP_H */

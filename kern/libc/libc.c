@@ -87,6 +87,17 @@ strstr(const char *h, const char *n)
 	return len == 0 ? (char *)h : NULL;
 }
 
+char *
+strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (*s == '\0')
+			return NULL;
+	}
+}
+
 /* Shift-and-subtract division: slow, but only printf and benches use it. */
 static uint64_t
 udivmod64(uint64_t n, uint64_t d, uint64_t *rem)

@@ -10,4 +10,5 @@ size_t	 strlen(const char *);
 int	 strcmp(const char *, const char *);
 int	 strncmp(const char *, const char *, size_t);
 char	*strstr(const char *, const char *);
+char	*strchr(const char *, int);
 #endif

@@ -104,3 +104,99 @@ t_create_canfail(struct tctx *t)
 	T_ASSERT(t, pm != NULL);
 	pmap_destroy(pm);
 }
+
+/* pmap_dump: checked against mappings the test knows. */
+static char dump_buf[4096];
+static size_t dump_len;
+
+static void
+dump_capture(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = kvsnprintf(dump_buf + dump_len, sizeof(dump_buf) - dump_len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		dump_len = dump_len + (size_t)n < sizeof(dump_buf) ? dump_len + (size_t)n :
+		    sizeof(dump_buf) - 1;
+}
+
+/* The dump line whose range starts "0x<sva>-"; NULL if none. */
+static const char *
+dump_line_for(vaddr_t sva)
+{
+	char key[40];
+
+	ksnprintf(key, sizeof(key), "  %#" PMAP_PRIxVADDR "-", sva);
+	return strstr(dump_buf, key);
+}
+
+static bool
+dump_line_has(const char *line, const char *what)
+{
+	const char *end = strchr(line, '\n'), *hit = strstr(line, what);
+
+	return hit != NULL && (end == NULL || hit < end);
+}
+
+void
+t_dump(struct tctx *t)
+{
+	struct pmap *pm = t_pmap(t);
+	paddr_t pa = t_page(t), pb = t_page(t);
+	struct pmap_mapping m;
+	char rwx[4], want[64];
+
+	for (unsigned i = 0; i < 3; i++)		/* one run: 12 KiB, same kind */
+		T_EQ(t, pmap_enter(pm, UVA + i * PAGE_SIZE, pa, RW, VM_PROT_READ), 0);
+	T_EQ(t, pmap_enter(pm, UVA + 3 * PAGE_SIZE, pb, VM_PROT_READ, 0), 0);
+	T_EQ(t, pmap_enter(pm, UVA + 0x00400000u, pb, RW, PMAP_WIRED), 0);
+	pmap_update(pm);
+	dump_len = 0;
+	pmap_dump(pm, dump_capture);
+	for (const char *l = dump_buf, *e; *l != '\0'; l = e + 1) {	/* as KTAP comments */
+		e = strchr(l, '\n');
+		if (e == NULL)
+			break;
+		kprintf("# %.*s\n", (int)(e - l), l);
+	}
+	const vaddr_t starts[3] = { UVA, UVA + 3 * PAGE_SIZE, UVA + 0x00400000u };
+	const char *sizes[3] = { "12 KiB", "4 KiB", "4 KiB" };
+	for (unsigned i = 0; i < 3; i++) {
+		const char *line = dump_line_for(starts[i]);
+		T_ASSERT(t, line != NULL, "no line for %#" PMAP_PRIxVADDR, starts[i]);
+		T_ASSERT(t, pmap_lookup(pm, starts[i], &m));
+		rwx[0] = (m.prot & VM_PROT_READ) ? 'r' : '-';
+		rwx[1] = (m.prot & VM_PROT_WRITE) ? 'w' : '-';
+		rwx[2] = (m.prot & VM_PROT_EXECUTE) ? 'x' : '-';
+		rwx[3] = '\0';
+		ksnprintf(want, sizeof(want), " %s %s user ", sizes[i], rwx);
+		T_ASSERT(t, dump_line_has(line, sizes[i]) && dump_line_has(line, rwx) &&
+		    dump_line_has(line, "user"), "line for %#" PMAP_PRIxVADDR " lacks \"%s\"",
+		    starts[i], want);
+		T_ASSERT(t, dump_line_has(line, i == 2 ? " W M " : " - M "), "wired/managed flags");
+	}
+	T_ASSERT(t, strstr(dump_buf, "  3 runs, 5 pages mapped (resident 5, wired 1)") != NULL,
+	    "footer");
+	/* Two leaf tables: UVA and UVA + 4 MiB lie in different ones on every backend. */
+	ksnprintf(want, sizeof(want), "page-table pages at level %d: 2\n",
+	    pmap_backend_levels() - 1);
+	T_ASSERT(t, strstr(dump_buf, want) != NULL, "no \"%s\"", want);
+
+	/* The kernel pmap: a large leaf reported as one run of its size. */
+	vsize_t lsz = pmap_large_page_size();
+	if (lsz > PAGE_SIZE) {
+		vaddr_t big = VM_MAX_KERNEL_VA - 4 * t_leaf_span();
+		pmap_kenter_range(big, PMAP_RAM_BASE + lsz, lsz, VM_PROT_READ, 0);
+		dump_len = 0;
+		pmap_dump(pmap_kernel(), dump_capture);
+		const char *line = dump_line_for(big);
+		char leaf[16];
+		ksnprintf(leaf, sizeof(leaf), " %u MiB ", (unsigned)(lsz >> 20));
+		T_ASSERT(t, line != NULL && dump_line_has(line, leaf) && dump_line_has(line, "kern") &&
+		    dump_line_has(line, " W - "), "large leaf line: %.80s", line ? line : "none");
+		pmap_kremove(big, lsz);
+		pmap_update(pmap_kernel());
+	}
+}
