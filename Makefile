@@ -44,7 +44,7 @@ DEPS_PLOT  := $(O)/.deps-plot
 RESULTS    := $(O)/results
 
 # Goals that need no configuration. Mixed with others they run one at a time.
-CONFIG_GOALS := menuconfig olddefconfig savedefconfig %_defconfig help clean distclean
+CONFIG_GOALS := menuconfig olddefconfig savedefconfig %_defconfig help clean distclean bench-plot
 BUILD_GOALS  := $(filter-out $(CONFIG_GOALS),$(or $(MAKECMDGOALS),all))
 
 ifneq ($(and $(filter $(CONFIG_GOALS),$(MAKECMDGOALS)),$(word 2,$(MAKECMDGOALS))),)
@@ -111,6 +111,16 @@ RANDOM_SEED    ?= 0x9e3779b97f4a7c15
 FUZZ_TEST_TIME ?= 20
 # CPUs for `make run` / `make bench`; `make test` boots every target with each of QEMU_TEST_SMP.
 QEMU_SMP       ?= 4
+# Extra QEMU arguments (after the backend's own, which they do not replace)
+# and the guest memory in MiB, for run, bench, debug and the test boots.
+QEMU_EXTRA     ?=
+QEMU_MEM_MB    ?= $(CONFIG_GUEST_MEM_MB)
+# make debug: QEMU's gdbstub port; make gdb attaches to it.
+GDB_PORT       ?= 1234
+# gdb with the pmapkit commands (scripts/gdb/pmapkit.py, which loads the
+# configured backend's decoder md/<backend>/pmap_gdb.py); GDB_ARGS adds to it.
+GDB            = PMAPKIT_BACKEND=$(BACKEND) gdb-multiarch -q -nx -iex 'set pagination off' \
+	-x scripts/gdb/pmapkit.py
 QEMU_TEST_SMP  ?= 1 4
 FUZZ_TIME      ?= 60
 # make test: seconds before a host run (suite, random run, ASan suite), the
@@ -294,16 +304,18 @@ ifneq ($(BUILD_GOALS),)
 endif
 
 # ---- run and test -----------------------------------------------------------
-# $(call boot,<qemu-binary>,<outfile>[,<first kernel command-line words>[,<cpus>]])
+# $(call boot,<qemu-binary>,<outfile>[,<first kernel command-line words>[,<cpus>[,<qemu args>]]])
 # CONFIG_KERNEL_CMDLINE is a quoted string in auto.conf, and an unquoted one
 # when given on make's command line (make run CONFIG_KERNEL_CMDLINE='random=5
 # seed=7'): KERNEL_CMDLINE is its words either way, for single quotes in shell.
 KERNEL_CMDLINE = $(subst ',,$(subst ",,$(CONFIG_KERNEL_CMDLINE)))
+# The backend's arguments come first, QEMU_EXTRA (the user's) after them, so
+# that both count; QEMU_MEM_MB is the guest memory (default CONFIG_GUEST_MEM_MB).
 boot = extra='$(KERNEL_CMDLINE)'; \
 	cmdline=$(if $(3),"$(3)$${extra:+ $$extra}","$$extra"); \
-	QEMU_PASS_STATUS=$(QEMU_PASS_STATUS) QEMU_MEM_MB=$(CONFIG_GUEST_MEM_MB) \
+	QEMU_PASS_STATUS=$(QEMU_PASS_STATUS) QEMU_MEM_MB=$(QEMU_MEM_MB) \
 	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $(QEMU_ARGS_$(1)) \
-	-smp $(or $(4),$(QEMU_SMP)) $${cmdline:+-append "$$cmdline"}
+	-smp $(or $(4),$(QEMU_SMP)) $(5) $(QEMU_EXTRA) $${cmdline:+-append "$$cmdline"}
 HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan fuzz mutants matrix example)
 NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))
 GUEST_RESULTS = $(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),$(RESULTS)/$(t)-smp$(n).ktap))
@@ -318,6 +330,20 @@ run_ktap = scripts/run-ktap.sh $(4) -t $(2) $(RESULTS)/$(1).ktap $(3) || true
 run: $(GUEST_ELF) | $(DEPS_QEMU)
 	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/run.log); status=$$?; \
 		scripts/run-verdict.sh $(RESULTS)/run.log $$status
+
+# make debug (or qemu-gdb): the guest stopped at its first instruction with
+# QEMU's gdbstub on GDB_PORT and no time limit; make gdb, in another
+# terminal, attaches with the pmapkit commands loaded (scripts/gdb/).
+debug qemu-gdb: $(GUEST_ELF) | $(DEPS_QEMU)
+	@echo "$(QEMU_RUN) is stopped before the first instruction, gdbstub on localhost:$(GDB_PORT)."
+	@echo "Attach from another terminal with:  make$(if $(filter-out build,$(O)), O=$(O)) gdb$(if $(filter-out 1234,$(GDB_PORT)), GDB_PORT=$(GDB_PORT))"
+	@echo "  (or: gdb-multiarch -x scripts/gdb/pmapkit.py $(GUEST_ELF), then target remote :$(GDB_PORT))"
+	@echo "Ctrl-C here, or 'kill' in gdb, ends QEMU."
+	$(Q)export QEMU_TIMEOUT=0; $(call boot,$(QEMU_RUN),$(RESULTS)/debug.log,,,-gdb tcp::$(GDB_PORT) -S); \
+		status=$$?; scripts/run-verdict.sh $(RESULTS)/debug.log $$status
+
+gdb: $(GUEST_ELF) | $(DEPS_DEBUG)
+	$(Q)$(GDB) -ex 'target remote localhost:$(GDB_PORT)' $(GDB_ARGS) $(GUEST_ELF)
 
 check: $(HOST_BIN)
 	@mkdir -p $(RESULTS)
@@ -391,9 +417,30 @@ test-runs:
 fuzz: $(FUZZ_BIN)
 	$(Q)scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TIME) $(O)/fuzz/corpus
 
-bench: $(GUEST_ELF) $(HOST_BIN)
-	$(Q)$(HOST_BIN) bench
-	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/bench.log,bench)
+# make bench: the configured backend built again in $(O)/bench with
+# CONFIG_PMAP_DEBUG off (its checks distort the numbers), the host bench
+# (times) and the guest bench (counts).  make bench-plot: the host bench of
+# every configs/*_defconfig, each built the same way in $(O)/bench/<name>,
+# drawn by scripts/bench-plot.py into $(BENCH_PLOT) (.svg or .png).
+BENCH_PLOT ?= $(O)/bench/bench.svg
+bench: | $(DEPS_QEMU) $(KCONFIG_CONFIG)
+	$(Q)scripts/bench-config.sh $(KCONFIG_CONFIG) $(O)/bench
+	$(Q)$(MAKE) O=$(O)/bench bench-here
+
+bench-here: $(GUEST_ELF) $(HOST_BIN)
+	@mkdir -p $(RESULTS)
+	$(Q)$(HOST_BIN) bench | tee $(RESULTS)/bench-host.log
+	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/bench-guest.log,bench)
+
+bench-plot: | $(DEPS_PLOT)
+	$(Q)for c in $(DEFCONFIGS); do \
+		scripts/bench-config.sh configs/$${c}_defconfig $(O)/bench/$$c && \
+		$(MAKE) O=$(O)/bench/$$c $(O)/bench/$$c/host/pmapkit-host && \
+		mkdir -p $(O)/bench/$$c/results && \
+		$(O)/bench/$$c/host/pmapkit-host bench >$(O)/bench/$$c/results/bench-host.log || exit 1; \
+		echo "  BENCH   $$c: $(O)/bench/$$c/results/bench-host.log"; \
+	done
+	$(Q)$(PYTHON) scripts/bench-plot.py $(BENCH_PLOT) $(foreach c,$(DEFCONFIGS),$(c)=$(O)/bench/$(c)/results/bench-host.log)
 
 # ---- housekeeping -----------------------------------------------------------
 # Neither may run in the source tree (O=.): clean removes only what the
@@ -450,6 +497,6 @@ help:
 	@echo '  RANDOM_OPS=n RANDOM_SEED=s  the long host random run of make test'
 	@echo '  FUZZ_TIME=s       make fuzz duration (default 60); FUZZ_TEST_TIME=s in make test (20)'
 
-.PHONY: backend-check all run check test test-backend test-build test-runs fuzz bench clean distclean help menuconfig olddefconfig savedefconfig lib install compile_commands.json
+.PHONY: backend-check all run debug qemu-gdb gdb check bench-here bench-plot test test-backend test-build test-runs fuzz bench clean distclean help menuconfig olddefconfig savedefconfig lib install compile_commands.json
 
 endif

@@ -3,7 +3,8 @@
  * the shared suite (tests/cases) and report KTAP v1 on the console, or run
  * the benchmark when the command line says "bench".  Command line words:
  *   bench        run tests/bench instead of the suite
- *   only=NAME[,NAME...]  run just these test cases (in the suite's order)
+ *   only=NAME[,NAME...]  run just these test cases (in the suite's order);
+ *                several only= words add up
  *   random=N     run only the differential random tester, N >= 1 operations
  *   seed=S       its seed (with random=)
  *   dump         at the end, pmap_dump of the kernel pmap and of a small user pmap
@@ -132,17 +133,17 @@ run_one(unsigned num, const struct tcase *tc)
 	return t.failed == 0;
 }
 
-/* The suite, or with only != NULL the cases named in only[0, olen). */
+/* The suite, or with some != 0 the cases marked in sel[] (in the suite's order). */
 static int
-run_tests(const char *only, size_t olen)
+run_tests(unsigned some, const bool *sel)
 {
 	unsigned n = 0, failed = 0;
 
 	for (unsigned i = 0; i < NTCASES; i++)
-		n += (only == NULL || name_listed(tcases[i].name, only, olen));
+		n += (some == 0 || sel[i]);
 	kprintf("KTAP version 1\n1..%u\n", n);
 	for (unsigned i = 0, num = 0; i < NTCASES; i++)
-		if (only == NULL || name_listed(tcases[i].name, only, olen))
+		if (some == 0 || sel[i])
 			failed += !run_one(++num, &tcases[i]);
 	return failed == 0 ? KERN_EXIT_PASS : KERN_EXIT_FAIL;
 }
@@ -224,8 +225,8 @@ kern_dump(void)
 /* What the command line asks for (the file's opening comment). */
 struct kern_args {
 	bool		 bench, dump, list;
-	const char	*only;		/* NULL: every case */
-	size_t		 only_len;
+	unsigned	 only;		/* 0: every case; else how many only= words */
+	bool		 sel[NTCASES];	/* the cases they name */
 	bool		 random;
 	uint64_t	 nops, seed;
 };
@@ -260,8 +261,9 @@ parse_args(const char *cmdline, struct kern_args *a, char *why, size_t n)
 				    (int)ulen, u);
 				return false;
 			}
-			a->only = v;
-			a->only_len = vlen;
+			for (unsigned i = 0; i < NTCASES; i++)
+				a->sel[i] |= name_listed(tcases[i].name, v, vlen);
+			a->only++;
 		} else if (kern_cmdline_key(w, len, "random=", &v, &vlen)) {
 			if (!kern_parse_u64(v, vlen, &a->nops) || a->nops == 0 ||
 			    a->nops > ULONG_MAX)
@@ -313,7 +315,7 @@ kmain(const struct boot_info *bi)
 	} else if (a.random) {
 		status = run_random(a.nops, a.seed);
 	} else {
-		status = run_tests(a.only, a.only_len);
+		status = run_tests(a.only, a.sel);
 		pmap_stats_dump(kprintf);
 	}
 	if (a.dump)

@@ -5,6 +5,10 @@
  * page-table access through PTmap or a window is a model translation.  On every build: pv bytes per mapping and page-table pages per
  * 1000 mappings (the guest's are the 32-bit numbers), and invalidation
  * counts.  Numbers only; nothing here passes or fails on time.
+ *
+ * The output is three tables of KTAP comment lines no wider than 80
+ * columns; scripts/bench-plot.py reads the timing table's rows (the
+ * operation names are its keys: keep them, and their width, stable).
  */
 #include "t.h"
 #include "bench.h"
@@ -23,21 +27,25 @@ b_start(void)
 	b_t0 = plat_nsec();
 }
 
-/* Time per op where there is a clock; always the work the phase caused. */
+/*
+ * One row of the timing table: time per op where there is a clock ("-"
+ * under TCG), and the work the phase caused.  what is at most 28 columns.
+ */
 static void
 b_report(const char *what, unsigned long ops)
 {
 	uint64_t dt = plat_nsec() - b_t0;
 	struct pmap_stats s;
+	char ns[24];
 
 	pmap_stats_get(&s);
 	if (b_t0 == 0)
-		kprintf("# bench %-36s (no clock under TCG)", what);
+		ksnprintf(ns, sizeof(ns), "-");
 	else
-		kprintf("# bench %-36s %6llu.%01llu ns/op", what,
-		    (unsigned long long)(dt / ops), (unsigned long long)(dt * 10 / ops % 10));
-	kprintf(" | %lu ops: %lu invlpg, %lu full flushes, %lu skipped, %lu PTPs freed\n",
-	    ops, s.inval_pages - b_s0.inval_pages, s.inval_full - b_s0.inval_full,
+		ksnprintf(ns, sizeof(ns), "%llu.%01llu", (unsigned long long)(dt / ops),
+		    (unsigned long long)(dt * 10 / ops % 10));
+	kprintf("# %-28s %9s %6lu %6lu %5lu %7lu %5lu\n", what, ns, ops,
+	    s.inval_pages - b_s0.inval_pages, s.inval_full - b_s0.inval_full,
 	    s.inval_skipped - b_s0.inval_skipped, s.ptp_frees - b_s0.ptp_frees);
 }
 
@@ -46,6 +54,11 @@ b_times(struct pmap *pm, paddr_t *pa)
 {
 	const unsigned rounds = 16;
 
+	kprintf("#\n# Time per operation (user pmap, distinct pages; range = %u pages);\n"
+	    "#   invlpg/full: TLB invalidations issued; skipped: not needed (never\n"
+	    "#   touched); freed: page-table pages freed\n", B_N);
+	kprintf("# %-28s %9s %6s %6s %5s %7s %5s\n", "operation", "ns/op", "ops", "invlpg",
+	    "full", "skipped", "freed");
 	b_start();
 	for (unsigned r = 0; r < rounds; r++) {
 		for (unsigned i = 0; i < B_N; i++)
@@ -53,7 +66,7 @@ b_times(struct pmap *pm, paddr_t *pa)
 		pmap_remove(pm, B_VA, B_VA + B_N * PAGE_SIZE);
 		pmap_update(pm);
 	}
-	b_report("enter 1 page + remove 4096-page range", rounds * B_N);
+	b_report("enter + remove range", rounds * B_N);
 
 	for (unsigned i = 0; i < B_N; i++)
 		pmap_enter(pm, B_VA + i * PAGE_SIZE, pa[i], RW, 0);
@@ -63,20 +76,20 @@ b_times(struct pmap *pm, paddr_t *pa)
 	for (unsigned r = 0; r < rounds; r++)
 		for (unsigned i = 0; i < B_N; i++)
 			hits += pmap_extract(pm, B_VA + i * PAGE_SIZE + 8, &got);
-	b_report("extract 1 page", rounds * B_N);
+	b_report("extract", rounds * B_N);
 
 	b_start();
 	for (unsigned i = 0; i < B_N; i++)
 		pmap_protect(pm, B_VA + i * PAGE_SIZE, B_VA + (i + 1) * PAGE_SIZE, VM_PROT_READ);
 	pmap_update(pm);
-	b_report("protect 1 page (read-only)", B_N);
+	b_report("protect 1 page", B_N);
 
 	b_start();
 	for (unsigned r = 0; r < rounds; r++) {
 		pmap_protect(pm, B_VA, B_VA + B_N * PAGE_SIZE, VM_PROT_READ);
 		pmap_update(pm);
 	}
-	b_report("protect 4096-page range, per range", rounds);
+	b_report("protect range (per range)", rounds);
 
 	b_start();
 	for (unsigned i = 0; i < B_N; i++)
@@ -87,11 +100,11 @@ b_times(struct pmap *pm, paddr_t *pa)
 	b_start();
 	for (unsigned i = 0; i < B_N; i++)
 		pmap_enter(pm, B_VA + i * PAGE_SIZE, pa[i], RW, 0);
-	b_report("enter 1 page (tables present)", B_N);
+	b_report("enter (tables present)", B_N);
 	b_start();
 	pmap_remove(pm, B_VA, B_VA + B_N * PAGE_SIZE);
 	pmap_update(pm);
-	b_report("remove 4096-page range, per range", 1);
+	b_report("remove range (per range)", 1);
 	/* The same after reading every page once, so translations are cached. */
 	for (unsigned i = 0; i < B_N; i++) {
 		pmap_enter(pm, B_VA + i * PAGE_SIZE, pa[i], RW, 0);
@@ -102,11 +115,11 @@ b_times(struct pmap *pm, paddr_t *pa)
 		pmap_remove(pm, B_VA + i * PAGE_SIZE, B_VA + (i + 1) * PAGE_SIZE);
 		pmap_update(pm);
 	}
-	b_report("remove 1 touched page + update", B_N / 2);
+	b_report("remove touched + update", B_N / 2);
 	b_start();
 	pmap_remove(pm, B_VA + B_N / 2 * PAGE_SIZE, B_VA + B_N * PAGE_SIZE);
 	pmap_update(pm);
-	b_report("remove 2048 touched pages, per range", 1);
+	b_report("remove touched half-range", 1);
 	if (hits != rounds * B_N)
 		kprintf("# bench: extract missed %lu times\n", rounds * B_N - hits);
 }
@@ -138,15 +151,15 @@ b_memory(struct pmap *pm, struct pmap *pm2)
 	pmap_stats_get(&s2);
 	unsigned long b1 = (s1.pv_chunks - s0.pv_chunks) * PAGE_SIZE;
 	unsigned long b2 = (s2.pv_chunks - s1.pv_chunks) * PAGE_SIZE;
-	kprintf("# bench memory (%u-bit build):\n", (unsigned)sizeof(void *) * 8);
-	kprintf("# bench   pv bytes per mapping, pages mapped once:       %lu.%02lu\n",
+	kprintf("#\n# Memory (%u-bit build; pv entry %u bytes, %u per chunk)\n",
+	    (unsigned)sizeof(void *) * 8, esize, per);
+	kprintf("#   pv bytes per mapping, pages mapped once       %6lu.%02lu\n",
 	    b1 / B_NPG, b1 * 100 / B_NPG % 100);
-	kprintf("# bench   pv bytes per mapping, second mapping of each:  %lu.%02lu "
-	    "(entry %u bytes, %u per chunk)\n", b2 / B_NPG, b2 * 100 / B_NPG % 100, esize, per);
-	kprintf("# bench   page-table pages per 1000 dense mappings:      %lu\n",
+	kprintf("#   pv bytes per mapping, second mapping of each  %6lu.%02lu\n",
+	    b2 / B_NPG, b2 * 100 / B_NPG % 100);
+	kprintf("#   page-table pages per 1000 dense mappings      %6lu\n",
 	    s1.ptp_inuse - s0.ptp_inuse);
-	kprintf("# bench   page-table pages per 1000 sparse mappings:     %lu "
-	    "(one mapping per leaf table while the user space lasts)\n",
+	kprintf("#   page-table pages per 1000 sparse mappings     %6lu   (a leaf table each)\n",
 	    s2.ptp_inuse - s1.ptp_inuse);
 	pmap_remove_all(pm);
 	pmap_remove_all(pm2);
@@ -195,13 +208,9 @@ b_scatter_done(struct pmap *pm)
 static void
 b_shoot_report(const char *what, const struct pmap_stats *a, const struct pmap_stats *b)
 {
-	unsigned others = kern_ncpus() - 1;
-
-	kprintf("# bench   %-34s %5lu shootdowns, %5lu IPIs (%lu pages, %lu full) per 1000 "
-	    "pages; one IPI per page: %u shootdowns, %u IPIs\n", what,
+	kprintf("# %-34s %10lu %6lu %6lu %5lu\n", what,
 	    b->shootdowns - a->shootdowns, b->shootdown_cpus - a->shootdown_cpus,
-	    b->shootdown_pages - a->shootdown_pages, b->shootdown_full - a->shootdown_full,
-	    others ? B_SCATTER : 0, B_SCATTER * others);
+	    b->shootdown_pages - a->shootdown_pages, b->shootdown_full - a->shootdown_full);
 }
 
 static void
@@ -211,8 +220,13 @@ b_shootdowns(const paddr_t *pa)
 	struct pmap_stats a, b;
 	struct pmap *pm;
 
-	kprintf("# bench shootdowns: %u CPUs, the pmap live on all, %u scattered touched pages, "
-	    "ceiling %u:\n", kern_ncpus(), B_SCATTER, (unsigned)CONFIG_PMAP_TLB_CEILING);
+	unsigned others = kern_ncpus() - 1;
+
+	kprintf("#\n# Shootdowns: %u scattered touched pages removed, the pmap live on %u CPUs,"
+	    "\n#   ceiling %u; one IPI per page would be %u shootdowns, %u IPIs\n", B_SCATTER,
+	    kern_ncpus(), (unsigned)CONFIG_PMAP_TLB_CEILING, others ? B_SCATTER : 0,
+	    B_SCATTER * others);
+	kprintf("# %-34s %10s %6s %6s %5s\n", "removes", "shootdowns", "IPIs", "pages", "full");
 	for (unsigned k = 0; k < sizeof(every) / sizeof(every[0]); k++) {
 		char what[64];
 		pm = b_scatter_setup(pa);
@@ -224,7 +238,7 @@ b_shootdowns(const paddr_t *pa)
 		}
 		pmap_update(pm);
 		pmap_stats_get(&b);
-		ksnprintf(what, sizeof(what), "single-page removes, update every %u:", every[k]);
+		ksnprintf(what, sizeof(what), "1 page each, update every %u", every[k]);
 		b_shoot_report(what, &a, &b);
 		b_scatter_done(pm);
 	}
@@ -234,14 +248,14 @@ b_shootdowns(const paddr_t *pa)
 	pmap_remove_all(pm);
 	pmap_update(pm);
 	pmap_stats_get(&b);
-	b_shoot_report("exit: pmap_remove_all + update:", &a, &b);
+	b_shoot_report("exit: pmap_remove_all + update", &a, &b);
 	b_scatter_done(pm);
 	pm = b_scatter_setup(pa);
 	pmap_stats_get(&a);
 	pmap_remove(pm, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
 	pmap_update(pm);
 	pmap_stats_get(&b);
-	b_shoot_report("exit: pmap_remove of all + update:", &a, &b);
+	b_shoot_report("exit: pmap_remove of all + update", &a, &b);
 	b_scatter_done(pm);
 }
 
@@ -251,7 +265,16 @@ bench_run(void)
 	struct pmap *pm = pmap_create(), *pm2 = pmap_create();
 	static paddr_t pa[B_N];
 
-	kprintf("KTAP version 1\n1..0\n# bench: backend %s\n", PMAP_MD_NAME);
+	kprintf("KTAP version 1\n1..0\n# bench: backend %s, %u CPUs, invariant checks %s\n",
+	    PMAP_MD_NAME, kern_ncpus(),
+#ifdef CONFIG_PMAP_DEBUG
+	    "ON (times distorted)"
+#else
+	    "off"
+#endif
+	    );
+	if (plat_nsec() == 0)
+		kprintf("# (no clock under TCG: ns/op is \"-\" here; make bench's host run has them)\n");
 	for (unsigned i = 0; i < B_N; i++)
 		if (physmem_alloc(&pa[i]) != 0)
 			kpanic("bench_run: no page");
@@ -260,7 +283,6 @@ bench_run(void)
 	pmap_activate(pm);
 	b_times(pm, pa);
 	pmap_activate(pmap_kernel());
-	pmap_stats_dump(kprintf);
 	pmap_destroy(pm);
 	pmap_destroy(pm2);
 	for (unsigned i = 0; i < B_N; i++)

@@ -233,6 +233,7 @@ t_host_model(void)
 #endif
 }
 
+#ifdef CONFIG_PMAP_DEBUG
 static void
 t_print(const char *fmt, ...)
 {
@@ -243,6 +244,7 @@ t_print(const char *fmt, ...)
 	kvprintf(fmt, ap);
 	va_end(ap);
 }
+#endif
 
 int
 t_pmap_check(struct pmap *pm)

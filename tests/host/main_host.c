@@ -15,7 +15,7 @@ static const char usage[] =
     "usage: pmapkit-host [word...]   (the test kernel's command line, over the host MMU model)\n"
     "  (none)                 run the suite: KTAP on stdout, exit 0 iff every case passed\n"
     "  list                   print the names of the suite's cases\n"
-    "  only=NAME[,NAME...]    run only these cases\n"
+    "  only=NAME[,NAME...]    run only these cases (several only= words add up)\n"
     "  random=N [seed=S]      the differential random tester alone, N >= 1 operations\n"
     "  bench                  the benchmark instead of the suite\n"
     "  dump                   at the end, pmap_dump of the kernel pmap and of a small user pmap\n"
