@@ -43,8 +43,10 @@ DEPS_DEBUG := $(O)/.deps-debug
 DEPS_PLOT  := $(O)/.deps-plot
 RESULTS    := $(O)/results
 
-# Goals that need no configuration. Mixed with others they run one at a time.
-CONFIG_GOALS := menuconfig olddefconfig savedefconfig %_defconfig help clean distclean bench-plot
+# Goals that need no configuration of $(O) itself (test and bench-plot
+# configure directories of their own).  Mixed with others they run one at a time.
+CONFIG_GOALS := menuconfig olddefconfig savedefconfig %_defconfig help clean distclean bench-plot \
+	test
 BUILD_GOALS  := $(filter-out $(CONFIG_GOALS),$(or $(MAKECMDGOALS),all))
 
 ifneq ($(and $(filter $(CONFIG_GOALS),$(MAKECMDGOALS)),$(word 2,$(MAKECMDGOALS))),)
@@ -210,6 +212,14 @@ $(call write_flags,lib/guest,$(GUEST_BASE_CFLAGS) $(LIB_FLAGS) -MJ)
 $(call write_flags,lib/host,$(HOST_CFLAGS) $(LIB_FLAGS) -MJ)
 $(call write_flags,asan,$(HOST_CFLAGS) $(SAN_FLAGS))
 $(call write_flags,fuzz,$(HOST_CFLAGS) $(FUZZ_CFLAGS))
+# The source and build directories, for the replay commands the random
+# tester prints (make -C <src> O=<build> run ...: they work from anywhere).
+$(shell mkdir -p $(O)/include/generated && \
+	printf '#define PMAPKIT_SRC_DIR "%s"\n#define PMAPKIT_BUILD_DIR "%s"\n' \
+	'$(CURDIR)' '$(abspath $(O))' >$(O)/include/generated/build_dirs.h.new && \
+	{ cmp -s $(O)/include/generated/build_dirs.h.new $(O)/include/generated/build_dirs.h || \
+	mv $(O)/include/generated/build_dirs.h.new $(O)/include/generated/build_dirs.h; }; \
+	rm -f $(O)/include/generated/build_dirs.h.new)
 endif
 
 $(O)/guest/%.o: %.c $(AUTOCONF_H) $(O)/guest/.flags | $(DEPS_OK) backend-check
@@ -319,7 +329,7 @@ boot = extra='$(KERNEL_CMDLINE)'; \
 HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan fuzz mutants matrix example)
 NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))
 GUEST_RESULTS = $(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),$(RESULTS)/$(t)-smp$(n).ktap))
-TEST_RESULTS = $(HOST_RESULTS) $(GUEST_RESULTS) $(NOCPU_RESULTS)
+TEST_RESULTS = $(HOST_RESULTS) $(GUEST_RESULTS) $(NOCPU_RESULTS) $(RESULTS)/gdb.ktap
 DEFCONFIGS := $(sort $(patsubst configs/%_defconfig,%,$(wildcard configs/*_defconfig)))
 # $(call run_ktap,<name>,<timeout>,<command>[,-v]): one KTAP-printing run,
 # its exit status recorded (scripts/run-ktap.sh); a failure does not stop make test.
@@ -354,24 +364,39 @@ check: $(HOST_BIN)
 # test-backend listed in its manifest: a backend that did not configure,
 # build or run counts as failed, and no file of an earlier run is read
 # (results go before the defconfig, so not even a manifest survives a
-# failed one).  The summary is also kept in $(O)/test-summary.txt.
+# failed one).  The terminal shows one progress line per step; each
+# backend's details (build, QEMU consoles, KTAP of every run) are in
+# $(O)/<defconfig>/test.log and results/.  The summary (failed files, the
+# subtotals, the totals with skips and time, last "N passed, N failed") is
+# also kept in $(O)/test-summary.txt.
 test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
-	@rm -f $(O)/test-summary.txt
-	$(Q)for c in $(DEFCONFIGS); do \
-		echo "=== make test: $$c ($(O)/$$c) ==="; \
-		rm -rf $(O)/$$c/results; \
-		if $(MAKE) O=$(O)/$$c $${c}_defconfig >/dev/null; then \
-			$(MAKE) O=$(O)/$$c test-backend || true; \
+	@rm -f $(O)/test-summary.txt $(O)/template.ktap
+	$(Q)started=$$(date +%s); n=$(words $(DEFCONFIGS)); i=0; \
+	for c in $(DEFCONFIGS); do \
+		i=$$((i + 1)); label="[$$i/$$n] $$c"; \
+		rm -rf $(O)/$$c/results $(O)/$$c/test.log; mkdir -p $(O)/$$c; \
+		echo "$$label: details in $(O)/$$c/test.log and $(O)/$$c/results/"; \
+		t0=$${EPOCHREALTIME//[!0-9]/}; \
+		{ $(MAKE) O=$(O)/$$c $${c}_defconfig && $(MAKE) O=$(O)/$$c backend-check; } \
+			>>$(O)/$$c/test.log 2>&1; s=$$?; \
+		if [ $$s -eq 0 ]; then \
+			$(MAKE) O=$(O)/$$c test-backend TEST_LABEL="$$label" TEST_SUMMARY=no || true; \
 		else \
-			echo "make test: $${c}_defconfig failed" >&2; \
+			scripts/step-report.sh "$$label: configure" $$t0 $$s - $(O)/$$c/test.log; \
 		fi; \
-	done
-	$(Q)rm -rf $(O)/runner
-	$(Q)$(if $(filter yes,$(TEST_RUNNER)),echo "=== make test: the test runner itself ($(O)/runner) ==="; \
-		scripts/run-ktap.sh -v -t $(RUNNER_TIMEOUT) $(O)/runner/runner.ktap \
-		tests/runner.sh $(O)/runner/work $(O)/$(firstword $(DEFCONFIGS))/host/pmapkit-host || true)
-	$(Q)scripts/ktap-summary.py $(foreach c,$(DEFCONFIGS),--manifest $(O)/$(c)/results/manifest) \
-		$(if $(filter yes,$(TEST_RUNNER)),$(O)/runner/runner.ktap) | tee $(O)/test-summary.txt
+	done; \
+	$(if $(filter yes,$(TEST_RUNNER)),rm -rf $(O)/runner; t0=$${EPOCHREALTIME//[!0-9]/}; \
+		scripts/run-ktap.sh -t $(RUNNER_TIMEOUT) $(O)/runner/runner.ktap \
+		tests/runner.sh $(O)/runner/work $(O)/$(firstword $(DEFCONFIGS))/host/pmapkit-host \
+		2>/dev/null; scripts/step-report.sh "[runner] tests of make test itself" $$t0 $$? \
+		$(O)/runner/runner.ktap;) \
+	t0=$${EPOCHREALTIME//[!0-9]/}; scripts/run-ktap.sh -t $(HOST_TIMEOUT) $(O)/template.ktap \
+		scripts/template-check.sh $(O)/$(firstword $(DEFCONFIGS)) 2>/dev/null; \
+	scripts/step-report.sh "[template] md/template builds against mi/" $$t0 $$? $(O)/template.ktap; \
+	scripts/ktap-summary.py --quiet --started $$started \
+		$(foreach c,$(DEFCONFIGS),--manifest $(O)/$(c)/results/manifest) \
+		$(if $(filter yes,$(TEST_RUNNER)),$(O)/runner/runner.ktap) $(O)/template.ktap \
+		| tee $(O)/test-summary.txt
 
 # test-backend: the configured backend.  Old results go first, then the
 # manifest (every result file this run must write), then the build (its
@@ -380,39 +405,49 @@ test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
 # pass; the mutation check; the installed library and examples/host-vm
 # (scripts/example-run.sh); the configuration matrix (scripts/matrix.sh).
 # Then every QEMU target with each CPU count of QEMU_TEST_SMP, and the CPUs
-# it must refuse.
+# it must refuse.  One progress line per step (TEST_LABEL: name ... verdict);
+# the output of each goes to TEST_LOG, the KTAP to $(RESULTS)/.
+TEST_LABEL ?= $(BACKEND)
+TEST_LOG   := $(O)/test.log
+TEST_SUMMARY ?= yes
+# $(call step,<name>,<shell command>[,<result file>]): run it, output to
+# TEST_LOG, then its progress line.
+step = t0=$${EPOCHREALTIME//[!0-9]/}; { $(2); } >>$(TEST_LOG) 2>&1; \
+	scripts/step-report.sh "$(TEST_LABEL): $(1)" $$t0 $$? $(or $(3),-) $(TEST_LOG)
 test-backend: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG) backend-check
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	@printf '%s\n' $(notdir $(TEST_RESULTS)) >$(RESULTS)/manifest
-	$(Q)if $(MAKE) test-build; then r=ok; else r="not ok"; \
-		echo "make test-backend: the $(BACKEND) build failed: nothing else runs" >&2; fi; \
-		printf 'KTAP version 1\n1..1\n%s 1 build_%s\n' "$$r" "$(BACKEND)" >$(RESULTS)/build.ktap
+	$(Q)t0=$${EPOCHREALTIME//[!0-9]/}; \
+		if $(MAKE) test-build >>$(TEST_LOG) 2>&1; then r=ok; s=0; else r="not ok"; s=1; \
+		echo "make test-backend: the $(BACKEND) build failed: nothing else runs" >>$(TEST_LOG); fi; \
+		printf 'KTAP version 1\n1..1\n%s 1 build_%s\n' "$$r" "$(BACKEND)" >$(RESULTS)/build.ktap; \
+		scripts/step-report.sh "$(TEST_LABEL): build" $$t0 $$s - $(TEST_LOG); \
+		[ $$s -eq 0 ] || grep -m 8 -E 'error|Error' $(TEST_LOG) | sed 's/^/    /'
 	$(Q)! grep -q '^ok 1 build' $(RESULTS)/build.ktap || $(MAKE) test-runs
-	$(Q)scripts/ktap-summary.py --manifest $(RESULTS)/manifest
+	$(Q)$(if $(filter yes,$(TEST_SUMMARY)),scripts/ktap-summary.py --quiet --manifest $(RESULTS)/manifest)
 
 # (test-backend's parts: the binaries, and the runs once they are built.)
 test-build: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN) $(LIB_A) $(HOSTLIB_A) $(MODEL_A)
 
 test-runs:
-	$(Q)$(call run_ktap,host,$(HOST_TIMEOUT),$(HOST_BIN),-v)
-	$(Q)$(call run_ktap,host-cpus1,$(HOST_TIMEOUT),$(HOST_BIN) cpus=1)
-	@grep -E '^not ok' $(RESULTS)/host-cpus1.ktap | sed 's/^/cpus=1: /' || echo "cpus=1: no failures"
-	$(Q)$(call run_ktap,host-random,$(HOST_TIMEOUT),$(HOST_BIN) random=$(RANDOM_OPS) seed=$(RANDOM_SEED),-v)
-	$(Q)$(call run_ktap,host-asan,$(HOST_TIMEOUT),$(ASAN_BIN))
-	@grep -E '^(not ok|ok) |ERROR|runtime error|exit-status' $(RESULTS)/host-asan.ktap | sed 's/^/asan: /' | tail -n 3
-	$(Q)$(call run_ktap,fuzz,$(HOST_TIMEOUT),scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TEST_TIME) $(O)/fuzz/corpus,-v)
-	$(Q)$(call run_ktap,mutants,$(MUTANTS_TIMEOUT),scripts/mutants.sh $(KCONFIG_CONFIG) $(O)/mutants,-v)
-	$(Q)$(call run_ktap,example,$(HOST_TIMEOUT),scripts/example-run.sh $(O) $(O)/example,-v)
-	$(Q)$(call run_ktap,matrix,$(MATRIX_TIMEOUT),scripts/matrix.sh --kernel $(GUEST_ELF) \
+	$(Q)$(call step,host suite,$(call run_ktap,host,$(HOST_TIMEOUT),$(HOST_BIN)),$(RESULTS)/host.ktap)
+	$(Q)$(call step,host suite with cpus=1,$(call run_ktap,host-cpus1,$(HOST_TIMEOUT),$(HOST_BIN) cpus=1),$(RESULTS)/host-cpus1.ktap)
+	$(Q)$(call step,random run ($(RANDOM_OPS) ops),$(call run_ktap,host-random,$(HOST_TIMEOUT),$(HOST_BIN) random=$(RANDOM_OPS) seed=$(RANDOM_SEED)),$(RESULTS)/host-random.ktap)
+	$(Q)$(call step,host suite under ASan+UBSan,$(call run_ktap,host-asan,$(HOST_TIMEOUT),$(ASAN_BIN)),$(RESULTS)/host-asan.ktap)
+	$(Q)$(call step,fuzz pass ($(FUZZ_TEST_TIME) s),$(call run_ktap,fuzz,$(HOST_TIMEOUT),scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TEST_TIME) $(O)/fuzz/corpus),$(RESULTS)/fuzz.ktap)
+	$(Q)$(call step,mutation check,$(call run_ktap,mutants,$(MUTANTS_TIMEOUT),scripts/mutants.sh $(KCONFIG_CONFIG) $(O)/mutants),$(RESULTS)/mutants.ktap)
+	$(Q)$(call step,library + examples/host-vm,$(call run_ktap,example,$(HOST_TIMEOUT),scripts/example-run.sh $(O) $(O)/example),$(RESULTS)/example.ktap)
+	$(Q)$(call step,memory/CPU matrix,$(call run_ktap,matrix,$(MATRIX_TIMEOUT),scripts/matrix.sh --kernel $(GUEST_ELF) \
 		--host $(HOST_BIN) --pass $(QEMU_PASS_STATUS) --nocpu $(QEMU_NOCPU_STATUS) \
 		--machine "$(QEMU_MACHINE_ARGS)" --jobs $(MATRIX_JOBS) \
 		$(foreach t,$(QEMU_TEST_TARGETS),--target-args "$(t)=$(QEMU_ARGS_$(t))") \
-		$(RESULTS)/matrix $(MATRIX_FILES),-v)
+		$(RESULTS)/matrix $(MATRIX_FILES)),$(RESULTS)/matrix.ktap)
 	$(Q)$(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),\
-		$(call boot,$(t),$(RESULTS)/$(t)-smp$(n).ktap,,$(n)) || true;))
-	$(Q)$(foreach t,$(QEMU_NOCPU_TARGETS),scripts/qemu-nocpu.sh $(t) $(GUEST_ELF) \
+		$(call step,$(t) -smp $(n),$(call boot,$(t),$(RESULTS)/$(t)-smp$(n).ktap,,$(n)),$(RESULTS)/$(t)-smp$(n).ktap);))
+	$(Q)$(foreach t,$(QEMU_NOCPU_TARGETS),$(call step,$(t) refuses its default CPU,scripts/qemu-nocpu.sh $(t) $(GUEST_ELF) \
 		"$(QEMU_NOCPU_MESSAGE)" $(QEMU_NOCPU_STATUS) $(QEMU_MACHINE_ARGS) \
-		| tee $(RESULTS)/$(t)-nocpu.ktap || true;)
+		>$(RESULTS)/$(t)-nocpu.ktap,$(RESULTS)/$(t)-nocpu.ktap);)
+	$(Q)$(call step,gdb commands on a stopped guest,$(call run_ktap,gdb,$(HOST_TIMEOUT),scripts/gdb-test.sh $(O)),$(RESULTS)/gdb.ktap)
 
 fuzz: $(FUZZ_BIN)
 	$(Q)scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TIME) $(O)/fuzz/corpus

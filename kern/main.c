@@ -155,6 +155,7 @@ run_random(uint64_t nops, uint64_t seed)
 	unsigned long n = (unsigned long)nops;
 
 	kprintf("KTAP version 1\n1..1\n");
+	random_replay_print(n, seed);
 	int bad = random_run(seed, n);
 	kprintf("%s 1 random_differential_%lu\n", bad ? "not ok" : "ok", n);
 	return bad ? KERN_EXIT_FAIL : KERN_EXIT_PASS;

@@ -38,13 +38,18 @@ dump_bytes(char *buf, size_t n, uint64_t bytes)
 		bytes /= 1024;
 		u++;
 	}
-	/* A short formatter of our own: the library has no snprintf. */
+	/*
+	 * A short formatter of our own: the library has no snprintf.  A run
+	 * is whole pages, so bytes is now at most the VA space / 1 KiB and
+	 * fits a vaddr_t: no 64-bit division (a libgcc call on 32-bit MMUs).
+	 */
+	vaddr_t v = (vaddr_t)bytes;
 	char tmp[24];
 	int len = 0;
 	do {
-		tmp[len++] = (char)('0' + bytes % 10);
-		bytes /= 10;
-	} while (bytes != 0 && len < 20);
+		tmp[len++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 && len < 20);
 	size_t o = 0;
 	while (len > 0 && o + 1 < n)
 		buf[o++] = tmp[--len];

@@ -22,10 +22,12 @@
  * "either" until it is next cleared.
  *
  * On a divergence: the seed, the step, the last R_TRACE operations and the
- * command that replays the run.
+ * commands that replay the run (random_replay_print), which work as printed,
+ * from any directory (tests/runner.sh runs them).
  */
 #include "t.h"
 #include "random.h"
+#include "generated/build_dirs.h"
 
 #define R_NPMAP		4
 #define R_NSLOT		256
@@ -890,11 +892,17 @@ r_report_divergence(void)
 	kprintf("# random: the last operations, oldest first:\n");
 	for (unsigned long i = R.step + 1 > R_TRACE ? R.step + 1 - R_TRACE : 0; i <= R.step; i++)
 		kprintf("#   %6lu  %s\n", i, R.trace[i % R_TRACE]);
-	kprintf("# random: replay on the host: build/host/pmapkit-host random=%lu seed=%#llx\n",
-	    R.step + 1, (unsigned long long)R.seed);
-	kprintf("# random: replay in the guest: make run "
-	    "CONFIG_KERNEL_CMDLINE='random=%lu seed=%#llx'\n", R.step + 1,
-	    (unsigned long long)R.seed);
+	random_replay_print(R.step + 1, R.seed);
+}
+
+void
+random_replay_print(unsigned long nops, uint64_t seed)
+{
+	kprintf("# random: replay on the host: %s/host/pmapkit-host random=%lu seed=%#llx\n",
+	    PMAPKIT_BUILD_DIR, nops, (unsigned long long)seed);
+	kprintf("# random: replay in the guest: make -C %s O=%s run "
+	    "CONFIG_KERNEL_CMDLINE='random=%lu seed=%#llx'\n", PMAPKIT_SRC_DIR,
+	    PMAPKIT_BUILD_DIR, nops, (unsigned long long)seed);
 }
 
 static int r_run(void);

@@ -2,12 +2,14 @@
 # Tests of the test runner itself, so that `make test` can never report a
 # pass it did not see: a tree that does not compile, result files left from
 # an earlier run, a run that exits non-zero after a complete plan (a
-# sanitizer's report at exit), a hang, a malformed command line.  KTAP v1.
+# sanitizer's report at exit), a hang, a malformed command line; and the
+# random tester's replay commands, run as printed.  KTAP v1.
 #
 #   tests/runner.sh <work-dir> <host-program>
 #
 # <host-program> is a built pmapkit-host (make test passes the first
-# backend's).  The broken-build cases copy the tree into <work-dir> and run
+# backend's, built in its O; the replay case boots that O's guest with
+# make run).  The broken-build cases copy the tree into <work-dir> and run
 # `make test` / `make test-backend` there on one defconfig: a few seconds,
 # since the build stops at the first error.
 set -uo pipefail
@@ -43,7 +45,7 @@ stale_ktap() {
 }
 
 echo "KTAP version 1"
-echo "1..9"
+echo "1..10"
 
 # ---- a tree that does not compile, with passing results of an earlier run
 src=$work/src
@@ -138,5 +140,34 @@ ok $bad "malformed_command_line_fails"
 "$summary" --manifest "$work/no-such-dir/manifest" >"$work/manifest.sum"
 [ $? -ne 0 ] && tail -n 1 "$work/manifest.sum" | grep -qx "0 passed, 1 failed"
 ok $? "missing_manifest_fails"
+
+# ---- the replay commands the random tester prints work as printed
+# (the seed reaches the guest; from another directory, with the build's O)
+r=1
+if [ -x "$host" ]; then
+	(cd / && "$host" random=300 seed=0x7) >"$work/replay-src.log" 2>&1
+	hcmd=$(sed -n 's/^# random: replay on the host: //p' "$work/replay-src.log" | head -n 1)
+	gcmd=$(sed -n 's/^# random: replay in the guest: //p' "$work/replay-src.log" | head -n 1)
+	echo "# printed: $hcmd"
+	echo "# printed: $gcmd"
+	(cd / && timeout 300 bash -c "$hcmd") >"$work/replay-host.log" 2>&1
+	hs=$?
+	(cd / && timeout 300 bash -c "$gcmd") >"$work/replay-guest.log" 2>&1
+	gs=$?
+	seedline='operations, seed 0x7,'
+	[ -n "$hcmd" ] && [ -n "$gcmd" ] && [ "$hs" = 0 ] && [ "$gs" = 0 ] &&
+		grep -q "^ok 1 random_differential_300" "$work/replay-host.log" &&
+		grep -q "^# random: 300 $seedline" "$work/replay-host.log" &&
+		grep -q 'cmdline "random=300 seed=0x7"' "$work/replay-guest.log" &&
+		grep -q "^ok 1 random_differential_300" "$work/replay-guest.log" &&
+		grep -q "^# random: 300 $seedline" "$work/replay-guest.log" &&
+		grep -q "^make run: PASS" "$work/replay-guest.log"
+	r=$?
+	[ $r = 0 ] && echo "# host and guest replays ran 300 operations from seed 0x7"
+	[ $r = 0 ] || { echo "# host exit $hs, guest exit $gs"; note "$work/replay-guest.log" 6; }
+else
+	echo "# no host program $host"
+fi
+ok $r "replay_commands_work_as_printed"
 
 [ "$failed" -eq 0 ]

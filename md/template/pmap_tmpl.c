@@ -312,8 +312,8 @@ tmpl_check(struct pmap *pm, void (*print)(const char *, ...))
 }
 
 /*
- * The vtable (include/pmap/pmap_md_ops.h): every member is set, so that
- * scripts/template-check.sh notices one that mi/ adds.
+ * The vtable (include/pmap/pmap_md_ops.h).  Every member is set
+ * explicitly, NULL and 0 included, so that one mi/ adds shows as missing.
  */
 const struct pmap_md_ops pmap_md_ops = {
 	.name = PMAP_MD_NAME,
