@@ -133,8 +133,10 @@ MUTANTS_TIMEOUT ?= 1800
 MATRIX_TIMEOUT  ?= 1200
 RUNNER_TIMEOUT  ?= 600
 MATRIX_JOBS     ?= 2
-# make test runs the tests of the runner itself (tests/runner.sh) unless no.
+# make test runs the tests of the runner itself (tests/runner.sh) and the
+# check of md/template (scripts/template-check.sh) unless no.
 TEST_RUNNER     ?= yes
+TEST_TEMPLATE   ?= yes
 
 # ---- flags ------------------------------------------------------------------
 CC := clang
@@ -390,12 +392,15 @@ test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
 		tests/runner.sh $(O)/runner/work $(O)/$(firstword $(DEFCONFIGS))/host/pmapkit-host \
 		2>/dev/null; scripts/step-report.sh "[runner] tests of make test itself" $$t0 $$? \
 		$(O)/runner/runner.ktap;) \
-	t0=$${EPOCHREALTIME//[!0-9]/}; scripts/run-ktap.sh -t $(HOST_TIMEOUT) $(O)/template.ktap \
+	$(if $(filter yes,$(TEST_TEMPLATE)),t0=$${EPOCHREALTIME//[!0-9]/}; \
+		scripts/run-ktap.sh -t $(HOST_TIMEOUT) $(O)/template.ktap \
 		scripts/template-check.sh $(O)/$(firstword $(DEFCONFIGS)) 2>/dev/null; \
-	scripts/step-report.sh "[template] md/template builds against mi/" $$t0 $$? $(O)/template.ktap; \
+		scripts/step-report.sh "[template] md/template builds against mi/" $$t0 $$? \
+		$(O)/template.ktap;) \
 	scripts/ktap-summary.py --quiet --started $$started \
 		$(foreach c,$(DEFCONFIGS),--manifest $(O)/$(c)/results/manifest) \
-		$(if $(filter yes,$(TEST_RUNNER)),$(O)/runner/runner.ktap) $(O)/template.ktap \
+		$(if $(filter yes,$(TEST_RUNNER)),$(O)/runner/runner.ktap) \
+		$(if $(filter yes,$(TEST_TEMPLATE)),$(O)/template.ktap) \
 		| tee $(O)/test-summary.txt
 
 # test-backend: the configured backend.  Old results go first, then the

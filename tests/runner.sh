@@ -45,7 +45,7 @@ stale_ktap() {
 }
 
 echo "KTAP version 1"
-echo "1..10"
+echo "1..13"
 
 # ---- a tree that does not compile, with passing results of an earlier run
 src=$work/src
@@ -61,7 +61,7 @@ cfg=${cfg%_defconfig}
 o=$work/o-test
 mkdir -p "$o/$cfg/results"
 stale_ktap >"$o/$cfg/results/host.ktap"
-make --no-print-directory -C "$src" -j2 O="$o" DEFCONFIGS="$cfg" TEST_RUNNER=no test >"$work/make-test.log" 2>&1
+make --no-print-directory -C "$src" -j2 O="$o" DEFCONFIGS="$cfg" TEST_RUNNER=no TEST_TEMPLATE=no test >"$work/make-test.log" 2>&1
 status=$?
 last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/make-test.log" | tail -n 1)
 echo "# make test on a broken tree: exit $status, summary \"$last\""
@@ -140,6 +140,45 @@ ok $bad "malformed_command_line_fails"
 "$summary" --manifest "$work/no-such-dir/manifest" >"$work/manifest.sum"
 [ $? -ne 0 ] && tail -n 1 "$work/manifest.sum" | grep -qx "0 passed, 1 failed"
 ok $? "missing_manifest_fails"
+
+# ---- housekeeping goals: clean guarded, defconfig names, host-only goals
+# without QEMU.  (In the copy: nothing here may touch the real tree.)
+make --no-print-directory -C "$src" O=. clean >"$work/clean.log" 2>&1
+s1=$?
+make --no-print-directory -C "$src" O="$src" distclean >>"$work/clean.log" 2>&1
+s2=$?
+[ "$s1" = 2 ] && [ "$s2" = 2 ] && [ -f "$src/include/pmap/pmap.h" ] &&
+	[ -f "$src/include/pmap/pmap_md_ops.h" ] && [ -f "$src/Makefile" ] &&
+	grep -q "is the source tree: refusing" "$work/clean.log"
+r=$?
+[ $r = 0 ] || { echo "# clean exit $s1, distclean exit $s2"; note "$work/clean.log"; }
+ok $r "clean_refuses_the_source_tree"
+
+make --no-print-directory -C "$src" O="$work/o-names" no_such_defconfig >"$work/names.log" 2>&1
+s=$?
+[ "$s" = 2 ] && grep -q "the defconfigs are:.*${cfg}_defconfig" "$work/names.log"
+r=$?
+[ $r = 0 ] || note "$work/names.log"
+ok $r "unknown_defconfig_lists_the_names"
+
+# Host-only goals in a fresh O, with QEMU and gdb pretended missing and an
+# apt-get that fails: they must not even ask for them.
+fake=$work/fakebin
+mkdir -p "$fake"
+printf '#!/bin/sh\necho "apt-get called: $*" >&2\nexit 1\n' >"$fake/apt-get"
+chmod +x "$fake/apt-get"
+PATH=$fake:$PATH PMAPKIT_DEPS_PRETEND_MISSING="qemu-system-x86 qemu-system-misc gdb-multiarch" \
+	make --no-print-directory -C "$src" O="$work/o-hostonly" "${cfg}_defconfig" \
+	>"$work/hostonly.log" 2>&1
+s1=$?
+# (kern/main.c is broken in the copy: check builds nothing of it, lib does.)
+PATH=$fake:$PATH PMAPKIT_DEPS_PRETEND_MISSING="qemu-system-x86 qemu-system-misc gdb-multiarch" \
+	make --no-print-directory -C "$src" -j2 O="$work/o-hostonly" lib >>"$work/hostonly.log" 2>&1
+s2=$?
+[ "$s1" = 0 ] && [ "$s2" = 0 ] && ! grep -q "qemu\|gdb-multiarch\|apt-get called" "$work/hostonly.log"
+r=$?
+[ $r = 0 ] || { echo "# defconfig exit $s1, lib exit $s2"; note "$work/hostonly.log"; }
+ok $r "host_only_goals_need_no_qemu"
 
 # ---- the replay commands the random tester prints work as printed
 # (the seed reaches the guest; from another directory, with the build's O)
