@@ -331,7 +331,8 @@ boot = extra='$(KERNEL_CMDLINE)'; \
 HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan fuzz mutants matrix example)
 NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))
 GUEST_RESULTS = $(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),$(RESULTS)/$(t)-smp$(n).ktap))
-TEST_RESULTS = $(HOST_RESULTS) $(GUEST_RESULTS) $(NOCPU_RESULTS) $(RESULTS)/gdb.ktap
+TEST_RESULTS = $(HOST_RESULTS) $(GUEST_RESULTS) $(NOCPU_RESULTS) $(RESULTS)/compile-commands.ktap \
+	$(RESULTS)/gdb.ktap
 DEFCONFIGS := $(sort $(patsubst configs/%_defconfig,%,$(wildcard configs/*_defconfig)))
 # $(call run_ktap,<name>,<timeout>,<command>[,-v]): one KTAP-printing run,
 # its exit status recorded (scripts/run-ktap.sh); a failure does not stop make test.
@@ -432,7 +433,8 @@ test-backend: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG) backend-check
 	$(Q)$(if $(filter yes,$(TEST_SUMMARY)),scripts/ktap-summary.py --quiet --manifest $(RESULTS)/manifest)
 
 # (test-backend's parts: the binaries, and the runs once they are built.)
-test-build: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN) $(LIB_A) $(HOSTLIB_A) $(MODEL_A)
+test-build: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN) $(LIB_A) $(HOSTLIB_A) $(MODEL_A) \
+	$(O)/compile_commands.json
 
 test-runs:
 	$(Q)$(call step,host suite,$(call run_ktap,host,$(HOST_TIMEOUT),$(HOST_BIN)),$(RESULTS)/host.ktap)
@@ -452,6 +454,9 @@ test-runs:
 	$(Q)$(foreach t,$(QEMU_NOCPU_TARGETS),$(call step,$(t) refuses its default CPU,scripts/qemu-nocpu.sh $(t) $(GUEST_ELF) \
 		"$(QEMU_NOCPU_MESSAGE)" $(QEMU_NOCPU_STATUS) $(QEMU_MACHINE_ARGS) \
 		>$(RESULTS)/$(t)-nocpu.ktap,$(RESULTS)/$(t)-nocpu.ktap);)
+	$(Q)$(call step,compile_commands.json,$(call run_ktap,compile-commands,$(HOST_TIMEOUT),\
+		scripts/compile-commands-check.py $(O)/compile_commands.json $(O) $(sort $(GUEST_SRCS) \
+		$(HOST_SRCS) $(LIB_SRCS) $(MODEL_SRCS))),$(RESULTS)/compile-commands.ktap)
 	$(Q)$(call step,gdb commands on a stopped guest,$(call run_ktap,gdb,$(HOST_TIMEOUT),scripts/gdb-test.sh $(O)),$(RESULTS)/gdb.ktap)
 
 fuzz: $(FUZZ_BIN)
