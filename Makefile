@@ -331,7 +331,8 @@ boot = extra='$(KERNEL_CMDLINE)'; \
 HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan fuzz mutants matrix example)
 NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))
 GUEST_RESULTS = $(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),$(RESULTS)/$(t)-smp$(n).ktap))
-TEST_RESULTS = $(HOST_RESULTS) $(GUEST_RESULTS) $(NOCPU_RESULTS) $(RESULTS)/compile-commands.ktap \
+TEST_RESULTS = $(HOST_RESULTS) $(GUEST_RESULTS) $(NOCPU_RESULTS) $(RESULTS)/bench.ktap \
+	$(RESULTS)/compile-commands.ktap \
 	$(RESULTS)/gdb.ktap
 DEFCONFIGS := $(sort $(patsubst configs/%_defconfig,%,$(wildcard configs/*_defconfig)))
 # $(call run_ktap,<name>,<timeout>,<command>[,-v]): one KTAP-printing run,
@@ -454,6 +455,9 @@ test-runs:
 	$(Q)$(foreach t,$(QEMU_NOCPU_TARGETS),$(call step,$(t) refuses its default CPU,scripts/qemu-nocpu.sh $(t) $(GUEST_ELF) \
 		"$(QEMU_NOCPU_MESSAGE)" $(QEMU_NOCPU_STATUS) $(QEMU_MACHINE_ARGS) \
 		>$(RESULTS)/$(t)-nocpu.ktap,$(RESULTS)/$(t)-nocpu.ktap);)
+	$(Q)$(call step,bench tables,$(call run_ktap,bench,$(HOST_TIMEOUT),sh -c '$(HOST_BIN) bench \
+		>$(RESULTS)/bench-host.log 2>&1 && scripts/bench-plot.py --check $(RESULTS)/bench-host.log'),\
+		$(RESULTS)/bench.ktap)
 	$(Q)$(call step,compile_commands.json,$(call run_ktap,compile-commands,$(HOST_TIMEOUT),\
 		scripts/compile-commands-check.py $(O)/compile_commands.json $(O) $(sort $(GUEST_SRCS) \
 		$(HOST_SRCS) $(LIB_SRCS) $(MODEL_SRCS))),$(RESULTS)/compile-commands.ktap)

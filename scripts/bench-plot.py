@@ -2,6 +2,11 @@
 """Draw the host bench's per-operation costs of several backends.
 
     scripts/bench-plot.py <out.svg|out.png> [LABEL=]<bench-host.log>...
+    scripts/bench-plot.py --check <bench.log>
+
+--check (make test, no matplotlib needed) prints KTAP: the bench's lines
+are at most 80 columns, its three tables are there, and the timing table
+reads (in the guest, whose ns column is "-", its rows still parse).
 
 Each log is the output of `pmapkit-host bench` (tests/bench.c) for one
 configuration (LABEL, by default the backend it names); its timing table (the rows after the "# operation" header) gives
@@ -13,7 +18,7 @@ import re
 import sys
 
 
-def read_log(path):
+def read_log(path, keep_untimed=False):
     """(backend, debug_on, [(operation, ns)]) from one bench log."""
     backend, debug_on, rows, in_table = None, False, [], False
     with open(path, encoding="utf-8", errors="replace") as f:
@@ -34,12 +39,46 @@ def read_log(path):
                 name, ns = m.group(1).strip(), m.group(2)
                 if ns != "-":
                     rows.append((name, float(ns)))
+                elif keep_untimed:
+                    rows.append((name, None))
     if backend is None or not rows:
         sys.exit(f"bench-plot: {path}: no bench timing table (is it pmapkit-host bench output?)")
     return backend, debug_on, rows
 
 
+def check(path):
+    """make test's check of one bench log; KTAP on stdout, 0 iff it passes."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        lines = [l.rstrip("\n") for l in f]
+    # The bench's own lines: from its header to the end of the timing table.
+    start = next((i for i, l in enumerate(lines) if l.startswith("# bench: backend")), None)
+    mine = [l for l in lines[start:] if l.startswith("#")] if start is not None else []
+    wide = [l for l in mine if len(l) > 80]
+    tables = [t for t in ("# Memory", "# Shootdowns", "# Time per operation")
+              if not any(l.startswith(t) for l in mine)]
+    try:
+        backend, _, rows = read_log(path, keep_untimed=True)
+        parsed, why = True, "%s: %d operations" % (backend, len(rows))
+    except SystemExit as e:
+        parsed, why = False, str(e)
+    checks = [
+        ("bench_lines_fit_80_columns", bool(mine) and not wide,
+         "%d lines, widest %d" % (len(mine), max(map(len, mine), default=0))
+         + ("; e.g. %r" % wide[0] if wide else "")),
+        ("bench_three_tables", bool(mine) and not tables,
+         "missing: " + ", ".join(tables) if tables else "memory, shootdowns, time"),
+        ("bench_timing_table_parses", parsed, why),
+    ]
+    print("KTAP version 1\n1..%d" % len(checks))
+    for n, (name, good, note) in enumerate(checks, 1):
+        print("# %s" % note)
+        print("%s %d %s" % ("ok" if good else "not ok", n, name))
+    return 0 if all(good for _, good, _ in checks) else 1
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+        sys.exit(check(sys.argv[2]))
     if len(sys.argv) < 3:
         sys.exit(__doc__.strip().splitlines()[2].strip())
     out, logs = sys.argv[1], sys.argv[2:]

@@ -74,6 +74,8 @@ static void op_mappings(struct deep *d)
 	pmap_mappings(d->pm, 0, 0, count_fn, &n);
 }
 static void op_check(struct deep *d) { pmap_check(d->pm, kprintf); }
+static void quiet(const char *fmt, ...) { (void)fmt; }
+static void op_dump(struct deep *d) { pmap_dump(d->pm, quiet); }
 static void op_remove(struct deep *d)
 {
 	pmap_remove(d->pm, UVA, UVA + 0x01000000u);	/* tables freed, a shootdown */
@@ -98,6 +100,7 @@ static const struct {
 	{ "pmap_copy", op_copy },
 	{ "pmap_mappings", op_mappings },
 	{ "pmap_check", op_check },
+	{ "pmap_dump", op_dump },
 	{ "pmap_remove + pmap_update (table frees, shootdown)", op_remove },
 	{ "pmap_page_protect(NONE) + pmap_remove_all", op_destroy_path },
 };
