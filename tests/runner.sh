@@ -45,7 +45,7 @@ stale_ktap() {
 }
 
 echo "KTAP version 1"
-echo "1..13"
+echo "1..15"
 
 # ---- a tree that does not compile, with passing results of an earlier run
 src=$work/src
@@ -179,6 +179,44 @@ s2=$?
 r=$?
 [ $r = 0 ] || { echo "# defconfig exit $s1, lib exit $s2"; note "$work/hostonly.log"; }
 ok $r "host_only_goals_need_no_qemu"
+
+# ---- make run's verdict: FAIL for a failing boot, INTERRUPTED (never PASS)
+# when QEMU gets Ctrl-C's SIGINT, which makes it exit with status 0.
+# (The guest of the O that built <host-program>, as the replay case.)
+bo=$(dirname "$(dirname "$host")")
+r=1
+if [ -x "$host" ]; then
+	make --no-print-directory -C "$top" O="$bo" run CONFIG_KERNEL_CMDLINE='only=no_such_case' \
+		</dev/null >"$work/run-fail.log" 2>&1
+	s=$?
+	[ "$s" = 2 ] && grep -q '^make run: FAIL: .*kernel_command_line\|^make run: FAIL: 0 passed, 1 failed' \
+		"$work/run-fail.log"
+	r=$?
+	[ $r = 0 ] || { echo "# make run exit $s"; note "$work/run-fail.log" 3; }
+fi
+ok $r "run_verdict_fail"
+
+r=1
+if [ -x "$host" ]; then
+	make --no-print-directory -C "$top" O="$bo" run QEMU_SMP=1 \
+		CONFIG_KERNEL_CMDLINE='random=50000000' </dev/null >"$work/run-int.log" 2>&1 &
+	mk=$!
+	qpid=
+	for _ in $(seq 1 300); do
+		qpid=$(pgrep -f -- "-kernel $bo/guest/kernel.elf" | head -n 1)
+		[ -n "$qpid" ] && grep -q "random: replay" "$work/run-int.log" && break
+		sleep 0.1
+	done
+	[ -n "$qpid" ] && kill -INT "$qpid"
+	wait "$mk"
+	s=$?
+	[ -n "$qpid" ] && [ "$s" = 2 ] && grep -q '^make run: INTERRUPTED after' "$work/run-int.log" &&
+		! grep -q '^make run: PASS' "$work/run-int.log" &&
+		grep -q '^# interrupted' "$bo/results/run.log"
+	r=$?
+	[ $r = 0 ] || { echo "# qemu pid ${qpid:-none}, make run exit $s"; note "$work/run-int.log" 3; }
+fi
+ok $r "run_verdict_interrupted"
 
 # ---- the replay commands the random tester prints work as printed
 # (the seed reaches the guest; from another directory, with the build's O)
