@@ -186,12 +186,13 @@ const char *kern_cmdline_next(const char **cursor, size_t *lenp);
 bool	kern_cmdline_key(const char *w, size_t len, const char *key,
 	    const char **valp, size_t *vlenp);
 const char *kern_cmdline_value(const char *cmdline, const char *key, size_t *lenp);
-int	kvsnprintf(char *, size_t, const char *, va_list);
+int	kvsnprintf(char *, size_t, const char *, va_list)
+	    __attribute__((format(printf, 3, 0)));
 int	ksnprintf(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	kprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	kvprintf(const char *, va_list);
+void	kvprintf(const char *, va_list) __attribute__((format(printf, 1, 0)));
 void	kpanic(const char *, ...) __attribute__((noreturn, format(printf, 1, 2)));
-void	kvpanic(const char *, va_list) __attribute__((noreturn));
+void	kvpanic(const char *, va_list) __attribute__((noreturn, format(printf, 1, 0)));
 
 #endif /* KERN_KERN_H */

@@ -15,18 +15,18 @@ kern_uprobe_map(vaddr_t va, paddr_t tramp_pa)
 	int error;
 
 	if (pm == NULL)
-		kpanic("plat_probe: user probe at va %#x needs an active user pmap",
-		    (unsigned)va);
+		kpanic("plat_probe: user probe at va %#" PMAP_PRIxVADDR " needs an active "
+		    "user pmap", va);
 	if (va < tva + PAGE_SIZE && (uint64_t)va + 4 > tva)
-		kpanic("plat_probe: user probe at va %#x touches the trampoline page at %#x",
-		    (unsigned)va, (unsigned)tva);
+		kpanic("plat_probe: user probe at va %#" PMAP_PRIxVADDR " touches the "
+		    "trampoline page at %#" PMAP_PRIxVADDR, va, tva);
 	if (pmap_extract(pm, tva, NULL))
-		kpanic("plat_probe: pmap %p maps va %#x, which is reserved for the user-probe "
-		    "trampoline", (void *)pm, (unsigned)tva);
+		kpanic("plat_probe: pmap %p maps va %#" PMAP_PRIxVADDR ", which is reserved for "
+		    "the user-probe trampoline", (void *)pm, tva);
 	error = pmap_enter(pm, tva, tramp_pa, VM_PROT_ALL, PMAP_WIRED);
 	if (error != 0)
-		kpanic("plat_probe: pmap_enter of the trampoline (va %#x pa %#llx) failed: "
-		    "error %d", (unsigned)tva, (unsigned long long)tramp_pa, error);
+		kpanic("plat_probe: pmap_enter of the trampoline (va %#" PMAP_PRIxVADDR
+		    " pa %#llx) failed: error %d", tva, (unsigned long long)tramp_pa, error);
 	pmap_update(pm);
 	return pm;
 }

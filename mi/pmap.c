@@ -56,20 +56,22 @@ pmap_check_range(const char *fn, struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
 	pmap_check_page_aligned(fn, "sva", sva);
 	pmap_check_page_aligned(fn, "eva", eva);
-	KASSERTMSG(sva <= eva, "%s: sva %#x > eva %#x (reversed, or wraps the address "
-	    "space)", fn, (unsigned)sva, (unsigned)eva);
+	KASSERTMSG(sva <= eva, "%s: sva %#" PMAP_PRIxVADDR " > eva %#" PMAP_PRIxVADDR
+	    " (reversed, or wraps the address space)", fn, sva, eva);
 	if (sva == eva)
 		return;
 	if (pm->pm_is_kernel) {
 		KASSERTMSG(sva >= VM_MAXUSER_ADDRESS,
-		    "%s: user va %#x in the kernel pmap", fn, (unsigned)sva);
+		    "%s: user va %#" PMAP_PRIxVADDR " in the kernel pmap", fn, sva);
+		KASSERTMSG(sva >= pmap_kernel_min(), "%s: va %#" PMAP_PRIxVADDR " is not "
+		    "canonical (the MMU translates %u bits)", fn, sva, pmap_va_bits());
 		KASSERTMSG(!pmap_md_ops.reserved_range(sva, eva),
-		    "%s: range %#x-%#x touches a reserved area", fn,
-		    (unsigned)sva, (unsigned)eva);
+		    "%s: range %#" PMAP_PRIxVADDR "-%#" PMAP_PRIxVADDR " touches a reserved area",
+		    fn, sva, eva);
 	} else {
 		KASSERTMSG(sva >= VM_MIN_ADDRESS && eva <= VM_MAXUSER_ADDRESS,
-		    "%s: range %#x-%#x outside the user space of pmap %p", fn, (unsigned)sva,
-		    (unsigned)eva, (void *)pm);
+		    "%s: range %#" PMAP_PRIxVADDR "-%#" PMAP_PRIxVADDR " outside the user space "
+		    "of pmap %p", fn, sva, eva, (void *)pm);
 	}
 }
 
@@ -80,12 +82,15 @@ pmap_check_va(const char *fn, struct pmap *pm, vaddr_t va)
 	pmap_check_page_aligned(fn, "va", va);
 	if (pm->pm_is_kernel) {
 		KASSERTMSG(va >= VM_MAXUSER_ADDRESS,
-		    "%s: user va %#x in the kernel pmap", fn, (unsigned)va);
+		    "%s: user va %#" PMAP_PRIxVADDR " in the kernel pmap", fn, va);
+		KASSERTMSG(va >= pmap_kernel_min(), "%s: va %#" PMAP_PRIxVADDR " is not "
+		    "canonical (the MMU translates %u bits)", fn, va, pmap_va_bits());
 		KASSERTMSG(!pmap_md_ops.reserved_range(va, va + PAGE_SIZE),
-		    "%s: va %#x is in a reserved area", fn, (unsigned)va);
+		    "%s: va %#" PMAP_PRIxVADDR " is in a reserved area", fn, va);
 	} else {
 		KASSERTMSG(va >= VM_MIN_ADDRESS && va < VM_MAXUSER_ADDRESS,
-		    "%s: va %#x outside the user space of pmap %p", fn, (unsigned)va, (void *)pm);
+		    "%s: va %#" PMAP_PRIxVADDR " outside the user space of pmap %p", fn, va,
+		    (void *)pm);
 	}
 }
 
@@ -373,6 +378,19 @@ pmap_bootstrap(const struct pmap_bootstrap_args *args)
 	struct pmap *kpm = &kernel_pmap_store;
 
 	pmap_pa_width = pmap_pa_bits();
+	/*
+	 * The layout against the level table: with canonical addresses the
+	 * user part is the lower half exactly, so that the kernel part,
+	 * from pmap_kernel_min(), lies wholly above the hole.
+	 */
+	unsigned vbits = pmap_va_bits();
+	KASSERTMSG(vbits >= 8 * sizeof(vaddr_t) || VM_MAXUSER_ADDRESS == (vaddr_t)1 << (vbits - 1),
+	    "pmap_bootstrap: VM_MAXUSER_ADDRESS %#" PMAP_PRIxVADDR " must end the lower half "
+	    "of the %u-bit space the level table spans", (vaddr_t)VM_MAXUSER_ADDRESS, vbits);
+	KASSERTMSG(VM_MIN_KERNEL_VA >= pmap_kernel_min() && VM_MIN_KERNEL_VA < VM_MAX_KERNEL_VA,
+	    "pmap_bootstrap: kernel VA %#" PMAP_PRIxVADDR "-%#" PMAP_PRIxVADDR " is not in the "
+	    "kernel part, from %#" PMAP_PRIxVADDR, (vaddr_t)VM_MIN_KERNEL_VA,
+	    (vaddr_t)VM_MAX_KERNEL_VA, pmap_kernel_min());
 	kpm->pm_refs = 1;
 	kpm->pm_is_kernel = true;
 	pmap_stats.pmaps = 1;
@@ -425,8 +443,8 @@ pmap_kernel_tables(vaddr_t va, const char *fn)
 		return;
 	for (int i = 0; i < PMAP_LEAF_LEVEL - path.level; i++)
 		if (pmap_ptp_alloc(kpm, &ptps[i]) != 0)
-			pmap_kern_panic("%s: no page for a kernel page table at va %#x",
-			    fn, (unsigned)va);
+			pmap_kern_panic("%s: no page for a kernel page table at va %#"
+			    PMAP_PRIxVADDR, fn, va);
 	pmap_install_tables(kpm, va, &path, ptps);
 }
 
@@ -441,8 +459,8 @@ pmap_growkernel(vaddr_t maxkvaddr)
 	vaddr_t step = pmap_level_size(PMAP_LEAF_LEVEL - 1);
 
 	KASSERTMSG(maxkvaddr <= VM_MAX_KERNEL_VA,
-	    "pmap_growkernel: %#x beyond the kernel space end %#x",
-	    (unsigned)maxkvaddr, (unsigned)VM_MAX_KERNEL_VA);
+	    "pmap_growkernel: %#" PMAP_PRIxVADDR " beyond the kernel space end %#" PMAP_PRIxVADDR,
+	    maxkvaddr, (vaddr_t)VM_MAX_KERNEL_VA);
 	while (kva_grown < maxkvaddr) {
 		pmap_kernel_tables(kva_grown, "pmap_growkernel");
 		kva_grown += step;
@@ -460,15 +478,15 @@ pmap_steal_memory(vsize_t size, vaddr_t *vstartp, vaddr_t *vendp)
 
 	size = (size + PAGE_MASK) & ~(vsize_t)PAGE_MASK;
 	KASSERTMSG(size <= virtual_end - virtual_avail,
-	    "pmap_steal_memory: %#x bytes requested, %#x left", (unsigned)size,
-	    (unsigned)(virtual_end - virtual_avail));
+	    "pmap_steal_memory: %#" PMAP_PRIxVADDR " bytes requested, %#" PMAP_PRIxVADDR " left",
+	    (vaddr_t)size, (vaddr_t)(virtual_end - virtual_avail));
 	virtual_avail += size;
 	pmap_growkernel(virtual_avail);
 	for (vaddr_t off = 0; off < size; off += PAGE_SIZE) {
 		paddr_t pa;
 		if (pmap_kern_page_alloc(&pa) != 0)
-			pmap_kern_panic("pmap_steal_memory: out of pages at %#x of %#x",
-			    (unsigned)off, (unsigned)size);
+			pmap_kern_panic("pmap_steal_memory: out of pages at %#" PMAP_PRIxVADDR
+			    " of %#" PMAP_PRIxVADDR, off, (vaddr_t)size);
 		pmap_zero_page(pa);
 		pmap_kenter_pa(va + off, pa, VM_PROT_READ | VM_PROT_WRITE, 0);
 	}
@@ -729,8 +747,8 @@ pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptp
 	for (int i = 0; i < nptp; i++)
 		pmap_ptp_unalloc(ptps[i]);
 	if (!(flags & PMAP_CANFAIL))
-		pmap_kern_panic("pmap_enter: out of memory for %s at va %#x", what,
-		    (unsigned)va);
+		pmap_kern_panic("pmap_enter: out of memory for %s at va %#" PMAP_PRIxVADDR,
+		    what, va);
 	pmap_stats.enomem++;
 	return ENOMEM;
 }
@@ -751,23 +769,23 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	pmap_check_va("pmap_enter", pm, va);
 	pmap_check_pa("pmap_enter", pa);
 	pmap_check_prot("pmap_enter", prot);
-	KASSERTMSG(prot != VM_PROT_NONE, "pmap_enter: va %#x with VM_PROT_NONE",
-	    (unsigned)va);
+	KASSERTMSG(prot != VM_PROT_NONE, "pmap_enter: va %#" PMAP_PRIxVADDR " with VM_PROT_NONE",
+	    va);
 	KASSERTMSG((flags & ~PMAP_FLAGS_ALL) == 0, "pmap_enter: unknown flags %#x", flags);
 	KASSERTMSG((flags & VM_PROT_ALL & ~prot) == 0,
-	    "pmap_enter: access type %#x exceeds prot %#x at va %#x",
-	    flags & VM_PROT_ALL, prot, (unsigned)va);
+	    "pmap_enter: access type %#x exceeds prot %#x at va %#" PMAP_PRIxVADDR,
+	    flags & VM_PROT_ALL, prot, va);
 
 	struct pmap_page *pg = pmap_kern_phys_to_page(pa);
 	bool found = pmap_path_lookup(pm, va, &path);
 	KASSERTMSG(!found || path.level == PMAP_LEAF_LEVEL,
-	    "pmap_enter: va %#x lies inside a large mapping", (unsigned)va);
+	    "pmap_enter: va %#" PMAP_PRIxVADDR " lies inside a large mapping", va);
 	KASSERTMSG(found || !pm->pm_is_kernel,
-	    "pmap_enter: kernel va %#x beyond pmap_growkernel (%#x)",
-	    (unsigned)va, (unsigned)kva_grown);
+	    "pmap_enter: kernel va %#" PMAP_PRIxVADDR " beyond pmap_growkernel (%#"
+	    PMAP_PRIxVADDR ")", va, kva_grown);
 	pt_entry_t old = found ? pte_load(path.pte[path.level]) : 0;
 	KASSERTMSG(!pte_valid_p(old) || pte_managed_p(old) || pg == NULL,
-	    "pmap_enter: va %#x holds a kenter mapping of pa %#llx", (unsigned)va,
+	    "pmap_enter: va %#" PMAP_PRIxVADDR " holds a kenter mapping of pa %#llx", va,
 	    (unsigned long long)pte_pa(old, PMAP_LEAF_LEVEL));
 
 	/*
@@ -908,8 +926,8 @@ remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 		    range_split_large(pm, va, &ptep[i], l, tpp, ra, remove_fn, ra->free_tables))
 			continue;
 		KASSERTMSG(!ra->kernel_only || !pte_managed_p(pte),
-		    "pmap_kremove: va %#x is a managed mapping of pa %#llx",
-		    (unsigned)va, (unsigned long long)pte_pa(pte, l));
+		    "pmap_kremove: va %#" PMAP_PRIxVADDR " is a managed mapping of pa %#llx",
+		    va, (unsigned long long)pte_pa(pte, l));
 		pmap_remove_leaf(pm, va, &ptep[i], l, tpp, ra->why);
 	}
 }
@@ -989,11 +1007,11 @@ pmap_unwire(struct pmap *pm, vaddr_t va)
 
 	pmap_check_va("pmap_unwire", pm, va);
 	pt_entry_t pte = pmap_path_lookup(pm, va, &path) ? pte_load(path.pte[path.level]) : 0;
-	KASSERTMSG(pte_valid_p(pte), "pmap_unwire: va %#x not mapped in pmap %p",
-	    (unsigned)va, (void *)pm);
+	KASSERTMSG(pte_valid_p(pte), "pmap_unwire: va %#" PMAP_PRIxVADDR " not mapped in pmap %p",
+	    va, (void *)pm);
 	KASSERTMSG(!pm->pm_is_kernel || pte_managed_p(pte),
-	    "pmap_unwire: va %#x is an unmanaged kernel mapping (kenter, or a page "
-	    "without a record)", (unsigned)va);
+	    "pmap_unwire: va %#" PMAP_PRIxVADDR " is an unmanaged kernel mapping (kenter, or a "
+	    "page without a record)", va);
 	if (!pte_wired_p(pte))
 		return;
 	pt_entry_t *ptep = path.pte[path.level];
@@ -1084,7 +1102,7 @@ pmap_mappings(struct pmap *pm, vaddr_t sva, vaddr_t eva,
 {
 	PMAP_LOCKED();
 	struct mappings_arg ma = { fn, arg, 0 };
-	vaddr_t lo = pm->pm_is_kernel ? VM_MAXUSER_ADDRESS : VM_MIN_ADDRESS;
+	vaddr_t lo = pm->pm_is_kernel ? pmap_kernel_min() : VM_MIN_ADDRESS;
 	vaddr_t hi = pm->pm_is_kernel ? VM_MAX_KERNEL_VA : VM_MAXUSER_ADDRESS;
 
 	/* pm's part of the space only: not the pmap's own self-map and windows. */
@@ -1138,7 +1156,7 @@ pmap_check_kenter_args(const char *fn, vaddr_t va, paddr_t pa, vsize_t size, vm_
 	    "%s: physical range %#llx + %#llx wraps or exceeds the %u-bit space", fn,
 	    (unsigned long long)pa, (unsigned long long)size, pmap_pa_width);
 	pmap_check_prot(fn, prot);
-	KASSERTMSG(prot != VM_PROT_NONE, "%s: va %#x with VM_PROT_NONE", fn, (unsigned)va);
+	KASSERTMSG(prot != VM_PROT_NONE, "%s: va %#" PMAP_PRIxVADDR " with VM_PROT_NONE", fn, va);
 	KASSERTMSG((flags & ~(PMAP_NOCACHE | VM_PROT_ALL)) == 0, "%s: unknown flags %#x", fn,
 	    flags);
 }
@@ -1154,11 +1172,12 @@ pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
 	pmap_check_va("pmap_kenter_pa", kpm, va);
 	pmap_check_kenter_args("pmap_kenter_pa", va, pa, PAGE_SIZE, prot, flags);
 	KASSERTMSG(pmap_path_lookup(kpm, va, &path) && path.level == PMAP_LEAF_LEVEL,
-	    "pmap_kenter_pa: va %#x has no page table (pmap_growkernel) or is "
-	    "inside a large mapping", (unsigned)va);
+	    "pmap_kenter_pa: va %#" PMAP_PRIxVADDR " has no page table (pmap_growkernel) or is "
+	    "inside a large mapping", va);
 	pt_entry_t old = pte_load(path.pte[path.level]);
-	KASSERTMSG(!pte_valid_p(old), "pmap_kenter_pa: va %#x already maps pa %#llx",
-	    (unsigned)va, (unsigned long long)pte_pa(old, path.level));
+	KASSERTMSG(!pte_valid_p(old),
+	    "pmap_kenter_pa: va %#" PMAP_PRIxVADDR " already maps pa %#llx", va,
+	    (unsigned long long)pte_pa(old, path.level));
 	unsigned mk = PMAP_MK_GLOBAL | PMAP_MK_WIRED | ((flags & PMAP_NOCACHE) ? PMAP_MK_NOCACHE : 0);
 	pmap_install_leaf(kpm, va, path.pte[path.level], path.level,
 	    pmap_path_table(&path, path.level), pte_make(pa, prot, mk, path.level));
@@ -1278,7 +1297,8 @@ pmap_pv_pte(struct pmap *pm, vaddr_t va, struct pmap_path *path)
 	bool found = pmap_path_lookup(pm, va, path);
 
 	KASSERTMSG(found && pte_valid_p(pte_load(path->pte[path->level])),
-	    "pmap_pv_pte: pv entry for pmap %p va %#x has no PTE", (void *)pm, (unsigned)va);
+	    "pmap_pv_pte: pv entry for pmap %p va %#" PMAP_PRIxVADDR " has no PTE", (void *)pm,
+	    va);
 	return path->pte[path->level];
 }
 

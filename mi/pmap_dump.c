@@ -9,7 +9,7 @@
 #include "pmap_int.h"
 
 struct dump_run {
-	void		(*print)(const char *, ...);
+	void		(*print)(const char *, ...) __attribute__((format(printf, 1, 2)));
 	bool		 open;
 	struct pmap_mapping first;	/* the run's first mapping */
 	vaddr_t		 end;		/* where the run ends (0: the top) */
@@ -109,7 +109,7 @@ dump_tables(struct pmap *pm, int l, vaddr_t base, pt_entry_t parent, vaddr_t lo,
 	vaddr_t size = pmap_level_size(l);
 
 	for (unsigned i = 0; i < pmap_md_levels[l].pl_entries; i++) {
-		vaddr_t va = base + i * size;
+		vaddr_t va = pmap_va_canonical(base + i * size);
 		pt_entry_t e = pte_load(&tbl[i]);
 		if (!pte_valid_p(e) || pte_leaf_p(e, l) || va + (size - 1) < lo || va > hi - 1)
 			continue;
@@ -122,12 +122,13 @@ dump_tables(struct pmap *pm, int l, vaddr_t base, pt_entry_t parent, vaddr_t lo,
 }
 
 void
-pmap_dump(struct pmap *pm, void (*print)(const char *fmt, ...))
+pmap_dump(struct pmap *pm, void (*print)(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2))))
 {
 	PMAP_LOCKED();
 	struct dump_run d = { .print = print };
 	unsigned long per_level[PMAP_MD_NLEVELS] = { 1 };	/* the root */
-	vaddr_t lo = pm->pm_is_kernel ? VM_MAXUSER_ADDRESS : VM_MIN_ADDRESS;
+	vaddr_t lo = pm->pm_is_kernel ? pmap_kernel_min() : VM_MIN_ADDRESS;
 	vaddr_t hi = pm->pm_is_kernel ? VM_MAX_KERNEL_VA : VM_MAXUSER_ADDRESS;
 
 	dump_tables(pm, 0, 0, 0, lo, hi, per_level);

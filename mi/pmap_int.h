@@ -35,6 +35,35 @@ static inline unsigned pmap_level_index(int l, vaddr_t va)
 }
 static inline long pmap_level_pages(int l) { return (long)(pmap_level_size(l) >> PAGE_SHIFT); }
 
+/*
+ * Canonical addresses, from the level table alone: the root's shift plus its
+ * index bits is the VA width the MMU translates (32 on the 32-bit MMUs, 48
+ * with four levels of 512 entries, 57 with five).  Where that is narrower
+ * than vaddr_t, the bits above are copies of the top one (sign-extended):
+ * pmap_va_canonical() rebuilds a VA from table indices that way.  The kernel
+ * pmap's part of the space starts at the first canonical VA at or above
+ * VM_MAXUSER_ADDRESS, pmap_kernel_min(): above the non-canonical hole when
+ * VM_MAXUSER_ADDRESS is the lower half's end (docs/PORTING.md), and
+ * VM_MAXUSER_ADDRESS itself on a 32-bit MMU.
+ */
+static inline unsigned pmap_va_bits(void)
+{
+	return pmap_md_levels[0].pl_shift + (unsigned)__builtin_ctz(pmap_md_levels[0].pl_entries);
+}
+static inline vaddr_t pmap_va_canonical(vaddr_t va)
+{
+	unsigned b = pmap_va_bits();
+	if (b >= 8 * sizeof(vaddr_t))
+		return va;
+	vaddr_t top = (vaddr_t)1 << (b - 1);
+	return ((va & ((top << 1) - 1)) ^ top) - top;
+}
+static inline vaddr_t pmap_kernel_min(void)
+{
+	vaddr_t c = pmap_va_canonical(VM_MAXUSER_ADDRESS);
+	return c > VM_MAXUSER_ADDRESS ? c : VM_MAXUSER_ADDRESS;
+}
+
 /* ---- pv entries (pmap_pv.c) ---- */
 struct pv_entry {
 	vaddr_t		 pv_va;		/* the pmap is in the chunk header */
@@ -53,7 +82,8 @@ unsigned	 pmap_pv_chunk_entries_inuse(struct pmap *);
 unsigned	 pmap_pv_chunk_capacity(void);
 /* Call fn for every mapping of pg; fn may remove the mapping it is given. */
 void		 pmap_pv_foreach(struct pmap_page *, void (*fn)(struct pmap *, vaddr_t, void *), void *);
-void		 pmap_pv_chunks_check(struct pmap *, int *errs, void (*print)(const char *, ...));
+void		 pmap_pv_chunks_check(struct pmap *, int *errs,
+		    void (*print)(const char *, ...) __attribute__((format(printf, 1, 2))));
 
 /* ---- TLB batching (pmap_tlb.c) ---- */
 void	pmap_tlb_inval(struct pmap *, vaddr_t va, pt_entry_t old, enum pmap_inval_reason);

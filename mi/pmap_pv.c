@@ -190,7 +190,8 @@ pmap_pv_insert(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pv_entr
 	}
 	pv = *sparep;
 	KASSERTMSG(pv != NULL && pmap_pv_pmap(pv) == pm,
-	    "pmap_pv_insert: no spare pv entry of pmap %p for va %#x", (void *)pm, (unsigned)va);
+	    "pmap_pv_insert: no spare pv entry of pmap %p for va %#" PMAP_PRIxVADDR, (void *)pm,
+	    va);
 	*sparep = NULL;
 	pv->pv_va = va;
 	pv->pv_next = pg->pp_pvlist;
@@ -225,8 +226,8 @@ pmap_pv_remove(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 			return;
 		}
 	}
-	pmap_kern_panic("pmap_pv_remove: page %p has no pv entry for pmap %p va %#x",
-	    (void *)pg, (void *)pm, (unsigned)va);
+	pmap_kern_panic("pmap_pv_remove: page %p has no pv entry for pmap %p va %#"
+	    PMAP_PRIxVADDR, (void *)pg, (void *)pm, va);
 }
 
 bool
@@ -306,7 +307,8 @@ pmap_pv_chunk_entries_inuse(struct pmap *pm)
 
 /* Every allocated entry of pm's chunks must be on the list of the page its va maps. */
 void
-pmap_pv_chunks_check(struct pmap *pm, int *errs, void (*print)(const char *, ...))
+pmap_pv_chunks_check(struct pmap *pm, int *errs, void (*print)(const char *, ...)
+    __attribute__((format(printf, 1, 2))))
 {
 	struct pv_chunk *pc = pm->pm_chunks;
 	struct pmap_path path;
@@ -335,9 +337,9 @@ pmap_pv_chunks_check(struct pmap *pm, int *errs, void (*print)(const char *, ...
 			for (struct pv_entry *p = pg ? pg->pp_pvlist : NULL; p; p = p->pv_next)
 				listed |= (p == pv);
 			if (!listed) {
-				print("pmap_check: pv entry %p (pmap %p va %#x) has no "
-				    "matching managed PTE\n", (void *)pv, (void *)pm,
-				    (unsigned)pv->pv_va);
+				print("pmap_check: pv entry %p (pmap %p va %#" PMAP_PRIxVADDR
+				    ") has no matching managed PTE\n", (void *)pv, (void *)pm,
+				    pv->pv_va);
 				(*errs)++;
 			}
 		}

@@ -43,9 +43,10 @@ pmap_backend_levels(void)
 vaddr_t
 pmap_table_span(int level)
 {
-	uint64_t span = (uint64_t)pmap_md_levels[level].pl_entries << pmap_md_levels[level].pl_shift;
+	unsigned bits = pmap_md_levels[level].pl_shift +
+	    (unsigned)__builtin_ctz(pmap_md_levels[level].pl_entries);
 
-	return span >= ((uint64_t)1 << (8 * sizeof(vaddr_t))) ? 0 : (vaddr_t)span;
+	return bits >= 8 * sizeof(vaddr_t) ? 0 : (vaddr_t)1 << bits;
 }
 
 vsize_t
@@ -72,7 +73,7 @@ pmap_stats_get(struct pmap_stats *st)
 }
 
 void
-pmap_stats_dump(void (*print)(const char *fmt, ...))
+pmap_stats_dump(void (*print)(const char *fmt, ...) __attribute__((format(printf, 1, 2))))
 {
 	const struct pmap_stats *s = &pmap_stats;
 
@@ -105,7 +106,7 @@ pmap_pv_geometry(unsigned *entry_bytes, unsigned *per_chunk)
 
 struct check {
 	struct pmap	*pm;
-	void		(*print)(const char *, ...);
+	void		(*print)(const char *, ...) __attribute__((format(printf, 1, 2)));
 	int		 errs;
 	long		 resident, wired, managed, embedded, tables;
 };
@@ -121,14 +122,14 @@ check_leaf(struct check *c, vaddr_t va, pt_entry_t pte, int l)
 	if (pte_wired_p(pte))
 		c->wired += npages;
 	CHECK(c, pte_user_p(pte) == !c->pm->pm_is_kernel,
-	    "pmap_check: va %#x user bit wrong for %s pmap\n", (unsigned)va,
+	    "pmap_check: va %#" PMAP_PRIxVADDR " user bit wrong for %s pmap\n", va,
 	    c->pm->pm_is_kernel ? "the kernel" : "a user");
 	if (!pte_managed_p(pte))
 		return;
 	c->managed++;
 	struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(pte, l));
 	CHECK(c, pg != NULL && pmap_pv_has(pg, c->pm, va),
-	    "pmap_check: managed va %#x (pa %#llx) has no pv entry\n", (unsigned)va,
+	    "pmap_check: managed va %#" PMAP_PRIxVADDR " (pa %#llx) has no pv entry\n", va,
 	    (unsigned long long)pte_pa(pte, l));
 	if (pg != NULL && pg->pp_pmap == c->pm && pg->pp_va == va)
 		c->embedded++;
@@ -144,11 +145,11 @@ check_table(struct check *c, int l, vaddr_t base, vaddr_t lo, vaddr_t hi, pt_ent
 	unsigned valid = 0;
 
 	for (unsigned i = 0; i < pmap_md_levels[l].pl_entries; i++) {
-		vaddr_t va = base + i * size;
+		vaddr_t va = pmap_va_canonical(base + i * size);
 		pt_entry_t e = pte_load(&tbl[i]);
 		if (!pte_valid_p(e)) {
-			CHECK(c, e == 0, "pmap_check: invalid entry for va %#x holds %#llx\n",
-			    (unsigned)va, (unsigned long long)e);
+			CHECK(c, e == 0, "pmap_check: invalid entry for va %#" PMAP_PRIxVADDR
+			    " holds %#llx\n", va, (unsigned long long)e);
 			continue;
 		}
 		valid++;
@@ -165,8 +166,8 @@ check_table(struct check *c, int l, vaddr_t base, vaddr_t lo, vaddr_t hi, pt_ent
 		tbl = pmap_md_ops.table(c->pm, l, base, parent);
 	}
 	CHECK(c, tpp == NULL || tpp->pp_ptpcount == valid,
-	    "pmap_check: table for va %#x (level %d) counts %u entries, holds %u\n",
-	    (unsigned)base, l, tpp ? tpp->pp_ptpcount : 0, valid);
+	    "pmap_check: table for va %#" PMAP_PRIxVADDR " (level %d) counts %u entries, "
+	    "holds %u\n", base, l, tpp ? tpp->pp_ptpcount : 0, valid);
 }
 
 /*
@@ -176,11 +177,12 @@ check_table(struct check *c, int l, vaddr_t base, vaddr_t lo, vaddr_t hi, pt_ent
  * violations, each printed.
  */
 int
-pmap_check(struct pmap *pm, void (*print)(const char *fmt, ...))
+pmap_check(struct pmap *pm, void (*print)(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2))))
 {
 	PMAP_LOCKED();
 	struct check c = { pm, print, 0, 0, 0, 0, 0, 0 };
-	vaddr_t lo = pm->pm_is_kernel ? VM_MAXUSER_ADDRESS : VM_MIN_ADDRESS;
+	vaddr_t lo = pm->pm_is_kernel ? pmap_kernel_min() : VM_MIN_ADDRESS;
 	vaddr_t hi = pm->pm_is_kernel ? VM_MAX_KERNEL_VA : VM_MAXUSER_ADDRESS;
 
 	check_table(&c, 0, 0, lo, hi, 0, NULL);

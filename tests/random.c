@@ -194,7 +194,7 @@ r_check_extract_pa(struct pmap *pm, vaddr_t va, const struct r_map *m, paddr_t w
 	bool found = pmap_extract(pm, va + 12, &pa);
 
 	if (found != m->valid)
-		return r_diverge("extract(%#x) %s, model says %s", (unsigned)va,
+		return r_diverge("extract(%#" PMAP_PRIxVADDR ") %s, model says %s", va,
 		    found ? "found a mapping" : "found none", m->valid ? "mapped" : "unmapped");
 	if (found && pa != want + 12)
 		return r_diverge("extract(%#" PMAP_PRIxVADDR ") = %#llx, model %#llx", va,
@@ -311,8 +311,8 @@ op_enter(int p, bool kernel)
 
 	if (m->kenter)
 		return true;
-	r_log("enter %s%d va %#x page %u prot %#x flags %#x inject %ld", kernel ? "k" : "p",
-	    p, (unsigned)va, g, prot, flags, inject);
+	r_log("enter %s%d va %#" PMAP_PRIxVADDR " page %u prot %#x flags %#x inject %ld",
+	    kernel ? "k" : "p", p, va, g, prot, flags, inject);
 	physmem_fail_after(inject);
 	int error = pmap_enter(pm, va, R.page[g].pa, prot, flags);
 	physmem_fail_after(-1);
@@ -358,7 +358,8 @@ op_remove(int p)
 		return r_check_range(p, 0, R_NSLOT);
 	}
 	r_range(&s0, &s1);
-	r_log("remove p%d %#x-%#x", p, (unsigned)r_va(s0), (unsigned)(r_va(s1 - 1) + PAGE_SIZE));
+	r_log("remove p%d %#" PMAP_PRIxVADDR "-%#" PMAP_PRIxVADDR, p, r_va(s0),
+	    r_va(s1 - 1) + PAGE_SIZE);
 	pmap_remove(R.pm[p], r_va(s0), r_va(s1 - 1) + PAGE_SIZE);
 	for (unsigned s = s0; s < s1; s++)
 		R.map[p][s].valid = false;
@@ -374,8 +375,8 @@ op_protect(int p)
 	unsigned s0, s1;
 
 	r_range(&s0, &s1);
-	r_log("protect p%d %#x-%#x prot %#x", p, (unsigned)r_va(s0),
-	    (unsigned)(r_va(s1 - 1) + PAGE_SIZE), prot);
+	r_log("protect p%d %#" PMAP_PRIxVADDR "-%#" PMAP_PRIxVADDR " prot %#x", p, r_va(s0),
+	    r_va(s1 - 1) + PAGE_SIZE, prot);
 	pmap_protect(R.pm[p], r_va(s0), r_va(s1 - 1) + PAGE_SIZE, prot);
 	for (unsigned s = s0; s < s1; s++) {
 		struct r_map *m = &R.map[p][s];
@@ -431,7 +432,7 @@ op_kenter(void)
 
 	if (R.kmap[k].valid)
 		return true;
-	r_log("kenter %#x page %u prot %#x", (unsigned)r_kva(k), g, prot);
+	r_log("kenter %#" PMAP_PRIxVADDR " page %u prot %#x", r_kva(k), g, prot);
 	pmap_kenter_pa(r_kva(k), R.page[g].pa, prot, 0);
 	R.kmap[k] = (struct r_map){ true, false, true, (uint8_t)g, prot };
 	return r_check_extract(pmap_kernel(), r_kva(k), &R.kmap[k]) && r_check_pmap(-1);
@@ -448,8 +449,8 @@ op_kremove(bool managed)
 			k1 = k;
 	if (k1 == k0)
 		return true;
-	r_log("%s %#x-%#x", managed ? "kernel remove" : "kremove", (unsigned)r_kva(k0),
-	    (unsigned)r_kva(k1));
+	r_log("%s %#" PMAP_PRIxVADDR "-%#" PMAP_PRIxVADDR, managed ? "kernel remove" : "kremove",
+	    r_kva(k0), r_kva(k1));
 	if (managed)
 		pmap_remove(pmap_kernel(), r_kva(k0), r_kva(k1));
 	else
@@ -471,7 +472,7 @@ op_unwire(int p)
 
 	if (!R.map[p][s].valid)
 		return true;
-	r_log("unwire p%d %#x", p, (unsigned)r_va(s));
+	r_log("unwire p%d %#" PMAP_PRIxVADDR, p, r_va(s));
 	pmap_unwire(R.pm[p], r_va(s));
 	R.map[p][s].wired = false;
 	return r_check_pmap(p);
@@ -576,7 +577,7 @@ op_probe(void)
 
 	if (m == NULL)
 		return true;		/* user slots with only the kernel live */
-	r_log("probe p%d on CPU %u %s %#x %s", p, c, user ? "user" : "kernel", (unsigned)va,
+	r_log("probe p%d on CPU %u %s %#" PMAP_PRIxVADDR " %s", p, c, user ? "user" : "kernel", va,
 	    a == PROBE_READ ? "read" : a == PROBE_WRITE ? "write" : "exec");
 	pmap_update(pmap_kernel());
 	if (!r_audit())
@@ -588,9 +589,9 @@ op_probe(void)
 	R.remote_probes += c != 0;
 	bool want = r_expect_ok(m, a, user, kslot);
 	if (r->ok != want)
-		return r_diverge("%s %s of %#x on CPU %u %s (code %#x), model says it %s",
-		    user ? "user" : "kernel", a == PROBE_READ ? "read" : a == PROBE_WRITE ?
-		    "write" : "exec", (unsigned)va, c, r->ok ? "succeeded" : "faulted",
+		return r_diverge("%s %s of %#" PMAP_PRIxVADDR " on CPU %u %s (code %#x), model "
+		    "says it %s", user ? "user" : "kernel", a == PROBE_READ ? "read" :
+		    a == PROBE_WRITE ? "write" : "exec", va, c, r->ok ? "succeeded" : "faulted",
 		    r->fault_code, want ? "succeeds" : "faults");
 	struct r_page *pg = &R.page[m->page];
 	if (!r->ok) {
@@ -600,8 +601,8 @@ op_probe(void)
 	}
 	v = r->value;
 	if (a == PROBE_READ && v != pg->word)
-		return r_diverge("read %#x at %#x, page %u holds %#x", v, (unsigned)va, m->page,
-		    pg->word);
+		return r_diverge("read %#x at %#" PMAP_PRIxVADDR ", page %u holds %#x", v, va,
+		    m->page, pg->word);
 	if (a == PROBE_WRITE)
 		pg->word = rp.wval;
 	if (!m->kenter)
@@ -733,10 +734,11 @@ op_growkernel(void)
 	if (grown >= R_MAXGROW || want > VM_MAX_KERNEL_VA - 0x01000000u)
 		return true;
 	grown++;
-	r_log("growkernel %#x", (unsigned)want);
+	r_log("growkernel %#" PMAP_PRIxVADDR, want);
 	vaddr_t got = pmap_growkernel(want);
 	if (got < want)
-		return r_diverge("pmap_growkernel(%#x) returned %#x", (unsigned)want, (unsigned)got);
+		return r_diverge("pmap_growkernel(%#" PMAP_PRIxVADDR ") returned %#"
+		    PMAP_PRIxVADDR, want, got);
 	for (int p = 0; p < R_NPMAP; p++)
 		if (!r_check_pmap(p))
 			return false;

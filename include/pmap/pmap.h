@@ -219,7 +219,8 @@ struct pmap_stats {
 };
 
 void	pmap_stats_get(struct pmap_stats *);
-void	pmap_stats_dump(void (*print)(const char *fmt, ...));
+void	pmap_stats_dump(void (*print)(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2))));
 const char *pmap_inval_reason_name(enum pmap_inval_reason);
 /*
  * The pv soft limit (CONFIG_PMAP_PV_SOFT_LIMIT at boot): at it, pmap_enter
@@ -235,7 +236,8 @@ void	pmap_pv_geometry(unsigned *entry_bytes, unsigned *per_chunk);
  * Invariant walk, always built (the tests run it after their steps when
  * CONFIG_PMAP_DEBUG is set); returns the number of violations, each printed.
  */
-int	pmap_check(struct pmap *, void (*print)(const char *fmt, ...));
+int	pmap_check(struct pmap *, void (*print)(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2))));
 
 /*
  * The address space in the manner of Linux's ptdump: the page-table pages
@@ -246,6 +248,7 @@ int	pmap_check(struct pmap *, void (*print)(const char *fmt, ...));
  * the space only, as pmap_mappings.  print is called once per line, with
  * the pmap lock held; it must not call pmapkit.
  */
-void	pmap_dump(struct pmap *, void (*print)(const char *fmt, ...));
+void	pmap_dump(struct pmap *, void (*print)(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2))));
 
 #endif /* PMAP_PMAP_H */

@@ -184,7 +184,7 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 
 /* The walk without side effects, reading PDPTEs from memory (the cache must agree). */
 int
-x86_model_leaf(uint32_t va, struct tlb_entry *w)
+x86_model_leaf(uint64_t va, struct tlb_entry *w)
 {
 	uint64_t mem = *phys64((x86_model.cr3 & ~0x1Full) + (va >> 30) * 8);
 

@@ -84,7 +84,7 @@ x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry 
 }
 
 int
-x86_model_leaf(uint32_t va, struct tlb_entry *w)
+x86_model_leaf(uint64_t va, struct tlb_entry *w)
 {
 	uint32_t pde = *pdep_of(va);
 

@@ -125,7 +125,7 @@ walk(uint32_t va, enum pmap_model_access acc, bool user, struct tlb_entry *e)
 
 /* The walk without side effects (model_tlb_check's leaf). */
 static int
-leaf(uint32_t va, struct tlb_entry *w)
+leaf(uint64_t va, struct tlb_entry *w)
 {
 	uint32_t pte = *phys32(((uint64_t)(satp & SATP_PPN_MASK) << 12) + (va >> 22) * 4);
 	uint8_t shift = 22;

@@ -30,7 +30,7 @@ bool	x86_model_walk(uint32_t va, bool write, bool user, bool fetch,
 void	x86_model_set_dirty(uint32_t va, const struct tlb_entry *te);
 void	x86_model_cr3_loaded(void);	/* PAE: the PDPTEs are read now */
 /* model_tlb_audit's leaf: the tables for va now, no side effects (tlb.h). */
-int	x86_model_leaf(uint32_t va, struct tlb_entry *w);
+int	x86_model_leaf(uint64_t va, struct tlb_entry *w);
 
 /* The backend's model_boot calls this last: CPUs started later begin in that state. */
 void	x86_model_boot_done(void);

@@ -80,8 +80,9 @@ t_access_matrix(struct tctx *t)
 				if (r.ok)
 					continue;
 				plat_fault_decode(r.fault_code, &f);
-				T_ASSERT(t, r.fault_va == va, "%s %s %s: fault va %#x", p->name,
-				    user ? "user" : "kernel", acc[a], (unsigned)r.fault_va);
+				T_ASSERT(t, r.fault_va == va,
+				    "%s %s %s: fault va %#" PMAP_PRIxVADDR, p->name,
+				    user ? "user" : "kernel", acc[a], r.fault_va);
 				user_ok = f.user == (bool)user;
 				T_ASSERT(t, !(f.known & FAULT_KNOWS_PROTECTION) ||
 				    f.protection == (p->prot != VM_PROT_NONE),

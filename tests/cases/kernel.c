@@ -123,7 +123,7 @@ t_growkernel_visible_everywhere(struct tctx *t)
 	top = pmap_growkernel(0);		/* no-op: reports the current end */
 	vaddr_t va = top + t_leaf_span() + 3 * PAGE_SIZE;
 	vaddr_t grown = pmap_growkernel(va + PAGE_SIZE);
-	T_ASSERT(t, grown >= va + PAGE_SIZE, "growkernel returned %#x", (unsigned)grown);
+	T_ASSERT(t, grown >= va + PAGE_SIZE, "growkernel returned %#" PMAP_PRIxVADDR, grown);
 	pmap_kenter_pa(va, pa, RW, 0);
 	pmap_update(pmap_kernel());
 	pmap_activate(before);
@@ -256,15 +256,15 @@ t_kernel_image_protection(struct tctx *t)
 	T_ASSERT(t, kern_text_end > kern_text_start);
 	T_ASSERT(t, t_read(text, &v), "kernel text unreadable");
 	plat_probe(text, PROBE_WRITE, false, v, &r);
-	T_ASSERT(t, !r.ok, "kernel text at %#x is writable", (unsigned)text);
+	T_ASSERT(t, !r.ok, "kernel text at %#" PMAP_PRIxVADDR " is writable", text);
 	plat_fault_decode(r.fault_code, &f);
 	T_ASSERT(t, (!(f.known & FAULT_KNOWS_PROTECTION) || f.protection) &&
 	    (!(f.known & FAULT_KNOWS_WRITE) || f.write));
 	plat_probe(data, PROBE_EXEC, false, 0, &r);
-	T_ASSERT(t, !r.ok, "kernel data at %#x is executable", (unsigned)data);
+	T_ASSERT(t, !r.ok, "kernel data at %#" PMAP_PRIxVADDR " is executable", data);
 	plat_fault_decode(r.fault_code, &f);
 	T_ASSERT(t, (!(f.known & FAULT_KNOWS_PROTECTION) || f.protection) &&
 	    (!(f.known & FAULT_KNOWS_FETCH) || f.fetch));
-	kprintf("# kernel text %#x-%#x read-only, data at %#x no-execute\n", (unsigned)text,
-	    (unsigned)PMAP_DIRECT_VA(kern_text_end), (unsigned)data);
+	kprintf("# kernel text %#" PMAP_PRIxVADDR "-%#" PMAP_PRIxVADDR " read-only, data at %#"
+	    PMAP_PRIxVADDR " no-execute\n", text, PMAP_DIRECT_VA(kern_text_end), data);
 }

@@ -42,8 +42,9 @@ t_lookup_and_mappings(struct tctx *t)
 	T_ASSERT(t, pmap_lookup(pm, vas[0] + 0x123, &m));
 	T_ASSERT(t, m.va == vas[0] && m.pa == pa && m.size == PAGE_SIZE && m.wired && m.managed &&
 	    m.user && !m.global && (m.prot & VM_PROT_READ) && !(m.prot & VM_PROT_WRITE),
-	    "va %#" PMAP_PRIxVADDR " pa %#" PMAP_PRIxPADDR " size %#x prot %#x wired %d "
-	    "managed %d user %d", m.va, m.pa, (unsigned)m.size, m.prot, m.wired, m.managed, m.user);
+	    "va %#" PMAP_PRIxVADDR " pa %#" PMAP_PRIxPADDR " size %#" PMAP_PRIxVADDR " prot %#x "
+	    "wired %d managed %d user %d", m.va, m.pa, (vaddr_t)m.size, m.prot, m.wired, m.managed,
+	    m.user);
 	T_ASSERT(t, pmap_lookup(pm, vas[2], &m) && (m.prot & VM_PROT_WRITE) && !m.wired &&
 	    m.referenced && m.modified, "entered with a write access: referenced and modified");
 	pmap_activate(pm);
@@ -72,8 +73,8 @@ t_lookup_and_mappings(struct tctx *t)
 		T_ASSERT(t, m.va == big && m.pa == PMAP_RAM_BASE + lsz && m.size == lsz && m.wired &&
 		    !m.managed && !m.user &&
 		    m.nocache == ((pmap_backend_caps() & PMAP_CAP_NOCACHE) != 0),
-		    "large leaf va %#" PMAP_PRIxVADDR " pa %#" PMAP_PRIxPADDR " size %#x nocache %d",
-		    m.va, m.pa, (unsigned)m.size, m.nocache);
+		    "large leaf va %#" PMAP_PRIxVADDR " pa %#" PMAP_PRIxPADDR " size %#"
+		    PMAP_PRIxVADDR " nocache %d", m.va, m.pa, (vaddr_t)m.size, m.nocache);
 		s = (struct seen){ 0 };
 		T_EQ(t, pmap_mappings(pmap_kernel(), big, big + lsz, record, &s), 0);
 		T_ASSERT(t, s.n == 1 && s.m[0].size == lsz, "%u mappings reported", s.n);

@@ -19,19 +19,26 @@ static struct tlb_entry *tlb_all[PMAP_MAXCPUS];	/* every entry, by all_next */
 static uint8_t sizes[NSIZES];		/* page shifts seen, to probe on lookup */
 static unsigned nsizes;
 
-static unsigned
-bucket(uint32_t va, uint8_t shift)
+/* The page's base, for an entry of 1 << shift bytes. */
+static inline uint64_t
+page_of(uint64_t va, uint8_t shift)
 {
-	uint32_t k = (va >> shift) * 2654435761u + shift;
+	return va & ~(((uint64_t)1 << shift) - 1);
+}
 
-	return k % NBUCKETS;
+static unsigned
+bucket(uint64_t va, uint8_t shift)
+{
+	uint64_t k = (va >> shift) * 0x9e3779b97f4a7c15ull + shift;
+
+	return (unsigned)((k >> 32) % NBUCKETS);
 }
 
 struct tlb_entry *
-model_tlb_lookup(uint32_t va, uint16_t asid)
+model_tlb_lookup(uint64_t va, uint16_t asid)
 {
 	for (unsigned i = 0; i < nsizes; i++) {
-		uint32_t base = va & ~((1u << sizes[i]) - 1);
+		uint64_t base = page_of(va, sizes[i]);
 		for (struct tlb_entry *e = buckets[bucket(base, sizes[i])]; e; e = e->next)
 			if (e->va == base && e->shift == sizes[i] && (e->g || e->asid == asid)) {
 				model_tlb_stats.hits++;
@@ -94,17 +101,17 @@ drop_if(unsigned b, bool (*pred)(const struct tlb_entry *, const void *), const 
 static bool
 covers(const struct tlb_entry *e, const void *arg)
 {
-	uint32_t va = *(const uint32_t *)arg;
+	uint64_t va = *(const uint64_t *)arg;
 
-	return e->va == (va & ~((1u << e->shift) - 1));
+	return e->va == page_of(va, e->shift);
 }
 
 void
-model_tlb_inval_va(uint32_t va)
+model_tlb_inval_va(uint64_t va)
 {
 	model_tlb_stats.inval_page++;
 	for (unsigned i = 0; i < nsizes; i++)
-		drop_if(bucket(va & ~((1u << sizes[i]) - 1), sizes[i]), covers, &va);
+		drop_if(bucket(page_of(va, sizes[i]), sizes[i]), covers, &va);
 }
 
 static bool
@@ -125,7 +132,7 @@ model_tlb_flush(bool global)
 }
 
 struct inval_arg {
-	uint32_t	va;
+	uint64_t	va;
 	bool		any_va, any_asid;
 	uint16_t	asid;
 };
@@ -135,20 +142,20 @@ inval_match(const struct tlb_entry *e, const void *arg)
 {
 	const struct inval_arg *a = arg;
 
-	if (!a->any_va && e->va != (a->va & ~((1u << e->shift) - 1)))
+	if (!a->any_va && e->va != page_of(a->va, e->shift))
 		return false;
 	return a->any_asid || (!e->g && e->asid == a->asid);
 }
 
 void
-model_tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid)
+model_tlb_inval(uint64_t va, bool any_va, uint16_t asid, bool any_asid)
 {
 	struct inval_arg a = { va, any_va, any_asid, asid };
 
 	model_tlb_stats.inval_page++;
 	if (!any_va) {			/* only the buckets that can hold va */
 		for (unsigned i = 0; i < nsizes; i++)
-			drop_if(bucket(va & ~((1u << sizes[i]) - 1), sizes[i]), inval_match, &a);
+			drop_if(bucket(page_of(va, sizes[i]), sizes[i]), inval_match, &a);
 		return;
 	}
 	for (unsigned b = 0; b < NBUCKETS; b++)
@@ -163,7 +170,7 @@ model_tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid)
  * an A or D update the tables no longer record.
  */
 int
-model_tlb_check(uint16_t asid, int (*leaf)(uint32_t va, struct tlb_entry *),
+model_tlb_check(uint16_t asid, int (*leaf)(uint64_t va, struct tlb_entry *),
     void (*print)(const char *, ...))
 {
 	int bad = 0;
@@ -184,8 +191,9 @@ model_tlb_check(uint16_t asid, int (*leaf)(uint32_t va, struct tlb_entry *),
 		    e->d && !w.d ? "the tables have the dirty bit clear" : NULL;
 		if (why == NULL)
 			continue;
-		print("# TLB audit: CPU %u holds va %#x (%u KiB) -> pa %#llx %c%c%c%c%c%s asid %u: "
-		    "%s\n", model_cpu, e->va, (1u << e->shift) >> 10, (unsigned long long)e->pa,
+		print("# TLB audit: CPU %u holds va %#llx (%llu KiB) -> pa %#llx %c%c%c%c%c%s asid %u: "
+		    "%s\n", model_cpu, (unsigned long long)e->va,
+		    (unsigned long long)(((uint64_t)1 << e->shift) >> 10), (unsigned long long)e->pa,
 		    e->r ? 'r' : '-', e->w ? 'w' : '-', e->x ? 'x' : '-', e->u ? 'u' : '-',
 		    e->d ? 'd' : '-', e->g ? " global" : "", e->asid, why);
 		bad++;

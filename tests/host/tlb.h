@@ -12,13 +12,13 @@
 #include <stdint.h>
 
 struct tlb_entry {
-	uint32_t	 va;		/* base of the page the entry covers */
+	uint64_t	 va;		/* base of the page the entry covers (any VA width) */
 	uint8_t		 shift;		/* page size: 1 << shift */
 	uint64_t	 pa;		/* base of the physical page */
 	bool		 w, u, x, g, d;	/* writable, user, executable, global, dirty */
 	bool		 r;		/* readable (x86: always) */
 	bool		 a;		/* model_tlb_check's leaf only: the accessed bit */
-	uint16_t	 asid;		/* address-space tag (x86: 0); global entries match any */
+	uint16_t	 asid;		/* address-space tag: ASID, PCID (else 0); globals match any */
 	struct tlb_entry *next;
 	struct tlb_entry *all_next, *all_prev;
 };
@@ -28,9 +28,9 @@ struct model_tlb_stats {
 };
 extern struct model_tlb_stats model_tlb_stats;
 
-struct tlb_entry *model_tlb_lookup(uint32_t va, uint16_t asid);
+struct tlb_entry *model_tlb_lookup(uint64_t va, uint16_t asid);
 void	model_tlb_insert(const struct tlb_entry *);
-void	model_tlb_inval_va(uint32_t va);	/* every entry covering va, global too */
+void	model_tlb_inval_va(uint64_t va);	/* every entry covering va, global too */
 void	model_tlb_flush(bool global);		/* non-global entries, or all */
 /*
  * Count (and print) the running CPU's stale entries; leaf(va, w) reads the
@@ -38,9 +38,9 @@ void	model_tlb_flush(bool global);		/* non-global entries, or all */
  * entry's bits), 0 if nothing is mapped, -1 if the CPU's cached root entries
  * (PAE PDPTEs) disagree with memory.
  */
-int	model_tlb_check(uint16_t asid, int (*leaf)(uint32_t va, struct tlb_entry *),
+int	model_tlb_check(uint16_t asid, int (*leaf)(uint64_t va, struct tlb_entry *),
 	    void (*print)(const char *, ...));
 /* RISC-V sfence.vma: by va and/or ASID; global entries only when asid is any. */
-void	model_tlb_inval(uint32_t va, bool any_va, uint16_t asid, bool any_asid);
+void	model_tlb_inval(uint64_t va, bool any_va, uint16_t asid, bool any_asid);
 
 #endif
