@@ -75,17 +75,18 @@ KLIBC_SRCS  := $(wildcard kern/libc/*.c)
 TEST_SRCS   := $(wildcard tests/*.c tests/cases/*.c)
 THOST_SRCS  := $(wildcard tests/host/*.c)
 
-# The library: mi/ and the backend's md/ (not its *_host.c), nothing of
-# kern/ or tests/.  The host MMU model (the host kit's second library): the
-# backend's and its platform's *_host.c, the strict TLB and the model core.
-# The test kernel is the rest: kern/, tests/, and the guest platform and
-# freestanding libc, or the host platform (tests/host/*_host.c).
-LIB_SRCS    := $(MI_SRCS) $(filter-out %_host.c,$(MD_SRCS))
+# The library: mi/ and the backend's md/ (not its *_host.c or *_guest.c),
+# nothing of kern/ or tests/.  The host MMU model (the host kit's second
+# library): the backend's and its platform's *_host.c, the strict TLB and
+# the model core.  The test kernel is the rest: kern/, tests/, and the
+# guest platform, the backend's part of it (*_guest.c: its boot paging) and
+# the freestanding libc, or the host platform (tests/host/*_host.c).
+LIB_SRCS    := $(MI_SRCS) $(filter-out %_host.c %_guest.c,$(MD_SRCS))
 PLAT_HOST_SRCS := $(filter %_host.c,$(wildcard md/$(GUEST_PLATFORM)/*.c))
 MODEL_SRCS  := $(sort $(filter %_host.c,$(MD_SRCS)) $(PLAT_HOST_SRCS) tests/host/tlb.c \
 	tests/host/model.c)
 KTEST_SRCS  := $(KERN_SRCS) $(TEST_SRCS)
-GUEST_SRCS  := $(sort $(KTEST_SRCS) $(PLAT_SRCS) $(KLIBC_SRCS))
+GUEST_SRCS  := $(sort $(KTEST_SRCS) $(PLAT_SRCS) $(KLIBC_SRCS) $(filter %_guest.c,$(MD_SRCS)))
 HOST_SRCS   := $(sort $(KTEST_SRCS) $(filter %_host.c,$(THOST_SRCS)))
 # The sanitizer and fuzzer builds compile everything together; the fuzzer
 # has its own main().
@@ -137,6 +138,10 @@ MATRIX_JOBS     ?= 2
 # check of md/template (scripts/template-check.sh) unless no.
 TEST_RUNNER     ?= yes
 TEST_TEMPLATE   ?= yes
+# make test copies this backend under a new name and boots the copy
+# (scripts/port-copy-check.sh: the platform must not know its backends);
+# empty skips it.
+TEST_PORT_COPY  ?= i386-pae
 
 # ---- flags ------------------------------------------------------------------
 CC := clang
@@ -374,7 +379,7 @@ check: $(HOST_BIN)
 # subtotals, the totals with skips and time, last "N passed, N failed") is
 # also kept in $(O)/test-summary.txt.
 test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
-	@rm -f $(O)/test-summary.txt $(O)/template.ktap
+	@rm -f $(O)/test-summary.txt $(O)/template.ktap $(O)/port-copy.ktap
 	$(Q)started=$$(date +%s); n=$(words $(DEFCONFIGS)); i=0; \
 	for c in $(DEFCONFIGS); do \
 		i=$$((i + 1)); label="[$$i/$$n] $$c"; \
@@ -399,10 +404,16 @@ test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
 		scripts/template-check.sh $(O)/$(firstword $(DEFCONFIGS)) 2>/dev/null; \
 		scripts/step-report.sh "[template] md/template builds against mi/" $$t0 $$? \
 		$(O)/template.ktap;) \
+	$(if $(TEST_PORT_COPY),t0=$${EPOCHREALTIME//[!0-9]/}; \
+		scripts/run-ktap.sh -t $(HOST_TIMEOUT) $(O)/port-copy.ktap \
+		scripts/port-copy-check.sh $(TEST_PORT_COPY) $(O)/port-copy 2>/dev/null; \
+		scripts/step-report.sh "[port] a renamed copy of md/$(TEST_PORT_COPY) boots" $$t0 $$? \
+		$(O)/port-copy.ktap;) \
 	scripts/ktap-summary.py --quiet --started $$started \
 		$(foreach c,$(DEFCONFIGS),--manifest $(O)/$(c)/results/manifest) \
 		$(if $(filter yes,$(TEST_RUNNER)),$(O)/runner/runner.ktap) \
 		$(if $(filter yes,$(TEST_TEMPLATE)),$(O)/template.ktap) \
+		$(if $(TEST_PORT_COPY),$(O)/port-copy.ktap) \
 		| tee $(O)/test-summary.txt
 
 # test-backend: the configured backend.  Old results go first, then the
@@ -501,7 +512,8 @@ clean:
 	$(not_src_tree)
 	$(Q)rm -rf $(O)/guest $(O)/host $(O)/lib $(O)/asan $(O)/fuzz $(O)/mutants $(O)/results \
 		$(O)/include/generated $(O)/include/config $(O)/example $(O)/bench $(O)/runner \
-		$(O)/test-summary.txt $(O)/compile_commands.json
+		$(O)/test-summary.txt $(O)/compile_commands.json $(O)/template.ktap \
+		$(O)/port-copy $(O)/port-copy.ktap
 
 distclean:
 	$(not_src_tree)

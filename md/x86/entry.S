@@ -7,6 +7,12 @@
  * EFLAGS.IF = 0; ESP, GDTR and IDTR are undefined.  Everything before the
  * jump to x86_entry_high lives in .boot, which is linked at its physical
  * address, so it must name high symbols through PA().
+ *
+ * What depends on the backend's paging mode -- the entry format, which
+ * directories hold the identity and kernel entries, the root and how it is
+ * linked, CPU features it needs, its extra tables -- comes from the
+ * backend's boot_paging.h (BOOT_* names; md/i386 and md/i386-pae), which
+ * x86_guest.h includes: this file names no backend.
  */
 #include "x86_guest.h"
 #include "multiboot.h"
@@ -17,23 +23,8 @@
 #define BOOT_PAGE_SIZE	4096
 #define COM1		0x3f8
 #define DEBUG_EXIT_PORT	0xf4
-/* Slot of the first KERNBASE entry in x86_boot_pdir. */
+/* Slot of the first KERNBASE entry in BOOT_KERN_PD. */
 #define KERN_PDE	((X86_KERNBASE >> X86_BOOT_PT_SHIFT) & (X86_BOOT_NPTE - 1))
-
-/*
- * The boot map's root, and the entry that holds the identity map (cleared
- * once running high): a PDE of the one page directory for 32-bit paging; a
- * PDPTE for PAE, whose directories span 1 GiB each, so that the identity
- * (PDPTE 0) and KERNBASE (PDPTE 3) need a directory each.
- */
-#ifdef CONFIG_BACKEND_I386_PAE
-#define BOOT_ROOT	x86_boot_pdpt
-#define BOOT_ID_PD	x86_boot_pdir_id
-#define KERN_PDPTE	(X86_KERNBASE >> X86_BOOT_PDPT_SHIFT)
-#else
-#define BOOT_ROOT	x86_boot_pdir
-#define BOOT_ID_PD	x86_boot_pdir
-#endif
 
 /*
  * Fill %ecx entries from %edi up: %eax, %eax + 4 KiB, ...  Only the low
@@ -98,30 +89,8 @@ _start:
 	testl	$X86_CPUID_1_EDX_CMOV, %edx
 	jz	no_i686
 
-#ifdef CONFIG_BACKEND_I386_PAE
-	/*
-	 * PAE paging and NX (EFER.NXE, set by the pmap bootstrap) or no boot
-	 * at all: CPUID leaf 1 EDX bit 6, and leaf 80000001H EDX bit 20 if
-	 * leaf 80000000H says that leaf exists (SDM vol. 2A, CPUID).  The
-	 * kernel is built for i686, which has CPUID.
-	 */
-	xorl	%eax, %eax
-	cpuid
-	cmpl	$1, %eax
-	jb	no_pae
-	movl	$1, %eax
-	cpuid
-	testl	$X86_CPUID_1_EDX_PAE, %edx
-	jz	no_pae
-	movl	$0x80000000, %eax
-	cpuid
-	cmpl	$0x80000001, %eax
-	jb	no_nx
-	movl	$0x80000001, %eax
-	cpuid
-	testl	$X86_CPUID_EXT_EDX_NX, %edx
-	jz	no_nx
-#endif
+	/* What the backend's paging mode needs of the CPU (boot_paging.h). */
+	BOOT_CPU_CHECKS
 
 	/*
 	 * Zero .bss, which holds the boot page tables and stack.  QEMU's
@@ -154,25 +123,13 @@ _start:
 	FILL_ENTRIES
 
 	/* KERNBASE up: every PT in turn. */
-	movl	$(PA(x86_boot_pdir) + KERN_PDE * X86_BOOT_PTE_SIZE), %edi
+	movl	$(PA(BOOT_KERN_PD) + KERN_PDE * X86_BOOT_PTE_SIZE), %edi
 	movl	$(PA(x86_boot_ptab) + PG_V + PG_RW), %eax
 	movl	$X86_BOOTMAP_NPT, %ecx
 	FILL_ENTRIES
 
-#ifdef CONFIG_BACKEND_I386_PAE
-	/*
-	 * PDPTEs hold P and the address only: bits 1-2, 5-8 and 63 are
-	 * reserved, and a set one makes the PDPTE load #GP (SDM vol. 3A,
-	 * 4.4.1, table 4-8).  CR4.PAE while paging is still off: setting
-	 * CR0.PG below then selects PAE paging (4.1.2) and loads the PDPTEs.
-	 */
-	movl	$PA(x86_boot_pdpt), %edi
-	movl	$(PA(x86_boot_pdir_id) + PG_V), (%edi)
-	movl	$(PA(x86_boot_pdir) + PG_V), (KERN_PDPTE * 8)(%edi)
-	movl	%cr4, %eax
-	orl	$X86_CR4_PAE, %eax
-	movl	%eax, %cr4
-#endif
+	/* The root above the directories, and the controls it needs (CR4). */
+	BOOT_ROOT_LINK
 
 	/*
 	 * Paging on; CR0.WP so the kernel too honours read-only PTEs (SDM
@@ -193,18 +150,10 @@ _start:
  */
 no_i686:
 	movl	$PA(no_i686_msg), %esi
+/* A CPU the build cannot run on, %esi the message (BOOT_CPU_CHECKS too). */
+boot_refuse:
 	movb	$X86_EXIT_NOCPU, %bl
 	jmp	boot_fail
-#ifdef CONFIG_BACKEND_I386_PAE
-no_pae:
-	movl	$PA(no_pae_msg), %esi
-	movb	$X86_EXIT_NOCPU, %bl
-	jmp	boot_fail
-no_nx:
-	movl	$PA(no_nx_msg), %esi
-	movb	$X86_EXIT_NOCPU, %bl
-	jmp	boot_fail
-#endif
 bad_magic:
 	movl	$PA(bad_magic_msg), %esi
 	movb	$X86_EXIT_FAIL, %bl
@@ -228,12 +177,7 @@ bad_magic_msg:
 	.asciz	"_start: EAX is not the multiboot magic 0x2BADB002\r\n"
 no_i686_msg:
 	.asciz	"pmapkit: this CPU lacks CMOV (CPUID.01H:EDX bit 15, or no CPUID at all): the kernel is built for i686 and cannot run on a 486 or Pentium (try -cpu pentium2 or later)\r\n"
-#ifdef CONFIG_BACKEND_I386_PAE
-no_pae_msg:
-	.asciz	"pmapkit: this CPU lacks PAE (CPUID.01H:EDX bit 6); the i386-pae backend needs PAE and NX (try -cpu max)\r\n"
-no_nx_msg:
-	.asciz	"pmapkit: this CPU lacks NX (no-execute, CPUID.80000001H:EDX bit 20); the i386-pae backend needs PAE and NX (try -cpu max)\r\n"
-#endif
+	BOOT_MESSAGES
 
 /*
  * Running high.  Drop the identity entry so stray low addresses fault (a
@@ -260,20 +204,16 @@ x86_entry_high:
 /*
  * Boot page tables (physical addresses are PA() of these), and the boot
  * stack above an unmapped guard page.  In .bss, so they cost no file space;
- * the order keeps a stack overflow off the page tables.  The PAE PDPT
- * needs only 32-byte alignment (SDM vol. 3A, 4.4.1): it follows the stack
- * top rather than taking a page of its own.
+ * the order keeps a stack overflow off the page tables.  The backend's
+ * extra root tables (BOOT_TABLES) follow the directory.
  */
 	.bss
 	.p2align 12
 	.globl	x86_boot_pdir, x86_boot_ptab, x86_boot_root
 x86_boot_pdir:
 	.space	BOOT_PAGE_SIZE
-#ifdef CONFIG_BACKEND_I386_PAE
-	.globl	x86_boot_pdir_id
-x86_boot_pdir_id:
-	.space	BOOT_PAGE_SIZE
-#endif
+	BOOT_TABLES
+	.p2align 12
 x86_boot_ptab:
 	.space	X86_BOOTMAP_NPT * BOOT_PAGE_SIZE
 	.globl	x86_boot_stack_guard, x86_boot_stack, x86_boot_stack_top
@@ -282,10 +222,4 @@ x86_boot_stack_guard:
 x86_boot_stack:
 	.space	X86_BOOT_STACK_SIZE
 x86_boot_stack_top:
-#ifdef CONFIG_BACKEND_I386_PAE
-	.p2align 5
-	.globl	x86_boot_pdpt
-x86_boot_pdpt:
-	.space	4 * 8
-#endif
 	.set	x86_boot_root, BOOT_ROOT

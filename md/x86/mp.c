@@ -52,28 +52,7 @@ _Static_assert(sizeof(struct x86_mp_args) == 28, "MA_SIZE in mp_tramp.S");
 /* How long APs get to come up under TCG, many vCPUs on few host cores. */
 #define MP_START_TIMEOUT_MS	20000u
 
-/* Paging-entry bits for the temporary root (SDM vol. 3A, 4.3 and 4.4). */
-#define PG_V			0x001
-#define PG_RW			0x002
-#ifdef CONFIG_BACKEND_I386_PAE
-typedef uint64_t mp_pte_t;
-#define MP_NPTE			512
-#define MP_PD_SHIFT		21
-#define PDPTE_ADDR		0x000FFFFFFFFFF000ull	/* table 4-8 */
-#define KERN_PDPTE		(X86_KERNBASE >> 30)
-#else
-typedef uint32_t mp_pte_t;
-#define MP_NPTE			1024
-#define MP_PD_SHIFT		22
-#endif
-
 uint32_t x86_mp_stack_top[X86_MAXCPUS];
-
-static mp_pte_t mp_boot_pd[MP_NPTE] __attribute__((aligned(PAGE_SIZE)));
-static mp_pte_t mp_boot_pt[MP_NPTE] __attribute__((aligned(PAGE_SIZE)));
-#ifdef CONFIG_BACKEND_I386_PAE
-static uint64_t mp_boot_pdpt[4] __attribute__((aligned(32)));
-#endif
 
 /* ---- kern.h: the calling CPU, interrupts, waiting ---- */
 
@@ -190,43 +169,6 @@ mp_delay_us(unsigned us)
 
 /* ---- Starting the APs ---- */
 
-static paddr_t
-image_pa(const void *p)
-{
-	return (paddr_t)((uintptr_t)p - X86_KERNBASE);
-}
-
-/*
- * The root an AP turns paging on with: the kernel's entries (those of
- * root cr3, the kernel pmap's) plus one page table mapping the trampoline page at
- * its physical address.  i386: a copy of the kernel page directory with
- * the trampoline's PDE.  i386-pae: a PDPT whose entry 0 holds the
- * trampoline's directory and entry 3 the kernel directory every pmap
- * shares (PDPTEs hold P and the address only, SDM vol. 3A, table 4-8).
- * The tables are in .bss, in the image: physical = virtual - KERNBASE.
- */
-static uint32_t
-mp_boot_root(uint32_t cr3)
-{
-	mp_boot_pt[(X86_MP_TRAMP_PA >> PAGE_SHIFT) % MP_NPTE] =
-	    X86_MP_TRAMP_PA | PG_V | PG_RW;
-#ifdef CONFIG_BACKEND_I386_PAE
-	const uint64_t *kpdpt = plat_phys(cr3 & ~0x1Fu);
-
-	if ((kpdpt[KERN_PDPTE] & PG_V) == 0)
-		kpanic("mp_boot_root: kernel PDPTE %u is %#llx, not present",
-		    KERN_PDPTE, (unsigned long long)kpdpt[KERN_PDPTE]);
-	mp_boot_pd[X86_MP_TRAMP_PA >> MP_PD_SHIFT] = image_pa(mp_boot_pt) | PG_V | PG_RW;
-	mp_boot_pdpt[0] = image_pa(mp_boot_pd) | PG_V;
-	mp_boot_pdpt[KERN_PDPTE] = (kpdpt[KERN_PDPTE] & PDPTE_ADDR) | PG_V;
-	return (uint32_t)image_pa(mp_boot_pdpt);
-#else
-	memcpy(mp_boot_pd, plat_phys(cr3 & ~PAGE_MASK), PAGE_SIZE);
-	mp_boot_pd[X86_MP_TRAMP_PA >> MP_PD_SHIFT] = image_pa(mp_boot_pt) | PG_V | PG_RW;
-	return (uint32_t)image_pa(mp_boot_pd);
-#endif
-}
-
 /* Copy the trampoline to its page and fill in its arguments; returns them. */
 static volatile struct x86_mp_args *
 mp_install_tramp(void)
@@ -248,7 +190,8 @@ mp_install_tramp(void)
 	a->ma_ticket = 0;
 	a->ma_cr0 = x86_rcr0() | pg.cr0_set;
 	a->ma_cr4 = pg.cr4_set;
-	a->ma_cr3_boot = mp_boot_root(pg.cr3);
+	/* The kernel's root plus the trampoline page at its own address. */
+	a->ma_cr3_boot = x86_boot_ap_root(pg.cr3, X86_MP_TRAMP_PA);
 	a->ma_cr3 = pg.cr3;
 	a->ma_nxe = (pg.efer_set & EFER_NXE) != 0;
 	a->ma_entry = (uint32_t)(uintptr_t)x86_mp_entry;

@@ -26,17 +26,13 @@
  *   x86_boot() runs, so a null pointer faults.  The pmap's own map replaces
  *   all of it (the guard page included) at pmap_bootstrap.
  *
- * Its tables, in .bss (entry.S), CR3 = x86_boot_root - X86_KERNBASE:
- *   i386      x86_boot_root = x86_boot_pdir, one page directory: PDE 0
- *             (the identity, cleared) and PDEs 768-783 -> the 16 tables of
- *             x86_boot_ptab, 4 MiB each.
- *   i386-pae  x86_boot_root = x86_boot_pdpt, a 32-byte PDPT: PDPTE 0 (the
- *             identity directory x86_boot_pdir_id, PDEs 0-1 -> the first
- *             two tables; cleared) and PDPTE 3 -> x86_boot_pdir, whose PDEs
- *             0-31 -> the 32 tables of x86_boot_ptab, 2 MiB each.
- *             PDPTEs 1 and 2 are not present.  QEMU 7.2 sets bit 5 (A) of
- *             the PDPTEs it walks, a reserved bit on real CPUs (SDM vol.
- *             3A, table 4-8): PDPTE 3 reads back 0x...021.
+ * Its tables, in .bss (entry.S), CR3 = x86_boot_root - X86_KERNBASE: the
+ * page tables x86_boot_ptab and the directory x86_boot_pdir, and the root
+ * as the backend's boot_paging.h builds it (md/i386: the directory itself;
+ * md/i386-pae: a PDPT over it and an identity directory).  The platform
+ * names no backend: the paging format, the root, the CPU features the mode
+ * needs and the application processors' temporary root
+ * (x86_boot_ap_root, in the backend's boot_guest.c) are the backend's.
  */
 #ifndef MD_X86_X86_GUEST_H
 #define MD_X86_X86_GUEST_H
@@ -57,18 +53,10 @@
 #define X86_MP_TRAMP_PA		0x00008000
 
 /*
- * The boot map's paging format (Intel SDM vol. 3A, 4.3 and 4.4): entry
- * size and the span of one page table.  A PAE page directory spans 1 GiB,
- * one PDPTE's worth.
+ * The boot map's paging format, from the backend (boot_paging.h, included
+ * at the end of this file's constants): X86_BOOT_PTE_SIZE, the entry size,
+ * and X86_BOOT_PT_SHIFT, the span of one page table.
  */
-#ifdef CONFIG_BACKEND_I386_PAE
-#define X86_BOOT_PTE_SIZE	8
-#define X86_BOOT_PT_SHIFT	21	/* a page table maps 2 MiB */
-#define X86_BOOT_PDPT_SHIFT	30
-#else
-#define X86_BOOT_PTE_SIZE	4
-#define X86_BOOT_PT_SHIFT	22	/* a page table maps 4 MiB */
-#endif
 #define X86_BOOT_NPTE		(0x1000 / X86_BOOT_PTE_SIZE)	/* per table */
 #define X86_BOOTMAP_NPT		(X86_BOOTMAP_SIZE >> X86_BOOT_PT_SHIFT)
 #define X86_BOOT_IDMAP_NPT	(X86_BOOT_IDMAP_SIZE >> X86_BOOT_PT_SHIFT)
@@ -89,6 +77,9 @@
 #define X86_CPUID_EXT_EDX_NX	0x00100000	/* CPUID_EXT_EDX_NX */
 #define X86_MSR_EFER		0xC0000080	/* MSR_EFER */
 #define X86_EFER_NXE		0x00000800	/* EFER_NXE */
+
+/* The backend's boot paging (after the names above, which it may use). */
+#include "boot_paging.h"
 
 /* GDT slots and selectors (Intel SDM vol. 3A, 3.4.2 and 3.4.5). */
 #define GDT_NULL		0
