@@ -55,6 +55,9 @@ struct pmap {
 	bool		 pm_is_kernel;
 	struct pmap	*pm_list_next;	/* all user pmaps (pv reclaim) */
 	struct pmap	*pm_list_prev;
+	/* Address-space tags (mi/pmap_asid.c), per CPU: the tag, valid while */
+	uint32_t	 pm_asid[PMAP_MAXCPUS];
+	uint32_t	 pm_asid_gen[PMAP_MAXCPUS];	/* this is the CPU's generation */
 };
 
 struct pmap_md_ops {
@@ -141,6 +144,16 @@ paddr_t	pmap_md_boot_table(void);
 void	pmap_md_tlb_sync(struct pmap *, vaddr_t va, bool all, bool urgent);
 void	pmap_md_count_table(bool kernel);
 void	pmap_md_uncount_table(void);
+/*
+ * Backends with address-space tags (PMAP_CAP_ASID; RISC-V ASIDs, x86
+ * PCIDs): pmap_asid(pm), the calling CPU's tag for pm (0 for the kernel
+ * pmap), allocated by generation of asid_bits-wide tags, a new generation
+ * flushing this CPU's non-global entries of every tag once through
+ * tlb_flush(false); pmap_asid_forget(pm, cpu), for tlb_forget: pm's tag on
+ * cpu is never used again.  Pmap lock held (mi/pmap_asid.c).
+ */
+uint32_t pmap_asid(struct pmap *);
+void	pmap_asid_forget(struct pmap *, unsigned cpu);
 extern struct pmap_stats pmap_stats;
 
 #endif /* PMAP_PMAP_MD_OPS_H */

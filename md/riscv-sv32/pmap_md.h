@@ -68,8 +68,6 @@ struct pmap_paging {
 struct pmap;
 struct pmap_md {
 	pmap_paddr_t	 pm_rootpa;	/* root page table */
-	uint32_t	 pm_asid[PMAP_MAXCPUS];	/* per CPU, valid while */
-	uint32_t	 pm_asid_gen[PMAP_MAXCPUS];	/* this is that CPU's generation */
 	struct pmap	*pm_next;	/* all user pmaps, for kernel root sync */
 	struct pmap	*pm_prev;
 };

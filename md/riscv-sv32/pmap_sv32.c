@@ -15,15 +15,16 @@
  * user root at pmap_create, and a kernel root entry change is pushed into
  * every user root, as on i386.  Kernel page tables are never freed.
  *
- * ASIDs, per CPU.  ASID 0 is the kernel's; a user pmap takes the next free
- * ASID of its CPU's current generation when it is activated there.  When a
- * CPU's 511 are used up, its generation advances and its whole TLB is
- * flushed once, so no ASID is reused there while translations tagged with
- * it may remain.  Because tagged entries outlive a switch, mi/ invalidates
+ * ASIDs, per CPU, from mi/'s allocator (pmap_asid, mi/pmap_asid.c): ASID 0
+ * is the kernel's; a user pmap takes the next free ASID of its CPU's
+ * current generation when it is activated there.  When a CPU's 511 are used
+ * up, its generation advances and its whole TLB is flushed once (tlb_flush),
+ * so no ASID is reused there while translations tagged with it may remain.
+ * Because tagged entries outlive a switch, mi/ invalidates
  * this CPU's entries of inactive pmaps too (PMAP_CAP_ASID); on another CPU
  * where the pmap is not live it calls tlb_forget instead of sending an IPI,
- * which drops the pmap's ASID there: its next activation there takes a fresh
- * one.  A single-page invalidation is sfence.vma va, x0.
+ * which drops the pmap's ASID there (pmap_asid_forget): its next activation
+ * there takes a fresh one.  A single-page invalidation is sfence.vma va, x0.
  *
  * Referenced/modified.  QEMU 7.2 sets A/D itself.  With
  * CONFIG_PMAP_SV32_SVADE the backend declares PMAP_CAP_SW_REFMOD: the MMU
@@ -43,7 +44,6 @@
 #define WIN_SRC		0
 #define WIN_DST		1
 #define SV32_NWINDOWS	2		/* per CPU */
-#define ASID_MAX	((1u << PMAP_ASID_BITS) - 1)
 
 struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
 	{ 22, 1024, true },	/* root: 4 MiB megapages */
@@ -53,9 +53,6 @@ struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
 static struct pmap *sv32_kpm;
 static struct pmap *sv32_users;
 static paddr_t sv32_winpt;			/* the window page table */
-static struct {
-	uint32_t	gen, next;	/* current generation (0: none), next free ASID */
-} sv32_asids[PMAP_MAXCPUS] = { [0 ... PMAP_MAXCPUS - 1] = { 1, 1 } };
 
 static pt_entry_t *
 sv32_direct(paddr_t pa)
@@ -190,8 +187,6 @@ sv32_root_create(struct pmap *pm)
 	memcpy(&root[KERN_SLOT_FIRST], &kroot[KERN_SLOT_FIRST],
 	    (NPTE - KERN_SLOT_FIRST) * sizeof(pt_entry_t));
 	pm->pm_md.pm_rootpa = pa;
-	for (unsigned c = 0; c < PMAP_MAXCPUS; c++)
-		pm->pm_md.pm_asid_gen[c] = 0;	/* no ASID yet */
 	pm->pm_md.pm_prev = NULL;
 	pm->pm_md.pm_next = sv32_users;
 	if (sv32_users != NULL)
@@ -216,28 +211,6 @@ sv32_root_release(struct pmap *pm)
 	pmap_md_uncount_table();
 }
 
-/* pm's ASID on this CPU; a new generation flushes this CPU's TLB once. */
-static uint32_t
-sv32_asid(struct pmap *pm)
-{
-	unsigned c = pmap_kern_cpu_index();
-	struct pmap_md *md = &pm->pm_md;
-
-	if (pm == sv32_kpm)
-		return 0;
-	if (md->pm_asid_gen[c] == sv32_asids[c].gen)
-		return md->pm_asid[c];
-	if (sv32_asids[c].next > ASID_MAX) {
-		sv32_asids[c].gen++;
-		sv32_asids[c].next = 1;
-		pmap_stats.asid_rollovers++;
-		rv_sfence_vma(0, 0, 1, 1);	/* no translation of a reused ASID survives */
-	}
-	md->pm_asid[c] = sv32_asids[c].next++;
-	md->pm_asid_gen[c] = sv32_asids[c].gen;
-	return md->pm_asid[c];
-}
-
 static void
 sv32_paging(struct pmap_paging *p)
 {
@@ -258,7 +231,7 @@ sv32_cpu_init(void)
 static void
 sv32_activate(struct pmap *pm)
 {
-	rv_write_satp(SATP_MODE_SV32 | sv32_asid(pm) << SATP_ASID_SHIFT |
+	rv_write_satp(SATP_MODE_SV32 | pmap_asid(pm) << SATP_ASID_SHIFT |
 	    (uint32_t)(pm->pm_md.pm_rootpa >> PAGE_SHIFT));
 }
 
@@ -266,7 +239,7 @@ sv32_activate(struct pmap *pm)
 static void
 sv32_tlb_forget(struct pmap *pm, unsigned cpu)
 {
-	pm->pm_md.pm_asid_gen[cpu] = 0;
+	pmap_asid_forget(pm, cpu);
 }
 
 static void

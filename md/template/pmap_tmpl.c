@@ -173,7 +173,8 @@ tmpl_cpu_init(void)
  * Make pm's root current on this CPU (for the kernel pmap: a root with no
  * user part) and record it.  Afterwards no translation of the previous
  * user pmap may be used, unless the backend claims PMAP_CAP_ASID (then
- * they stay, tagged).  Tests: t_page_protect_three_pmaps, t_access_matrix,
+ * they stay, tagged: load the tag pmap_asid(pm) returns, mi/'s allocator
+ * in mi/pmap_asid.c).  Tests: t_page_protect_three_pmaps, t_access_matrix,
  * t_tlb_model_catches_missing_invalidation.
  */
 static void
@@ -211,8 +212,9 @@ tmpl_tlb_invalidate(vaddr_t va)
 }
 
 /*
- * On this CPU only, drop every non-global translation, and the global
- * ones too if `global`.  Also runs in the shootdown handler.
+ * On this CPU only, drop every non-global translation (of every ASID, with
+ * ASIDs: mi/ calls it at a tag generation rollover), and the global ones
+ * too if `global`.  Also runs in the shootdown handler.
  * Tests: t_global_full_flush, t_update_batching (past the ceiling).
  */
 static void
@@ -228,8 +230,9 @@ tmpl_tlb_flush(bool global)
  * ASIDs; mi/ calls it only under PMAP_CAP_ASID).  pm is not live on `cpu`
  * (never the caller) and one of its cached translations changed: whatever
  * cpu cached under pm's ASID must never be used again (forget the ASID:
- * pm's next activation there takes a fresh one).  Called instead of an
- * IPI, with the pmap lock held; must not touch cpu's TLB.
+ * pm's next activation there takes a fresh one; pmap_asid_forget(pm, cpu)
+ * does mi/'s part).  Called instead of an IPI, with the pmap lock held;
+ * must not touch cpu's TLB.
  * Tests: t_smp_inactive_no_ipi, t_asid_rollover.
  */
 static void
