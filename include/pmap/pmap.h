@@ -62,8 +62,8 @@ pmap_vaddr_t	pmap_growkernel(pmap_vaddr_t maxkvaddr);
 /*
  * Other CPUs.  pmap_paging fills in what a CPU must load to run on the
  * kernel pmap with the paging controls pmap_bootstrap chose (the backend's
- * struct pmap_paging, <pmap_md.h>: x86 CR3, CR0/CR4 bits and EFER; RISC-V
- * satp): a kernel's start-up trampoline uses it to turn paging on.
+ * struct pmap_paging, <pmap_md.h>: the root and control registers its MMU
+ * needs): a kernel's start-up trampoline uses it to turn paging on.
  * pmap_cpu_init: once on every CPU but the boot CPU, after pmap_init and
  * before any other pmap call on that CPU, with paging on and the kernel
  * mapped (the trampoline's tables will do): loads the kernel pmap's root

@@ -12,8 +12,8 @@
  * the program picks it with pmap_model_set_cpu, and its pmap_kern_cpu_index
  * must return pmap_model_cpu().
  *
- * Something real hardware would not survive (a #GP on a bad PDPTE, a torn
- * 8-byte PAE entry, an access beyond RAM) ends the process with status 2
+ * Something real hardware would not survive (a fault on a malformed upper
+ * entry, a torn multi-word entry, an access beyond RAM) ends the process with status 2
  * and a line starting "model:".
  */
 #ifndef PMAP_PMAP_MODEL_H

@@ -14,16 +14,10 @@
 
 #define AP_KERN_PDPTE	(X86_KERNBASE >> X86_BOOT_PDPT_SHIFT)
 
+/* In .bss, in the image: their physical addresses are x86_image_pa(). */
 static uint64_t ap_pd[512] __attribute__((aligned(4096)));
 static uint64_t ap_pt[512] __attribute__((aligned(4096)));
 static uint64_t ap_pdpt[4] __attribute__((aligned(32)));
-
-/* The tables are in .bss, in the image: physical = virtual - KERNBASE. */
-static uint32_t
-image_pa(const void *p)
-{
-	return (uint32_t)((uintptr_t)p - X86_KERNBASE);
-}
 
 /*
  * A PDPT whose entry 0 holds a directory with one page table mapping
@@ -40,8 +34,8 @@ x86_boot_ap_root(uint32_t cr3, uint32_t tramp_pa)
 		kpanic("x86_boot_ap_root: kernel PDPTE %u is %#llx, not present",
 		    AP_KERN_PDPTE, (unsigned long long)kpdpt[AP_KERN_PDPTE]);
 	ap_pt[(tramp_pa >> 12) & 511] = tramp_pa | PG_V | PG_RW;
-	ap_pd[(tramp_pa >> 21) & 511] = image_pa(ap_pt) | PG_V | PG_RW;
-	ap_pdpt[0] = image_pa(ap_pd) | PG_V;
+	ap_pd[(tramp_pa >> 21) & 511] = x86_image_pa(ap_pt) | PG_V | PG_RW;
+	ap_pdpt[0] = x86_image_pa(ap_pd) | PG_V;
 	ap_pdpt[AP_KERN_PDPTE] = (kpdpt[AP_KERN_PDPTE] & PG_FRAME) | PG_V;
-	return image_pa(ap_pdpt);
+	return x86_image_pa(ap_pdpt);
 }

@@ -13,15 +13,9 @@
 #include "pte.h"
 #include "x86_guest.h"
 
+/* In .bss, in the image: their physical addresses are x86_image_pa(). */
 static uint32_t ap_pd[1024] __attribute__((aligned(4096)));
 static uint32_t ap_pt[1024] __attribute__((aligned(4096)));
-
-/* The tables are in .bss, in the image: physical = virtual - KERNBASE. */
-static uint32_t
-image_pa(const void *p)
-{
-	return (uint32_t)((uintptr_t)p - X86_KERNBASE);
-}
 
 /*
  * A copy of the kernel page directory (every kernel PDE, self-map and
@@ -33,6 +27,6 @@ x86_boot_ap_root(uint32_t cr3, uint32_t tramp_pa)
 {
 	ap_pt[(tramp_pa >> 12) & 1023] = tramp_pa | PG_V | PG_RW;
 	memcpy(ap_pd, plat_phys(cr3 & PG_FRAME), sizeof(ap_pd));
-	ap_pd[tramp_pa >> 22] = image_pa(ap_pt) | PG_V | PG_RW;
-	return image_pa(ap_pd);
+	ap_pd[tramp_pa >> 22] = x86_image_pa(ap_pt) | PG_V | PG_RW;
+	return x86_image_pa(ap_pd);
 }

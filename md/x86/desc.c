@@ -213,7 +213,7 @@ x86_desc_init(void)
 	idt_build();
 	ci->cpu_stack_guard = (uint32_t)(uintptr_t)x86_boot_stack_guard;
 	x86_cpu_desc_init(ci, (uint32_t)(uintptr_t)x86_boot_stack_top,
-	    (uint32_t)(uintptr_t)x86_boot_root - X86_KERNBASE);
+	    x86_image_pa(x86_boot_root));
 }
 
 /*

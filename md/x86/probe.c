@@ -57,7 +57,7 @@ x86_probe_init(void)
 	if (len > PAGE_SIZE - UTRAMP_STACK)
 		kpanic("x86_probe_init: trampoline code of %u bytes leaves no "
 		    "room for its %u-byte stack", (unsigned)len, UTRAMP_STACK);
-	utramp_pa = (paddr_t)((uintptr_t)utramp_page - X86_KERNBASE);
+	utramp_pa = x86_image_pa(utramp_page);
 	memcpy(plat_phys(utramp_pa), x86_utramp, len);
 }
 

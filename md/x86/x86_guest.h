@@ -162,6 +162,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The physical address of a kernel-image object (linked at X86_KERNBASE + pa). */
+static inline uint32_t
+x86_image_pa(const void *p)
+{
+	return (uint32_t)((uintptr_t)p - X86_KERNBASE);
+}
+
 /*
  * What vectors.S saves on every exception, lowest address first.  The CPU
  * pushes eflags/cs/eip and, on a privilege change, ss/esp (Intel SDM vol.
