@@ -378,8 +378,15 @@ check: $(HOST_BIN)
 # $(O)/<defconfig>/test.log and results/.  The summary (failed files, the
 # subtotals, the totals with skips and time, last "N passed, N failed") is
 # also kept in $(O)/test-summary.txt.
+# $(call test_once,<label>,<result file>,<timeout>,<command>): one of make
+# test's steps after the backends, with its progress line.
+test_once = t0=$${EPOCHREALTIME//[!0-9]/}; scripts/run-ktap.sh -t $(3) $(2) $(4) 2>/dev/null; \
+	scripts/step-report.sh "$(1)" $$t0 $$? $(2);
+ONCE_RESULTS = $(if $(filter yes,$(TEST_RUNNER)),$(O)/runner/runner.ktap) \
+	$(if $(filter yes,$(TEST_TEMPLATE)),$(O)/template.ktap) \
+	$(if $(TEST_PORT_COPY),$(O)/port-copy.ktap)
 test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
-	@rm -f $(O)/test-summary.txt $(O)/template.ktap $(O)/port-copy.ktap
+	@rm -rf $(O)/test-summary.txt $(O)/runner $(O)/template.ktap $(O)/port-copy.ktap
 	$(Q)started=$$(date +%s); n=$(words $(DEFCONFIGS)); i=0; \
 	for c in $(DEFCONFIGS); do \
 		i=$$((i + 1)); label="[$$i/$$n] $$c"; \
@@ -394,26 +401,17 @@ test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
 			scripts/step-report.sh "$$label: configure" $$t0 $$s - $(O)/$$c/test.log; \
 		fi; \
 	done; \
-	$(if $(filter yes,$(TEST_RUNNER)),rm -rf $(O)/runner; t0=$${EPOCHREALTIME//[!0-9]/}; \
-		scripts/run-ktap.sh -t $(RUNNER_TIMEOUT) $(O)/runner/runner.ktap \
-		tests/runner.sh $(O)/runner/work $(O)/$(firstword $(DEFCONFIGS))/host/pmapkit-host \
-		2>/dev/null; scripts/step-report.sh "[runner] tests of make test itself" $$t0 $$? \
-		$(O)/runner/runner.ktap;) \
-	$(if $(filter yes,$(TEST_TEMPLATE)),t0=$${EPOCHREALTIME//[!0-9]/}; \
-		scripts/run-ktap.sh -t $(HOST_TIMEOUT) $(O)/template.ktap \
-		scripts/template-check.sh $(O)/$(firstword $(DEFCONFIGS)) 2>/dev/null; \
-		scripts/step-report.sh "[template] md/template builds against mi/" $$t0 $$? \
-		$(O)/template.ktap;) \
-	$(if $(TEST_PORT_COPY),t0=$${EPOCHREALTIME//[!0-9]/}; \
-		scripts/run-ktap.sh -t $(HOST_TIMEOUT) $(O)/port-copy.ktap \
-		scripts/port-copy-check.sh $(TEST_PORT_COPY) $(O)/port-copy 2>/dev/null; \
-		scripts/step-report.sh "[port] a renamed copy of md/$(TEST_PORT_COPY) boots" $$t0 $$? \
-		$(O)/port-copy.ktap;) \
+	$(if $(filter yes,$(TEST_RUNNER)),$(call test_once,[runner] tests of make test itself,\
+		$(O)/runner/runner.ktap,$(RUNNER_TIMEOUT),tests/runner.sh $(O)/runner/work \
+		$(O)/$(firstword $(DEFCONFIGS))/host/pmapkit-host)) \
+	$(if $(filter yes,$(TEST_TEMPLATE)),$(call test_once,[template] md/template builds \
+		against mi/,$(O)/template.ktap,$(HOST_TIMEOUT),scripts/template-check.sh \
+		$(O)/$(firstword $(DEFCONFIGS)))) \
+	$(if $(TEST_PORT_COPY),$(call test_once,[port] a renamed copy of md/$(TEST_PORT_COPY) \
+		boots,$(O)/port-copy.ktap,$(HOST_TIMEOUT),scripts/port-copy-check.sh \
+		$(TEST_PORT_COPY) $(O)/port-copy)) \
 	scripts/ktap-summary.py --quiet --started $$started \
-		$(foreach c,$(DEFCONFIGS),--manifest $(O)/$(c)/results/manifest) \
-		$(if $(filter yes,$(TEST_RUNNER)),$(O)/runner/runner.ktap) \
-		$(if $(filter yes,$(TEST_TEMPLATE)),$(O)/template.ktap) \
-		$(if $(TEST_PORT_COPY),$(O)/port-copy.ktap) \
+		$(foreach c,$(DEFCONFIGS),--manifest $(O)/$(c)/results/manifest) $(ONCE_RESULTS) \
 		| tee $(O)/test-summary.txt
 
 # test-backend: the configured backend.  Old results go first, then the
