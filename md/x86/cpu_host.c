@@ -31,9 +31,9 @@ x86_model_phys(uint64_t pa, unsigned size)
 	return model_ram + pa;
 }
 
-uint32_t x86_rcr0(void) { return x86_model.cr0; }
-uint32_t x86_rcr3(void) { return x86_model.cr3; }
-uint32_t x86_rcr4(void) { return x86_model.cr4; }
+x86_reg_t x86_rcr0(void) { return x86_model.cr0; }
+x86_reg_t x86_rcr3(void) { return x86_model.cr3; }
+x86_reg_t x86_rcr4(void) { return x86_model.cr4; }
 
 /*
  * With PAE paging in use afterwards, a MOV to CR0 or CR4 that changes
@@ -41,7 +41,7 @@ uint32_t x86_rcr4(void) { return x86_model.cr4; }
  * 3A, 4.4.1): a PGE toggle is a PDPTE reload too.
  */
 static void
-x86_model_pdpte_reload(uint32_t changed0, uint32_t changed4)
+x86_model_pdpte_reload(uint64_t changed0, uint64_t changed4)
 {
 	if (((changed0 & (CR0_PG | CR0_CD | CR0_NW)) || (changed4 & (CR4_PAE | CR4_PGE |
 	    CR4_PSE))) && (x86_model.cr0 & CR0_PG) && (x86_model.cr4 & CR4_PAE))
@@ -49,9 +49,9 @@ x86_model_pdpte_reload(uint32_t changed0, uint32_t changed4)
 }
 
 void
-x86_lcr0(uint32_t v)
+x86_lcr0(x86_reg_t v)
 {
-	uint32_t changed = v ^ x86_model.cr0;
+	x86_reg_t changed = v ^ x86_model.cr0;
 
 	if (changed & CR0_PG)
 		model_tlb_flush(true);
@@ -61,7 +61,7 @@ x86_lcr0(uint32_t v)
 
 /* Loading CR3 drops every non-global translation (SDM 4.10.4.1). */
 void
-x86_lcr3(uint32_t v)
+x86_lcr3(x86_reg_t v)
 {
 	x86_model.cr3 = v;
 	model_tlb_flush(false);
@@ -70,9 +70,9 @@ x86_lcr3(uint32_t v)
 
 /* Changing PGE, PSE or PAE drops everything, global entries included. */
 void
-x86_lcr4(uint32_t v)
+x86_lcr4(x86_reg_t v)
 {
-	uint32_t changed = v ^ x86_model.cr4;
+	x86_reg_t changed = v ^ x86_model.cr4;
 
 	if (changed & (CR4_PGE | CR4_PSE | CR4_PAE))
 		model_tlb_flush(true);
@@ -81,7 +81,7 @@ x86_lcr4(uint32_t v)
 }
 
 void
-x86_invlpg(uint32_t va)
+x86_invlpg(uint64_t va)
 {
 	model_tlb_inval_va(va);
 }
@@ -231,13 +231,14 @@ model_translate(vaddr_t va, enum pmap_model_access acc, bool user, uint64_t *pap
 }
 
 void *
-x86_kva(uint32_t va)
+x86_kva(uint64_t va)
 {
 	uint64_t pa;
 	uint32_t code;
 
 	if (!model_translate(va, PMAP_MODEL_WRITE, false, &pa, &code))
-		model_fatal("x86_kva: kernel access to va %#x faults (error code %#x)", va, code);
+		model_fatal("x86_kva: kernel access to va %#llx faults (error code %#x)",
+		    (unsigned long long)va, code);
 	return x86_model_phys(pa, 1);
 }
 

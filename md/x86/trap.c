@@ -102,9 +102,9 @@ trap_print_pgex(uint32_t err)
 static void
 trap_print_paging(void)
 {
-	uint32_t cr4 = x86_rcr4();
+	x86_reg_t cr4 = x86_rcr4();
 
-	kprintf("x86_trap: cr0 %#x cr3 %#x cr4 %#x (%s paging)\n", x86_rcr0(),
+	kprintf("x86_trap: cr0 %#lx cr3 %#lx cr4 %#lx (%s paging)\n", x86_rcr0(),
 	    x86_rcr3(), cr4, (cr4 & CR4_PAE) ? "PAE" : "32-bit");
 }
 

@@ -15,7 +15,7 @@
 #include "host/tlb.h"
 
 struct x86_model_cpu {
-	uint32_t	cr0, cr3, cr4;
+	uint64_t	cr0, cr3, cr4;
 	uint64_t	efer;
 	uint32_t	cpuid1_edx;		/* leaf 1 EDX */
 	uint32_t	cpuid_ext_edx;		/* leaf 0x80000001 EDX */
