@@ -115,7 +115,7 @@ physmem_fit_records(uint64_t array)
 	}
 	kprintf("physmem: page records for %llu MiB of RAM do not fit the %u MiB boot map: "
 	    "managing the lowest %llu MiB, ignoring RAM from %#llx\n",
-	    (unsigned long long)(total >> (20 - PAGE_SHIFT)), PMAP_BOOTMAP_SIZE >> 20,
+	    (unsigned long long)(total >> (20 - PAGE_SHIFT)), (unsigned)(PMAP_BOOTMAP_SIZE >> 20),
 	    (unsigned long long)(room >> (20 - PAGE_SHIFT)),
 	    (unsigned long long)((segs[nsegs - 1].first + segs[nsegs - 1].nframes) << PAGE_SHIFT));
 }

@@ -351,12 +351,14 @@ pmap_ptp_unalloc(paddr_t pa)
 
 /*
  * Hook the tables ptps[] into the path below its first invalid entry
- * (path->level), top-down, and complete the path to the leaf slot.
+ * (path->level), top-down, and complete the path to the slot at level `to`
+ * (the leaf level, or a large leaf's).
  */
 static void
-pmap_install_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path, const paddr_t *ptps)
+pmap_install_tables_to(struct pmap *pm, vaddr_t va, struct pmap_path *path, const paddr_t *ptps,
+    int to)
 {
-	for (int l = path->level, i = 0; l < PMAP_LEAF_LEVEL; l++, i++) {
+	for (int l = path->level, i = 0; l < to; l++, i++) {
 		pt_entry_t pde = pte_make_table(ptps[i], !pm->pm_is_kernel, l);
 		pte_store(path->pte[l], pde);
 		pm->pm_ptps++;
@@ -366,7 +368,13 @@ pmap_install_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path, const p
 		pt_entry_t *tbl = pmap_md_ops.table(pm, l + 1, va, pde);
 		path->pte[l + 1] = &tbl[pmap_level_index(l + 1, va)];
 	}
-	path->level = PMAP_LEAF_LEVEL;
+	path->level = to;
+}
+
+static void
+pmap_install_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path, const paddr_t *ptps)
+{
+	pmap_install_tables_to(pm, va, path, ptps, PMAP_LEAF_LEVEL);
 }
 
 /* ------------------------------------------------------------- bootstrap */
@@ -431,21 +439,30 @@ pmap_virtual_space(vaddr_t *vstartp, vaddr_t *vendp)
 	*vendp = virtual_end;
 }
 
+/*
+ * Give the kernel pmap every table down to level `to` for va, the path
+ * looked up and stopped above it (path->level < to).
+ */
+static void
+pmap_kernel_tables_to(vaddr_t va, struct pmap_path *path, int to, const char *fn)
+{
+	paddr_t ptps[PMAP_MD_NLEVELS];
+
+	for (int i = 0; i < to - path->level; i++)
+		if (pmap_ptp_alloc(&kernel_pmap_store, &ptps[i]) != 0)
+			pmap_kern_panic("%s: no page for a kernel page table at va %#"
+			    PMAP_PRIxVADDR, fn, va);
+	pmap_install_tables_to(&kernel_pmap_store, va, path, ptps, to);
+}
+
 /* Give the kernel pmap every table down to the leaf level for va. */
 static void
 pmap_kernel_tables(vaddr_t va, const char *fn)
 {
-	struct pmap *kpm = &kernel_pmap_store;
 	struct pmap_path path;
-	paddr_t ptps[PMAP_MD_NLEVELS];
 
-	if (pmap_path_lookup(kpm, va, &path))
-		return;
-	for (int i = 0; i < PMAP_LEAF_LEVEL - path.level; i++)
-		if (pmap_ptp_alloc(kpm, &ptps[i]) != 0)
-			pmap_kern_panic("%s: no page for a kernel page table at va %#"
-			    PMAP_PRIxVADDR, fn, va);
-	pmap_install_tables(kpm, va, &path, ptps);
+	if (!pmap_path_lookup(&kernel_pmap_store, va, &path))
+		pmap_kernel_tables_to(va, &path, PMAP_LEAF_LEVEL, fn);
 }
 
 /*
@@ -635,6 +652,7 @@ pmap_activate(struct pmap *pm)
 		return;
 	if (!pm->pm_is_kernel)
 		__atomic_fetch_or(&pm->pm_cpus, bit, __ATOMIC_SEQ_CST);
+	pmap_tlb_leave(old);
 	pmap_md_ops.activate(pm);
 	if (old != NULL)
 		__atomic_fetch_and(&old->pm_cpus, ~bit, __ATOMIC_SEQ_CST);
@@ -654,6 +672,7 @@ pmap_deactivate(struct pmap *pm)
 
 	if (pm->pm_is_kernel || pm != pmap_curpmap)
 		return;
+	pmap_tlb_leave(pm);
 	pmap_md_ops.deactivate(pm);
 	__atomic_fetch_and(&pm->pm_cpus, ~(1u << pmap_cpu_self()), __ATOMIC_SEQ_CST);
 	pmap_curpmap = NULL;
@@ -1202,18 +1221,31 @@ pmap_large_level(vaddr_t va, paddr_t pa, vsize_t left)
 
 /*
  * Can a large leaf of level l go at va (path filled to it)?  Where nothing is
- * mapped down to that level; where an empty table is (one a demotion left
- * and a kremove emptied), the table is unhooked first and freed after the
- * next flush, so a range that was split and emptied gets large pages again.
+ * mapped down to that level (the tables above it are made where missing: a
+ * 2 MiB leaf under a PDPT entry not yet made, with 4 levels); where only
+ * empty tables are below it (ones a demotion left and a kremove emptied: on
+ * the path, each holds nothing but the entry for the next), they are
+ * unhooked first, bottom-up, and freed after the next flush, so a range
+ * that was split and emptied gets large pages again.
  */
 static bool
 pmap_large_slot(struct pmap *kpm, vaddr_t va, int l, struct pmap_path *path)
 {
-	if (!pmap_path_lookup(kpm, va, path))
-		return path->level == l;
-	if (path->level <= l || pmap_table_page(pte_load(path->pte[l]), l)->pp_ptpcount != 0)
-		return false;
-	pmap_free_table(kpm, l, va, path->pte[l], pmap_path_table(path, l));
+	bool found = pmap_path_lookup(kpm, va, path);
+	int d = path->level;
+
+	if (!found && d <= l) {
+		if (d < l)
+			pmap_kernel_tables_to(va, path, l, "pmap_kenter_range");
+		return true;
+	}
+	if (d <= l)
+		return false;		/* a leaf at or above level l */
+	for (int k = l + 1; k <= d; k++)
+		if (pmap_table_page(pte_load(path->pte[k - 1]), k - 1)->pp_ptpcount != (k < d))
+			return false;
+	for (int k = d; k > l; k--)
+		pmap_free_table(kpm, k - 1, va, path->pte[k - 1], pmap_path_table(path, k - 1));
 	path->level = l;
 	return true;
 }

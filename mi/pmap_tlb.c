@@ -150,26 +150,27 @@ pmap_unlock_cleanup(unsigned *unused)
 
 /*
  * The CPUs that may cache pm's translations and must be shot down.  With
- * ASIDs, other CPUs where pm is not live forget its ASID instead.
+ * ASIDs, the CPUs where pm is not live, this one included, forget its ASID
+ * instead: a local invalidation reaches only the live tag on some MMUs
+ * (x86 invlpg with PCIDs), so it cannot stand in for pm's.
  */
 static uint32_t
 pmap_tlb_targets(struct pmap *pm)
 {
 	uint32_t running = pmap_kern_cpus_running();
-	uint32_t self = 1u << pmap_cpu_self();
 
 	if (pm->pm_is_kernel)
 		return running;
 	uint32_t live = __atomic_load_n(&pm->pm_cpus, __ATOMIC_ACQUIRE) & running;
 	if ((pmap_md_ops.caps & PMAP_CAP_ASID) == 0)
 		return live;
-	uint32_t idle = running & ~live & ~self;
+	uint32_t idle = running & ~live;
 	for (unsigned c = 0; idle != 0; c++, idle >>= 1)
 		if (idle & 1u) {
 			pmap_md_ops.tlb_forget(pm, c);
 			pmap_stats.asid_forgets++;
 		}
-	return live | self;
+	return live;
 }
 
 /* Queue va (all: a full flush) for pm's target CPUs but `except`; false if there are none. */
@@ -244,6 +245,28 @@ pmap_tlb_spurious(vaddr_t va)
 	pc->pc_retried_va = va;
 	pmap_md_ops.tlb_invalidate(va);
 	return true;
+}
+
+/*
+ * This CPU switches away from `old`.  With ASIDs, invalidations queued for
+ * it here but not yet completed (in any CPU's batch, until its next
+ * pmap_update) would arrive when another tag is live, and on some MMUs
+ * (x86 invlpg with PCIDs) reach that tag only: forget old's tag here, so
+ * that nothing cached under it is used again.
+ */
+void
+pmap_tlb_leave(struct pmap *old)
+{
+	unsigned me = pmap_cpu_self();
+
+	if (old == NULL || old->pm_is_kernel || (pmap_md_ops.caps & PMAP_CAP_ASID) == 0)
+		return;
+	for (unsigned c = 0; c < PMAP_MAXCPUS; c++)
+		if (pmap_cpus[c].pc_batch.targets & (1u << me)) {
+			pmap_md_ops.tlb_forget(old, me);
+			pmap_stats.asid_forgets++;
+			return;
+		}
 }
 
 /* pmap_fault decided a fault on its own: a later one at the same page is new. */

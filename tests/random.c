@@ -844,7 +844,7 @@ r_setup(uint64_t seed, unsigned long nops, bool keep_block)
 	 * block (random_run_bytes) instead of finding one each time.
 	 */
 	static paddr_t fuzz_block;
-	vsize_t lsize = pmap_large_page_size();
+	vsize_t lsize = t_large_size();
 	if (fuzz_block != 0)
 		R.lpa = fuzz_block;
 	if (lsize > PAGE_SIZE && lsize / PAGE_SIZE <= R_LMAX &&

@@ -101,6 +101,15 @@ unsigned t_tables_for(vaddr_t sva, vaddr_t eva);
 unsigned t_tables_freed(vaddr_t sva, vaddr_t eva, vaddr_t csva, vaddr_t ceva);
 /* The VA one leaf table covers. */
 vaddr_t	t_leaf_span(void);
+/*
+ * The large leaf most tests use: the smallest the backend has, a leaf one
+ * level above the base pages (amd64: 2 MiB, where pmap_large_page_size()
+ * is 1 GiB); PAGE_SIZE without large pages.  t_large_va(k, size): a kernel
+ * VA for a leaf of that size, k such spans (at least t_leaf_span() each)
+ * below VM_MAX_KERNEL_VA, beyond the grown space.
+ */
+vsize_t	t_large_size(void);
+vaddr_t	t_large_va(unsigned k, vsize_t size);
 
 /* CONFIG_PMAP_DEBUG: pmap_check on pm, counted as a check. */
 #define T_CHECK_PMAP(t, pm)	T_EQ(t, t_pmap_check(pm), 0)

@@ -318,6 +318,20 @@ t_leaf_span(void)
 	return pmap_table_span(pmap_backend_levels() - 1);
 }
 
+vsize_t
+t_large_size(void)
+{
+	vsize_t l = pmap_large_page_size();
+
+	return l < t_leaf_span() ? l : t_leaf_span();
+}
+
+vaddr_t
+t_large_va(unsigned k, vsize_t size)
+{
+	return VM_MAX_KERNEL_VA - k * (size > t_leaf_span() ? size : t_leaf_span());
+}
+
 unsigned
 t_tables_for(vaddr_t sva, vaddr_t eva)
 {

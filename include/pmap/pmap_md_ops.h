@@ -101,7 +101,7 @@ struct pmap_md_ops {
 	void	(*tlb_invalidate)(vaddr_t va);	/* this CPU, one page */
 	void	(*tlb_flush)(bool global);	/* this CPU, everything */
 	/*
-	 * ASID backends: pm is not live on `cpu` (not the caller) and one of its
+	 * ASID backends: pm is not live on `cpu` (the caller's too) and one of its
 	 * translations changed: whatever cpu cached under pm's ASID must never be
 	 * used again (forget the ASID there; the next activation on cpu takes a
 	 * fresh one).  Called with the pmap lock held.  NULL without ASIDs.

@@ -144,7 +144,7 @@ nx_p(uint64_t e)
 }
 
 bool
-x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry *e,
+x86_model_walk(uint64_t va, bool write, bool user, bool fetch, struct tlb_entry *e,
     uint32_t *fault_code)
 {
 	uint32_t code = x86_model_code(write, user, fetch);
@@ -215,7 +215,7 @@ x86_model_leaf(uint64_t va, struct tlb_entry *w)
 
 /* Set D in the leaf that maps va, if it is present and still maps te's page. */
 void
-x86_model_set_dirty(uint32_t va, const struct tlb_entry *te)
+x86_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 {
 	if (!(pdpte[va >> 30] & X_P))
 		return;

@@ -47,7 +47,7 @@ x86_model_cr3_loaded(void)
 
 /* Walk the tables for va; fill e and set A/D as the MMU would. */
 bool
-x86_model_walk(uint32_t va, bool write, bool user, bool fetch, struct tlb_entry *e,
+x86_model_walk(uint64_t va, bool write, bool user, bool fetch, struct tlb_entry *e,
     uint32_t *fault_code)
 {
 	uint32_t code = x86_model_code(write, user, fetch);
@@ -109,7 +109,7 @@ x86_model_leaf(uint64_t va, struct tlb_entry *w)
 
 /* Set D in the leaf that maps va, if it is present and still maps te's page. */
 void
-x86_model_set_dirty(uint32_t va, const struct tlb_entry *te)
+x86_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 {
 	uint32_t *pdep = pdep_of(va), pde = *pdep;
 

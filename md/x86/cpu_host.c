@@ -56,48 +56,109 @@ x86_lcr0(x86_reg_t v)
 	if (changed & CR0_PG)
 		model_tlb_flush(true);
 	x86_model.cr0 = v;
+	if ((changed & CR0_PG) && (x86_model.efer & EFER_LME))	/* SDM vol. 3A, 10.8.5 */
+		x86_model.efer = (v & CR0_PG) ? x86_model.efer | EFER_LMA : x86_model.efer & ~EFER_LMA;
 	x86_model_pdpte_reload(changed, 0);
 }
 
-/* Loading CR3 drops every non-global translation (SDM 4.10.4.1). */
+uint16_t
+x86_model_pcid(void)
+{
+	return (x86_model.cr4 & CR4_PCIDE) ? (uint16_t)(x86_model.cr3 & CR3_PCID_MASK) : 0;
+}
+
+/*
+ * Loading CR3 drops every non-global translation (SDM 4.10.4.1); with
+ * CR4.PCIDE only those of the PCID loaded, and none if bit 63 is set (bit
+ * 63 is not kept in CR3).  Without PCIDE in long mode bit 63 is reserved.
+ */
 void
 x86_lcr3(x86_reg_t v)
 {
-	x86_model.cr3 = v;
-	model_tlb_flush(false);
+	bool noflush = (v & CR3_NOFLUSH) != 0;
+
+	if (noflush && !(x86_model.cr4 & CR4_PCIDE))
+		model_fatal("x86 model: MOV to CR3 of %#llx raises #GP: bit 63 without CR4.PCIDE",
+		    (unsigned long long)v);
+	x86_model.cr3 = v & ~CR3_NOFLUSH;
+	if (!(x86_model.cr4 & CR4_PCIDE))
+		model_tlb_flush(false);
+	else if (!noflush)
+		model_tlb_inval(0, true, x86_model_pcid(), false);
 	x86_model_cr3_loaded();
 }
 
-/* Changing PGE, PSE or PAE drops everything, global entries included. */
+/*
+ * Changing PGE, PSE or PAE drops everything, global entries included, of
+ * every PCID; so does clearing PCIDE.  Setting PCIDE needs long mode and
+ * CR3[11:0] = 0, else #GP (SDM vol. 3A, 4.10.1, 2.5).
+ */
 void
 x86_lcr4(x86_reg_t v)
 {
 	x86_reg_t changed = v ^ x86_model.cr4;
 
-	if (changed & (CR4_PGE | CR4_PSE | CR4_PAE))
+	if ((changed & v & CR4_PCIDE) && (!(x86_model.efer & EFER_LMA) ||
+	    (x86_model.cr3 & CR3_PCID_MASK) != 0))
+		model_fatal("x86 model: setting CR4.PCIDE raises #GP (EFER %#llx, CR3 %#llx)",
+		    (unsigned long long)x86_model.efer, (unsigned long long)x86_model.cr3);
+	if ((changed & v & CR4_PCIDE) && !(x86_model.cpuid1_ecx & CPUID_1_ECX_PCID))
+		model_fatal("x86 model: setting CR4.PCIDE raises #GP: no PCID in CPUID");
+	if (changed & (CR4_PGE | CR4_PSE | CR4_PAE | CR4_PCIDE))
 		model_tlb_flush(true);
 	x86_model.cr4 = v;
 	x86_model_pdpte_reload(0, changed);
 }
 
+/* This PCID's entries for va and global ones, of any PCID (SDM vol. 2A, INVLPG). */
 void
 x86_invlpg(uint64_t va)
 {
-	model_tlb_inval_va(va);
+	if (x86_model.cr4 & CR4_PCIDE)
+		model_tlb_inval_va_tagged(va, x86_model_pcid());
+	else
+		model_tlb_inval_va(va);
+}
+
+/* SDM vol. 2A, INVPCID: #UD without the feature, #GP for a PCID without PCIDE. */
+void
+x86_invpcid(unsigned type, unsigned pcid, uint64_t va)
+{
+	if (!(x86_model.cpuid7_ebx & CPUID_7_EBX_INVPCID))
+		model_fatal("x86 model: INVPCID raises #UD: not in CPUID");
+	if (type > INVPCID_ALL || pcid > CR3_PCID_MASK || ((type == INVPCID_ADDR ||
+	    type == INVPCID_CONTEXT) && pcid != 0 && !(x86_model.cr4 & CR4_PCIDE)))
+		model_fatal("x86 model: INVPCID type %u PCID %u raises #GP", type, pcid);
+	switch (type) {
+	case INVPCID_ADDR:
+		model_tlb_inval(va, false, (uint16_t)pcid, false);
+		break;
+	case INVPCID_CONTEXT:
+		model_tlb_inval(0, true, (uint16_t)pcid, false);
+		break;
+	default:
+		model_tlb_flush(type == INVPCID_ALL_GLOBAL);
+	}
 }
 
 void
 x86_cpuid(uint32_t leaf, uint32_t r[4])
 {
 	memset(r, 0, 4 * sizeof(uint32_t));
-	if (leaf == 1)
+	if (leaf == 0) {
+		r[0] = 7;
+	} else if (leaf == 1) {
+		r[2] = x86_model.cpuid1_ecx;
 		r[3] = x86_model.cpuid1_edx;
-	else if (leaf == 0x80000000u)
+	} else if (leaf == 7) {
+		r[1] = x86_model.cpuid7_ebx;
+	} else if (leaf == 0x80000000u) {
 		r[0] = CPUID_EXT_ADDR;
-	else if (leaf == 0x80000001u)
+	} else if (leaf == 0x80000001u) {
 		r[3] = x86_model.cpuid_ext_edx;
-	else if (leaf == CPUID_EXT_ADDR)
+	} else if (leaf == CPUID_EXT_ADDR) {
 		r[0] = x86_model.maxphyaddr;
+	}
 }
 
 uint64_t
@@ -108,11 +169,12 @@ x86_rdmsr(uint32_t msr)
 	return x86_model.efer;
 }
 
-/* EFER.NXE without NX in CPUID is a #GP on real CPUs. */
+/* EFER.NXE without NX in CPUID, or LME changing under paging, is a #GP on real CPUs. */
 void
 x86_wrmsr(uint32_t msr, uint64_t v)
 {
-	if (msr != MSR_EFER || ((v & EFER_NXE) && !(x86_model.cpuid_ext_edx & CPUID_EXT_EDX_NX)))
+	if (msr != MSR_EFER || ((v & EFER_NXE) && !(x86_model.cpuid_ext_edx & CPUID_EXT_EDX_NX)) ||
+	    (((v ^ x86_model.efer) & EFER_LME) && (x86_model.cr0 & CR0_PG)))
 		model_fatal("x86 model: wrmsr %#x <- %#llx raises #GP", msr,
 		    (unsigned long long)v);
 	x86_model.efer = v;
@@ -171,7 +233,7 @@ model_tlb_audit(void (*print)(const char *, ...))
 {
 	if (!(x86_model.cr0 & CR0_PG))
 		return 0;
-	return model_tlb_check(0, x86_model_leaf, print);
+	return model_tlb_check(x86_model_pcid(), x86_model_leaf, print);
 }
 
 uint32_t
@@ -182,9 +244,9 @@ x86_model_code(bool write, bool user, bool fetch)
 }
 
 bool
-x86_model_fault(uint32_t va, uint32_t code, uint32_t *fault_code)
+x86_model_fault(uint64_t va, uint32_t code, uint32_t *fault_code)
 {
-	model_tlb_inval_va(va);
+	x86_invlpg(va);
 	*fault_code = code;
 	return false;
 }
@@ -213,7 +275,12 @@ model_translate(vaddr_t va, enum pmap_model_access acc, bool user, uint64_t *pap
 		*pap = va;
 		return true;
 	}
-	te = model_tlb_lookup(va, 0);
+	/* Long mode: bits 63:47 all equal (SDM vol. 3A, 3.3.7.1), else #GP. */
+	if ((x86_model.efer & EFER_LMA) && (uint64_t)((int64_t)((uint64_t)va << 16) >> 16) != va)
+		model_fatal("x86 model: access to non-canonical va %#llx raises #GP",
+		    (unsigned long long)va);
+	uint16_t pcid = x86_model_pcid();
+	te = model_tlb_lookup(va, pcid);
 	if (te != NULL && !x86_model_allowed(te, write, user, fetch))
 		return x86_model_fault(va, x86_model_code(write, user, fetch) | PF_P, fault_code);
 	if (te != NULL && write && !te->d) {
@@ -223,10 +290,11 @@ model_translate(vaddr_t va, enum pmap_model_access acc, bool user, uint64_t *pap
 	if (te == NULL) {
 		if (!x86_model_walk(va, write, user, fetch, &e, fault_code))
 			return false;
+		e.asid = pcid;
 		model_tlb_insert(&e);
-		te = model_tlb_lookup(va, 0);
+		te = model_tlb_lookup(va, pcid);
 	}
-	*pap = te->pa + (va & ((1u << te->shift) - 1));
+	*pap = te->pa + (va & ((1ull << te->shift) - 1));
 	return true;
 }
 

@@ -1,9 +1,11 @@
 /*
  * Pmap pieces the x86 backends share, included by exactly one backend file
- * per build (md/i386/pmap_i386.c or md/i386-pae/pmap_pae.c): the per-CPU
- * windows, TLB invalidation and page zero/copy.  The backend defines
- * PMAP_KPTE_VA(va) (the kernel VA of the PTE that maps kernel va),
- * WIN_BASE, and the window numbers X86_WIN_SRC and X86_WIN_DST.
+ * per build (pmap_<backend>.c): the per-CPU windows and page zero/copy
+ * through them, TLB invalidation, the CPU's physical-address width and a
+ * starting CPU's controls.  A backend with windows defines WIN_BASE,
+ * PMAP_KPTE_VA(va) (the kernel VA of the PTE that maps kernel va) and the
+ * window numbers X86_WIN_SRC and X86_WIN_DST; one with a direct map of all
+ * RAM (amd64) defines none of them and has no windows.
  */
 #ifndef MD_X86_PMAP_X86_H
 #define MD_X86_PMAP_X86_H
@@ -11,6 +13,7 @@
 #include <pte.h>
 #include <cpufunc.h>
 
+#ifdef WIN_BASE
 /*
  * Windows: PMAP_NWINDOWS pages per CPU, CPU c's from WIN_BASE + c *
  * PMAP_NWINDOWS pages.  Only their own CPU ever touches them, so a remap
@@ -36,6 +39,8 @@ x86_window(int w, paddr_t pa)
 	return x86_kva(wva);
 }
 
+#endif /* WIN_BASE */
+
 static void
 x86_tlb_invalidate(vaddr_t va)
 {
@@ -46,7 +51,7 @@ x86_tlb_invalidate(vaddr_t va)
 static void
 x86_tlb_flush(bool global)
 {
-	uint32_t cr4 = x86_rcr4();
+	x86_reg_t cr4 = x86_rcr4();
 
 	if (global && (cr4 & CR4_PGE)) {
 		x86_lcr4(cr4 & ~CR4_PGE);
@@ -56,6 +61,7 @@ x86_tlb_flush(bool global)
 	}
 }
 
+#ifdef WIN_BASE
 static void
 x86_zero_page(paddr_t pa)
 {
@@ -74,6 +80,7 @@ x86_copy_page(paddr_t src, paddr_t dst)
 {
 	memcpy(x86_window(X86_WIN_DST, dst), x86_window(X86_WIN_SRC, src), PAGE_SIZE);
 }
+#endif /* WIN_BASE */
 
 /*
  * MAXPHYADDR (SDM vol. 3A, 4.1.4): CPUID leaf 80000008H EAX[7:0] where the
@@ -115,6 +122,7 @@ x86_cpu_init(const struct pmap_paging *p)
 	x86_lcr3(p->cr3);
 }
 
+#ifdef WIN_BASE
 /* The window page table's entries: all supervisor-only. */
 static int
 x86_check_windows(void (*print)(const char *, ...))
@@ -128,5 +136,6 @@ x86_check_windows(void (*print)(const char *, ...))
 		}
 	return errs;
 }
+#endif /* WIN_BASE */
 
 #endif /* MD_X86_PMAP_X86_H */

@@ -18,6 +18,8 @@ struct x86_model_cpu {
 	uint64_t	cr0, cr3, cr4;
 	uint64_t	efer;
 	uint32_t	cpuid1_edx;		/* leaf 1 EDX */
+	uint32_t	cpuid1_ecx;		/* leaf 1 ECX (PCID) */
+	uint32_t	cpuid7_ebx;		/* leaf 7 EBX (INVPCID) */
 	uint32_t	cpuid_ext_edx;		/* leaf 0x80000001 EDX */
 	unsigned	maxphyaddr;		/* enforced; leaf 0x80000008 reports it */
 };
@@ -25,9 +27,9 @@ extern struct x86_model_cpu x86_models[PMAP_MAXCPUS];
 #define x86_model	(x86_models[model_cpu])	/* the running CPU's */
 
 /* Provided by the backend model. */
-bool	x86_model_walk(uint32_t va, bool write, bool user, bool fetch,
+bool	x86_model_walk(uint64_t va, bool write, bool user, bool fetch,
 	    struct tlb_entry *e, uint32_t *fault_code);
-void	x86_model_set_dirty(uint32_t va, const struct tlb_entry *te);
+void	x86_model_set_dirty(uint64_t va, const struct tlb_entry *te);
 void	x86_model_cr3_loaded(void);	/* PAE: the PDPTEs are read now */
 /* model_tlb_audit's leaf: the tables for va now, no side effects (tlb.h). */
 int	x86_model_leaf(uint64_t va, struct tlb_entry *w);
@@ -37,7 +39,9 @@ void	x86_model_boot_done(void);
 
 /* Shared helpers for the walks. */
 void	*x86_model_phys(uint64_t pa, unsigned size);
-bool	x86_model_fault(uint32_t va, uint32_t code, uint32_t *fault_code);
+bool	x86_model_fault(uint64_t va, uint32_t code, uint32_t *fault_code);
+/* The tag translations are made and looked up under: CR3's PCID with CR4.PCIDE, else 0. */
+uint16_t x86_model_pcid(void);
 bool	x86_model_allowed(const struct tlb_entry *e, bool write, bool user, bool fetch);
 uint32_t x86_model_code(bool write, bool user, bool fetch);
 

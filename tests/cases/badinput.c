@@ -147,6 +147,26 @@ t_bad_inputs(struct tctx *t)
 		    true, UVA, 0, top + PAGE_SIZE, RW, 0, "beyond the " };
 		b_expect(t, &wide, &rows);
 	}
+	/*
+	 * Where the MMU translates fewer bits than a vaddr_t holds (amd64: 48
+	 * of 64), the hole between the halves: its first and its last page,
+	 * and a kernel range starting in it.
+	 */
+	const vaddr_t span = pmap_table_span(0), lo_end = span / 2;	/* 0: all of vaddr_t */
+	if (span != 0 && lo_end == VM_MAXUSER_ADDRESS) {
+		vaddr_t hole_top = (vaddr_t)0 - lo_end - PAGE_SIZE;
+		struct bad_case hole[] = {
+			{ "kenter at the hole's first page", B_KENTER, false, lo_end, 0, 0x100000,
+			  RW, 0, "pmap_kenter_pa: va %#" PMAP_PRIxVADDR " is not canonical" },
+			{ "kernel enter at the hole's last page", B_ENTER, false, hole_top, 0,
+			  0x100000, RW, 0, "pmap_enter: va %#" PMAP_PRIxVADDR " is not canonical" },
+			{ "kernel range from inside the hole", B_PROTECT, false, hole_top,
+			  KERNBASE + PAGE_SIZE, 0, VM_PROT_READ, 0,
+			  "pmap_protect: va %#" PMAP_PRIxVADDR " is not canonical" },
+		};
+		for (unsigned i = 0; i < sizeof(hole) / sizeof(hole[0]); i++)
+			b_expect(t, &hole[i], &rows);
+	}
 	T_CHECK_PMAP(t, b_pm);
 	T_CHECK_PMAP(t, pmap_kernel());
 	kprintf("# %u bad-input rows panicked as documented\n", rows);
@@ -194,7 +214,7 @@ t_bad_inputs_stateful(struct tctx *t)
 	b_expect(t, &live, &rows);
 	pmap_activate(pmap_kernel());
 
-	const vsize_t lsz = pmap_large_page_size();
+	const vsize_t lsz = t_large_size();
 	const vaddr_t big = VM_MAX_KERNEL_VA - 2 * t_leaf_span();
 	struct pmap_stats s0, s1;
 	pmap_stats_get(&s0);

@@ -63,14 +63,13 @@ t_kenter_immune_to_page_protect(struct tctx *t)
  * A range kentered where no table exists, aligned to the backend's large
  * page, becomes one large leaf when the backend and CPU allow it; either way
  * every page translates and reads right, and read-only holds.  The direct
- * map uses them too.
+ * map uses them too.  Every large size the backend has (amd64: 2 MiB and
+ * 1 GiB), the largest where RAM reaches twice its size.
  */
-void
-t_large_kernel_mappings(struct tctx *t)
+static void
+large_kenter(struct tctx *t, vsize_t size)
 {
-	const vsize_t size = pmap_large_page_size() > PAGE_SIZE ? pmap_large_page_size() :
-	    t_leaf_span();
-	const vaddr_t va = VM_MAX_KERNEL_VA - 2 * t_leaf_span();	/* beyond the grown space */
+	const vaddr_t va = t_large_va(2, size);		/* beyond the grown space */
 	const paddr_t pa = PMAP_RAM_BASE + size;
 	struct pmap_stats s0, s1, s2;
 	long res0 = pmap_resident_count(pmap_kernel());
@@ -107,6 +106,22 @@ t_large_kernel_mappings(struct tctx *t)
 	T_ASSERT(t, !t_read(va, &v) && !t_read(va + size - PAGE_SIZE, &v));
 	T_ASSERT(t, !pmap_extract(pmap_kernel(), va, NULL));
 	T_EQ(t, pmap_resident_count(pmap_kernel()), res0);
+}
+
+void
+t_large_kernel_mappings(struct tctx *t)
+{
+	const vsize_t small = t_large_size() > PAGE_SIZE ? t_large_size() : t_leaf_span();
+	const vsize_t big = pmap_large_page_size();
+
+	large_kenter(t, small);
+	if (big > small && !t->failed) {
+		if (physmem_direct_end() >= PMAP_RAM_BASE + 2 * big)
+			large_kenter(t, big);
+		else
+			kprintf("# RAM ends below %lu MiB: no %lu MiB kenter_range\n",
+			    (unsigned long)(2 * big >> 20), (unsigned long)(big >> 20));
+	}
 }
 
 /* growkernel: new kernel tables reach pmaps created before the growth. */
@@ -164,8 +179,7 @@ t_steal_memory(struct tctx *t)
 void
 t_large_mapping_hole(struct tctx *t)
 {
-	const vaddr_t four = pmap_large_page_size() > PAGE_SIZE ? pmap_large_page_size() :
-	    t_leaf_span();
+	const vaddr_t four = t_large_size() > PAGE_SIZE ? t_large_size() : t_leaf_span();
 	vaddr_t end = pmap_growkernel(0);
 	vaddr_t big = ((end + four - 1) & ~(four - 1)) + four;
 	paddr_t pa = t_page(t);

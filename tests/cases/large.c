@@ -51,6 +51,33 @@ check_page(struct tctx *t, enum part_op op, vaddr_t va, paddr_t pa, unsigned i, 
 	    wrote ? "wrote read-only" : "could not write", i);
 }
 
+/*
+ * A change inside a large leaf of `size` splits it level by level down to
+ * base pages: one demotion and one table per level below it (amd64 1 GiB:
+ * two, the 1 GiB leaf to 2 MiB ones, one of those to 4 KiB pages).  The
+ * steps, the large leaves left beside the split path, and the leaf size one
+ * level down (what a page away from the change is mapped by).
+ */
+static unsigned
+demote_steps(vsize_t size, long *large_left, vsize_t *first_split)
+{
+	unsigned steps = 0;
+
+	*large_left = 0;
+	*first_split = PAGE_SIZE;
+	for (int l = 1; l < pmap_backend_levels(); l++) {
+		vsize_t span = pmap_table_span(l);
+		vsize_t next = l + 1 < pmap_backend_levels() ? pmap_table_span(l + 1) : PAGE_SIZE;
+		if (span > size)
+			continue;
+		if (steps++ == 0)
+			*first_split = next;
+		if (next > PAGE_SIZE)
+			*large_left += (long)(span / next) - 1;
+	}
+	return steps;
+}
+
 static void
 part(struct tctx *t, enum part_op op, vaddr_t va, paddr_t pa, vsize_t size)
 {
@@ -84,14 +111,18 @@ part(struct tctx *t, enum part_op op, vaddr_t va, paddr_t pa, vsize_t size)
 	}
 	pmap_update(kpm);
 	pmap_stats_get(&s2);
-	T_EQ(t, s2.demotions, s1.demotions + 1);
-	T_EQ(t, s2.large_mappings, s0.large_mappings);
-	T_EQ(t, s2.ptp_kernel, s1.ptp_kernel + 1);	/* the demotion's table */
+	long large_left;
+	vsize_t split;
+	unsigned steps = demote_steps(size, &large_left, &split);
+	T_EQ(t, s2.demotions, s1.demotions + steps);
+	T_EQ(t, s2.large_mappings, s0.large_mappings + large_left);
+	T_EQ(t, s2.ptp_kernel, s1.ptp_kernel + steps);	/* the demotions' tables */
 	/* A page the operation did not touch kept the large leaf's A and D. */
 	struct pmap_mapping m;
-	T_ASSERT(t, pmap_lookup(kpm, va + (n / 2 + 1) * PAGE_SIZE, &m) && m.size == PAGE_SIZE &&
+	T_ASSERT(t, pmap_lookup(kpm, va + (n / 2 + 1) * PAGE_SIZE, &m) && m.size == split &&
 	    m.referenced && m.modified && m.wired && !m.managed &&
-	    m.pa == pa + (n / 2 + 1) * PAGE_SIZE, "%s: a demoted page lost its A/D or attributes",
+	    m.pa == pa + (((n / 2 + 1) * PAGE_SIZE) & ~(split - 1)),
+	    "%s: a demoted page lost its A/D or attributes",
 	    part_names[op]);
 	long left = op == PART_PROTECT ? n : n - 3;
 	T_EQ(t, pmap_resident_count(kpm), res0 + left);
@@ -109,21 +140,36 @@ part(struct tctx *t, enum part_op op, vaddr_t va, paddr_t pa, vsize_t size)
 	T_EQ(t, pmap_resident_count(kpm), res0);
 }
 
+/*
+ * Every large size (amd64: 2 MiB, then 1 GiB, demoted to 2 MiB leaves and
+ * one of those to base pages), in one block of the largest if RAM has a
+ * free, aligned one.
+ */
 void
 t_large_demotion(struct tctx *t)
 {
-	const vsize_t size = pmap_large_page_size();
-	const vaddr_t va = VM_MAX_KERNEL_VA - 8 * t_leaf_span();
+	const vsize_t big = pmap_large_page_size(), small = t_large_size();
+	vsize_t top = big;
 
-	if (size == PAGE_SIZE)
+	if (big == PAGE_SIZE)
 		T_SKIP(t, "no large pages here (CONFIG_PMAP_PSE off, or the CPU lacks them)");
-	paddr_t pa = t_block(t, size);
+	paddr_t pa = t_block(t, big);
+	if (pa == 0 && big != small)
+		pa = t_block(t, top = small);
 	if (pa == 0)
 		T_SKIP(t, "no free, aligned run of RAM for a large page");
-	for (unsigned i = 0; i < size / PAGE_SIZE; i++)
+	for (unsigned i = 0; i < top / PAGE_SIZE; i++)
 		t_phys_write(pa + i * PAGE_SIZE, 0, marker(i));
-	for (unsigned op = 0; op < PART_NOPS && !t->failed; op++)
-		part(t, op, va, pa, size);	/* the same va: the split table must give way */
-	kprintf("# %s, %s and %s of 3 pages inside a %lu KiB mapping: demoted, the rest intact\n",
-	    part_names[0], part_names[1], part_names[2], (unsigned long)size >> 10);
+	const vsize_t sizes[2] = { small, top };
+	for (unsigned s = 0; s < (small == top ? 1u : 2u) && !t->failed; s++) {
+		const vaddr_t va = t_large_va(8, sizes[s]);
+		for (unsigned op = 0; op < PART_NOPS && !t->failed; op++)
+			part(t, op, va, pa, sizes[s]);	/* the same va: the split table must give way */
+		kprintf("# %s, %s and %s of 3 pages inside a %lu KiB mapping: demoted, the rest "
+		    "intact\n", part_names[0], part_names[1], part_names[2],
+		    (unsigned long)(sizes[s] >> 10));
+	}
+	if (top < big)
+		kprintf("# no free, aligned %lu MiB run of RAM: that size not demoted\n",
+		    (unsigned long)(big >> 20));
 }

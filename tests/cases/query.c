@@ -65,7 +65,7 @@ t_lookup_and_mappings(struct tctx *t)
 	T_EQ(t, s.n, 1);
 
 	/* A large kernel leaf: reported once, whole. */
-	vsize_t lsz = pmap_large_page_size();
+	vsize_t lsz = t_large_size();
 	vaddr_t big = VM_MAX_KERNEL_VA - 4 * t_leaf_span();
 	if (lsz > PAGE_SIZE) {
 		pmap_kenter_range(big, PMAP_RAM_BASE + lsz, lsz, VM_PROT_READ, PMAP_NOCACHE);
@@ -186,7 +186,7 @@ t_dump(struct tctx *t)
 	T_ASSERT(t, strstr(dump_buf, want) != NULL, "no \"%s\"", want);
 
 	/* The kernel pmap: a large leaf reported as one run of its size. */
-	vsize_t lsz = pmap_large_page_size();
+	vsize_t lsz = t_large_size();
 	if (lsz > PAGE_SIZE) {
 		vaddr_t big = VM_MAX_KERNEL_VA - 4 * t_leaf_span();
 		pmap_kenter_range(big, PMAP_RAM_BASE + lsz, lsz, VM_PROT_READ, 0);

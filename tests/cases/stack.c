@@ -110,7 +110,7 @@ t_stack_use(struct tctx *t)
 {
 	struct deep d = { t, t_pmap(t), t_pmap(t), t_page(t), 0, 0 };
 	unsigned deepest = 0, which = 0;
-	vsize_t lsz = pmap_large_page_size();
+	vsize_t lsz = t_large_size();
 
 	if (lsz > PAGE_SIZE && (d.block = t_block(t, lsz)) != 0) {
 		d.big = VM_MAX_KERNEL_VA - 10 * t_leaf_span();

@@ -188,14 +188,16 @@ t_global_full_flush(struct tctx *t)
 
 /*
  * Many address spaces in turn, each mapping its own page at the same VA:
- * every read must see its own page.  With ASIDs (sv32: 511 of them) this
- * runs through a generation rollover; a reused ASID with stale translations
- * left would read another space's page in the strict host TLB.
+ * every read must see its own page.  With ASIDs (sv32: 511 of them, amd64
+ * PCIDs: 4095) this runs on through a generation rollover, and 100 spaces
+ * past it; a reused ASID with stale translations left would read another
+ * space's page in the strict host TLB.
  */
 void
 t_asid_rollover(struct tctx *t)
 {
-	const unsigned rounds = 600;
+	const unsigned max_rounds = 70000;
+	unsigned rounds = 600;
 	paddr_t pa[2] = { t_page(t), t_page(t) };
 	struct pmap_stats s0, s1;
 	uint32_t v;
@@ -204,6 +206,11 @@ t_asid_rollover(struct tctx *t)
 	t_phys_write(pa[1], 0, 0xa1);
 	pmap_stats_get(&s0);
 	for (unsigned i = 0; i < rounds; i++) {
+		if (i == rounds - 1 && (pmap_backend_caps() & PMAP_CAP_ASID) && rounds < max_rounds) {
+			pmap_stats_get(&s1);	/* no rollover yet: 100 more */
+			if (s1.asid_rollovers == s0.asid_rollovers)
+				rounds = i + 101 < max_rounds ? i + 101 : max_rounds;
+		}
 		struct pmap *pm = pmap_create();
 		T_EQ(t, pmap_enter(pm, UVA, pa[i & 1], VM_PROT_READ, 0), 0);
 		pmap_activate(pm);

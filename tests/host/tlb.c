@@ -114,6 +114,29 @@ model_tlb_inval_va(uint64_t va)
 		drop_if(bucket(page_of(va, sizes[i]), sizes[i]), covers, &va);
 }
 
+struct tagged_arg {
+	uint64_t	va;
+	uint16_t	asid;
+};
+
+static bool
+covers_tagged(const struct tlb_entry *e, const void *arg)
+{
+	const struct tagged_arg *a = arg;
+
+	return e->va == page_of(a->va, e->shift) && (e->g || e->asid == a->asid);
+}
+
+void
+model_tlb_inval_va_tagged(uint64_t va, uint16_t asid)
+{
+	struct tagged_arg a = { va, asid };
+
+	model_tlb_stats.inval_page++;
+	for (unsigned i = 0; i < nsizes; i++)
+		drop_if(bucket(page_of(va, sizes[i]), sizes[i]), covers_tagged, &a);
+}
+
 static bool
 flushable(const struct tlb_entry *e, const void *arg)
 {

@@ -31,6 +31,8 @@ extern struct model_tlb_stats model_tlb_stats;
 struct tlb_entry *model_tlb_lookup(uint64_t va, uint16_t asid);
 void	model_tlb_insert(const struct tlb_entry *);
 void	model_tlb_inval_va(uint64_t va);	/* every entry covering va, global too */
+/* x86 invlpg with PCIDs: the entries covering va tagged asid, and the global ones. */
+void	model_tlb_inval_va_tagged(uint64_t va, uint16_t asid);
 void	model_tlb_flush(bool global);		/* non-global entries, or all */
 /*
  * Count (and print) the running CPU's stale entries; leaf(va, w) reads the

@@ -1,0 +1,160 @@
+/*
+ * amd64 PTE helpers (4-level paging; Intel SDM vol. 3A, 4.5, tables 4-14 to
+ * 4-20).  Bound at compile time: mi/ calls these inline.  No other file may
+ * name a PG_ bit.
+ *
+ * Levels: 0 PML4, 1 PDPT (1 GiB leaves with PS), 2 PD (2 MiB leaves with
+ * PS), 3 PT.  Entries are 8 bytes, written with single 8-byte atomics.
+ */
+#ifndef MD_AMD64_PTE_H
+#define MD_AMD64_PTE_H
+
+#include <pmap/pmap_md_ops.h>
+
+#define PG_V		0x001ull	/* present */
+#define PG_RW		0x002ull
+#define PG_U		0x004ull
+#define PG_WT		0x008ull
+#define PG_N		0x010ull	/* cache disable */
+#define PG_A		0x020ull
+#define PG_D		0x040ull
+#define PG_PS		0x080ull	/* 1 GiB (PDPTE) or 2 MiB (PDE) page */
+#define PG_G		0x100ull
+#define PG_W		0x200ull	/* software: wired (ignored bit 9) */
+#define PG_PVLIST	0x400ull	/* software: managed (ignored bit 10) */
+#define PG_NX		(1ull << 63)	/* no execute, with EFER.NXE */
+#define PG_FRAME	0x000FFFFFFFFFF000ull	/* 52-bit physical addresses */
+#define PG_2MFRAME	0x000FFFFFFFE00000ull
+#define PG_1GFRAME	0x000FFFFFC0000000ull
+
+#define AMD64_LEVEL_PML4	0
+#define AMD64_LEVEL_PDPT	1
+#define AMD64_LEVEL_PD		2
+
+_Static_assert(__atomic_always_lock_free(sizeof(pt_entry_t), 0),
+    "8-byte PTE updates must be single lock-free atomic operations");
+
+/* Chosen at bootstrap from CPUID and Kconfig (md/amd64/pmap_amd64.c). */
+extern pt_entry_t pmap_amd64_pg_g;	/* PG_G or 0 */
+extern pt_entry_t pmap_amd64_pg_nx;	/* PG_NX once EFER.NXE is on */
+
+static inline pt_entry_t
+pte_frame(int level)
+{
+	return level == AMD64_LEVEL_PDPT ? PG_1GFRAME : level == AMD64_LEVEL_PD ? PG_2MFRAME :
+	    PG_FRAME;
+}
+
+/* PS makes an entry above the page tables a leaf. */
+static inline pt_entry_t
+pte_ps(int level)
+{
+	return level == PMAP_LEAF_LEVEL ? 0 : PG_PS;
+}
+
+static inline pt_entry_t
+pte_make(paddr_t pa, vm_prot_t prot, unsigned mk, int level)
+{
+	pt_entry_t pte = PG_V | (pa & pte_frame(level)) | pte_ps(level);
+
+	if (prot & VM_PROT_WRITE)
+		pte |= PG_RW;
+	if (!(prot & VM_PROT_EXECUTE))
+		pte |= pmap_amd64_pg_nx;
+	if (mk & PMAP_MK_USER)
+		pte |= PG_U;
+	if (mk & PMAP_MK_GLOBAL)
+		pte |= pmap_amd64_pg_g;
+	if (mk & PMAP_MK_WIRED)
+		pte |= PG_W;
+	if (mk & PMAP_MK_MANAGED)
+		pte |= PG_PVLIST;
+	if (mk & (PMAP_MK_REF | PMAP_MK_MOD))
+		pte |= PG_A;
+	if (mk & PMAP_MK_MOD)
+		pte |= PG_D;
+	if (mk & PMAP_MK_NOCACHE)
+		pte |= PG_N | PG_WT;
+	return pte;
+}
+
+/*
+ * An entry at `level` pointing at the next table: permissions are left to
+ * the leaves (the walk ANDs R/W and U/S and ORs NX over the levels), so a
+ * table entry allows everything its half of the space may (user tables U).
+ */
+static inline pt_entry_t
+pte_make_table(paddr_t pa, bool user, int level)
+{
+	(void)level;
+	return (pa & PG_FRAME) | PG_V | PG_RW | (user ? PG_U : 0);
+}
+
+static inline bool pte_valid_p(pt_entry_t pte) { return (pte & PG_V) != 0; }
+static inline bool pte_leaf_p(pt_entry_t pte, int level)
+{
+	return level == PMAP_LEAF_LEVEL ||
+	    ((level == AMD64_LEVEL_PDPT || level == AMD64_LEVEL_PD) && (pte & PG_PS));
+}
+static inline paddr_t pte_pa(pt_entry_t pte, int level)
+{
+	return pte & (pte_leaf_p(pte, level) ? pte_frame(level) : PG_FRAME);
+}
+static inline bool pte_wired_p(pt_entry_t pte) { return (pte & PG_W) != 0; }
+static inline bool pte_managed_p(pt_entry_t pte) { return (pte & PG_PVLIST) != 0; }
+static inline bool pte_user_p(pt_entry_t pte) { return (pte & PG_U) != 0; }
+static inline bool pte_global_p(pt_entry_t pte) { return (pte & PG_G) != 0; }
+static inline bool pte_referenced_p(pt_entry_t pte) { return (pte & PG_A) != 0; }
+static inline bool pte_modified_p(pt_entry_t pte) { return (pte & PG_D) != 0; }
+static inline bool pte_writable_p(pt_entry_t pte) { return (pte & PG_RW) != 0; }
+static inline bool pte_nocache_p(pt_entry_t pte) { return (pte & PG_N) != 0; }
+
+static inline vm_prot_t pte_prot(pt_entry_t pte)
+{
+	return VM_PROT_READ | ((pte & PG_RW) ? VM_PROT_WRITE : 0) |
+	    ((pte & PG_NX) ? 0 : VM_PROT_EXECUTE);
+}
+
+/* The MMU caches a translation only after setting A (SDM 4.10.2.1). */
+static inline bool pte_tlb_cached_p(pt_entry_t pte)
+{
+	return (pte & (PG_V | PG_A)) == (PG_V | PG_A);
+}
+
+static inline pt_entry_t pte_clear_referenced(pt_entry_t pte) { return pte & ~PG_A; }
+static inline pt_entry_t pte_set_referenced(pt_entry_t pte) { return pte | PG_A; }
+static inline pt_entry_t pte_set_modified(pt_entry_t pte) { return pte | PG_A | PG_D; }
+static inline pt_entry_t pte_clear_modified(pt_entry_t pte) { return pte & ~PG_D; }
+static inline pt_entry_t pte_set_wired(pt_entry_t pte, bool w)
+{
+	return w ? (pte | PG_W) : (pte & ~PG_W);
+}
+/* Lower the entry's protection to at most prot (never raises it). */
+static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
+{
+	if (!(prot & VM_PROT_WRITE))
+		pte &= ~PG_RW;
+	if (!(prot & VM_PROT_EXECUTE))
+		pte |= pmap_amd64_pg_nx;
+	return pte;
+}
+static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }
+/*
+ * Demotion: the entry one level down that maps byte `off` of the large leaf
+ * `large` at `level`, with its attributes, NX and A/D: a 2 MiB leaf (PS
+ * kept) from a 1 GiB one, a 4 KiB leaf from a 2 MiB one.  Bits 0-11 and 63
+ * mean the same in all three (SDM vol. 3A, tables 4-16, 4-18, 4-20) except
+ * PS, which is PAT in a PTE; the large pages' PAT bit (12) is never set here.
+ */
+static inline pt_entry_t pte_demote(pt_entry_t large, int level, vaddr_t off)
+{
+	pt_entry_t attrs = large & (PG_NX | 0xFFFull);
+
+	if (level + 1 == PMAP_LEAF_LEVEL)
+		return (attrs & ~PG_PS) | ((pte_pa(large, level) + off) & PG_FRAME);
+	return attrs | ((pte_pa(large, level) + off) & pte_frame(level + 1));
+}
+
+#include <pmap/pte_atomic.h>
+
+#endif /* MD_AMD64_PTE_H */
