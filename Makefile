@@ -69,7 +69,9 @@ endif
 # ---- sources ----------------------------------------------------------------
 MI_SRCS     := $(wildcard mi/*.c)
 MD_SRCS     := $(wildcard md/$(BACKEND)/*.c)
-PLAT_SRCS   := $(filter-out %_host.c,$(wildcard md/$(GUEST_PLATFORM)/*.c md/$(GUEST_PLATFORM)/*.S))
+# PLAT_EXCLUDE (from backend.mk): patterns of platform files another
+# build of the same platform takes instead (md/x86: *_32.* or *_64.*).
+PLAT_SRCS   := $(filter-out %_host.c $(PLAT_EXCLUDE),$(wildcard md/$(GUEST_PLATFORM)/*.c md/$(GUEST_PLATFORM)/*.S))
 KERN_SRCS   := $(wildcard kern/*.c)
 KLIBC_SRCS  := $(wildcard kern/libc/*.c)
 TEST_SRCS   := $(wildcard tests/*.c tests/cases/*.c)

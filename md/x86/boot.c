@@ -1,10 +1,11 @@
 /*
- * x86_boot(): from entry.S to kmain().  Sets up CPU 0's descriptor
+ * x86_boot(): from entry_*.S to kmain().  Sets up CPU 0's descriptor
  * tables (and so plat_cpu_index), the console, the masked 8259s and the
- * user-probe trampoline, turns the multiboot information into a struct
- * boot_info, and implements plat_phys().
+ * user-probe trampoline, turns the loader's information -- multiboot v1
+ * in the 32-bit build, the PVH start info in the 64-bit one -- into a
+ * struct boot_info, and implements plat_phys().
  *
- * The multiboot information, its command line and memory map are physical
+ * The loader's information, its command line and memory map are physical
  * and lie outside the kernel image (QEMU puts them below 1 MiB and just past
  * the image), i.e. in memory kern/ will treat as free: everything kmain
  * needs is copied into this file's statics first.
@@ -14,7 +15,9 @@
 #include <kern.h>
 #include <cpufunc.h>
 
+#ifndef __x86_64__
 #include "multiboot.h"
+#endif
 #include "x86_guest.h"
 
 _Static_assert(X86_KERNBASE == KERNBASE, "x86_guest.h and pmap_md.h disagree");
@@ -22,7 +25,7 @@ _Static_assert(X86_BOOTMAP_SIZE == PMAP_BOOTMAP_SIZE,
     "x86_guest.h and pmap_md.h disagree on the boot map");
 _Static_assert(X86_BOOTMAP_SIZE <= PMAP_DIRECT_MAX,
     "boot map larger than the direct map");
-/* entry.S's copies of C-only constants (x86_guest.h). */
+/* entry_*.S's copies of C-only constants (x86_guest.h). */
 _Static_assert(X86_EXIT_FAIL == KERN_EXIT_FAIL && X86_EXIT_NOCPU == KERN_EXIT_NOCPU,
     "x86_guest.h and kern.h disagree on exit statuses");
 _Static_assert(X86_CR0_WP == CR0_WP && X86_CR0_PG == CR0_PG &&
@@ -30,12 +33,19 @@ _Static_assert(X86_CR0_WP == CR0_WP && X86_CR0_PG == CR0_PG &&
 _Static_assert(X86_CPUID_1_EDX_PAE == CPUID_1_EDX_PAE &&
     X86_CPUID_EXT_EDX_NX == CPUID_EXT_EDX_NX,
     "x86_guest.h and cpufunc.h disagree on CPUID bits");
-_Static_assert(X86_MSR_EFER == MSR_EFER && X86_EFER_NXE == EFER_NXE,
-    "x86_guest.h and cpufunc.h disagree on EFER");
+_Static_assert(X86_MSR_EFER == MSR_EFER && X86_EFER_NXE == EFER_NXE &&
+    X86_EFER_LME == EFER_LME, "x86_guest.h and cpufunc.h disagree on EFER");
+_Static_assert(X86_CPUID_EXT_EDX_LM == CPUID_EXT_EDX_LM,
+    "x86_guest.h and cpufunc.h disagree on CPUID bits");
 _Static_assert(X86_MP_TRAMP_PA % PAGE_SIZE == 0 && X86_MP_TRAMP_PA < 0x100000,
     "the AP trampoline must be a page below 1 MiB (SIPI vector)");
 
 #define BOOT_CMDLINE_MAX	256
+#ifdef __x86_64__
+#define BOOT_LOADER		"PVH"
+#else
+#define BOOT_LOADER		"multiboot"
+#endif
 
 static char boot_cmdline[BOOT_CMDLINE_MAX];
 static struct boot_info boot_info;
@@ -50,8 +60,8 @@ void *
 plat_phys(paddr_t pa)
 {
 	if (pa >= PMAP_DIRECT_MAX)
-		kpanic("plat_phys: pa %#llx not below the direct map limit %#x",
-		    (unsigned long long)pa, (unsigned)PMAP_DIRECT_MAX);
+		kpanic("plat_phys: pa %#llx not below the direct map limit %#llx",
+		    (unsigned long long)pa, (unsigned long long)PMAP_DIRECT_MAX);
 	return (void *)(uintptr_t)PMAP_DIRECT_VA(pa);
 }
 
@@ -64,30 +74,33 @@ plat_cmdline_word(const char *w, size_t len)
 	return false;
 }
 
-/* Multiboot data at [pa, pa + len), which must be on the boot map. */
+/* Loader data at [pa, pa + len), which must be on the boot map. */
 static const void *
-boot_phys(uint32_t pa, uint32_t len, const char *what)
+boot_phys(uint64_t pa, uint64_t len, const char *what)
 {
 	if (pa >= X86_BOOTMAP_SIZE || len > X86_BOOTMAP_SIZE - pa)
-		kpanic("x86_boot: multiboot %s at pa %#x len %#x outside the "
-		    "boot map (%#x bytes)", what, pa, len, X86_BOOTMAP_SIZE);
+		kpanic("x86_boot: %s %s at pa %#llx len %#llx outside the "
+		    "boot map (%#x bytes)", BOOT_LOADER, what,
+		    (unsigned long long)pa, (unsigned long long)len,
+		    (unsigned)X86_BOOTMAP_SIZE);
 	return plat_phys(pa);
 }
 
 /*
- * Copy the command line without its first word: QEMU's -kernel (like GRUB)
- * passes "<kernel path> <-append string>", and kern/ wants the arguments.
+ * Copy the command line, without its first word if skip_first: QEMU's
+ * multiboot -kernel (like GRUB) passes "<kernel path> <-append string>",
+ * its PVH boot the -append string alone, and kern/ wants the arguments.
  * Truncated, with a warning, past BOOT_CMDLINE_MAX - 1 bytes.
  */
 static void
-boot_copy_cmdline(uint32_t pa)
+boot_copy_cmdline(uint64_t pa, bool skip_first)
 {
 	const char *s = boot_phys(pa, 1, "cmdline");
 	size_t n = 0;
 
 	while (*s == ' ')
 		s++;
-	while (*s != '\0' && *s != ' ')
+	while (skip_first && *s != '\0' && *s != ' ')
 		s++;
 	while (*s == ' ')
 		s++;
@@ -139,6 +152,81 @@ boot_add_region(struct boot_info *bi, uint64_t base, uint64_t len)
 		boot_append_region(bi, te, base + len - te);
 }
 
+#ifdef __x86_64__
+/*
+ * The PVH start info (Xen's public/arch-x86/hvm/start_info.h, the "x86/HVM
+ * direct boot ABI"), version 1: what QEMU's PVH option ROM gives the
+ * kernel's XEN_ELFNOTE_PHYS32_ENTRY in %ebx.  Addresses are physical.
+ */
+struct pvh_start_info {
+	uint32_t	magic;		/* X86_PVH_MAGIC */
+	uint32_t	version;	/* 1: the memory map fields exist */
+	uint32_t	flags;
+	uint32_t	nr_modules;
+	uint64_t	modlist_paddr;
+	uint64_t	cmdline_paddr;	/* NUL-terminated, 0 if none */
+	uint64_t	rsdp_paddr;
+	uint64_t	memmap_paddr;	/* struct pvh_memmap_entry[memmap_entries] */
+	uint32_t	memmap_entries;
+	uint32_t	reserved;
+};
+_Static_assert(__builtin_offsetof(struct pvh_start_info, cmdline_paddr) == 24 &&
+    __builtin_offsetof(struct pvh_start_info, memmap_paddr) == 40 &&
+    __builtin_offsetof(struct pvh_start_info, memmap_entries) == 48 &&
+    sizeof(struct pvh_start_info) == 56, "PVH start info layout");
+
+struct pvh_memmap_entry {
+	uint64_t	addr;
+	uint64_t	size;
+	uint32_t	type;		/* PVH_MEMMAP_RAM: usable, as E820 type 1 */
+	uint32_t	reserved;
+};
+#define PVH_MEMMAP_RAM		1
+
+/*
+ * The firmware memory map (the E820 map, as the PVH start info passes it):
+ * keep type-1 (RAM) entries, all of them, in firmware order; kern/
+ * decides what it can use.
+ */
+static void
+boot_parse_memory(struct boot_info *bi, const struct pvh_start_info *si)
+{
+	const struct pvh_memmap_entry *map;
+
+	if (si->version < 1 || si->memmap_paddr == 0 || si->memmap_entries == 0)
+		kpanic("x86_boot: the PVH start info (version %u) has no memory "
+		    "map (%u entries at pa %#llx)", si->version,
+		    si->memmap_entries, (unsigned long long)si->memmap_paddr);
+	map = boot_phys(si->memmap_paddr,
+	    (uint64_t)si->memmap_entries * sizeof(*map), "memory map");
+	for (uint32_t i = 0; i < si->memmap_entries; i++)
+		if (map[i].type == PVH_MEMMAP_RAM)
+			boot_add_region(bi, map[i].addr, map[i].size);
+	if (bi->nregions == 0)
+		kpanic("x86_boot: no usable RAM in the PVH memory map (%u "
+		    "entries)", si->memmap_entries);
+}
+
+/*
+ * struct boot_info from the PVH start info at info_pa (entry_64.S has
+ * checked its magic).
+ */
+static void
+boot_parse(struct boot_info *bi, uint32_t info_pa)
+{
+	const struct pvh_start_info *si;
+
+	si = boot_phys(info_pa, sizeof(*si), "start info");
+	if (si->magic != X86_PVH_MAGIC)
+		kpanic("x86_boot: PVH start info at pa %#x has magic %#x, not "
+		    "%#x", info_pa, si->magic, X86_PVH_MAGIC);
+	if (si->cmdline_paddr != 0)
+		boot_copy_cmdline(si->cmdline_paddr, false);
+	bi->cmdline = boot_cmdline;
+	boot_parse_memory(bi, si);
+	bi->platform = "qemu-x86_64";
+}
+#else
 /*
  * The firmware memory map (multiboot spec 3.3): keep type-1 (available)
  * entries, all of them, in firmware order; kern/ decides what it can use.
@@ -185,41 +273,50 @@ static void
 boot_parse(struct boot_info *bi, uint32_t mbinfo_pa)
 {
 	const struct multiboot_info *mbi;
-	uint32_t end_pa = (uint32_t)(uintptr_t)_kernel_end_pa;
 
 	mbi = boot_phys(mbinfo_pa, sizeof(*mbi), "information");
 	if (mbi->flags & MBI_FLAG_CMDLINE)
-		boot_copy_cmdline(mbi->cmdline);
+		boot_copy_cmdline(mbi->cmdline, true);
 	bi->cmdline = boot_cmdline;
 	boot_parse_memory(bi, mbi);
-	bi->kernel_end_pa = (end_pa + PAGE_MASK) & ~(uint32_t)PAGE_MASK;
-	bi->text_start_pa = (paddr_t)(uintptr_t)_text_start_pa;
-	bi->text_end_pa = (paddr_t)(uintptr_t)_text_end_pa;
 	bi->platform = "qemu-x86";
 }
+#endif
 
 /*
- * Contract: entered once from entry.S, on the boot map and boot stack, with
- * interrupts off and the physical address of the multiboot information.
- * Never returns.
+ * Contract: entered once from entry_*.S, on the boot map and boot stack,
+ * with interrupts off and the physical address of the loader's
+ * information (x86_guest.h).  Never returns.
  */
 void
-x86_boot(uint32_t mbinfo_pa)
+x86_boot(uint32_t info_pa)
 {
+	paddr_t end_pa = (paddr_t)(uintptr_t)_kernel_end_pa;
+
 	x86_desc_init();
 	x86_cons_init();
 	x86_pic_disable();
 	x86_probe_init();
 	if ((uintptr_t)_kernbase != KERNBASE)
-		kpanic("x86_boot: kernel.ld KERNBASE %#x != pmap_md.h KERNBASE "
-		    "%#x", (unsigned)(uintptr_t)_kernbase, (unsigned)KERNBASE);
-	boot_parse(&boot_info, mbinfo_pa);
+		kpanic("x86_boot: the linker script's KERNBASE %#lx != pmap_md.h "
+		    "KERNBASE %#lx", (unsigned long)(uintptr_t)_kernbase,
+		    (unsigned long)KERNBASE);
+	boot_parse(&boot_info, info_pa);
+	boot_info.kernel_end_pa = (end_pa + PAGE_MASK) & ~(paddr_t)PAGE_MASK;
+	boot_info.text_start_pa = (paddr_t)(uintptr_t)_text_start_pa;
+	boot_info.text_end_pa = (paddr_t)(uintptr_t)_text_end_pa;
 	kmain(&boot_info);
 }
 
-/* The pmap has loaded its own CR3: the double-fault task must use it too. */
+/*
+ * The pmap has loaded its own CR3: the 32-bit double-fault task must use
+ * it too.  The 64-bit #DF runs in whatever root is live (an IST stack,
+ * desc_64.c): nothing to do.
+ */
 void
 plat_paging_ready(void)
 {
+#ifndef __x86_64__
 	x86_df_set_cr3(x86_rcr3());
+#endif
 }

@@ -69,13 +69,14 @@ x86_cons_puts_raw(const char *s)
 		plat_putc(*s++);
 }
 
+/* v in hex, all the digits of a register (8 or 16). */
 void
-x86_cons_puthex_raw(uint32_t v)
+x86_cons_puthex_raw(uintptr_t v)
 {
 	int shift;
 
 	x86_cons_puts_raw("0x");
-	for (shift = 28; shift >= 0; shift -= 4)
+	for (shift = (int)sizeof(v) * 8 - 4; shift >= 0; shift -= 4)
 		plat_putc("0123456789abcdef"[(v >> shift) & 0xF]);
 }
 

@@ -9,11 +9,12 @@
  * Starting them (plat_start_cpus, on CPU 0): map the local APIC, give each
  * AP a kernel stack with an unmapped guard page below, build a temporary
  * root that maps the trampoline page at its physical address besides the
- * kernel, copy the trampoline (mp_tramp.S) to X86_MP_TRAMP_PA with CPU 0's
- * paging controls, and broadcast INIT, start-up, start-up, with the delays
- * of SDM vol. 3A, 8.4.4.1 (10 ms, 200 us) measured on the PIT.  The APs
- * number themselves in arrival order; each, in x86_mp_start, loads its own
- * GDT/TSS/double-fault task and the shared IDT, enables its local APIC and
+ * kernel, copy the trampoline (mp_tramp_*.S) to X86_MP_TRAMP_PA with CPU
+ * 0's paging controls (64-bit: into long mode), and broadcast INIT,
+ * start-up, start-up, with the delays of SDM vol. 3A, 8.4.4.1 (10 ms,
+ * 200 us) measured on the PIT.  The APs number themselves in arrival
+ * order; each, in x86_mp_start, loads its own GDT/TSS/double-fault task
+ * (64-bit: #DF stack) and the shared IDT, enables its local APIC and
  * calls kern_cpu_start().  CPU 0 waits, bounded, until every AP has taken
  * its ticket and every started one has reached plat_cpu_wait -- which
  * kern_cpu_start() calls only after marking itself running.
@@ -27,7 +28,6 @@
 #include "x86_guest.h"
 
 _Static_assert(X86_MAXCPUS == PMAP_MAXCPUS, "x86_guest.h and x86_layout.h disagree");
-_Static_assert(sizeof(struct x86_mp_args) == 28, "MA_SIZE in mp_tramp.S");
 
 /* QEMU fw_cfg, I/O-port interface (QEMU docs/specs/fw_cfg.rst). */
 #define FW_CFG_PORT_SEL		0x510	/* 16-bit selector */
@@ -52,7 +52,7 @@ _Static_assert(sizeof(struct x86_mp_args) == 28, "MA_SIZE in mp_tramp.S");
 /* How long APs get to come up under TCG, many vCPUs on few host cores. */
 #define MP_START_TIMEOUT_MS	20000u
 
-uint32_t x86_mp_stack_top[X86_MAXCPUS];
+uintptr_t x86_mp_stack_top[X86_MAXCPUS];
 
 /* ---- kern.h: the calling CPU, interrupts, waiting ---- */
 
@@ -61,7 +61,11 @@ plat_cpu_index(void)
 {
 	uint32_t i;
 
+#ifdef __x86_64__
+	__asm__ volatile("movl %%gs:%c1, %0" : "=r"(i) : "i"(CPU_INDEX));
+#else
 	__asm__ volatile("movl %%fs:%c1, %0" : "=r"(i) : "i"(CPU_INDEX));
+#endif
 	return i;
 }
 
@@ -74,9 +78,9 @@ plat_cpus_concurrent(void)
 bool
 plat_intr_enable(bool on)
 {
-	uint32_t fl;
+	uintptr_t fl;
 
-	__asm__ volatile("pushfl; popl %0" : "=r"(fl));
+	__asm__ volatile("pushf; pop %0" : "=r"(fl));
 	if (on)
 		__asm__ volatile("sti" ::: "memory");
 	else
@@ -177,6 +181,7 @@ mp_install_tramp(void)
 	uint8_t *page = plat_phys(X86_MP_TRAMP_PA);
 	volatile struct x86_mp_args *a;
 	struct pmap_paging pg;
+	uint64_t cr3_boot;
 
 	pmap_paging(&pg);		/* the kernel pmap's root and controls */
 	if (!x86_mp_tramp_is_ram)
@@ -188,13 +193,28 @@ mp_install_tramp(void)
 	memcpy(page, x86_mp_tramp, len);
 	a = (volatile struct x86_mp_args *)(page + (x86_mp_tramp_args - x86_mp_tramp));
 	a->ma_ticket = 0;
-	a->ma_cr0 = x86_rcr0() | pg.cr0_set;
-	a->ma_cr4 = pg.cr4_set;
+	a->ma_cr0 = (uint32_t)(x86_rcr0() | pg.cr0_set);
 	/* The kernel's root plus the trampoline page at its own address. */
-	a->ma_cr3_boot = x86_boot_ap_root(pg.cr3, X86_MP_TRAMP_PA);
+	cr3_boot = x86_boot_ap_root(pg.cr3, X86_MP_TRAMP_PA);
+	if (cr3_boot > 0xFFFFFFFFu)
+		kpanic("plat_start_cpus: the AP boot root %#llx lies above 4 GiB",
+		    (unsigned long long)cr3_boot);
+	a->ma_cr3_boot = (uint32_t)cr3_boot;
+#ifdef __x86_64__
+	/*
+	 * Long mode needs CR4.PAE and EFER.LME before CR0.PG; CR4.PCIDE can
+	 * only be set in long mode (SDM vol. 3A, 4.10.1), which
+	 * pmap_cpu_init does, with the rest and the kernel's root.
+	 */
+	a->ma_cr4 = (uint32_t)((pg.cr4_set | CR4_PAE) & ~(x86_reg_t)CR4_PCIDE);
+	a->ma_efer = EFER_LME | (uint32_t)(pg.efer_set & EFER_NXE);
+	a->ma_entry = (uintptr_t)x86_mp_entry;
+#else
+	a->ma_cr4 = pg.cr4_set;
 	a->ma_cr3 = pg.cr3;
 	a->ma_nxe = (pg.efer_set & EFER_NXE) != 0;
 	a->ma_entry = (uint32_t)(uintptr_t)x86_mp_entry;
+#endif
 	return a;
 }
 
@@ -209,8 +229,8 @@ mp_alloc_stack(unsigned cpu)
 	vaddr_t va = pmap_steal_memory(PAGE_SIZE + X86_BOOT_STACK_SIZE, NULL, NULL);
 
 	pmap_kremove(va, PAGE_SIZE);
-	x86_cpus[cpu].cpu_stack_guard = (uint32_t)va;
-	x86_mp_stack_top[cpu] = (uint32_t)(va + PAGE_SIZE + X86_BOOT_STACK_SIZE);
+	x86_cpus[cpu].cpu_stack_guard = (uintptr_t)va;
+	x86_mp_stack_top[cpu] = (uintptr_t)(va + PAGE_SIZE + X86_BOOT_STACK_SIZE);
 }
 
 /* Has every AP arrived, and every started one reached its idle loop? */
@@ -290,9 +310,10 @@ plat_start_cpus(void)
 }
 
 /*
- * Contract: the C entry of AP `cpu` (x86_mp_entry), on the kernel root and
- * its own stack, interrupts off, %fs not yet its own: nothing may ask
- * which CPU this is before x86_cpu_desc_init.
+ * Contract: the C entry of AP `cpu` (x86_mp_entry), on its own stack,
+ * interrupts off, on the kernel root (32-bit) or on x86_boot_ap_root's
+ * (64-bit, until pmap_cpu_init in kern_cpu_start), %fs (%gs) not yet its
+ * own: nothing may ask which CPU this is before x86_cpu_desc_init.
  */
 void
 x86_mp_start(unsigned cpu)

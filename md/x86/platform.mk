@@ -10,6 +10,9 @@ GUEST_LDFLAGS       := -m elf_i386
 GUEST_PLATFORM      := x86
 GUEST_LDSCRIPT      := md/x86/kernel.ld
 HOST_MD_INCLUDES    := -Imd/x86
+# The platform's 32-bit build: its ISA-specific files end in _32, the
+# 64-bit build's (md/x86/platform64.mk) in _64.
+PLAT_EXCLUDE        := %_64.c %_64.S
 
 # QEMU: the binary for `make run`/`make bench`, every binary `make test` boots,
 # machine arguments, and the exit status that means "all tests passed":

@@ -2,10 +2,10 @@
  * plat_probe() for the x86 guest: the access really happens and QEMU's MMU
  * is the oracle.
  *
- * Kernel probes run the access in place, through probe_access.S; a page
+ * Kernel probes run the access in place, through probe_access_*.S; a page
  * fault is recovered by trap.c.
  *
- * User probes run it in ring 3, through probe_user.S: the trampoline page
+ * User probes run it in ring 3, through probe_user_*.S: the trampoline page
  * (below) is mapped user read/write/execute at KERN_USER_TRAMPOLINE_VA in
  * the current pmap for the duration of one probe, and its code does the
  * access, then int $T_UPROBE.  That interrupt, or a page fault on the
@@ -14,8 +14,8 @@
  * probe returns, so the pmap's counts are as before it.  Each user probe
  * costs a pmap_enter and a pmap_remove (and, unless the test maps
  * something else in the span of the trampoline's page table -- 4 MiB on
- * i386, 2 MiB on i386-pae -- a page-table page allocated and freed), two
- * pmap_updates and two privilege changes.  With NX on (i386-pae) the
+ * i386, 2 MiB on i386-pae and amd64 -- page-table pages allocated and freed), two
+ * pmap_updates and two privilege changes.  With NX on (i386-pae, amd64) the
  * VM_PROT_ALL mapping is the executable one; the page's own direct-map
  * alias may be non-executable, and no one executes through it.
  */
@@ -29,6 +29,12 @@
 
 #define UTRAMP_VA	KERN_USER_TRAMPOLINE_VA
 #define UTRAMP_STACK	64	/* bytes at the top of the page for ring 3's stack */
+/*
+ * Ring 3's initial stack pointer: 16 bytes below the page's end, so that
+ * it is a canonical address on amd64 too, where the page ends at the end
+ * of the lower half.
+ */
+#define UTRAMP_SP	(UTRAMP_VA + PAGE_SIZE - 16)
 
 /*
  * The trampoline page: a page of the image (.bss) rather than one from the
@@ -42,10 +48,10 @@ static paddr_t utramp_pa;
 
 /* The user probe in ring 3: what its end may look like, and its outcome. */
 static struct {
-	uint32_t	fault_eip;	/* the one EIP a page fault may have */
+	uintptr_t	fault_pc;	/* the one PC a page fault may have */
 	uint32_t	eax;		/* at int $T_UPROBE: the word read */
 	uint32_t	code;		/* page-fault error code */
-	uint32_t	cr2;
+	uintptr_t	cr2;
 } uprobe;
 
 /* Contract: called once by x86_boot, on the boot map.  Fills the trampoline page. */
@@ -86,18 +92,18 @@ probe_kernel(vaddr_t va, enum probe_access access, uint32_t wval,
 		error = x86_probe_exec(va);
 		break;
 	default:
-		kpanic("plat_probe: bad access %d at va %#x", (int)access,
-		    (unsigned)va);
+		kpanic("plat_probe: bad access %d at va %#" PMAP_PRIxVADDR,
+		    (int)access, va);
 	}
 	if (error == 0)
 		return true;
-	r->fault_code = x86_curcpu()->cpu_onfault.of_code;
+	r->fault_code = (uint32_t)x86_curcpu()->cpu_onfault.of_code;
 	r->fault_va = x86_curcpu()->cpu_onfault.of_va;
 	return false;
 }
 
 /* User VA at which the trampoline's entry for access starts. */
-static uint32_t
+static uintptr_t
 utramp_entry(vaddr_t va, enum probe_access access)
 {
 	const char *e;
@@ -113,10 +119,10 @@ utramp_entry(vaddr_t va, enum probe_access access)
 		e = x86_utramp_exec;
 		break;
 	default:
-		kpanic("plat_probe: bad access %d at va %#x", (int)access,
-		    (unsigned)va);
+		kpanic("plat_probe: bad access %d at va %#" PMAP_PRIxVADDR,
+		    (int)access, va);
 	}
-	return UTRAMP_VA + (uint32_t)(e - x86_utramp);
+	return UTRAMP_VA + (uintptr_t)(e - x86_utramp);
 }
 
 /* The access in ring 3 in the current pmap; fills the fault fields of r if it faulted. */
@@ -128,11 +134,11 @@ probe_user(vaddr_t va, enum probe_access access, uint32_t wval,
 	struct x86_uprobe_entry e;
 	int error;
 
-	e.ue_eip = utramp_entry(va, access);
-	e.ue_esp = UTRAMP_VA + PAGE_SIZE;
-	e.ue_ecx = va;
-	e.ue_edx = wval;
-	uprobe.fault_eip = access == PROBE_EXEC ? va : e.ue_eip;
+	e.ue_pc = utramp_entry(va, access);
+	e.ue_sp = UTRAMP_SP;
+	e.ue_va = va;
+	e.ue_val = wval;
+	uprobe.fault_pc = access == PROBE_EXEC ? va : e.ue_pc;
 	pm = kern_uprobe_map(va, utramp_pa);
 	error = x86_uprobe_enter(&e);
 	kern_uprobe_unmap(pm);
@@ -153,16 +159,17 @@ probe_user(vaddr_t va, enum probe_access access, uint32_t wval,
  * Anything else is a bug: returns what is wrong, for trap.c to report.
  */
 const char *
-x86_uprobe_trap(const struct trapframe *tf, uint32_t cr2)
+x86_uprobe_trap(const struct trapframe *tf, uintptr_t cr2)
 {
 	if (x86_uprobe_ksp == 0)
 		return "trap from ring 3 or int $0x80 with no user probe running";
 	if (!trapframe_from_user(tf))
 		return "int $0x80 from ring 0 during a user probe";
 	if (tf->tf_trapno == T_UPROBE) {
-		if (tf->tf_eip - UTRAMP_VA > (uint32_t)(x86_utramp_end - x86_utramp))
+		if (trapframe_pc(tf) - UTRAMP_VA >
+		    (uintptr_t)(x86_utramp_end - x86_utramp))
 			return "int $0x80 from outside the user-probe trampoline";
-		uprobe.eax = tf->tf_eax;
+		uprobe.eax = (uint32_t)trapframe_ax(tf);
 		x86_uprobe_leave(0);
 	}
 	if (tf->tf_trapno != T_PAGEFLT)
@@ -170,9 +177,9 @@ x86_uprobe_trap(const struct trapframe *tf, uint32_t cr2)
 	if ((cr2 & ~PAGE_MASK) == UTRAMP_VA)
 		return "user probe faulted on its own trampoline page or stack "
 		    "(a platform bug)";
-	if (tf->tf_eip != uprobe.fault_eip)
-		return "user probe page fault at an EIP other than its access";
-	uprobe.code = tf->tf_err;
+	if (trapframe_pc(tf) != uprobe.fault_pc)
+		return "user probe page fault at a PC other than its access";
+	uprobe.code = (uint32_t)tf->tf_err;
 	uprobe.cr2 = cr2;
 	x86_uprobe_leave(-1);
 }
@@ -185,7 +192,7 @@ x86_uprobe_trap(const struct trapframe *tf, uint32_t cr2)
  * access is reported in r (fault_code = the #PF error code, fault_va =
  * CR2), never fatal; any other exception is.  Kernel probes run on any
  * CPU; user probes on CPU 0 only: one trampoline page at one user VA and
- * one saved kernel context (probe_user.S) serve them.
+ * one saved kernel context (probe_user_*.S) serve them.
  */
 void
 plat_probe(vaddr_t va, enum probe_access access, bool user, uint32_t wval,
@@ -194,15 +201,15 @@ plat_probe(vaddr_t va, enum probe_access access, bool user, uint32_t wval,
 	r->fault_code = 0;
 	r->fault_va = 0;
 	if (user && plat_cpu_index() != 0)
-		kpanic("plat_probe: user probe of va %#x on CPU %u; x86 user "
-		    "probes run on CPU 0 only", (unsigned)va, plat_cpu_index());
+		kpanic("plat_probe: user probe of va %#" PMAP_PRIxVADDR " on CPU "
+		    "%u; x86 user probes run on CPU 0 only", va, plat_cpu_index());
 	if (user)
 		r->ok = probe_user(va, access, wval, r);
 	else
 		r->ok = probe_kernel(va, access, wval, r);
 }
 
-/* The #PF error code; fetch is reported only once NX is on (PAE backend). */
+/* The #PF error code; fetch is reported only once NX is on (PAE, amd64). */
 void
 plat_fault_decode(uint32_t code, struct fault_info *f)
 {

@@ -1,8 +1,9 @@
 /*
- * Descriptor tables: per CPU a flat GDT (kernel and user code/data, the
- * TSS, the double-fault TSS, and the per-CPU %fs segment over its struct
- * x86_cpu), and one IDT shared by every CPU whose vectors 0-31 enter
- * vectors.S, except #DF, which switches to the CPU's own task.
+ * Descriptor tables of the 32-bit build (desc_64.c: the 64-bit one): per
+ * CPU a flat GDT (kernel and user code/data, the TSS, the double-fault TSS,
+ * and the per-CPU %fs segment over its struct x86_cpu), and one IDT shared
+ * by every CPU whose vectors 0-31 enter vectors_32.S, except #DF, which
+ * switches to the CPU's own task.
  * Segmentation is otherwise kept out of the way: every code/data segment
  * but %fs has base 0 and limit 4 GiB, so linear addresses are the virtual
  * addresses the pmap manages.  The tables live in .bss, i.e. at high-half
@@ -136,7 +137,7 @@ df_task_main(void)
  * The task switch loads every register from the double-fault TSS, CR3
  * included, and with PAE paging the PDPTEs CR3 names (SDM vol. 3A, 7.3 and
  * 4.4.1).  So CR3 must be a root in the paging mode in force that maps the
- * image: on CPU 0 first the boot map's root (entry.S), in that mode already
+ * image: on CPU 0 first the boot map's root (entry_32.S), in that mode already
  * -- a page directory for i386, the PDPT for i386-pae -- and in .bss, never
  * handed to the page allocator; once the pmap has its own, that root,
  * which plat_paging_ready() passes to x86_df_set_cr3().  An AP starts on
@@ -161,8 +162,8 @@ df_tss_init(struct x86_cpu *ci, uint32_t cr3)
 }
 
 /*
- * Vectors 0-31 to vectors.S, kernel-only, but #DF to its own task;
- * T_UPROBE to vectors.S, raisable from ring 3 by INT n (SDM vol. 3A,
+ * Vectors 0-31 to vectors_32.S, kernel-only, but #DF to its own task;
+ * T_UPROBE to vectors_32.S, raisable from ring 3 by INT n (SDM vol. 3A,
  * 6.12.1.1: the gate's DPL must be >= CPL); the local APIC's T_IPI and
  * T_SPURIOUS; the others not present (#NP if used).  One IDT for all CPUs:
  * the #DF gate names a selector, which each CPU's GDT resolves to its own.
@@ -190,7 +191,7 @@ idt_build(void)
  * shared IDT (built by x86_desc_init on CPU 0).
  */
 void
-x86_cpu_desc_init(struct x86_cpu *ci, uint32_t esp0, uint32_t df_cr3)
+x86_cpu_desc_init(struct x86_cpu *ci, uintptr_t esp0, uintptr_t df_cr3)
 {
 	struct region_descriptor rd;
 
@@ -211,8 +212,8 @@ x86_desc_init(void)
 	struct x86_cpu *ci = &x86_cpus[0];
 
 	idt_build();
-	ci->cpu_stack_guard = (uint32_t)(uintptr_t)x86_boot_stack_guard;
-	x86_cpu_desc_init(ci, (uint32_t)(uintptr_t)x86_boot_stack_top,
+	ci->cpu_stack_guard = (uintptr_t)x86_boot_stack_guard;
+	x86_cpu_desc_init(ci, (uintptr_t)x86_boot_stack_top,
 	    x86_image_pa(x86_boot_root));
 }
 
@@ -229,7 +230,7 @@ x86_df_set_cr3(uint32_t cr3)
 
 /* Ring-0 stack for this CPU's next trap from ring 3. */
 void
-x86_tss_set_esp0(uint32_t esp0)
+x86_tss_set_sp0(uintptr_t esp0)
 {
 	x86_curcpu()->cpu_tss.esp0 = esp0;
 }

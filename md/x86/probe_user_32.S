@@ -69,17 +69,17 @@ x86_uprobe_enter:
 	movl	%eax, %edi
 	movl	%esp, %esi
 	pushl	%esi
-	call	x86_tss_set_esp0
+	call	x86_tss_set_sp0
 	addl	$4, %esp
 	movl	%esi, x86_uprobe_ksp
 
 	pushl	$UDSEL
-	pushl	UE_ESP(%edi)
+	pushl	UE_SP(%edi)
 	pushl	$PSL_USER
 	pushl	$UCSEL
-	pushl	UE_EIP(%edi)
-	movl	UE_ECX(%edi), %ecx
-	movl	UE_EDX(%edi), %edx
+	pushl	UE_PC(%edi)
+	movl	UE_VA(%edi), %ecx
+	movl	UE_VAL(%edi), %edx
 	movw	$UDSEL, %ax
 	movw	%ax, %ds
 	movw	%ax, %es

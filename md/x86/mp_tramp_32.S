@@ -22,7 +22,6 @@
 #define CR0_PE		0x00000001	/* SDM vol. 3A, 2.5 */
 #define TRAMP_CSEL	0x08		/* tramp_gdt[1] */
 #define TRAMP_DSEL	0x10		/* tramp_gdt[2] */
-#define MA_SIZE		28		/* sizeof(struct x86_mp_args); mp.c checks */
 
 	.section .rodata
 	.p2align 4

@@ -2,7 +2,7 @@
  * Exception and interrupt entry: one stub per vector 0-31, T_UPROBE and
  * T_IPI, all funnelling into alltraps, which builds a struct trapframe
  * (x86_guest.h) and calls x86_trap().  The IDT holds interrupt gates
- * (desc.c), so EFLAGS.IF is clear in here.
+ * (desc_32.c), so EFLAGS.IF is clear in here.
  */
 #include "x86_guest.h"
 
@@ -64,7 +64,7 @@ trap_stub_\v:
 
 /*
  * int $T_UPROBE, the trampoline's way back from ring 3 (probe.c).  Its
- * gate has DPL 3 (desc.c); like the exceptions it goes through alltraps,
+ * gate has DPL 3 (desc_32.c); like the exceptions it goes through alltraps,
  * so x86_trap() sees a full frame with the user's EAX.
  */
 	TRAP_NOERR 128
