@@ -28,6 +28,14 @@ cd "$(dirname "$0")/.." || exit 2
 limit=${GDB_TEST_TIMEOUT:-120}
 start=$SECONDS
 elf=$O/guest/kernel.elf
+# A va the decoder must refuse: beyond 32 bits for a 32-bit kernel, in the
+# non-canonical hole for a 64-bit one (ELF class, byte 4: 2 is ELF64).
+if [ "$(od -An -tu1 -j4 -N1 "$elf" 2>/dev/null | tr -d ' ')" = 2 ]; then
+	bad_va=0x800000000000 bad_va_why="is not canonical"
+else
+	bad_va=0x100000000 bad_va_why="is not a 32-bit virtual address"
+fi
+export bad_va bad_va_why
 work=$(mktemp -d "${TMPDIR:-/tmp}/gdb-test.XXXXXX")
 qemu_group=
 
@@ -91,7 +99,7 @@ def pmapkit_test(tag, cmd):
 end
 break pmap_remove_all if $_caller_is("kern_dump")
 continue
-python pmapkit_test("symbols", 'printf "kmain %#x pmap_stats %#x\\n", &kmain, &pmap_stats')
+python pmapkit_test("symbols", 'printf "kmain %#lx pmap_stats %#lx\\n", &kmain, &pmap_stats')
 python pmapkit_test("walk_text", "pmap-walk kmain")
 python pmapkit_test("walk_data", "pmap-walk &pmap_stats")
 python pmapkit_test("walk_user", "pmap-walk 0x20000000 pm")
@@ -99,12 +107,13 @@ python pmapkit_test("walk_unmapped", "pmap-walk 0x20000000")
 python pmapkit_test("dump_kernel", "pmap-dump")
 python pmapkit_test("dump_user", "pmap-dump pm")
 python pmapkit_test("pv", "pmap-pv $pmap_pa(0x20000000, pm)")
-python pmapkit_test("bad_va", "pmap-walk 0x100000000")
+python pmapkit_test("bad_va", "pmap-walk @BAD_VA@")
 python pmapkit_test("pv_unmanaged", "pmap-pv 0xfffff000")
 set pmapkit-physmem direct
 python pmapkit_test("walk_direct", "pmap-walk kmain")
 set pmapkit-physmem auto
 EOF
+sed -i "s/@BAD_VA@/$bad_va/" "$work/cmds.gdb"
 
 port=$(free_port)
 if [ ! -f "$elf" ]; then
@@ -204,13 +213,22 @@ def without_ad(runs):
 
 
 def elf_pa(va):
-    """The physical address the ELF loads va at (its PT_LOAD's p_paddr)."""
+    """The physical address the ELF loads va at (its PT_LOAD's p_paddr); ELF32 or ELF64."""
     with open(elf, "rb") as f:
         data = f.read()
-    phoff, = struct.unpack_from("<I", data, 28)
-    phentsize, phnum = struct.unpack_from("<HH", data, 42)
+    if data[4] == 2:
+        phoff, = struct.unpack_from("<Q", data, 32)
+        phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    else:
+        phoff, = struct.unpack_from("<I", data, 28)
+        phentsize, phnum = struct.unpack_from("<HH", data, 42)
     for i in range(phnum):
-        ptype, _, vaddr, paddr, _, memsz = struct.unpack_from("<6I", data, phoff + i * phentsize)
+        if data[4] == 2:
+            ptype, _, _, vaddr, paddr, _, memsz = struct.unpack_from("<2I5Q", data,
+                                                                     phoff + i * phentsize)
+        else:
+            ptype, _, vaddr, paddr, _, memsz = struct.unpack_from("<6I", data,
+                                                                  phoff + i * phentsize)
         if ptype == 1 and vaddr <= va < vaddr + memsz:
             return paddr + va - vaddr
     return None
@@ -314,7 +332,8 @@ check("gdb_pv", urun is not None and m is not None and int(m.group(1), 16) == ur
       "0x20000000 (a pv entry), each checked by a walk" % (hex(upm) if upm else "?"), pv)
 
 errs = sec.get("bad_va", "") + "\n" + sec.get("pv_unmanaged", "")
-check("gdb_errors", "error: pmap-walk: va 0x100000000 is not a 32-bit virtual address" in errs
+check("gdb_errors", "error: pmap-walk: va %s %s" % (os.environ["bad_va"], os.environ["bad_va_why"])
+      in errs
       and re.search(r"error: pmap-pv: pa 0xfffff000 is not managed", errs) is not None,
       "a bad va and an unmanaged pa are refused with a message", errs)
 

@@ -311,12 +311,29 @@ x86_boot(uint32_t info_pa)
 /*
  * The pmap has loaded its own CR3: the 32-bit double-fault task must use
  * it too.  The 64-bit #DF runs in whatever root is live (an IST stack,
- * desc_64.c): nothing to do.
+ * desc_64.c): nothing to do there, but say what the pmap could use of the
+ * CPU's paging and what it did (CR4.PCIDE is the pmap's choice): QEMU 7.2's
+ * TCG has no PCID, so a guest run proves the untagged path only.
  */
 void
 plat_paging_ready(void)
 {
 #ifndef __x86_64__
 	x86_df_set_cr3(x86_rcr3());
+#else
+	uint32_t id[4], l7[4] = { 0 }, ext[4];
+
+	x86_cpuid(0, id);
+	if (id[0] >= 7)
+		x86_cpuid(7, l7);
+	x86_cpuid(1, id);
+	x86_cpuid(0x80000001u, ext);
+	bool offered = (id[2] & CPUID_1_ECX_PCID) != 0;
+	kprintf("# x86-64 paging: PCID %s, INVPCID %s; 1 GiB pages %s\n",
+	    (x86_rcr4() & CR4_PCIDE) ? "on (CR4.PCIDE): a switch keeps the new space's entries" :
+	    offered ? "offered, not used by the pmap: every address-space switch flushes" :
+	    "absent (CPUID.01H:ECX[17] clear): address spaces untagged, every switch flushes",
+	    (l7[1] & CPUID_7_EBX_INVPCID) ? "offered" : "absent",
+	    (ext[3] & CPUID_EXT_EDX_PAGE1GB) ? "offered" : "absent (2 MiB is the largest leaf)");
 #endif
 }

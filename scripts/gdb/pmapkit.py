@@ -370,6 +370,9 @@ def _root(dec, value):
 def _check_va(dec, va, what):
     if not 0 <= va < 1 << dec.VA_BITS:
         raise gdb.GdbError("%s: va %#x is not a %d-bit virtual address" % (what, va, dec.VA_BITS))
+    if hasattr(dec, "canonical") and dec.canonical(va) != va:
+        raise gdb.GdbError("%s: va %#x is not canonical (the MMU translates %d bits)"
+                           % (what, va, dec.INDEX_BITS))
     return va
 
 
@@ -575,8 +578,9 @@ first pa ("scattered" when its pages are not one physical range)."""
         vaw = 2 * (2 + (dec.VA_BITS + 3) // 4) + 1
         print("  %-*s %10s %7s %3s %4s G W M A D cache pa" % (vaw, "va", "size", "leaf", "rwx",
                                                               "mode"))
+        canonical = getattr(dec, "canonical", lambda va: va)    # 64-bit MMUs: the hole
         for va, size, pte, level in leaves:
-            runs.add(va, size, dec.leaf_pa(pte, level), dec.kind(pte, level))
+            runs.add(canonical(va), size, dec.leaf_pa(pte, level), dec.kind(pte, level))
         runs.flush()
         print("  %d runs, %d pages mapped (resident %d, wired %d)"
               % (runs.runs, runs.pages, int(p["pm_resident"]), int(p["pm_wired"])))

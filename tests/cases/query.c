@@ -106,8 +106,12 @@ t_create_canfail(struct tctx *t)
 	pmap_destroy(pm);
 }
 
-/* pmap_dump: checked against mappings the test knows. */
-static char dump_buf[4096];
+/*
+ * pmap_dump: checked against mappings the test knows.  Room for the kernel
+ * pmap's dump with 64-bit addresses (about 100 bytes a line) and four CPUs'
+ * stacks and guard pages.
+ */
+static char dump_buf[16384];
 static size_t dump_len;
 
 static void
@@ -192,6 +196,8 @@ t_dump(struct tctx *t)
 		pmap_kenter_range(big, PMAP_RAM_BASE + lsz, lsz, VM_PROT_READ, 0);
 		dump_len = 0;
 		pmap_dump(pmap_kernel(), dump_capture);
+		T_ASSERT(t, dump_len < sizeof(dump_buf) - 1, "the kernel pmap's dump filled the "
+		    "test's %u-byte buffer", (unsigned)sizeof(dump_buf));
 		const char *line = dump_line_for(big);
 		char leaf[16];
 		ksnprintf(leaf, sizeof(leaf), " %u MiB ", (unsigned)(lsz >> 20));
