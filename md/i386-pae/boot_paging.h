@@ -1,5 +1,5 @@
 /*
- * i386-pae's part of the x86 platform's boot (md/x86/entry.S,
+ * i386-pae's part of the x86 platform's boot (md/x86/entry_32.S,
  * x86_guest.h): the boot map's paging format and how its root is put
  * together, so that the platform names no backend.  PAE paging (Intel SDM
  * vol. 3A, 4.4): 8-byte entries, a page table maps 2 MiB, a directory
@@ -7,7 +7,7 @@
  *
  * Root: x86_boot_pdpt, a 32-byte PDPT, CR3 = its physical address.
  * PDPTE 0 -> x86_boot_pdir_id, whose PDEs 0-1 hold the identity map of
- * [0, 4 MiB) while paging turns on (cleared by entry.S, whole, once
+ * [0, 4 MiB) while paging turns on (cleared by entry_32.S, whole, once
  * running high); PDPTE 3 -> x86_boot_pdir, whose PDEs 0-31 point at the 32
  * tables of x86_boot_ptab.  PDPTEs 1 and 2 are not present.  QEMU 7.2 sets
  * bit 5 (A) of the PDPTEs it walks, a reserved bit on real CPUs (SDM vol.

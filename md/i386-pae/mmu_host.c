@@ -233,9 +233,9 @@ x86_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 }
 
 /*
- * The state md/x86/entry.S leaves for this backend: a PDPT whose slot 3 maps
+ * The state md/x86/entry_32.S leaves for this backend: a PDPT whose slot 3 maps
  * [KERNBASE, KERNBASE + PMAP_BOOTMAP_SIZE) to [0, PMAP_BOOTMAP_SIZE) (here
- * with 2 MiB pages; entry.S uses 4 KiB pages, which the pmap cannot tell
+ * with 2 MiB pages; entry_32.S uses 4 KiB pages, which the pmap cannot tell
  * apart); CR4.PAE, then CR3, then paging with WP.
  */
 void

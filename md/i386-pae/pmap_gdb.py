@@ -10,6 +10,7 @@ what each name is for.
 NAME = "i386-pae"
 PTE_BYTES = 8
 VA_BITS = 32
+INDEX_BITS = VA_BITS   # the tables index every VA bit: no non-canonical hole
 PA_BITS = 36
 
 # pmap_md_levels[] of md/i386-pae/pmap_pae.c, root first: (name, VA shift, entries).
@@ -144,6 +145,11 @@ def problems(pte, level):
     if level == 1 and pte & PG_PS and pte & 0x1FE000:
         return ["bits 13-20 set in a 2 MiB PDE (PAT or reserved)"]
     return []
+
+
+def canonical(va):
+    """Every VA the tables index is the one the CPU uses."""
+    return va
 
 
 def direct_va(pa):

@@ -1,12 +1,12 @@
 /*
- * i386's part of the x86 platform's boot (md/x86/entry.S, x86_guest.h):
+ * i386's part of the x86 platform's boot (md/x86/entry_32.S, x86_guest.h):
  * the boot map's paging format and how its root is put together, so that
  * the platform names no backend.  32-bit paging (Intel SDM vol. 3A, 4.3):
  * 4-byte entries, a page table maps 4 MiB.
  *
  * Root: x86_boot_pdir, one page directory, CR3 = its physical address.
  * PDE 0 holds the identity map of [0, 4 MiB) while paging turns on
- * (BOOT_ID_PD, cleared by entry.S once running high); PDEs 768-783 point
+ * (BOOT_ID_PD, cleared by entry_32.S once running high); PDEs 768-783 point
  * at the 16 tables of x86_boot_ptab (BOOT_KERN_PD).  No CPU feature beyond
  * the platform's i686 check is needed, and nothing in CR4.
  *

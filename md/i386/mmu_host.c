@@ -126,7 +126,7 @@ x86_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 }
 
 /*
- * What md/x86/entry.S does in the guest: map [KERNBASE, KERNBASE +
+ * What md/x86/entry_32.S does in the guest: map [KERNBASE, KERNBASE +
  * PMAP_BOOTMAP_SIZE) to [0, PMAP_BOOTMAP_SIZE) with 4 KiB pages and turn on
  * paging with WP.  The tables sit where the kernel image would.
  */

@@ -14,6 +14,7 @@ decoder imports nothing: it is the data sheet of the entry format.
 NAME = "i386"
 PTE_BYTES = 4
 VA_BITS = 32
+INDEX_BITS = VA_BITS   # the tables index every VA bit: no non-canonical hole
 PA_BITS = 32
 
 # pmap_md_levels[] of md/i386/pmap_i386.c, root first: (name, VA shift, entries).
@@ -137,6 +138,11 @@ def problems(pte, level):
     if level == 0 and pte & PG_V and pte & PG_PS and pte & PG_LG_HIGH:
         return ["bits 13-21 set in a 4 MiB PDE (PSE-36 high PA or reserved)"]
     return []
+
+
+def canonical(va):
+    """Every VA the tables index is the one the CPU uses."""
+    return va
 
 
 def direct_va(pa):

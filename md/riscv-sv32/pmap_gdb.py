@@ -10,6 +10,7 @@ who sets A and D differs.  md/i386/pmap_gdb.py says what each name is for.
 NAME = "riscv-sv32"
 PTE_BYTES = 4
 VA_BITS = 32
+INDEX_BITS = VA_BITS   # the tables index every VA bit: no non-canonical hole
 PA_BITS = 34
 
 # pmap_md_levels[] of md/riscv-sv32/pmap_sv32.c, root first: (name, VA shift,
@@ -124,6 +125,11 @@ def problems(pte, level):
     if pte & PG_V and not pte & PG_LEAF and level < LEAF_LEVEL and pte & (PG_D | PG_A | PG_U):
         return ["D, A or U set in a pointer entry (reserved)"]
     return []
+
+
+def canonical(va):
+    """Every VA the tables index is the one the CPU uses."""
+    return va
 
 
 def direct_va(pa):

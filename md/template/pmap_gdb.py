@@ -14,6 +14,7 @@ to pmap_md.h's (TODO); every function raises until it is written.
 NAME = "template"           # TODO: PMAP_MD_NAME
 PTE_BYTES = 4               # TODO: sizeof(pt_entry_t)
 VA_BITS = 32                # TODO
+INDEX_BITS = VA_BITS   # the tables index every VA bit: no non-canonical hole
 PA_BITS = 34                # TODO: PMAP_PA_BITS
 
 # pmap_md_levels[] of pmap_tmpl.c, root first: (name, VA shift, entries).  TODO
@@ -93,6 +94,11 @@ def table_denies(pte, level):
 def problems(pte, level):
     """Bits pmapkit never sets that would change the translation (reserved bits)."""
     _todo("problems: reserved bits set")
+
+
+def canonical(va):
+    """Every VA the tables index is the one the CPU uses."""
+    return va
 
 
 def direct_va(pa):

@@ -39,8 +39,8 @@
 #include <stdint.h>
 
 /*
- * Address types.  TODO: the widths of your MMU.  The host TLB model keys
- * entries by a 32-bit VA.  pmap_pte_t is one page-table entry; wider than
+ * Address types.  TODO: the widths of your MMU (md/amd64/pmap_md.h has
+ * 64-bit ones).  pmap_pte_t is one page-table entry; wider than
  * the CPU's plain stores, it needs __attribute__((aligned(8))) and a check
  * that the compiler makes its atomics lock-free (md/i386-pae/pmap_md.h).
  */

@@ -206,7 +206,7 @@ x86_model_cpuid_env(void)
 	}
 }
 
-static struct x86_model_cpu x86_model_boot;	/* CPU 0 as entry.S leaves it */
+static struct x86_model_cpu x86_model_boot;	/* CPU 0 as the entry code leaves it */
 
 /* The backend's model_boot has built the boot map and turned paging on: remember that state. */
 void
@@ -217,7 +217,7 @@ x86_model_boot_done(void)
 
 /*
  * CPU `cpu` (the running one) starts as a kernel's trampoline leaves it: in
- * CPU 0's boot state (the boot map, entry.S's controls), its TLB empty.
+ * CPU 0's boot state (the boot map, the entry code's controls), its TLB empty.
  * pmap_cpu_init then moves it to the kernel pmap.
  */
 void

@@ -1,6 +1,6 @@
 /*
  * The virtual layout both x86 backends (i386, i386-pae) share, because they
- * boot through the same platform (md/x86/entry.S, kernel.ld): the user/kernel
+ * boot through the same platform (md/x86/entry_32.S, kernel.ld): the user/kernel
  * split, the direct map of low RAM at PMAP_KERNBASE, the kernel's own space and
  * the boot map.  Each backend's <pmap_md.h> includes this after defining its
  * address types and adds what differs (levels, PA width, PTmap and windows).

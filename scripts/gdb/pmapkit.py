@@ -44,6 +44,8 @@ _DECODER_NAMES = (
     "NAME",             # the backend's name, PMAP_MD_NAME
     "PTE_BYTES",        # bytes in one entry (little-endian)
     "VA_BITS", "PA_BITS",
+    "INDEX_BITS",       # VA bits the tables index (VA_BITS on 32-bit MMUs, 48 on amd64)
+    "canonical",        # (va rebuilt from indices) -> the address the CPU uses
     "LEVELS",           # ((name, VA shift, entries), ...), root first: pmap_md_levels[]
     "USER_SPACE",       # [lo, hi) pmap_dump shows of a user pmap
     "KERNEL_SPACE",     # and of the kernel pmap
@@ -370,7 +372,7 @@ def _root(dec, value):
 def _check_va(dec, va, what):
     if not 0 <= va < 1 << dec.VA_BITS:
         raise gdb.GdbError("%s: va %#x is not a %d-bit virtual address" % (what, va, dec.VA_BITS))
-    if hasattr(dec, "canonical") and dec.canonical(va) != va:
+    if dec.canonical(va) != va:
         raise gdb.GdbError("%s: va %#x is not canonical (the MMU translates %d bits)"
                            % (what, va, dec.INDEX_BITS))
     return va
@@ -578,9 +580,8 @@ first pa ("scattered" when its pages are not one physical range)."""
         vaw = 2 * (2 + (dec.VA_BITS + 3) // 4) + 1
         print("  %-*s %10s %7s %3s %4s G W M A D cache pa" % (vaw, "va", "size", "leaf", "rwx",
                                                               "mode"))
-        canonical = getattr(dec, "canonical", lambda va: va)    # 64-bit MMUs: the hole
-        for va, size, pte, level in leaves:
-            runs.add(canonical(va), size, dec.leaf_pa(pte, level), dec.kind(pte, level))
+        for va, size, pte, level in leaves:     # canonical: past a 64-bit MMU's hole
+            runs.add(dec.canonical(va), size, dec.leaf_pa(pte, level), dec.kind(pte, level))
         runs.flush()
         print("  %d runs, %d pages mapped (resident %d, wired %d)"
               % (runs.runs, runs.pages, int(p["pm_resident"]), int(p["pm_wired"])))
