@@ -140,10 +140,10 @@ MATRIX_JOBS     ?= 2
 # check of md/template (scripts/template-check.sh) unless no.
 TEST_RUNNER     ?= yes
 TEST_TEMPLATE   ?= yes
-# make test copies this backend under a new name and boots the copy
-# (scripts/port-copy-check.sh: the platform must not know its backends);
-# empty skips it.
-TEST_PORT_COPY  ?= i386-pae
+# make test copies these backends under new names and boots each copy
+# (scripts/port-copy-check.sh: a platform must not know its backends; one
+# per width of md/x86); empty skips it.
+TEST_PORT_COPY  ?= i386-pae amd64
 
 # ---- flags ------------------------------------------------------------------
 CC := clang
@@ -386,9 +386,9 @@ test_once = t0=$${EPOCHREALTIME//[!0-9]/}; scripts/run-ktap.sh -t $(3) $(2) $(4)
 	scripts/step-report.sh "$(1)" $$t0 $$? $(2);
 ONCE_RESULTS = $(if $(filter yes,$(TEST_RUNNER)),$(O)/runner/runner.ktap) \
 	$(if $(filter yes,$(TEST_TEMPLATE)),$(O)/template.ktap) \
-	$(if $(TEST_PORT_COPY),$(O)/port-copy.ktap)
+	$(foreach b,$(TEST_PORT_COPY),$(O)/port-copy-$(b).ktap)
 test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
-	@rm -rf $(O)/test-summary.txt $(O)/runner $(O)/template.ktap $(O)/port-copy.ktap
+	@rm -rf $(O)/test-summary.txt $(O)/runner $(O)/template.ktap $(O)/port-copy*
 	$(Q)started=$$(date +%s); n=$(words $(DEFCONFIGS)); i=0; \
 	for c in $(DEFCONFIGS); do \
 		i=$$((i + 1)); label="[$$i/$$n] $$c"; \
@@ -409,9 +409,9 @@ test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
 	$(if $(filter yes,$(TEST_TEMPLATE)),$(call test_once,[template] md/template builds \
 		against mi/,$(O)/template.ktap,$(HOST_TIMEOUT),scripts/template-check.sh \
 		$(O)/$(firstword $(DEFCONFIGS)))) \
-	$(if $(TEST_PORT_COPY),$(call test_once,[port] a renamed copy of md/$(TEST_PORT_COPY) \
-		boots,$(O)/port-copy.ktap,$(HOST_TIMEOUT),scripts/port-copy-check.sh \
-		$(TEST_PORT_COPY) $(O)/port-copy)) \
+	$(foreach b,$(TEST_PORT_COPY),$(call test_once,[port] a renamed copy of md/$(b) \
+		boots,$(O)/port-copy-$(b).ktap,$(HOST_TIMEOUT),scripts/port-copy-check.sh \
+		$(b) $(O)/port-copy-$(b))) \
 	scripts/ktap-summary.py --quiet --started $$started \
 		$(foreach c,$(DEFCONFIGS),--manifest $(O)/$(c)/results/manifest) $(ONCE_RESULTS) \
 		| tee $(O)/test-summary.txt
@@ -513,7 +513,7 @@ clean:
 	$(Q)rm -rf $(O)/guest $(O)/host $(O)/lib $(O)/asan $(O)/fuzz $(O)/mutants $(O)/results \
 		$(O)/include/generated $(O)/include/config $(O)/example $(O)/bench $(O)/runner \
 		$(O)/test-summary.txt $(O)/compile_commands.json $(O)/template.ktap \
-		$(O)/port-copy $(O)/port-copy.ktap
+		$(O)/port-copy*
 
 distclean:
 	$(not_src_tree)
