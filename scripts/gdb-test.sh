@@ -29,9 +29,10 @@ limit=${GDB_TEST_TIMEOUT:-120}
 start=$SECONDS
 elf=$O/guest/kernel.elf
 # A va the decoder must refuse: beyond 32 bits for a 32-bit kernel, in the
-# non-canonical hole for a 64-bit one (ELF class, byte 4: 2 is ELF64).
+# non-canonical hole for a 64-bit one (ELF class, byte 4: 2 is ELF64), with
+# 48- and 57-bit VAs alike.
 if [ "$(od -An -tu1 -j4 -N1 "$elf" 2>/dev/null | tr -d ' ')" = 2 ]; then
-	bad_va=0x800000000000 bad_va_why="is not canonical"
+	bad_va=0x100000000000000 bad_va_why="is not canonical"
 else
 	bad_va=0x100000000 bad_va_why="is not a 32-bit virtual address"
 fi

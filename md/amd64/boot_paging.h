@@ -15,6 +15,11 @@
  * takes the #DF IST stack).  The CPU must have long mode, PAE and NX
  * (EFER.NXE is set by the pmap bootstrap), or the boot is refused.
  *
+ * With CONFIG_AMD64_LA57 the root is x86_boot_pml5 instead, entries 0
+ * (identity) and 511 (the kernel half) pointing at that PML4, and the CPU
+ * must also have LA57 (CPUID.07H:ECX bit 16); CR4.LA57 is set here, paging
+ * still off (it cannot change in long mode).
+ *
  * The AP trampoline's root is built in C: md/amd64/boot_guest.c.
  */
 #ifndef MD_AMD64_BOOT_PAGING_H
@@ -25,6 +30,10 @@
 #define AMD64_BOOT_PD_SHIFT	30	/* a directory maps 1 GiB */
 #define AMD64_BOOT_PML4_SHIFT	39	/* a PDPT maps 512 GiB */
 #define AMD64_BOOT_KERN_PML4E	256	/* (X86_KERNBASE >> 39) & 511; boot_guest.c checks */
+#define AMD64_BOOT_KERN_PML5E	511	/* (X86_KERNBASE >> 48) & 511; boot_guest.c checks */
+#define AMD64_BOOT_PML5_SHIFT	48	/* a PML4 maps 256 TiB */
+#define AMD64_CR4_LA57		0x1000	/* CR4.LA57, SDM vol. 3A, 2.5 */
+#define AMD64_CPUID_7_ECX_LA57	0x00010000	/* CPUID_7_ECX_LA57 */
 
 /* Entry bits (SDM vol. 3A, 4.5, tables 4-15 to 4-20). */
 #define AMD64_BOOT_PG_V		0x001
@@ -32,7 +41,11 @@
 #define AMD64_BOOT_PG_PS	0x080	/* 2 MiB page, in a PDE */
 
 #ifdef __ASSEMBLER__
+#ifdef CONFIG_AMD64_LA57
+#define BOOT_ROOT	x86_boot_pml5	/* what CR3 loads; its entry 0: the identity map */
+#else
 #define BOOT_ROOT	x86_boot_pml4	/* what CR3 loads; its entry 0: the identity map */
+#endif
 #define AMD64_PA(sym)	((sym) - X86_KERNBASE)
 
 /*
@@ -57,6 +70,17 @@
 	cpuid
 	testl	$X86_CPUID_1_EDX_PAE, %edx
 	jz	5f
+#ifdef CONFIG_AMD64_LA57
+	xorl	%eax, %eax
+	cpuid
+	cmpl	$7, %eax
+	jb	6f
+	movl	$7, %eax
+	xorl	%ecx, %ecx
+	cpuid
+	testl	$AMD64_CPUID_7_ECX_LA57, %ecx
+	jz	6f
+#endif
 	jmp	4f
 2:	movl	$AMD64_PA(amd64_no_lm_msg), %esi
 	jmp	boot_refuse
@@ -64,6 +88,10 @@
 	jmp	boot_refuse
 5:	movl	$AMD64_PA(amd64_no_pae_msg), %esi
 	jmp	boot_refuse
+#ifdef CONFIG_AMD64_LA57
+6:	movl	$AMD64_PA(amd64_no_la57_msg), %esi
+	jmp	boot_refuse
+#endif
 4:
 	.endm
 
@@ -109,6 +137,16 @@
 		AMD64_PA(x86_boot_pml4)
 	movl	$(AMD64_PA(x86_boot_pdpt) + AMD64_BOOT_PG_V + AMD64_BOOT_PG_RW), \
 		AMD64_PA(x86_boot_pml4) + AMD64_BOOT_KERN_PML4E * 8
+#ifdef CONFIG_AMD64_LA57
+	/* PML5 entries 0 (identity) and 511 (the kernel half), then CR4.LA57. */
+	movl	$(AMD64_PA(x86_boot_pml4) + AMD64_BOOT_PG_V + AMD64_BOOT_PG_RW), \
+		AMD64_PA(x86_boot_pml5)
+	movl	$(AMD64_PA(x86_boot_pml4) + AMD64_BOOT_PG_V + AMD64_BOOT_PG_RW), \
+		AMD64_PA(x86_boot_pml5) + AMD64_BOOT_KERN_PML5E * 8
+	movl	%cr4, %eax
+	orl	$AMD64_CR4_LA57, %eax
+	movl	%eax, %cr4
+#endif
 	.endm
 
 /* The tables (.bss, page aligned on entry). */
@@ -116,6 +154,11 @@
 	.globl	x86_boot_pml4, x86_boot_pdpt, x86_boot_pd, x86_boot_pt
 x86_boot_pml4:
 	.space	4096
+#ifdef CONFIG_AMD64_LA57
+	.globl	x86_boot_pml5
+x86_boot_pml5:
+	.space	4096
+#endif
 x86_boot_pdpt:
 	.space	4096
 x86_boot_pd:
@@ -132,6 +175,10 @@ amd64_no_nx_msg:
 	.asciz	"pmapkit: this CPU lacks NX (no-execute, CPUID.80000001H:EDX bit 20); the amd64 backend needs long mode, PAE and NX (try -cpu max)\r\n"
 amd64_no_pae_msg:
 	.asciz	"pmapkit: this CPU lacks PAE (CPUID.01H:EDX bit 6); the amd64 backend needs long mode, PAE and NX (try -cpu max)\r\n"
+#ifdef CONFIG_AMD64_LA57
+amd64_no_la57_msg:
+	.asciz	"pmapkit: this CPU lacks LA57 (5-level paging, CPUID.07H:ECX bit 16), which this build (CONFIG_AMD64_LA57) needs (try -cpu max)\r\n"
+#endif
 	.endm
 #else
 #include <stdint.h>

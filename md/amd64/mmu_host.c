@@ -12,8 +12,9 @@
  * EFER.NXE is off faults with RSVD; a non-canonical access is a #GP, which
  * ends the run (cpu_host.c).
  *
- * The modelled CPU has PGE, NX, long mode, 1 GiB pages, PCID and INVPCID;
- * PMAPKIT_MODEL_PAGE1GB=0, PMAPKIT_MODEL_PCID=0 and PMAPKIT_MODEL_INVPCID=0
+ * The modelled CPU has PGE, NX, long mode, 1 GiB pages, PCID, INVPCID and
+ * LA57 (5-level paging, walked when CR4.LA57 is set); PMAPKIT_MODEL_PAGE1GB=0,
+ * PMAPKIT_MODEL_PCID=0, PMAPKIT_MODEL_INVPCID=0 and PMAPKIT_MODEL_LA57=0
  * take them away (QEMU 7.2's TCG offers no PCID, and qemu64 no 1 GiB pages).
  */
 #include <stdlib.h>
@@ -38,9 +39,13 @@
 #define BOOT_PML4_PA	0x00100000u	/* where the "image" would keep its boot map */
 #define BOOT_PDPT_PA	0x00101000u
 #define BOOT_PD_PA	0x00102000u
+#define BOOT_PML5_PA	0x00103000u	/* CONFIG_AMD64_LA57 */
 #define BOOT_IMAGE_END	0x00120000u
 
-static const unsigned shifts[4] = { 39, 30, 21, 12 };
+/* The walk: 5 levels with CR4.LA57 (the PML5 first), else 4 (from the PML4). */
+static const unsigned shifts5[5] = { 48, 39, 30, 21, 12 };
+#define NL		((x86_model.cr4 & CR4_LA57) ? 5 : 4)
+#define SHIFTS		((x86_model.cr4 & CR4_LA57) ? shifts5 : shifts5 + 1)
 
 static uint64_t *
 phys64(uint64_t pa)
@@ -54,24 +59,27 @@ nx_p(uint64_t e)
 	return (e & X_NX) && (x86_model.efer & EFER_NXE);
 }
 
-/* Reserved bits of a present entry at `level` (0 = PML4E). */
+/*
+ * Reserved bits of a present entry at `up` levels above the PT (0: a PTE,
+ * 1: a PDE, 2: a PDPTE, 3: a PML4E, 4: a PML5E).
+ */
 static bool
-rsvd(uint64_t e, int level)
+rsvd(uint64_t e, int up)
 {
 	if ((e & X_ADDR_RSVD) || ((e & X_NX) && !(x86_model.efer & EFER_NXE)))
 		return true;
-	if (!(e & X_PS) || level == 3)
+	if (!(e & X_PS) || up == 0)
 		return false;
-	if (level == 0)
+	if (up >= 3)
 		return true;
-	if (level == 1)
+	if (up == 2)
 		return !(x86_model.cpuid_ext_edx & CPUID_EXT_EDX_PAGE1GB) || (e & X_1G_RSVD);
 	return (e & X_2M_RSVD) != 0;
 }
 
 struct walk {
-	uint64_t	ea[4];		/* entry addresses, root first */
-	uint64_t	e[4];
+	uint64_t	ea[5];		/* entry addresses, root first */
+	uint64_t	e[5];
 	int		leaf;		/* level of the leaf, -1: none */
 	bool		bad;		/* a reserved bit on the way */
 };
@@ -84,17 +92,17 @@ walk_path(uint64_t va, struct walk *w)
 
 	w->leaf = -1;
 	w->bad = false;
-	for (int l = 0; l < 4; l++) {
-		w->ea[l] = table + ((va >> shifts[l]) & 511) * 8;
+	for (int l = 0; l < NL; l++) {
+		w->ea[l] = table + ((va >> SHIFTS[l]) & 511) * 8;
 		w->e[l] = *phys64(w->ea[l]);
 		if (!(w->e[l] & X_P))
 			return;
-		if (rsvd(w->e[l], l)) {
+		if (rsvd(w->e[l], NL - 1 - l)) {
 			w->bad = true;
 			w->leaf = l;
 			return;
 		}
-		if (l == 3 || (w->e[l] & X_PS)) {
+		if (l == NL - 1 || (w->e[l] & X_PS)) {
 			w->leaf = l;
 			return;
 		}
@@ -106,7 +114,7 @@ static void
 walk_entry(uint64_t va, const struct walk *w, struct tlb_entry *e)
 {
 	int l = w->leaf;
-	unsigned sh = shifts[l];
+	unsigned sh = SHIFTS[l];
 	uint64_t le = w->e[l];
 	bool wr = true, us = true, x = true;
 
@@ -165,7 +173,7 @@ x86_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 	walk_path(va, &w);
 	if (w.leaf < 0 || w.bad)
 		return;
-	if ((w.e[w.leaf] & X_FRAME & ~((1ull << shifts[w.leaf]) - 1)) == te->pa)
+	if ((w.e[w.leaf] & X_FRAME & ~((1ull << SHIFTS[w.leaf]) - 1)) == te->pa)
 		*phys64(w.ea[w.leaf]) = w.e[w.leaf] | X_D;
 }
 
@@ -185,8 +193,9 @@ feature(const char *env)
 /*
  * The state the guest's entry code leaves (md/amd64/boot_paging.h): long
  * mode, PML4 slot 256 -> a PDPT whose entry 0 is a directory of 2 MiB
- * pages mapping [KERNBASE, KERNBASE + PMAP_BOOTMAP_SIZE) to [0, that);
- * CR4.PAE, EFER.LME and LMA, paging with WP; no PGE, NXE or PCIDE yet.
+ * pages mapping [KERNBASE, KERNBASE + PMAP_BOOTMAP_SIZE) to [0, that),
+ * under PML5 slot 511 with CONFIG_AMD64_LA57 (and CR4.LA57); CR4.PAE,
+ * EFER.LME and LMA, paging with WP; no PGE, NXE or PCIDE yet.
  */
 void
 model_boot(struct pmap_model_boot *bi)
@@ -202,6 +211,7 @@ model_boot(struct pmap_model_boot *bi)
 			m->cpuid_ext_edx |= CPUID_EXT_EDX_PAGE1GB;
 		m->cpuid1_ecx = pcid ? CPUID_1_ECX_PCID : 0;
 		m->cpuid7_ebx = pcid && feature("PMAPKIT_MODEL_INVPCID") ? CPUID_7_EBX_INVPCID : 0;
+		m->cpuid7_ecx = feature("PMAPKIT_MODEL_LA57") ? CPUID_7_ECX_LA57 : 0;
 		if (getenv("PMAPKIT_MODEL_MAXPHYADDR") == NULL)
 			m->maxphyaddr = 40;	/* QEMU's qemu64 */
 	}
@@ -212,9 +222,19 @@ model_boot(struct pmap_model_boot *bi)
 		pd[i] = ((uint64_t)i << 21) | X_P | X_RW | X_PS;
 	pdpt[0] = BOOT_PD_PA | X_P | X_RW;
 	pml4[(PMAP_KERNBASE >> 39) & 511] = BOOT_PDPT_PA | X_P | X_RW;
+	uint32_t root = BOOT_PML4_PA;
+#ifdef CONFIG_AMD64_LA57
+	uint64_t *pml5 = phys64(BOOT_PML5_PA);
+	memset(pml5, 0, PAGE_SIZE);
+	pml5[(PMAP_KERNBASE >> 48) & 511] = BOOT_PML4_PA | X_P | X_RW;
+	root = BOOT_PML5_PA;
+	if (!(x86_model.cpuid7_ecx & CPUID_7_ECX_LA57))	/* the entry code refuses it */
+		model_fatal("amd64 model: PMAPKIT_MODEL_LA57=0, but this build needs 5-level paging");
+	x86_lcr4(x86_rcr4() | CR4_LA57);
+#endif
 	x86_lcr4(x86_rcr4() | CR4_PAE);
 	x86_wrmsr(MSR_EFER, x86_rdmsr(MSR_EFER) | EFER_LME);
-	x86_lcr3(BOOT_PML4_PA);
+	x86_lcr3(root);
 	x86_lcr0(CR0_PE | CR0_PG | CR0_WP);	/* with EFER.LME: long mode (LMA) */
 	bi->kernel_end_pa = BOOT_IMAGE_END;
 	bi->text_start_pa = BOOT_PML4_PA - 0x10000;	/* a stand-in text range */

@@ -49,14 +49,25 @@
 #define KPML4_DMAP	256u		/* the direct map's PML4 slot */
 #define KPML4_KVA	511u		/* kernel virtual space's */
 #define PML4_SLOT(va)	((unsigned)(((va) >> 39) & (NPTE - 1)))
-#define SZ_1G		(1ull << 30)
-#define SZ_2M		(1ull << 21)
+#ifdef CONFIG_AMD64_LA57
+#define ROOT_SHIFT	48		/* the PML5 */
+#else
+#define ROOT_SHIFT	39		/* the PML4 */
+#endif
+#define ROOT_SLOT(va)	((unsigned)(((va) >> ROOT_SHIFT) & (NPTE - 1)))
+#define ROOT_KERNEL	(NPTE / 2)	/* the root's upper half is the kernel's */
 
 _Static_assert(PML4_SLOT(KERNBASE) == KPML4_DMAP && PML4_SLOT(VM_MIN_KERNEL_VA) == KPML4_KVA &&
-    PML4_SLOT(VM_MAX_KERNEL_VA - 1) == KPML4_KVA && PMAP_DIRECT_MAX <= (1ull << 39),
+    PML4_SLOT(VM_MAX_KERNEL_VA - 1) == KPML4_KVA && PMAP_DIRECT_MAX <= (1ull << 39) &&
+    ROOT_SLOT(VM_MIN_KERNEL_VA) == ROOT_SLOT(VM_MAX_KERNEL_VA - 1) &&
+    ROOT_SLOT(KERNBASE) >= ROOT_KERNEL,
     "the kernel's parts of the layout are the PML4 slots this file names");
 
+/* The level count is this table's: LA57 is one more row on top. */
 struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
+#ifdef CONFIG_AMD64_LA57
+	{ 48, 512, false },	/* PML5 */
+#endif
 	{ 39, 512, false },	/* PML4 */
 	{ 30, 512, true },	/* PDPT: 1 GiB leaves (CPUID.80000001H:EDX[26]) */
 	{ 21, 512, true },	/* page directory: 2 MiB leaves */
@@ -155,6 +166,21 @@ amd64_boot_table(paddr_t pa, paddr_t end, int level, const struct pmap_bootstrap
 	return tpa;
 }
 
+/*
+ * The entry of table `t` (level `level`) for va, made a pointer to a new
+ * empty kernel table if it is none yet: the kernel's path from the root
+ * down to the PML4.
+ */
+static pt_entry_t *
+amd64_boot_down(pt_entry_t *t, int level, vaddr_t va)
+{
+	pt_entry_t *e = &t[(va >> pmap_md_levels[level].pl_shift) & (NPTE - 1)];
+
+	if (!pte_valid_p(*e))
+		*e = pte_make_table(amd64_boot_page(), false, level);
+	return amd64_kva(pte_pa(*e, level));
+}
+
 static void
 amd64_cpu_features(void)
 {
@@ -180,6 +206,15 @@ amd64_cpu_features(void)
 	pmap_md_levels[AMD64_LEVEL_PDPT].pl_leaf_ok = false;
 	pmap_md_levels[AMD64_LEVEL_PD].pl_leaf_ok = false;
 #endif
+#ifdef CONFIG_AMD64_LA57
+	bool la57 = true;
+#else
+	bool la57 = false;
+#endif
+	if (!(x86_rcr4() & CR4_LA57) != !la57)
+		pmap_kern_panic("amd64_bootstrap: CR4.LA57 is %s, the build is for %d-level paging "
+		    "(the entry code sets it, from md/amd64/boot_paging.h)",
+		    (x86_rcr4() & CR4_LA57) ? "set" : "clear", PMAP_MD_NLEVELS);
 #ifdef CONFIG_AMD64_PCID
 	/* Tags need global kernel pages: invlpg must reach a kernel entry from any tag. */
 	amd64_pcid = (id[2] & CPUID_1_ECX_PCID) && pmap_amd64_pg_g;
@@ -194,18 +229,22 @@ amd64_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 
 	amd64_kpm = kpm;
 	amd64_cpu_features();
-	paddr_t pml4 = amd64_boot_page();
-	pt_entry_t *k = amd64_kva(pml4);
-	k[KPML4_DMAP] = pte_make_table(amd64_boot_table(PMAP_RAM_BASE, end, AMD64_LEVEL_PDPT, a),
-	    false, AMD64_LEVEL_PML4);
-	k[KPML4_KVA] = pte_make_table(amd64_boot_page(), false, AMD64_LEVEL_PML4);
-	kpm->pm_md.pm_pml4pa = pml4;
+	paddr_t root = amd64_boot_page();
+	pt_entry_t *k = amd64_kva(root), *pml4 = k;
+	for (int l = 0; l < AMD64_LEVEL_PML4; l++)		/* LA57: the PML5 entry 511 */
+		pml4 = amd64_boot_down(pml4, l, KERNBASE);
+	pml4[KPML4_DMAP] = pte_make_table(amd64_boot_table(PMAP_RAM_BASE, end, AMD64_LEVEL_PDPT,
+	    a), false, AMD64_LEVEL_PML4);
+	pml4[KPML4_KVA] = pte_make_table(amd64_boot_page(), false, AMD64_LEVEL_PML4);
+	if (pml4 != k)
+		amd64_boot_count(pte_pa(k[ROOT_SLOT(KERNBASE)], 0), 2);
+	kpm->pm_md.pm_pml4pa = root;
 	x86_reg_t cr4 = x86_rcr4();
 	if (pmap_amd64_pg_g)
 		cr4 |= CR4_PGE;
 	x86_lcr4(cr4);
 	x86_lcr0(x86_rcr0() | CR0_WP);
-	x86_lcr3(pml4);				/* PCID 0 */
+	x86_lcr3(root);				/* PCID 0 */
 	if (amd64_pcid)
 		x86_lcr4(x86_rcr4() | CR4_PCIDE);	/* CR3[11:0] is 0 here */
 	for (unsigned c = 0; c < PMAP_MAXCPUS; c++)	/* every CPU starts on this root */
@@ -251,9 +290,10 @@ amd64_tlb_forget(struct pmap *pm, unsigned cpu)
 static void
 amd64_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
 {
-	if (pm == amd64_kpm && level == AMD64_LEVEL_PML4)
-		pmap_kern_panic("amd64_table_changed: kernel PML4 entry for va %#" PMAP_PRIxVADDR
-		    " changed (slots %u and %u are made at bootstrap)", va, KPML4_DMAP, KPML4_KVA);
+	if (pm == amd64_kpm && level <= AMD64_LEVEL_PML4)
+		pmap_kern_panic("amd64_table_changed: kernel level-%d entry for va %#" PMAP_PRIxVADDR
+		    " changed (PML4 slots %u and %u are made at bootstrap)", level, va, KPML4_DMAP,
+		    KPML4_KVA);
 	if (installed)
 		return;
 	if (pm == amd64_kpm && amd64_pcid) {
@@ -274,8 +314,8 @@ amd64_root_create(struct pmap *pm)
 	if (pmap_kern_page_alloc(&pa) != 0)
 		return ENOMEM;
 	pt_entry_t *k = amd64_kva(amd64_kpm->pm_md.pm_pml4pa), *u = amd64_kva(pa);
-	memset(u, 0, KPML4_DMAP * sizeof(pt_entry_t));
-	for (unsigned i = KPML4_DMAP; i < NPTE; i++)
+	memset(u, 0, ROOT_KERNEL * sizeof(pt_entry_t));
+	for (unsigned i = ROOT_KERNEL; i < NPTE; i++)
 		pte_store(&u[i], pte_load(&k[i]));
 	pm->pm_md.pm_pml4pa = pa;
 	pmap_md_count_table(false);
@@ -287,7 +327,7 @@ amd64_root_release(struct pmap *pm)
 {
 	/* Table pages go back all zero, like every table the pmap frees. */
 	pt_entry_t *u = amd64_kva(pm->pm_md.pm_pml4pa);
-	for (unsigned i = KPML4_DMAP; i < NPTE; i++)
+	for (unsigned i = ROOT_KERNEL; i < NPTE; i++)
 		pte_store(&u[i], 0);
 	pmap_kern_page_free(pm->pm_md.pm_pml4pa);
 	pmap_md_uncount_table();
@@ -298,7 +338,8 @@ amd64_paging(struct pmap_paging *p)
 {
 	*p = (struct pmap_paging){ .cr3 = amd64_kpm->pm_md.pm_pml4pa,
 	    .cr0_set = CR0_PE | CR0_PG | CR0_WP,
-	    .cr4_set = CR4_PAE | (pmap_amd64_pg_g ? CR4_PGE : 0) | (amd64_pcid ? CR4_PCIDE : 0),
+	    .cr4_set = CR4_PAE | (pmap_amd64_pg_g ? CR4_PGE : 0) | (amd64_pcid ? CR4_PCIDE : 0) |
+		(x86_rcr4() & CR4_LA57),
 	    .efer_set = EFER_NXE };
 }
 
@@ -356,17 +397,21 @@ amd64_table_page(paddr_t pa)
 	return amd64_kva(pa);
 }
 
-/* The direct map, the unused kernel slots and the top 2 GiB belong to the pmap. */
+/*
+ * The direct map, the unused kernel slots (LA57: PML5 slots 256-510 too)
+ * and the top 2 GiB belong to the pmap: kernel ranges lie in
+ * [VM_MIN_KERNEL_VA, VM_MAX_KERNEL_VA).
+ */
 static bool
 amd64_reserved_range(vaddr_t sva, vaddr_t eva)
 {
-	return eva - 1 >= VM_MAX_KERNEL_VA || (sva < VM_MIN_KERNEL_VA && eva > KERNBASE);
+	return eva - 1 >= VM_MAX_KERNEL_VA || sva < VM_MIN_KERNEL_VA;
 }
 
 /*
- * Every root: the kernel's PML4 entries, as made at bootstrap (the MMU may
- * have set A in a user copy), supervisor-only; the kernel root's user half
- * empty; the controls as bootstrap set them.
+ * Every root: the kernel's half, as made at bootstrap (the MMU may have set
+ * A in a user copy), supervisor-only; the kernel root's user half empty;
+ * the controls as bootstrap set them.
  */
 static int
 amd64_check(struct pmap *pm, void (*print)(const char *, ...))
@@ -376,35 +421,26 @@ amd64_check(struct pmap *pm, void (*print)(const char *, ...))
 
 	for (unsigned i = 0; i < NPTE; i++) {
 		pt_entry_t ke = pte_load(&k[i]), e = pte_load(&r[i]);
-		bool kslot = i == KPML4_DMAP || i == KPML4_KVA;
-		if (i >= KPML4_DMAP && ((e ^ ke) & ~PG_A) != 0) {
-			print("amd64_check: pmap %p PML4 slot %u is %#llx, the kernel's %#llx\n",
+		bool kslot = i == ROOT_SLOT(KERNBASE) || i == ROOT_SLOT(VM_MIN_KERNEL_VA);
+		if (i >= ROOT_KERNEL && ((e ^ ke) & ~PG_A) != 0) {
+			print("amd64_check: pmap %p root slot %u is %#llx, the kernel's %#llx\n",
 			    (void *)pm, i, (unsigned long long)e, (unsigned long long)ke);
 			errs++;
 		}
-		if ((i < KPML4_DMAP && pm == amd64_kpm && pte_valid_p(e)) ||
-		    (i >= KPML4_DMAP && (pte_valid_p(ke) != kslot || pte_user_p(ke)))) {
-			print("amd64_check: kernel PML4 slot %u is %#llx\n", i, (unsigned long long)ke);
+		if ((i < ROOT_KERNEL && pm == amd64_kpm && pte_valid_p(e)) ||
+		    (i >= ROOT_KERNEL && (pte_valid_p(ke) != kslot || pte_user_p(ke)))) {
+			print("amd64_check: kernel root slot %u is %#llx\n", i, (unsigned long long)ke);
 			errs++;
 		}
 	}
 	x86_reg_t cr4 = x86_rcr4();
 	if (!(x86_rdmsr(MSR_EFER) & EFER_NXE) || !pmap_amd64_pg_g != !(cr4 & CR4_PGE) ||
-	    !amd64_pcid != !(cr4 & CR4_PCIDE)) {
-		print("amd64_check: EFER.NXE, CR4.PGE or CR4.PCIDE not as set at bootstrap "
-		    "(cr4 %#llx)\n", (unsigned long long)cr4);
+	    !amd64_pcid != !(cr4 & CR4_PCIDE) || !(cr4 & CR4_LA57) != (PMAP_MD_NLEVELS == 4)) {
+		print("amd64_check: EFER.NXE, CR4.PGE, CR4.PCIDE or CR4.LA57 not as set at "
+		    "bootstrap (cr4 %#llx)\n", (unsigned long long)cr4);
 		errs++;
 	}
 	return errs;
-}
-
-/* What pmapkit uses of this CPU, for the boot banner and the docs' numbers. */
-bool
-pmap_amd64_pcid(bool *invpcid)
-{
-	if (invpcid != NULL)
-		*invpcid = amd64_invpcid;
-	return amd64_pcid;
 }
 
 const struct pmap_md_ops pmap_md_ops = {

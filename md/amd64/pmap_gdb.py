@@ -6,9 +6,11 @@ the PDPT and 2 MiB ones in the directory, NX in bit 63 (Intel SDM vol. 3A,
 and pmap_md.h's; keep them in step.  md/i386/pmap_gdb.py says what each
 name is for.
 
-VAs are 64 bits, canonical: the tables index 48 of them.  USER_SPACE and
-KERNEL_SPACE are given in that 48-bit index space, and canonical() turns
-an address rebuilt from indices back into the one the CPU uses.
+VAs are 64 bits, canonical: the tables index 48 of them (57 with LA57,
+five levels, which configure() switches to when the kernel's level table
+has five rows).  USER_SPACE and KERNEL_SPACE are given in that index space,
+and canonical() turns an address rebuilt from indices back into the one the
+CPU uses.  Level-dependent rules go by `up`, the levels above the PT.
 """
 
 NAME = "amd64"
@@ -17,13 +19,22 @@ VA_BITS = 64
 PA_BITS = 52
 
 # pmap_md_levels[] of md/amd64/pmap_amd64.c, root first: (name, VA shift, entries).
-LEVELS = (("PML4", 39, 512), ("PDPT", 30, 512), ("PD", 21, 512), ("PT", 12, 512))
-LEAF_LEVEL = len(LEVELS) - 1
-INDEX_BITS = 48
-
-USER_SPACE = (0x0000000000000000, 0x0000800000000000)
-KERNEL_SPACE = (0x0000800000000000, 0xFFFFFFFF80000000 & ((1 << INDEX_BITS) - 1))
+_FOUR = (("PML4", 39, 512), ("PDPT", 30, 512), ("PD", 21, 512), ("PT", 12, 512))
+_VM_MAX_KERNEL_VA = 0xFFFFFFFF80000000
 ROOT_FIELD = "pm_pml4pa"
+
+
+def configure(levels):
+    """Four levels, or five (CONFIG_AMD64_LA57) when the kernel's table has five."""
+    global LEVELS, LEAF_LEVEL, INDEX_BITS, USER_SPACE, KERNEL_SPACE
+    LEVELS = ((("PML5", 48, 512),) if len(levels) == 5 else ()) + _FOUR
+    LEAF_LEVEL = len(LEVELS) - 1
+    INDEX_BITS = LEVELS[0][1] + 9
+    USER_SPACE = (0, 1 << (INDEX_BITS - 1))
+    KERNEL_SPACE = (1 << (INDEX_BITS - 1), _VM_MAX_KERNEL_VA & ((1 << INDEX_BITS) - 1))
+
+
+configure(_FOUR)
 
 KERNBASE = 0xFFFF800000000000
 RAM_BASE = 0x0
@@ -42,8 +53,9 @@ PG_W = 0x200       # software (ignored bit 9): wired
 PG_PVLIST = 0x400  # software (ignored bit 10): managed, has a pv entry
 PG_NX = 1 << 63    # with EFER.NXE
 PG_FRAME = 0x000FFFFFFFFFF000
-LG_FRAME = {1: 0x000FFFFFC0000000, 2: 0x000FFFFFFFE00000}
-LG_RESERVED = {1: 0x3FFFE000, 2: 0x1FE000}    # bits 29:13 / 20:13 (PAT at 12 never set)
+# By `up` (levels above the PT): 2 a PDPTE's 1 GiB leaf, 1 a PDE's 2 MiB one.
+LG_FRAME = {2: 0x000FFFFFC0000000, 1: 0x000FFFFFFFE00000}
+LG_RESERVED = {2: 0x3FFFE000, 1: 0x1FE000}    # bits 29:13 / 20:13 (PAT at 12 never set)
 
 CR0_PG = 1 << 31
 CR4_PAE = 1 << 5
@@ -53,15 +65,14 @@ CR3_FRAME = 0x000FFFFFFFFFF000
 _ENTRY = ((PG_V, "P"), (PG_RW, "RW"), (PG_U, "U"), (PG_WT, "PWT"), (PG_N, "PCD"),
           (PG_A, "A"), (PG_D, "D"), (PG_PS, "PS"), (PG_G, "G"), (PG_W, "WIRED"),
           (PG_PVLIST, "MANAGED"), (PG_NX, "NX"))
-_FLAGS = {l: _ENTRY for l in range(LEAF_LEVEL)}
-_FLAGS[LEAF_LEVEL] = tuple((m, "PAT" if m == PG_PS else n) for m, n in _ENTRY)
-_WIDTHS = [max(len(a[1]), len(b[1])) for a, b in zip(_ENTRY, _FLAGS[LEAF_LEVEL])]
+_PTE = tuple((m, "PAT" if m == PG_PS else n) for m, n in _ENTRY)
+_WIDTHS = [max(len(a[1]), len(b[1])) for a, b in zip(_ENTRY, _PTE)]
 
 
 def canonical(va):
-    """Bits 63:48 copy bit 47 (SDM vol. 1, 3.3.7.1)."""
+    """The bits above the indexed ones copy the top indexed bit (SDM vol. 1, 3.3.7.1)."""
     va &= (1 << INDEX_BITS) - 1
-    return va | (0xFFFF << INDEX_BITS) if va >> (INDEX_BITS - 1) else va
+    return va | ((1 << 64) - (1 << INDEX_BITS)) if va >> (INDEX_BITS - 1) else va
 
 
 def cpu_root(reg):
@@ -87,14 +98,14 @@ def fault(pte, level):
     """Why the MMU stops its walk at this entry, or None if it goes on (SDM 4.5.4)."""
     if not pte & PG_V:
         return "P clear"
-    if level == 0 and pte & PG_PS:
-        return "PS set in a PML4E (reserved)"
+    if LEAF_LEVEL - level >= 3 and pte & PG_PS:
+        return "PS set in a %s entry (reserved)" % LEVELS[level][0]
     return None
 
 
 def leaf(pte, level):
     """pte_leaf_p: a PTE, or a PDPTE/PDE with PS."""
-    return level == LEAF_LEVEL or (level in (1, 2) and bool(pte & PG_PS))
+    return level == LEAF_LEVEL or (LEAF_LEVEL - level in (1, 2) and bool(pte & PG_PS))
 
 
 def table_pa(pte, level):
@@ -102,13 +113,13 @@ def table_pa(pte, level):
 
 
 def leaf_pa(pte, level):
-    return pte & (PG_FRAME if level == LEAF_LEVEL else LG_FRAME[level])
+    return pte & (PG_FRAME if level == LEAF_LEVEL else LG_FRAME[LEAF_LEVEL - level])
 
 
 def flags(pte, level):
     """Every bit this level defines, by name when set, as dashes when clear."""
     return " ".join((n if pte & m else "-" * len(n)).ljust(w)
-                    for (m, n), w in zip(_FLAGS[level], _WIDTHS))
+                    for (m, n), w in zip(_PTE if level == LEAF_LEVEL else _ENTRY, _WIDTHS))
 
 
 def kind(pte, level):
@@ -138,12 +149,13 @@ def problems(pte, level):
     """Bits pmapkit never sets that would change the translation or fault."""
     if not pte & PG_V:
         return []
-    if level == 0 and pte & PG_PS:
-        return ["PS set in a PML4E (reserved: a walk faults with RSVD)"]
+    up = LEAF_LEVEL - level
+    if up >= 3 and pte & PG_PS:
+        return ["PS set in a %s entry (reserved: a walk faults with RSVD)" % LEVELS[level][0]]
     if pte & 0x7FF0000000000000:
         return ["bits 52-62 set (ignored by the MMU, never set by pmapkit)"]
-    if level in LG_RESERVED and pte & PG_PS and pte & LG_RESERVED[level]:
-        return ["reserved bits set in a %s leaf" % ("1 GiB" if level == 1 else "2 MiB")]
+    if up in LG_RESERVED and pte & PG_PS and pte & LG_RESERVED[up]:
+        return ["reserved bits set in a %s leaf" % ("1 GiB" if up == 2 else "2 MiB")]
     return []
 
 

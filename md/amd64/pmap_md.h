@@ -19,11 +19,21 @@
  * The kernel's PML4 entries (slots 256 and 511) are made at bootstrap and
  * never change, so every user PML4 copies them once, at creation.  No
  * recursive slot, no windows: every table is reached through the direct map.
+ *
+ * With CONFIG_AMD64_LA57 (5-level paging) a PML5 is the root: user space is
+ * the lower half of a 57-bit space, 0 .. 0x0100000000000000, and the kernel
+ * half holds one entry, slot 511, over a PML4 laid out as above, so every
+ * kernel address is the same.
  */
 #ifndef MD_AMD64_PMAP_MD_H
 #define MD_AMD64_PMAP_MD_H
 
 #include <stdint.h>
+
+/* Installed, this header learns the Kconfig the library was built with from its neighbour. */
+#if !defined(CONFIG_BACKEND_AMD64) && __has_include("pmapkit_config.h")
+#include "pmapkit_config.h"
+#endif
 
 /* Public (<pmap/pmap.h> includes this): PMAP_ names only; <pmap/pmap_names.h> has the short ones. */
 typedef uint64_t pmap_vaddr_t;
@@ -36,8 +46,15 @@ typedef uint64_t pmap_pte_t;
 #define PMAP_PRIxVADDR		__UINT64_FMTx__
 #define PMAP_PRIxPADDR		__UINT64_FMTx__
 
+#ifdef CONFIG_AMD64_LA57
+#define PMAP_MD_NAME		"amd64"
+#define PMAP_MD_NLEVELS		5		/* PML5, PML4, PDPT, PD, PT */
+#define PMAP_VM_MAXUSER_ADDRESS	0x0100000000000000ull	/* the lower half of 57 bits */
+#else
 #define PMAP_MD_NAME		"amd64"
 #define PMAP_MD_NLEVELS		4		/* PML4, PDPT, PD, PT */
+#define PMAP_VM_MAXUSER_ADDRESS	0x0000800000000000ull	/* the lower half of 48 bits */
+#endif
 
 #define PMAP_PAGE_SHIFT		12
 #define PMAP_PAGE_SIZE		(1u << PMAP_PAGE_SHIFT)
@@ -48,7 +65,6 @@ typedef uint64_t pmap_pte_t;
 #define PMAP_PA_MAX		0xFFFFFFFFFFFFFull
 
 #define PMAP_VM_MIN_ADDRESS	0x0000000000000000ull
-#define PMAP_VM_MAXUSER_ADDRESS	0x0000800000000000ull
 #define PMAP_KERNBASE		0xFFFF800000000000ull
 #define PMAP_VM_MIN_KERNEL_VA	0xFFFFFF8000000000ull
 #define PMAP_VM_MAX_KERNEL_VA	0xFFFFFFFF80000000ull

@@ -3,8 +3,9 @@
  * 4-20).  Bound at compile time: mi/ calls these inline.  No other file may
  * name a PG_ bit.
  *
- * Levels: 0 PML4, 1 PDPT (1 GiB leaves with PS), 2 PD (2 MiB leaves with
- * PS), 3 PT.  Entries are 8 bytes, written with single 8-byte atomics.
+ * Levels: [PML5 (CONFIG_AMD64_LA57),] PML4, PDPT (1 GiB leaves with PS), PD
+ * (2 MiB leaves with PS), PT.  Entries are 8 bytes, written with single
+ * 8-byte atomics.
  */
 #ifndef MD_AMD64_PTE_H
 #define MD_AMD64_PTE_H
@@ -27,9 +28,10 @@
 #define PG_2MFRAME	0x000FFFFFFFE00000ull
 #define PG_1GFRAME	0x000FFFFFC0000000ull
 
-#define AMD64_LEVEL_PML4	0
-#define AMD64_LEVEL_PDPT	1
-#define AMD64_LEVEL_PD		2
+/* Levels from the leaves up, so that 4- and 5-level paging share them. */
+#define AMD64_LEVEL_PD		(PMAP_LEAF_LEVEL - 1)
+#define AMD64_LEVEL_PDPT	(PMAP_LEAF_LEVEL - 2)
+#define AMD64_LEVEL_PML4	(PMAP_LEAF_LEVEL - 3)
 
 _Static_assert(__atomic_always_lock_free(sizeof(pt_entry_t), 0),
     "8-byte PTE updates must be single lock-free atomic operations");

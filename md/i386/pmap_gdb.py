@@ -140,6 +140,11 @@ def problems(pte, level):
     return []
 
 
+def configure(levels):
+    """One level count only: nothing to adapt (pmapkit.py warns if the kernel's differs)."""
+    return None
+
+
 def canonical(va):
     """Every VA the tables index is the one the CPU uses."""
     return va

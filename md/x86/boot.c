@@ -329,7 +329,8 @@ plat_paging_ready(void)
 	x86_cpuid(1, id);
 	x86_cpuid(0x80000001u, ext);
 	bool offered = (id[2] & CPUID_1_ECX_PCID) != 0;
-	kprintf("# x86-64 paging: PCID %s, INVPCID %s; 1 GiB pages %s\n",
+	kprintf("# x86-64 paging: %d levels%s; PCID %s, INVPCID %s; 1 GiB pages %s\n",
+	    (x86_rcr4() & CR4_LA57) ? 5 : 4, (x86_rcr4() & CR4_LA57) ? " (CR4.LA57)" : "",
 	    (x86_rcr4() & CR4_PCIDE) ? "on (CR4.PCIDE): a switch keeps the new space's entries" :
 	    offered ? "offered, not used by the pmap: every address-space switch flushes" :
 	    "absent (CPUID.01H:ECX[17] clear): address spaces untagged, every switch flushes",

@@ -104,6 +104,10 @@ x86_lcr4(x86_reg_t v)
 		    (unsigned long long)x86_model.efer, (unsigned long long)x86_model.cr3);
 	if ((changed & v & CR4_PCIDE) && !(x86_model.cpuid1_ecx & CPUID_1_ECX_PCID))
 		model_fatal("x86 model: setting CR4.PCIDE raises #GP: no PCID in CPUID");
+	if ((changed & CR4_LA57) && ((x86_model.efer & EFER_LMA) ||
+	    ((v & CR4_LA57) && !(x86_model.cpuid7_ecx & CPUID_7_ECX_LA57))))
+		model_fatal("x86 model: changing CR4.LA57 raises #GP (in long mode, or no LA57 "
+		    "in CPUID)");
 	if (changed & (CR4_PGE | CR4_PSE | CR4_PAE | CR4_PCIDE))
 		model_tlb_flush(true);
 	x86_model.cr4 = v;
@@ -152,6 +156,7 @@ x86_cpuid(uint32_t leaf, uint32_t r[4])
 		r[3] = x86_model.cpuid1_edx;
 	} else if (leaf == 7) {
 		r[1] = x86_model.cpuid7_ebx;
+		r[2] = x86_model.cpuid7_ecx;
 	} else if (leaf == 0x80000000u) {
 		r[0] = CPUID_EXT_ADDR;
 	} else if (leaf == 0x80000001u) {
@@ -275,8 +280,10 @@ model_translate(vaddr_t va, enum pmap_model_access acc, bool user, uint64_t *pap
 		*pap = va;
 		return true;
 	}
-	/* Long mode: bits 63:47 all equal (SDM vol. 3A, 3.3.7.1), else #GP. */
-	if ((x86_model.efer & EFER_LMA) && (uint64_t)((int64_t)((uint64_t)va << 16) >> 16) != va)
+	/* Long mode: bits 63:47 (63:56 with LA57) all equal (SDM vol. 3A, 4.5), else #GP. */
+	unsigned hole = (x86_model.cr4 & CR4_LA57) ? 7 : 16;
+	if ((x86_model.efer & EFER_LMA) &&
+	    (uint64_t)((int64_t)((uint64_t)va << hole) >> hole) != va)
 		model_fatal("x86 model: access to non-canonical va %#llx raises #GP",
 		    (unsigned long long)va);
 	uint16_t pcid = x86_model_pcid();

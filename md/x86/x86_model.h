@@ -20,6 +20,7 @@ struct x86_model_cpu {
 	uint32_t	cpuid1_edx;		/* leaf 1 EDX */
 	uint32_t	cpuid1_ecx;		/* leaf 1 ECX (PCID) */
 	uint32_t	cpuid7_ebx;		/* leaf 7 EBX (INVPCID) */
+	uint32_t	cpuid7_ecx;		/* leaf 7 ECX (LA57) */
 	uint32_t	cpuid_ext_edx;		/* leaf 0x80000001 EDX */
 	unsigned	maxphyaddr;		/* enforced; leaf 0x80000008 reports it */
 };

@@ -46,6 +46,8 @@ _DECODER_NAMES = (
     "VA_BITS", "PA_BITS",
     "INDEX_BITS",       # VA bits the tables index (VA_BITS on 32-bit MMUs, 48 on amd64)
     "canonical",        # (va rebuilt from indices) -> the address the CPU uses
+    "configure",        # (the kernel's [(shift, entries), ...]) -> adapt to a level count
+                        #   Kconfig chose (amd64: LA57's five), or leave all as it is
     "LEVELS",           # ((name, VA shift, entries), ...), root first: pmap_md_levels[]
     "USER_SPACE",       # [lo, hi) pmap_dump shows of a user pmap
     "KERNEL_SPACE",     # and of the kernel pmap
@@ -125,6 +127,7 @@ def _check_geometry(dec):
         kernel = [(int(levels[i]["pl_shift"]), int(levels[i]["pl_entries"])) for i in range(n)]
     except (gdb.error, gdb.MemoryError):
         return          # no kernel ELF loaded yet: nothing to compare with
+    dec.configure(kernel)
     if n != len(dec.LEVELS):
         print("warning: pmapkit: md/%s/pmap_gdb.py has %d levels, the kernel's pmap_md_levels[] %d"
               % (dec.NAME, len(dec.LEVELS), n))
