@@ -1,7 +1,8 @@
 /*
  * amd64 PTE helpers (4-level paging; Intel SDM vol. 3A, 4.5, tables 4-14 to
  * 4-20).  Bound at compile time: mi/ calls these inline.  No other file may
- * name a PG_ bit.
+ * name a PG_ bit; the bits and helpers every x86 format shares are in
+ * md/x86/pte_x86.h.
  *
  * Levels: [PML5 (CONFIG_AMD64_LA57),] PML4, PDPT (1 GiB leaves with PS), PD
  * (2 MiB leaves with PS), PT.  Entries are 8 bytes, written with single
@@ -11,18 +12,8 @@
 #define MD_AMD64_PTE_H
 
 #include <pmap/pmap_md_ops.h>
+#include "../x86/pte_x86.h"
 
-#define PG_V		0x001ull	/* present */
-#define PG_RW		0x002ull
-#define PG_U		0x004ull
-#define PG_WT		0x008ull
-#define PG_N		0x010ull	/* cache disable */
-#define PG_A		0x020ull
-#define PG_D		0x040ull
-#define PG_PS		0x080ull	/* 1 GiB (PDPTE) or 2 MiB (PDE) page */
-#define PG_G		0x100ull
-#define PG_W		0x200ull	/* software: wired (ignored bit 9) */
-#define PG_PVLIST	0x400ull	/* software: managed (ignored bit 10) */
 #define PG_NX		(1ull << 63)	/* no execute, with EFER.NXE */
 #define PG_FRAME	0x000FFFFFFFFFF000ull	/* 52-bit physical addresses */
 #define PG_2MFRAME	0x000FFFFFFFE00000ull
@@ -92,7 +83,6 @@ pte_make_table(paddr_t pa, bool user, int level)
 	return (pa & PG_FRAME) | PG_V | PG_RW | (user ? PG_U : 0);
 }
 
-static inline bool pte_valid_p(pt_entry_t pte) { return (pte & PG_V) != 0; }
 static inline bool pte_leaf_p(pt_entry_t pte, int level)
 {
 	return level == PMAP_LEAF_LEVEL ||
@@ -102,14 +92,6 @@ static inline paddr_t pte_pa(pt_entry_t pte, int level)
 {
 	return pte & (pte_leaf_p(pte, level) ? pte_frame(level) : PG_FRAME);
 }
-static inline bool pte_wired_p(pt_entry_t pte) { return (pte & PG_W) != 0; }
-static inline bool pte_managed_p(pt_entry_t pte) { return (pte & PG_PVLIST) != 0; }
-static inline bool pte_user_p(pt_entry_t pte) { return (pte & PG_U) != 0; }
-static inline bool pte_global_p(pt_entry_t pte) { return (pte & PG_G) != 0; }
-static inline bool pte_referenced_p(pt_entry_t pte) { return (pte & PG_A) != 0; }
-static inline bool pte_modified_p(pt_entry_t pte) { return (pte & PG_D) != 0; }
-static inline bool pte_writable_p(pt_entry_t pte) { return (pte & PG_RW) != 0; }
-static inline bool pte_nocache_p(pt_entry_t pte) { return (pte & PG_N) != 0; }
 
 static inline vm_prot_t pte_prot(pt_entry_t pte)
 {
@@ -117,20 +99,6 @@ static inline vm_prot_t pte_prot(pt_entry_t pte)
 	    ((pte & PG_NX) ? 0 : VM_PROT_EXECUTE);
 }
 
-/* The MMU caches a translation only after setting A (SDM 4.10.2.1). */
-static inline bool pte_tlb_cached_p(pt_entry_t pte)
-{
-	return (pte & (PG_V | PG_A)) == (PG_V | PG_A);
-}
-
-static inline pt_entry_t pte_clear_referenced(pt_entry_t pte) { return pte & ~PG_A; }
-static inline pt_entry_t pte_set_referenced(pt_entry_t pte) { return pte | PG_A; }
-static inline pt_entry_t pte_set_modified(pt_entry_t pte) { return pte | PG_A | PG_D; }
-static inline pt_entry_t pte_clear_modified(pt_entry_t pte) { return pte & ~PG_D; }
-static inline pt_entry_t pte_set_wired(pt_entry_t pte, bool w)
-{
-	return w ? (pte | PG_W) : (pte & ~PG_W);
-}
 /* Lower the entry's protection to at most prot (never raises it). */
 static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
 {
@@ -140,7 +108,6 @@ static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
 		pte |= pmap_amd64_pg_nx;
 	return pte;
 }
-static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }
 /*
  * Demotion: the entry one level down that maps byte `off` of the large leaf
  * `large` at `level`, with its attributes, NX and A/D: a 2 MiB leaf (PS

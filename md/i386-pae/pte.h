@@ -1,7 +1,8 @@
 /*
  * i386-PAE PTE helpers (Intel SDM vol. 3A, 4.4, Tables 4-8 to 4-11).
  * Bound at compile time: mi/ calls these inline.  No other file may name a
- * PG_ bit.
+ * PG_ bit; the bits and helpers every x86 format shares are in
+ * md/x86/pte_x86.h.
  *
  * Entries are 8 bytes on a 32-bit CPU: every read and write of a live entry
  * is one 8-byte atomic operation (cmpxchg8b on i686), so the MMU never sees
@@ -12,18 +13,8 @@
 #define MD_I386_PAE_PTE_H
 
 #include <pmap/pmap_md_ops.h>
+#include "../x86/pte_x86.h"
 
-#define PG_V		0x001ull	/* present */
-#define PG_RW		0x002ull
-#define PG_U		0x004ull
-#define PG_WT		0x008ull
-#define PG_N		0x010ull
-#define PG_A		0x020ull
-#define PG_D		0x040ull
-#define PG_PS		0x080ull	/* 2 MiB page, in a PDE */
-#define PG_G		0x100ull
-#define PG_W		0x200ull	/* software: wired (AVL) */
-#define PG_PVLIST	0x400ull	/* software: managed (AVL) */
 #define PG_NX		(1ull << 63)	/* no execute, with EFER.NXE */
 #define PG_FRAME	0x0000000FFFFFF000ull	/* 36-bit physical addresses */
 #define PG_LGFRAME	0x0000000FFFE00000ull
@@ -78,7 +69,6 @@ pte_make_table(paddr_t pa, bool user, int level)
 	return (pa & PG_FRAME) | PG_V | PG_RW | (user ? PG_U : 0);
 }
 
-static inline bool pte_valid_p(pt_entry_t pte) { return (pte & PG_V) != 0; }
 static inline bool pte_leaf_p(pt_entry_t pte, int level)
 {
 	return level == PMAP_LEAF_LEVEL || (level == PAE_LEVEL_PD && (pte & PG_PS));
@@ -87,14 +77,6 @@ static inline paddr_t pte_pa(pt_entry_t pte, int level)
 {
 	return (level == PAE_LEVEL_PD && (pte & PG_PS)) ? (pte & PG_LGFRAME) : (pte & PG_FRAME);
 }
-static inline bool pte_wired_p(pt_entry_t pte) { return (pte & PG_W) != 0; }
-static inline bool pte_managed_p(pt_entry_t pte) { return (pte & PG_PVLIST) != 0; }
-static inline bool pte_user_p(pt_entry_t pte) { return (pte & PG_U) != 0; }
-static inline bool pte_global_p(pt_entry_t pte) { return (pte & PG_G) != 0; }
-static inline bool pte_referenced_p(pt_entry_t pte) { return (pte & PG_A) != 0; }
-static inline bool pte_modified_p(pt_entry_t pte) { return (pte & PG_D) != 0; }
-static inline bool pte_writable_p(pt_entry_t pte) { return (pte & PG_RW) != 0; }
-static inline bool pte_nocache_p(pt_entry_t pte) { return (pte & PG_N) != 0; }
 
 static inline vm_prot_t pte_prot(pt_entry_t pte)
 {
@@ -102,20 +84,6 @@ static inline vm_prot_t pte_prot(pt_entry_t pte)
 	    ((pte & PG_NX) ? 0 : VM_PROT_EXECUTE);
 }
 
-/* The MMU caches a translation only after setting A (SDM 4.10.2.1). */
-static inline bool pte_tlb_cached_p(pt_entry_t pte)
-{
-	return (pte & (PG_V | PG_A)) == (PG_V | PG_A);
-}
-
-static inline pt_entry_t pte_clear_referenced(pt_entry_t pte) { return pte & ~PG_A; }
-static inline pt_entry_t pte_set_referenced(pt_entry_t pte) { return pte | PG_A; }
-static inline pt_entry_t pte_set_modified(pt_entry_t pte) { return pte | PG_A | PG_D; }
-static inline pt_entry_t pte_clear_modified(pt_entry_t pte) { return pte & ~PG_D; }
-static inline pt_entry_t pte_set_wired(pt_entry_t pte, bool w)
-{
-	return w ? (pte | PG_W) : (pte & ~PG_W);
-}
 /* Lower the entry's protection to at most prot (never raises it). */
 static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
 {
@@ -125,7 +93,6 @@ static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
 		pte |= pmap_pae_pg_nx;
 	return pte;
 }
-static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }
 /*
  * Demotion: the 4 KiB leaf that maps byte `off` of the 2 MiB leaf `large`
  * (level PAE_LEVEL_PD), with its attributes, NX and A/D.  Bits 0-11 and 63

@@ -1,24 +1,15 @@
 /*
  * i386 PTE helpers (Intel SDM vol. 3A, 4.3 "32-bit paging", Tables 4-5/4-6).
  * Bound at compile time: mi/ calls these inline, so the per-PTE path has no
- * indirect call.  No other file may name a PG_ bit.
+ * indirect call.  No other file may name a PG_ bit; the bits and helpers
+ * every x86 format shares are in md/x86/pte_x86.h.
  */
 #ifndef MD_I386_PTE_H
 #define MD_I386_PTE_H
 
 #include <pmap/pmap_md_ops.h>
+#include "../x86/pte_x86.h"
 
-#define PG_V		0x001u	/* present */
-#define PG_RW		0x002u	/* writable */
-#define PG_U		0x004u	/* user */
-#define PG_WT		0x008u	/* write-through */
-#define PG_N		0x010u	/* cache disable */
-#define PG_A		0x020u	/* accessed (set by the MMU) */
-#define PG_D		0x040u	/* dirty (set by the MMU) */
-#define PG_PS		0x080u	/* 4 MiB page, in a PDE with CR4.PSE */
-#define PG_G		0x100u	/* global, with CR4.PGE */
-#define PG_W		0x200u	/* software: wired (AVL bit 9) */
-#define PG_PVLIST	0x400u	/* software: managed, has a pv entry (AVL bit 10) */
 #define PG_FRAME	0xFFFFF000u
 #define PG_LGFRAME	0xFFC00000u
 
@@ -70,7 +61,6 @@ pte_make_table(paddr_t pa, bool user, int level)
 	return (pa & PG_FRAME) | PG_V | PG_RW | (user ? PG_U : 0);
 }
 
-static inline bool pte_valid_p(pt_entry_t pte) { return (pte & PG_V) != 0; }
 static inline bool pte_leaf_p(pt_entry_t pte, int level)
 {
 	return level == PMAP_LEAF_LEVEL || (pte & PG_PS) != 0;
@@ -79,14 +69,6 @@ static inline paddr_t pte_pa(pt_entry_t pte, int level)
 {
 	return (level == PMAP_LEAF_LEVEL || !(pte & PG_PS)) ? (pte & PG_FRAME) : (pte & PG_LGFRAME);
 }
-static inline bool pte_wired_p(pt_entry_t pte) { return (pte & PG_W) != 0; }
-static inline bool pte_managed_p(pt_entry_t pte) { return (pte & PG_PVLIST) != 0; }
-static inline bool pte_user_p(pt_entry_t pte) { return (pte & PG_U) != 0; }
-static inline bool pte_global_p(pt_entry_t pte) { return (pte & PG_G) != 0; }
-static inline bool pte_referenced_p(pt_entry_t pte) { return (pte & PG_A) != 0; }
-static inline bool pte_modified_p(pt_entry_t pte) { return (pte & PG_D) != 0; }
-static inline bool pte_writable_p(pt_entry_t pte) { return (pte & PG_RW) != 0; }
-static inline bool pte_nocache_p(pt_entry_t pte) { return (pte & PG_N) != 0; }
 
 /* Protection the entry grants; i386 without PAE cannot deny execute. */
 static inline vm_prot_t pte_prot(pt_entry_t pte)
@@ -94,24 +76,6 @@ static inline vm_prot_t pte_prot(pt_entry_t pte)
 	return VM_PROT_READ | VM_PROT_EXECUTE | ((pte & PG_RW) ? VM_PROT_WRITE : 0);
 }
 
-/*
- * May a TLB hold a translation made from this entry?  The MMU caches a
- * translation only after setting A (SDM 4.10.2.1), so never-accessed or
- * invalid entries need no invalidation.
- */
-static inline bool pte_tlb_cached_p(pt_entry_t pte)
-{
-	return (pte & (PG_V | PG_A)) == (PG_V | PG_A);
-}
-
-static inline pt_entry_t pte_clear_referenced(pt_entry_t pte) { return pte & ~PG_A; }
-static inline pt_entry_t pte_set_referenced(pt_entry_t pte) { return pte | PG_A; }
-static inline pt_entry_t pte_set_modified(pt_entry_t pte) { return pte | PG_A | PG_D; }
-static inline pt_entry_t pte_clear_modified(pt_entry_t pte) { return pte & ~PG_D; }
-static inline pt_entry_t pte_set_wired(pt_entry_t pte, bool w)
-{
-	return w ? (pte | PG_W) : (pte & ~PG_W);
-}
 /* Lower the entry's protection to at most prot (never raises it). */
 static inline pt_entry_t pte_restrict(pt_entry_t pte, vm_prot_t prot)
 {
@@ -127,8 +91,6 @@ static inline pt_entry_t pte_demote(pt_entry_t large, int level, vaddr_t off)
 {
 	return (large & 0xFFFu & ~PG_PS) | ((pte_pa(large, level) + off) & PG_FRAME);
 }
-/* Hardware-maintained bits of old, to carry over into a rewritten entry. */
-static inline pt_entry_t pte_hw_bits(pt_entry_t pte) { return pte & (PG_A | PG_D); }
 
 /* Entries are aligned 32-bit words: single atomic operations, never torn. */
 #include <pmap/pte_atomic.h>

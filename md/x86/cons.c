@@ -10,7 +10,7 @@
 #include "x86_guest.h"
 
 /* 16550 registers, offsets from the base port (PC16550D datasheet, table 2). */
-#define COM1_BASE	0x3F8
+#define COM1_BASE	X86_COM1
 #define COM_DATA	0	/* THR/RBR; divisor low with DLAB */
 #define COM_IER		1	/* interrupt enable; divisor high with DLAB */
 #define COM_FCR		2
@@ -25,7 +25,7 @@
 #define COM_DIVISOR	1	/* 115200 / 115200 */
 
 /* isa-debug-exit on -device isa-debug-exit,iobase=0xf4,iosize=0x04. */
-#define DEBUG_EXIT_PORT	0xF4
+#define DEBUG_EXIT_PORT	X86_DEBUG_EXIT_PORT
 
 /* 115200 8N1, FIFOs on, interrupts off.  Safe to call again. */
 void

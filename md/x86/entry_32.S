@@ -21,8 +21,6 @@
 #define PG_V		0x001	/* Intel SDM vol. 3A, 4.3 tables 4-5/4-6; 4.4.2 */
 #define PG_RW		0x002
 #define BOOT_PAGE_SIZE	4096
-#define COM1		0x3f8
-#define DEBUG_EXIT_PORT	0xf4
 /* Slot of the first KERNBASE entry in BOOT_KERN_PD. */
 #define KERN_PDE	((X86_KERNBASE >> X86_BOOT_PT_SHIFT) & (X86_BOOT_NPTE - 1))
 
@@ -67,19 +65,7 @@ _start:
 	 * EFLAGS.ID (bit 21) can be toggled, and leaf 1 EDX bit 15 is CMOV (SDM
 	 * vol. 2A, CPUID, table 3-11; vol. 1, 3.4.3).
 	 */
-	pushfl
-	popl	%eax
-	movl	%eax, %ecx
-	xorl	$X86_EFLAGS_ID, %eax
-	pushl	%eax
-	popfl
-	pushfl
-	popl	%eax
-	pushl	%ecx
-	popfl
-	xorl	%ecx, %eax
-	testl	$X86_EFLAGS_ID, %eax
-	jz	no_i686
+	X86_BOOT_CPUID_CHECK no_i686
 	xorl	%eax, %eax
 	cpuid
 	cmpl	$1, %eax
@@ -98,12 +84,7 @@ _start:
 	 * not.  The multiboot information lies outside the image, so this
 	 * cannot clobber it.
 	 */
-	movl	$PA(__bss_start), %edi
-	movl	$PA(__bss_end), %ecx
-	subl	%edi, %ecx
-	shrl	$2, %ecx
-	xorl	%eax, %eax
-	rep stosl
+	X86_BOOT_ZERO_BSS
 
 	/* PTs: entry i maps pa i * 4 KiB, supervisor read/write. */
 	movl	$PA(x86_boot_ptab), %edi
@@ -145,8 +126,8 @@ _start:
 	jmp	*%eax
 
 /*
- * Cannot boot: say why on COM1 (no init needed in QEMU) and exit through
- * isa-debug-exit, %esi the message, %bl the status.
+ * Cannot boot: say why and exit (X86_BOOT_FAIL, x86_guest.h), %esi the
+ * message, %bl the status.
  */
 no_i686:
 	movl	$PA(no_i686_msg), %esi
@@ -157,19 +138,7 @@ boot_refuse:
 bad_magic:
 	movl	$PA(bad_magic_msg), %esi
 	movb	$X86_EXIT_FAIL, %bl
-boot_fail:
-	movw	$COM1, %dx
-3:	lodsb
-	testb	%al, %al
-	jz	4f
-	outb	%al, %dx
-	jmp	3b
-4:	movb	%bl, %al
-	movw	$DEBUG_EXIT_PORT, %dx
-	outb	%al, %dx
-5:	cli
-	hlt
-	jmp	5b
+	X86_BOOT_FAIL
 	.size	_start, . - _start
 
 	.section .rodata

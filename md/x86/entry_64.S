@@ -24,8 +24,6 @@
 #include "x86_guest.h"
 
 #define PA(sym)		((sym) - X86_KERNBASE)
-#define COM1		0x3f8
-#define DEBUG_EXIT_PORT	0xf4
 #define XEN_ELFNOTE_PHYS32_ENTRY 18	/* Xen's public/elfnote.h */
 #define BOOT_CS64	0x08		/* boot_gdt[1]: 64-bit code, DPL 0 */
 #define BOOT_DS		0x10		/* boot_gdt[2]: data, DPL 0 */
@@ -66,19 +64,7 @@ _start:
 	 * CPUID exists where EFLAGS.ID (bit 21) can be toggled (SDM vol. 1,
 	 * 3.4.3); a CPU without it has no long mode either.
 	 */
-	pushfl
-	popl	%eax
-	movl	%eax, %ecx
-	xorl	$X86_EFLAGS_ID, %eax
-	pushl	%eax
-	popfl
-	pushfl
-	popl	%eax
-	pushl	%ecx
-	popfl
-	xorl	%ecx, %eax
-	testl	$X86_EFLAGS_ID, %eax
-	jz	no_cpuid
+	X86_BOOT_CPUID_CHECK no_cpuid
 
 	/* What the backend's paging needs of the CPU (boot_paging.h). */
 	BOOT_CPU_CHECKS
@@ -89,12 +75,7 @@ _start:
 	 * not.  The start info lies outside the image, so this cannot
 	 * clobber it.
 	 */
-	movl	$PA(__bss_start), %edi
-	movl	$PA(__bss_end), %ecx
-	subl	%edi, %ecx
-	shrl	$2, %ecx
-	xorl	%eax, %eax
-	rep stosl
+	X86_BOOT_ZERO_BSS
 
 	/* The boot map and its root (boot_paging.h). */
 	BOOT_MAP
@@ -122,8 +103,8 @@ _start:
 	ljmpl	$BOOT_CS64, $boot_64
 
 /*
- * Cannot boot: say why on COM1 (no init needed in QEMU) and exit through
- * isa-debug-exit, %esi the message, %bl the status.
+ * Cannot boot: say why and exit (X86_BOOT_FAIL, x86_guest.h), %esi the
+ * message, %bl the status.
  */
 no_cpuid:
 	movl	$PA(no_cpuid_msg), %esi
@@ -134,19 +115,7 @@ boot_refuse:
 bad_magic:
 	movl	$PA(bad_magic_msg), %esi
 	movb	$X86_EXIT_FAIL, %bl
-boot_fail:
-	movw	$COM1, %dx
-3:	lodsb
-	testb	%al, %al
-	jz	4f
-	outb	%al, %dx
-	jmp	3b
-4:	movb	%bl, %al
-	movw	$DEBUG_EXIT_PORT, %dx
-	outb	%al, %dx
-5:	cli
-	hlt
-	jmp	5b
+	X86_BOOT_FAIL
 
 	.code64
 /* Identity-mapped 64-bit code: data segments, then up to the high half. */

@@ -17,41 +17,11 @@
  */
 #include "x86_guest.h"
 
-#define TRAMP_OFF(sym)	((sym) - x86_mp_tramp)
-#define TRAMP_PA(sym)	(X86_MP_TRAMP_PA + TRAMP_OFF(sym))
-#define CR0_PE		0x00000001	/* SDM vol. 3A, 2.5 */
-#define TRAMP_CSEL	0x08		/* tramp_gdt[1] */
-#define TRAMP_DSEL	0x10		/* tramp_gdt[2] */
 
 	.section .rodata
 	.p2align 4
 	.globl	x86_mp_tramp, x86_mp_tramp_args, x86_mp_tramp_end
-	.code16
-x86_mp_tramp:
-	cli
-	cld
-	movw	%cs, %ax
-	movw	%ax, %ds
-	movl	$1, %ebx
-	lock xaddl %ebx, TRAMP_OFF(x86_mp_tramp_args) + MA_TICKET
-	cmpl	$(X86_MAXCPUS - 1), %ebx
-	jae	tramp_park
-	lgdtl	TRAMP_OFF(tramp_gdtr)
-	movl	%cr0, %eax
-	orl	$CR0_PE, %eax
-	movl	%eax, %cr0
-	ljmpl	$TRAMP_CSEL, $TRAMP_PA(tramp_pm)
-tramp_park:
-	hlt
-	jmp	tramp_park
-
-	.code32
-tramp_pm:
-	movw	$TRAMP_DSEL, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	movl	$TRAMP_PA(x86_mp_tramp_args), %ebp
+	X86_TRAMP_START
 	/* CR4 first: CR4.PAE decides how the MOV to CR0 below reads CR3. */
 	movl	MA_CR4(%ebp), %eax
 	movl	%eax, %cr4

@@ -7,10 +7,8 @@
 #include "x86_guest.h"
 
 /*
- * One stub per vector.  The CPU pushes an error code only for vectors 8,
- * 10-14, 17 and 21 (SDM vol. 3A, 6.13 and table 6-1) and AMD's 29 and 30
- * (AMD APM vol. 2, 8.2); the other stubs push a zero so every frame has
- * the same shape.
+ * One stub per vector (X86_EXCEPTION_STUBS, x86_guest.h, says which push
+ * an error code); the others push a zero so every frame has the same shape.
  */
 	.macro	TRAP_NOERR v
 	.p2align 3
@@ -29,38 +27,7 @@ trap_stub_\v:
 
 	.text
 	.p2align 4
-	TRAP_NOERR 0
-	TRAP_NOERR 1
-	TRAP_NOERR 2
-	TRAP_NOERR 3
-	TRAP_NOERR 4
-	TRAP_NOERR 5
-	TRAP_NOERR 6
-	TRAP_NOERR 7
-	TRAP_ERR   8
-	TRAP_NOERR 9
-	TRAP_ERR   10
-	TRAP_ERR   11
-	TRAP_ERR   12
-	TRAP_ERR   13
-	TRAP_ERR   14
-	TRAP_NOERR 15
-	TRAP_NOERR 16
-	TRAP_ERR   17
-	TRAP_NOERR 18
-	TRAP_NOERR 19
-	TRAP_NOERR 20
-	TRAP_ERR   21
-	TRAP_NOERR 22
-	TRAP_NOERR 23
-	TRAP_NOERR 24
-	TRAP_NOERR 25
-	TRAP_NOERR 26
-	TRAP_NOERR 27
-	TRAP_NOERR 28
-	TRAP_ERR   29
-	TRAP_ERR   30
-	TRAP_NOERR 31
+	X86_EXCEPTION_STUBS
 
 /*
  * int $T_UPROBE, the trampoline's way back from ring 3 (probe.c).  Its

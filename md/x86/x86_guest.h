@@ -93,6 +93,9 @@
  * and cpufunc.h are C only); boot.c checks that they agree.  CPUID bits:
  * Intel SDM vol. 2A, CPUID, tables 3-11 and 3-8 (leaf 80000001H).
  */
+/* COM1 and QEMU's -device isa-debug-exit,iobase=0xf4 (cons.c, the entries). */
+#define X86_COM1		0x3F8
+#define X86_DEBUG_EXIT_PORT	0xF4
 #define X86_EXIT_FAIL		0x11	/* KERN_EXIT_FAIL */
 #define X86_EXIT_NOCPU		0x12	/* KERN_EXIT_NOCPU */
 #define X86_CR0_WP		0x00010000	/* CR0_WP */
@@ -215,6 +218,137 @@
 #define UE_SP			(1 * X86_WORD)
 #define UE_VA			(2 * X86_WORD)
 #define UE_VAL			(3 * X86_WORD)
+
+#ifdef __ASSEMBLER__
+/*
+ * The exception stubs, vectors 0-31 in order, for vectors_32.S and
+ * vectors_64.S, which define TRAP_ERR and TRAP_NOERR for their ISA.  The
+ * CPU pushes an error code only for vectors 8, 10-14, 17 and 21 (SDM vol.
+ * 3A, 6.13 and table 6-1) and AMD's 29 and 30 (AMD APM vol. 2, 8.2).
+ */
+	.macro	X86_EXCEPTION_STUBS
+	.irp v, 0,1,2,3,4,5,6,7
+	TRAP_NOERR \v
+	.endr
+	TRAP_ERR   8
+	TRAP_NOERR 9
+	.irp v, 10,11,12,13,14
+	TRAP_ERR   \v
+	.endr
+	TRAP_NOERR 15
+	TRAP_NOERR 16
+	TRAP_ERR   17
+	.irp v, 18,19,20
+	TRAP_NOERR \v
+	.endr
+	TRAP_ERR   21
+	.irp v, 22,23,24,25,26,27,28
+	TRAP_NOERR \v
+	.endr
+	TRAP_ERR   29
+	TRAP_ERR   30
+	TRAP_NOERR 31
+	.endm
+
+/*
+ * The start both AP trampolines share (mp_tramp_32.S, mp_tramp_64.S), in
+ * the page mp.c copies to X86_MP_TRAMP_PA (TRAMP_OFF: an offset in it,
+ * TRAMP_PA: the physical address): real mode at the start-up IPI's vector,
+ * a ticket (AP k is CPU k + 1; those beyond X86_MAXCPUS park in hlt), the
+ * trampoline's GDT (the file's tramp_gdtr: 32-bit code at 0x08, data at
+ * 0x10), CR0.PE, protected mode at tramp_pm with flat data segments and
+ * %ebp = the arguments (struct x86_mp_args), where the file goes on.
+ */
+#define TRAMP_OFF(sym)	((sym) - x86_mp_tramp)
+#define TRAMP_PA(sym)	(X86_MP_TRAMP_PA + TRAMP_OFF(sym))
+#define TRAMP_CSEL	0x08		/* tramp_gdt[1]: 32-bit code */
+#define TRAMP_DSEL	0x10		/* tramp_gdt[2]: data */
+	.macro	X86_TRAMP_START
+	.code16
+x86_mp_tramp:
+	cli
+	cld
+	movw	%cs, %ax
+	movw	%ax, %ds
+	movl	$1, %ebx
+	lock xaddl %ebx, TRAMP_OFF(x86_mp_tramp_args) + MA_TICKET
+	cmpl	$(X86_MAXCPUS - 1), %ebx
+	jae	tramp_park
+	lgdtl	TRAMP_OFF(tramp_gdtr)
+	movl	%cr0, %eax
+	orl	$0x00000001, %eax	/* CR0.PE, SDM vol. 3A, 2.5 */
+	movl	%eax, %cr0
+	ljmpl	$TRAMP_CSEL, $TRAMP_PA(tramp_pm)
+tramp_park:
+	hlt
+	jmp	tramp_park
+
+	.code32
+tramp_pm:
+	movw	$TRAMP_DSEL, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	$TRAMP_PA(x86_mp_tramp_args), %ebp
+	.endm
+
+/*
+ * 32-bit code both entries (entry_32.S, entry_64.S) run before paging.
+ * X86_BOOT_CPUID_CHECK: jump to \fail unless CPUID exists, that is unless
+ * EFLAGS.ID (bit 21) can be toggled (SDM vol. 1, 3.4.3); uses EAX, ECX.
+ */
+	.macro	X86_BOOT_CPUID_CHECK fail
+	pushfl
+	popl	%eax
+	movl	%eax, %ecx
+	xorl	$X86_EFLAGS_ID, %eax
+	pushl	%eax
+	popfl
+	pushfl
+	popl	%eax
+	pushl	%ecx
+	popfl
+	xorl	%ecx, %eax
+	testl	$X86_EFLAGS_ID, %eax
+	jz	\fail
+	.endm
+
+/*
+ * Zero .bss (the boot page tables and stack) at its physical address:
+ * QEMU's loader zeroes p_memsz beyond p_filesz already; another loader need
+ * not.  The loader's boot information lies outside the image.  Uses EAX,
+ * ECX, EDI.
+ */
+	.macro	X86_BOOT_ZERO_BSS
+	movl	$(__bss_start - X86_KERNBASE), %edi
+	movl	$(__bss_end - X86_KERNBASE), %ecx
+	subl	%edi, %ecx
+	shrl	$2, %ecx
+	xorl	%eax, %eax
+	rep stosl
+	.endm
+
+/*
+ * boot_fail: cannot boot; say why on COM1 (no set-up needed in QEMU) and
+ * exit through isa-debug-exit: %esi the message's physical address, %bl
+ * the status.  Never returns.
+ */
+	.macro	X86_BOOT_FAIL
+boot_fail:
+	movw	$X86_COM1, %dx
+1:	lodsb
+	testb	%al, %al
+	jz	2f
+	outb	%al, %dx
+	jmp	1b
+2:	movb	%bl, %al
+	movw	$X86_DEBUG_EXIT_PORT, %dx
+	outb	%al, %dx
+3:	cli
+	hlt
+	jmp	3b
+	.endm
+#endif
 
 #ifndef __ASSEMBLER__
 
