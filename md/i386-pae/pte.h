@@ -32,28 +32,8 @@ extern pt_entry_t pmap_pae_pg_nx;	/* PG_NX once EFER.NXE is on */
 static inline pt_entry_t
 pte_make(paddr_t pa, vm_prot_t prot, unsigned mk, int level)
 {
-	pt_entry_t pte = PG_V;
-
-	pte |= (level == PMAP_LEAF_LEVEL) ? (pa & PG_FRAME) : (pa & PG_LGFRAME) | PG_PS;
-	if (prot & VM_PROT_WRITE)
-		pte |= PG_RW;
-	if (!(prot & VM_PROT_EXECUTE))
-		pte |= pmap_pae_pg_nx;
-	if (mk & PMAP_MK_USER)
-		pte |= PG_U;
-	if (mk & PMAP_MK_GLOBAL)
-		pte |= pmap_pae_pg_g;
-	if (mk & PMAP_MK_WIRED)
-		pte |= PG_W;
-	if (mk & PMAP_MK_MANAGED)
-		pte |= PG_PVLIST;
-	if (mk & (PMAP_MK_REF | PMAP_MK_MOD))
-		pte |= PG_A;
-	if (mk & PMAP_MK_MOD)
-		pte |= PG_D;
-	if (mk & PMAP_MK_NOCACHE)
-		pte |= PG_N | PG_WT;
-	return pte;
+	return pte_x86_bits(prot, mk, pmap_pae_pg_g, pmap_pae_pg_nx) |
+	    ((level == PMAP_LEAF_LEVEL) ? (pa & PG_FRAME) : (pa & PG_LGFRAME) | PG_PS);
 }
 
 /*

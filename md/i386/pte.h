@@ -19,23 +19,9 @@ extern pt_entry_t pmap_i386_pg_g;	/* PG_G or 0 */
 static inline pt_entry_t
 pte_make(paddr_t pa, vm_prot_t prot, unsigned mk, int level)
 {
-	pt_entry_t pte = PG_V;
+	pt_entry_t pte = pte_x86_bits(prot, mk, pmap_i386_pg_g, 0);
 
 	pte |= (level == PMAP_LEAF_LEVEL) ? (pa & PG_FRAME) : (pa & PG_LGFRAME) | PG_PS;
-	if (prot & VM_PROT_WRITE)
-		pte |= PG_RW;
-	if (mk & PMAP_MK_USER)
-		pte |= PG_U;
-	if (mk & PMAP_MK_GLOBAL)
-		pte |= pmap_i386_pg_g;
-	if (mk & PMAP_MK_WIRED)
-		pte |= PG_W;
-	if (mk & PMAP_MK_MANAGED)
-		pte |= PG_PVLIST;
-	if (mk & (PMAP_MK_REF | PMAP_MK_MOD))
-		pte |= PG_A;
-	if (mk & PMAP_MK_MOD)
-		pte |= PG_D;
 	/*
 	 * A 4 MiB kernel leaf is a PDE, copied into every user page directory
 	 * (i386_sync_kernel_pde): the MMU sets A/D in whichever copy it walked,
@@ -45,8 +31,6 @@ pte_make(paddr_t pa, vm_prot_t prot, unsigned mk, int level)
 	 */
 	if (level != PMAP_LEAF_LEVEL)
 		pte |= PG_A | PG_D;
-	if (mk & PMAP_MK_NOCACHE)
-		pte |= PG_N | PG_WT;
 	return pte;
 }
 

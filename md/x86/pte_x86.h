@@ -32,6 +32,37 @@ static inline bool pte_writable_p(pt_entry_t pte) { return (pte & PG_RW) != 0; }
 static inline bool pte_nocache_p(pt_entry_t pte) { return (pte & PG_N) != 0; }
 
 /*
+ * The bits pte_make sets from prot and the PMAP_MK_ properties on every x86
+ * format, the address and PS aside: g is the backend's global bit (0
+ * without PGE), nx its no-execute bit (0 without NX: i386).
+ */
+static inline pt_entry_t
+pte_x86_bits(vm_prot_t prot, unsigned mk, pt_entry_t g, pt_entry_t nx)
+{
+	pt_entry_t pte = PG_V;
+
+	if (prot & VM_PROT_WRITE)
+		pte |= PG_RW;
+	if (!(prot & VM_PROT_EXECUTE))
+		pte |= nx;
+	if (mk & PMAP_MK_USER)
+		pte |= PG_U;
+	if (mk & PMAP_MK_GLOBAL)
+		pte |= g;
+	if (mk & PMAP_MK_WIRED)
+		pte |= PG_W;
+	if (mk & PMAP_MK_MANAGED)
+		pte |= PG_PVLIST;
+	if (mk & (PMAP_MK_REF | PMAP_MK_MOD))
+		pte |= PG_A;
+	if (mk & PMAP_MK_MOD)
+		pte |= PG_D;
+	if (mk & PMAP_MK_NOCACHE)
+		pte |= PG_N | PG_WT;
+	return pte;
+}
+
+/*
  * May a TLB hold a translation made from this entry?  The MMU caches a
  * translation only after setting A (SDM 4.10.2.1), so never-accessed or
  * invalid entries need no invalidation.
