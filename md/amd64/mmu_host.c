@@ -23,15 +23,6 @@
 #include <pmap/pmap.h>
 #include "../x86/x86_model.h"
 
-#define X_P		0x001ull
-#define X_RW		0x002ull
-#define X_US		0x004ull
-#define X_A		0x020ull
-#define X_D		0x040ull
-#define X_PS		0x080ull
-#define X_G		0x100ull
-#define X_NX		(1ull << 63)
-#define X_FRAME		0x000FFFFFFFFFF000ull
 #define X_ADDR_RSVD	(0x7FFFFFFFFFFFFFFFull & ~((1ull << x86_model.maxphyaddr) - 1) & ~0xFFFull)
 #define X_1G_RSVD	0x000000003FFFE000ull
 #define X_2M_RSVD	0x00000000001FE000ull

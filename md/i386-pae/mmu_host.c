@@ -17,15 +17,6 @@
 #include <pmap/pmap.h>
 #include "../x86/x86_model.h"
 
-#define X_P		0x001ull
-#define X_RW		0x002ull
-#define X_US		0x004ull
-#define X_A		0x020ull
-#define X_D		0x040ull
-#define X_PS		0x080ull
-#define X_G		0x100ull
-#define X_NX		(1ull << 63)
-#define X_FRAME		0x000FFFFFFFFFF000ull
 /* Address bits at and above the CPU's MAXPHYADDR (the model's, x86_model.h). */
 #define X_ADDR_RSVD	(0x7FFFFFFFFFFFFFFFull & ~((1ull << x86_model.maxphyaddr) - 1))
 #define X_PDPTE_RSVD	(X_ADDR_RSVD | X_NX | 0x1E6ull)

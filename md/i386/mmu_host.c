@@ -10,13 +10,6 @@
 #include <pmap/pmap.h>
 #include "../x86/x86_model.h"
 
-#define X_P		0x001u
-#define X_RW		0x002u
-#define X_US		0x004u
-#define X_A		0x020u
-#define X_D		0x040u
-#define X_PS		0x080u
-#define X_G		0x100u
 #define X_PDE4M_RSVD	0x003FE000u
 
 #define BOOT_PD_PA	0x00100000u	/* where the "image" would keep its boot map */

@@ -14,6 +14,22 @@
 #include "host/model.h"
 #include "host/tlb.h"
 
+/*
+ * Entry bits the models' walks read, named apart from the pmap's PG_ bits
+ * so that the oracle shares nothing with what it checks (SDM vol. 3A,
+ * 4.3-4.5: bits 0-11 mean the same in every format); X_NX and X_FRAME are
+ * the 8-byte formats' (PAE, 4-level).
+ */
+#define X_P		0x001ull
+#define X_RW		0x002ull
+#define X_US		0x004ull
+#define X_A		0x020ull
+#define X_D		0x040ull
+#define X_PS		0x080ull
+#define X_G		0x100ull
+#define X_NX		(1ull << 63)
+#define X_FRAME		0x000FFFFFFFFFF000ull
+
 struct x86_model_cpu {
 	uint64_t	cr0, cr3, cr4;
 	uint64_t	efer;
