@@ -403,6 +403,7 @@ pmap_bootstrap(const struct pmap_bootstrap_args *args)
 	kpm->pm_is_kernel = true;
 	pmap_stats.pmaps = 1;
 	pmap_md_ops.bootstrap(kpm, args);
+	pmap_asid_init();
 	virtual_avail = kva_grown = VM_MIN_KERNEL_VA;
 	virtual_end = VM_MAX_KERNEL_VA;
 }

@@ -24,12 +24,25 @@ static struct {
 	uint32_t	gen;	/* current generation; 0 never is one */
 	uint32_t	next;	/* next free tag of it */
 } pmap_asids[PMAP_MAXCPUS] = { [0 ... PMAP_MAXCPUS - 1] = { 1, 1 } };
+static uint32_t pmap_asid_max;	/* the highest tag: 2^width - 1 */
+
+/* After bootstrap: the tag width, the CPU's where it is narrower. */
+void
+pmap_asid_init(void)
+{
+	unsigned bits = pmap_md_ops.asid_bits;
+
+	if (pmap_md_ops.cpu_asid_bits != NULL && pmap_md_ops.cpu_asid_bits() < bits)
+		bits = pmap_md_ops.cpu_asid_bits();
+	KASSERTMSG(bits <= 16, "pmap_asid_init: %u-bit tags (at most 16)", bits);
+	pmap_asid_max = ((uint32_t)1 << bits) - 1;
+}
 
 uint32_t
 pmap_asid(struct pmap *pm)
 {
 	unsigned c = pmap_cpu_self();
-	const uint32_t max = ((uint32_t)1 << pmap_md_ops.asid_bits) - 1;
+	const uint32_t max = pmap_asid_max;
 
 	if (pm->pm_is_kernel)
 		return 0;

@@ -92,6 +92,7 @@ void	pmap_tlb_free_chunk(void *chunk);
 void	pmap_tlb_flush_now(void);
 void	pmap_tlb_complete(void);	/* finish the batch before the call returns */
 void	pmap_tlb_leave(struct pmap *old);	/* this CPU stops running old (activate) */
+void	pmap_asid_init(void);			/* pmap_bootstrap: the tag width */
 bool	pmap_tlb_spurious(vaddr_t va);	/* pmap_fault: retry once a fault A/D cannot explain */
 void	pmap_tlb_fault_done(void);
 

@@ -69,7 +69,13 @@ struct pmap_md_ops {
 	 * pa_bits (x86 MAXPHYADDR); callable before bootstrap.  NULL: pa_bits.
 	 */
 	unsigned (*cpu_pa_bits)(void);
-	unsigned	 asid_bits;
+	unsigned	 asid_bits;	/* address-space tag width (PMAP_CAP_ASID) */
+	/*
+	 * The CPU's tag width, where it may be narrower than asid_bits (RISC-V
+	 * ASIDLEN is WARL: the backend probes it); called once, after
+	 * bootstrap.  NULL: asid_bits.
+	 */
+	unsigned (*cpu_asid_bits)(void);
 	paddr_t		 ptp_limit;	/* page-table pages below this (0: anywhere) */
 	/* Build the kernel pmap (the direct map, text protection), switch to it. */
 	void	(*bootstrap)(struct pmap *kpm, const struct pmap_bootstrap_args *);

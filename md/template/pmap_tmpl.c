@@ -330,6 +330,7 @@ const struct pmap_md_ops pmap_md_ops = {
 	/* TODO: the CPU's narrower physical width, callable before bootstrap (x86_cpu_pa_bits), or NULL. */
 	.cpu_pa_bits = NULL,
 	.asid_bits = 0,			/* TODO: ASID bits, 0 without */
+	.cpu_asid_bits = NULL,		/* TODO: the CPU's ASID width where it may be narrower */
 	.ptp_limit = 0,			/* TODO: tables below this pa (PMAP_DIRECT_END), 0: anywhere */
 	.bootstrap = tmpl_bootstrap,
 	.table = tmpl_table,
