@@ -11,7 +11,8 @@
 # one per line: file|line|what[|replacement[|environment[|arguments[|CONFIG_X]]]]:
 # the suite runs with those environment assignments (say, a narrower model
 # CPU) and command-line words when given; with a CONFIG_X, the mutant applies
-# only to configurations that set it (others report it skipped).  Exits 0
+# only to configurations that set it, with !CONFIG_X only to those that do not
+# (others report it skipped).  Exits 0
 # iff every mutant that applies was killed.
 set -uo pipefail
 config=$1
@@ -41,8 +42,12 @@ n=0 survivors=0
 for m in "${mutants[@]}"; do
 	IFS='|' read -r file line what repl envs args needs <<<"$m"
 	n=$((n + 1))
-	if [ -n "$needs" ] && ! grep -q "^$needs=y" "$config"; then
+	if [ -n "${needs#!}" ] && [ "$needs" = "${needs#!}" ] && ! grep -q "^$needs=y" "$config"; then
 		echo "ok $n $what # SKIP only where $needs is set"
+		continue
+	fi
+	if [ "$needs" != "${needs#!}" ] && grep -q "^${needs#!}=y" "$config"; then
+		echo "ok $n $what # SKIP only where ${needs#!} is not set"
 		continue
 	fi
 	f="$work/src/$file"

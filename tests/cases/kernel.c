@@ -124,7 +124,11 @@ t_large_kernel_mappings(struct tctx *t)
 	}
 }
 
-/* growkernel: new kernel tables reach pmaps created before the growth. */
+/*
+ * growkernel: new kernel tables reach pmaps created before the growth.
+ * Where the kernel space spans several root entries (Sv39: one per GiB),
+ * the growth crosses into the next, so a new root entry must reach them.
+ */
 void
 t_growkernel_visible_everywhere(struct tctx *t)
 {
@@ -137,6 +141,9 @@ t_growkernel_visible_everywhere(struct tctx *t)
 	T_ASSERT(t, vs >= VM_MIN_KERNEL_VA && ve <= VM_MAX_KERNEL_VA && vs < ve);
 	top = pmap_growkernel(0);		/* no-op: reports the current end */
 	vaddr_t va = top + t_leaf_span() + 3 * PAGE_SIZE;
+	vaddr_t root_span = pmap_table_span(1), next = (top | (root_span - 1)) + 1;
+	if (pmap_backend_levels() > 2 && next > top && next < VM_MAX_KERNEL_VA - 64 * root_span)
+		va = next + 3 * PAGE_SIZE;	/* 0 or beyond the kernel space: one root entry */
 	vaddr_t grown = pmap_growkernel(va + PAGE_SIZE);
 	T_ASSERT(t, grown >= va + PAGE_SIZE, "growkernel returned %#" PMAP_PRIxVADDR, grown);
 	pmap_kenter_pa(va, pa, RW, 0);

@@ -198,12 +198,12 @@ t_asid_rollover(struct tctx *t)
 {
 	const unsigned max_rounds = 70000;
 	unsigned rounds = 600;
-	paddr_t pa[2] = { t_page(t), t_page(t) };
-	struct pmap_stats s0, s1;
-	uint32_t v;
+	paddr_t pa[3] = { t_page(t), t_page(t), t_page(t) };	/* 3: an ASID aliasing with */
+	struct pmap_stats s0, s1;				/* a power-of-two period */
+	uint32_t v;						/* reads another page */
 
-	t_phys_write(pa[0], 0, 0xa0);
-	t_phys_write(pa[1], 0, 0xa1);
+	for (unsigned i = 0; i < 3; i++)
+		t_phys_write(pa[i], 0, 0xa0 + i);
 	pmap_stats_get(&s0);
 	for (unsigned i = 0; i < rounds; i++) {
 		if (i == rounds - 1 && (pmap_backend_caps() & PMAP_CAP_ASID) && rounds < max_rounds) {
@@ -212,9 +212,9 @@ t_asid_rollover(struct tctx *t)
 				rounds = i + 101 < max_rounds ? i + 101 : max_rounds;
 		}
 		struct pmap *pm = pmap_create();
-		T_EQ(t, pmap_enter(pm, UVA, pa[i & 1], VM_PROT_READ, 0), 0);
+		T_EQ(t, pmap_enter(pm, UVA, pa[i % 3], VM_PROT_READ, 0), 0);
 		pmap_activate(pm);
-		T_ASSERT(t, t_read(UVA, &v) && v == 0xa0u + (i & 1), "round %u read %#x", i, v);
+		T_ASSERT(t, t_read(UVA, &v) && v == 0xa0u + i % 3, "round %u read %#x", i, v);
 		pmap_activate(pmap_kernel());
 		pmap_remove(pm, UVA, UVA + PAGE_SIZE);
 		pmap_update(pm);
@@ -226,4 +226,40 @@ t_asid_rollover(struct tctx *t)
 	if (pmap_backend_caps() & PMAP_CAP_ASID)
 		T_ASSERT(t, s1.asid_rollovers > s0.asid_rollovers, "no ASID rollover in %u spaces",
 		    rounds);
+}
+
+/*
+ * Many address spaces alive at once, each mapping one of three pages at the
+ * same VA, activated in turn, twice: every read must see its own page.
+ * Unlike t_asid_rollover nothing is freed in between (on RISC-V a freed
+ * table flushes the whole TLB), so two spaces whose tags the MMU would
+ * alias (a tag wider than the ASID bits the hart keeps) read each other's
+ * page in the strict host TLB.
+ */
+void
+t_asid_live_spaces(struct tctx *t)
+{
+	enum { N = 300 };
+	static struct pmap *pm[N];
+	paddr_t pa[3] = { t_page(t), t_page(t), t_page(t) };
+	uint32_t v;
+
+	for (unsigned i = 0; i < 3; i++)
+		t_phys_write(pa[i], 0, 0xb0 + i);
+	for (unsigned i = 0; i < N; i++) {
+		pm[i] = pmap_create();
+		T_EQ(t, pmap_enter(pm[i], UVA, pa[i % 3], VM_PROT_READ, 0), 0);
+	}
+	for (unsigned round = 0; round < 2 && !t->failed; round++)
+		for (unsigned i = 0; i < N && !t->failed; i++) {
+			pmap_activate(pm[i]);
+			T_ASSERT(t, t_read(UVA, &v) && v == 0xb0u + i % 3,
+			    "space %u of %u (round %u) read %#x", i, N, round, v);
+		}
+	pmap_activate(pmap_kernel());
+	for (unsigned i = 0; i < N; i++) {
+		pmap_remove(pm[i], UVA, UVA + PAGE_SIZE);
+		pmap_update(pm[i]);
+		pmap_destroy(pm[i]);
+	}
 }
