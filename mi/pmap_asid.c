@@ -46,6 +46,10 @@ pmap_asid(struct pmap *pm)
 
 	if (pm->pm_is_kernel)
 		return 0;
+	if (max == 0) {		/* no tags on this CPU: each activation is a generation of */
+		pmap_stats.asid_rollovers++;	/* its own, under the kernel's 0; */
+		return 0;			/* the backend's switch flushes */
+	}
 	if (pm->pm_asid_gen[c] == pmap_asids[c].gen)
 		return pm->pm_asid[c];
 	if (pmap_asids[c].next > max) {

@@ -73,7 +73,8 @@ struct pmap_md_ops {
 	/*
 	 * The CPU's tag width, where it may be narrower than asid_bits (RISC-V
 	 * ASIDLEN is WARL: the backend probes it); called once, after
-	 * bootstrap.  NULL: asid_bits.
+	 * bootstrap.  NULL: asid_bits.  0: the CPU has no tags; pmap_asid then
+	 * gives every pmap the kernel's 0, and activate must flush.
 	 */
 	unsigned (*cpu_asid_bits)(void);
 	paddr_t		 ptp_limit;	/* page-table pages below this (0: anywhere) */
