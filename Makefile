@@ -136,6 +136,9 @@ MUTANTS_TIMEOUT ?= 1800
 MATRIX_TIMEOUT  ?= 1200
 RUNNER_TIMEOUT  ?= 600
 MATRIX_JOBS     ?= 2
+# Backends make test runs at once (each in its own O/<name>, its progress
+# lines prefixed with its [i/n] name; the machines here have 2 cores).
+TEST_JOBS       ?= 2
 # make test runs the tests of the runner itself (tests/runner.sh) and the
 # check of md/template (scripts/template-check.sh) unless no.
 TEST_RUNNER     ?= yes
@@ -392,7 +395,8 @@ test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
 	$(Q)started=$$(date +%s); n=$(words $(DEFCONFIGS)); i=0; \
 	for c in $(DEFCONFIGS); do \
 		i=$$((i + 1)); label="[$$i/$$n] $$c"; \
-		rm -rf $(O)/$$c/results $(O)/$$c/test.log; mkdir -p $(O)/$$c; \
+		while [ "$$(jobs -rp | wc -l)" -ge $(TEST_JOBS) ]; do wait -n; done; \
+		( rm -rf $(O)/$$c/results $(O)/$$c/test.log; mkdir -p $(O)/$$c; \
 		echo "$$label: details in $(O)/$$c/test.log and $(O)/$$c/results/"; \
 		t0=$${EPOCHREALTIME//[!0-9]/}; \
 		{ $(MAKE) O=$(O)/$$c $${c}_defconfig && $(MAKE) O=$(O)/$$c backend-check; } \
@@ -401,8 +405,9 @@ test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
 			$(MAKE) O=$(O)/$$c test-backend TEST_LABEL="$$label" TEST_SUMMARY=no || true; \
 		else \
 			scripts/step-report.sh "$$label: configure" $$t0 $$s - $(O)/$$c/test.log; \
-		fi; \
+		fi ) & \
 	done; \
+	wait; \
 	$(if $(filter yes,$(TEST_RUNNER)),$(call test_once,[runner] tests of make test itself,\
 		$(O)/runner/runner.ktap,$(RUNNER_TIMEOUT),tests/runner.sh $(O)/runner/work \
 		$(O)/$(firstword $(DEFCONFIGS))/host/pmapkit-host)) \
@@ -563,6 +568,7 @@ help:
 	@echo '  HOST_TIMEOUT=s MUTANTS_TIMEOUT=s MATRIX_TIMEOUT=s RUNNER_TIMEOUT=s'
 	@echo '                    the same for host runs and the fuzz pass (600), the mutation'
 	@echo '                    check (1800), the memory/CPU matrix (1200), the runner tests (600)'
+	@echo '  TEST_JOBS=n       backends make test runs at once (default 2)'
 	@echo '  MATRIX_JOBS=n     matrix rows run at once (default 2); TEST_RUNNER=no skips the'
 	@echo '                    runner tests in make test'
 	@echo '  RANDOM_OPS=n RANDOM_SEED=s  the long host random run of make test'
