@@ -44,13 +44,13 @@ static uint32_t satps[PMAP_MAXCPUS], sstatuses[PMAP_MAXCPUS] = { SSTATUS_SUM };
 #define satp		(satps[model_cpu])	/* the running CPU's */
 #define sstatus		(sstatuses[model_cpu])
 
-uint32_t rv_read_satp(void) { return satp; }
-void rv_write_satp(uint32_t v) { satp = v; }
-uint32_t rv_read_sstatus(void) { return sstatus; }
-void rv_write_sstatus(uint32_t v) { sstatus = v; }
+unsigned long rv_read_satp(void) { return satp; }
+void rv_write_satp(unsigned long v) { satp = (uint32_t)v; }
+unsigned long rv_read_sstatus(void) { return sstatus; }
+void rv_write_sstatus(unsigned long v) { sstatus = (uint32_t)v; }
 
 void
-rv_sfence_vma(uint32_t va, uint32_t asid, int all_va, int all_asid)
+rv_sfence_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
 {
 	model_tlb_inval(va, all_va, (uint16_t)asid, all_asid);
 }
@@ -213,15 +213,15 @@ fault:
 }
 
 void *
-rv_kva(uint32_t va)
+rv_kva(unsigned long va)
 {
 	uint64_t pa;
 	uint32_t code;
 
 	if (!model_translate(va, PMAP_MODEL_WRITE, false, &pa, &code))
-		model_fatal("rv_kva: kernel access to va %#x faults (scause %u)", va, code);
+		model_fatal("rv_kva: kernel access to va %#lx faults (scause %u)", va, code);
 	if (pa >= model_ram_size)
-		model_fatal("rv_kva: va %#x maps pa %#llx beyond RAM", va, (unsigned long long)pa);
+		model_fatal("rv_kva: va %#lx maps pa %#llx beyond RAM", va, (unsigned long long)pa);
 	return model_ram + pa;
 }
 

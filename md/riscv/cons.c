@@ -28,12 +28,12 @@ rv_cons_puts_raw(const char *s)
 }
 
 void
-rv_cons_puthex_raw(uint32_t v)
+rv_cons_puthex_raw(unsigned long v)
 {
 	int shift;
 
 	rv_cons_puts_raw("0x");
-	for (shift = 28; shift >= 0; shift -= 4)
+	for (shift = (int)sizeof(v) * 8 - 4; shift >= 0; shift -= 4)
 		plat_putc("0123456789abcdef"[(v >> shift) & 0xF]);
 }
 
@@ -46,7 +46,7 @@ rv_cons_puthex_raw(uint32_t v)
 void
 plat_exit(int status)
 {
-	rv_fw_call(RV_FW_EXIT, (uint32_t)status);
+	rv_fw_call(RV_FW_EXIT, (unsigned long)status);
 	rv_halt_forever();
 }
 

@@ -30,20 +30,21 @@
 	(f)->known = FAULT_KNOWS_WRITE | FAULT_KNOWS_FETCH;			\
 } while (0)
 
+/* CSRs are XLEN wide: unsigned long on rv32 and rv64 alike, and on the host. */
 #ifdef PMAP_HOST
-uint32_t rv_read_satp(void);
-void	rv_write_satp(uint32_t);
-uint32_t rv_read_sstatus(void);
-void	rv_write_sstatus(uint32_t);
+unsigned long rv_read_satp(void);
+void	rv_write_satp(unsigned long);
+unsigned long rv_read_sstatus(void);
+void	rv_write_sstatus(unsigned long);
 /* sfence.vma va, asid; va == 0 with all_va, asid == 0 with all_asid mean x0. */
-void	rv_sfence_vma(uint32_t va, uint32_t asid, int all_va, int all_asid);
-void	*rv_kva(uint32_t va);
+void	rv_sfence_vma(unsigned long va, unsigned long asid, int all_va, int all_asid);
+void	*rv_kva(unsigned long va);
 #else
-static inline uint32_t rv_read_satp(void) { uint32_t v; __asm__ volatile("csrr %0, satp" : "=r"(v)); return v; }
-static inline void rv_write_satp(uint32_t v) { __asm__ volatile("csrw satp, %0" :: "r"(v) : "memory"); }
-static inline uint32_t rv_read_sstatus(void) { uint32_t v; __asm__ volatile("csrr %0, sstatus" : "=r"(v)); return v; }
-static inline void rv_write_sstatus(uint32_t v) { __asm__ volatile("csrw sstatus, %0" :: "r"(v) : "memory"); }
-static inline void rv_sfence_vma(uint32_t va, uint32_t asid, int all_va, int all_asid)
+static inline unsigned long rv_read_satp(void) { unsigned long v; __asm__ volatile("csrr %0, satp" : "=r"(v)); return v; }
+static inline void rv_write_satp(unsigned long v) { __asm__ volatile("csrw satp, %0" :: "r"(v) : "memory"); }
+static inline unsigned long rv_read_sstatus(void) { unsigned long v; __asm__ volatile("csrr %0, sstatus" : "=r"(v)); return v; }
+static inline void rv_write_sstatus(unsigned long v) { __asm__ volatile("csrw sstatus, %0" :: "r"(v) : "memory"); }
+static inline void rv_sfence_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
 {
 	if (all_va && all_asid)
 		__asm__ volatile("sfence.vma zero, zero" ::: "memory");
@@ -54,7 +55,7 @@ static inline void rv_sfence_vma(uint32_t va, uint32_t asid, int all_va, int all
 	else
 		__asm__ volatile("sfence.vma %0, %1" :: "r"(va), "r"(asid) : "memory");
 }
-static inline void *rv_kva(uint32_t va) { return (void *)(uintptr_t)va; }
+static inline void *rv_kva(unsigned long va) { return (void *)(uintptr_t)va; }
 #endif
 
 #endif /* MD_RISCV_CPUFUNC_H */

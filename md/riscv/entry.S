@@ -12,12 +12,19 @@
  *
  * Hart 0, in M-mode on physical addresses (so high symbols go through
  * LA_PA): zero .bss, copy the DTB into it (QEMU puts the DTB near the end
- * of RAM, outside the 64 MiB boot map; kern/ would reuse that memory
- * anyway), build the boot map (riscv_guest.h), open all memory to S and U
- * through PMP (an S- or U-mode access that matches no PMP entry fails when
- * the hart implements any: privileged spec 3.7.1), delegate exceptions
- * and interrupts, load satp, and mret to rv_entry_s, a *virtual* address,
- * in S-mode with sstatus.SUM set.
+ * of RAM, possibly outside the boot map; kern/ would reuse that memory
+ * anyway), build the boot map (the backend's BOOT_MAP, riscv_guest.h),
+ * open all memory to S and U through PMP (an S- or U-mode access that
+ * matches no PMP entry fails when the hart implements any: privileged spec
+ * 3.7.1), delegate exceptions and interrupts, load satp -- and read it back:
+ * satp is WARL, and a hart without the backend's paging mode keeps its old
+ * value (privileged spec 4.1.11), so the run ends there with a line naming
+ * the mode and KERN_EXIT_NOCPU -- and mret to rv_entry_s, a *virtual*
+ * address, in S-mode with sstatus.SUM set.
+ *
+ * The same code assembles for rv32 and rv64 (riscv_guest.h: REG_L, REG_S,
+ * REGBYTES); addresses are built PC-relative or with li, never with lui
+ * alone, which cannot reach rv64's high half.
  *
  * M-mode stays behind as a firmware on every hart, each on its own M-mode
  * stack (mscratch): rv_mtrap serves the RV_FW_* ecalls (riscv_guest.h),
@@ -27,24 +34,34 @@
  */
 #include "riscv_guest.h"
 
-/* The physical address of a symbol linked high (KERNBASE + offset). */
+/*
+ * The physical address of a symbol linked high (KERNBASE + offset), from
+ * code running at its physical address (.boot): PC-relative, so it links
+ * at any KERNBASE (lld wraps the addend; the distance is small).
+ */
 	.macro	LA_PA reg, sym
-	lui	\reg, %hi(\sym - RV_KOFF)
-	addi	\reg, \reg, %lo(\sym - RV_KOFF)
+	lla	\reg, \sym - RV_KOFF
 	.endm
 
-/* The link (virtual) address of a symbol, absolute. */
-	.macro	LA_ABS reg, sym
-	lui	\reg, %hi(\sym)
-	addi	\reg, \reg, %lo(\sym)
+/* The link (virtual) address of a symbol, from .boot; clobbers tmp. */
+	.macro	LA_ABS reg, sym, tmp
+	LA_PA	\reg, \sym
+	li	\tmp, RV_KOFF
+	add	\reg, \reg, \tmp
 	.endm
 
-/* Offsets in the DTB header (devicetree spec 5.2) and rv_boot_fdt_info. */
-#define FDT_MAGIC_LE		0xEDFE0DD0	/* 0xD00DFEED, big-endian, read by lw */
-#define FI_PA			0
-#define FI_MAGIC		4
-#define FI_TOTALSIZE		8
-#define FI_COPIED		12
+/* The first word of a DTB (devicetree spec 5.2): 0xD00DFEED, big-endian, read by LWU. */
+#define FDT_MAGIC_LE		0xEDFE0DD0
+
+/*
+ * The layout riscv_guest.h gives this ISA, for the linker script
+ * (kernel.ld reads these absolute symbols, so the one script serves rv32
+ * and rv64).
+ */
+	.globl	rv_link_kernbase, rv_link_ram_base, rv_link_bootmap_size
+	.set	rv_link_kernbase, RV_KERNBASE
+	.set	rv_link_ram_base, RV_RAM_BASE
+	.set	rv_link_bootmap_size, RV_BOOTMAP_SIZE
 
 	.section .boot.entry, "ax"
 	.globl	_start
@@ -77,17 +94,23 @@ _start:
 	call	m_hart_init
 
 	/* S-mode's trap vector and CPU 0's trap record (vectors.S), virtual. */
-	LA_ABS	t0, rv_trap_vector
+	LA_ABS	t0, rv_trap_vector, t1
 	csrw	stvec, t0
-	LA_ABS	t0, rv_trapcpus
+	LA_ABS	t0, rv_trapcpus, t1
 	csrw	sscratch, t0
 
-	/* The boot map, ASID 0 (privileged spec 4.1.11). */
+	/*
+	 * The boot map, ASID 0, in the backend's mode (privileged spec
+	 * 4.1.11).  satp is WARL: a hart that lacks the mode ignores the
+	 * whole write, so read it back.
+	 */
 	LA_PA	t0, rv_boot_root
-	srli	t0, t0, 12
-	li	t1, RV_SATP_SV32
+	srli	t0, t0, RV_PAGE_SHIFT
+	li	t1, RV_BOOT_SATP_MODE
 	or	t0, t0, t1
 	csrw	satp, t0
+	csrr	t1, satp
+	bne	t0, t1, boot_refuse_mode
 	sfence.vma zero, zero
 
 	/*
@@ -96,7 +119,7 @@ _start:
 	 */
 	li	a0, RV_MSTATUS_SUM
 	call	m_set_mstatus_s
-	LA_ABS	t0, rv_entry_s
+	LA_ABS	t0, rv_entry_s, t1
 	csrw	mepc, t0
 	mv	a0, s0
 	mv	a1, s1
@@ -118,10 +141,10 @@ rv_park:
 	csrw	mie, t0
 	LA_PA	s2, rv_release
 1:	wfi
-	lw	t0, RL_HARTID(s2)
+	REG_L	t0, RL_HARTID(s2)
 	bne	t0, s0, 1b
 	fence	r, rw			/* rv_release before the record (smp.c) */
-	lw	s1, RL_BOOT_PA(s2)
+	REG_L	s1, RL_BOOT_PA(s2)
 
 	/* The release IPI: cleared, or it would trap as soon as S-mode runs. */
 	slli	t0, s0, 2
@@ -131,27 +154,27 @@ rv_park:
 
 	lla	t0, rv_mtrap
 	csrw	mtvec, t0
-	lw	t0, CB_MSTACK_PA(s1)
+	REG_L	t0, CB_MSTACK_PA(s1)
 	csrw	mscratch, t0
 	call	m_hart_init
 	li	t0, RV_CPU_LEFT_PARK
-	sw	t0, CB_STATE(s1)
+	REG_S	t0, CB_STATE(s1)
 
-	LA_ABS	t0, rv_trap_vector
+	LA_ABS	t0, rv_trap_vector, t1
 	csrw	stvec, t0
-	lw	t0, CB_TC(s1)
+	REG_L	t0, CB_TC(s1)
 	csrw	sscratch, t0
-	lw	t0, CB_SATP(s1)
+	REG_L	t0, CB_SATP(s1)
 	csrw	satp, t0
 	sfence.vma zero, zero
 	fence.i				/* code hart 0 may have stored (Zifencei) */
 
-	lw	a0, CB_SSTATUS(s1)
+	REG_L	a0, CB_SSTATUS(s1)
 	call	m_set_mstatus_s
-	LA_ABS	t0, rv_entry_secondary
+	LA_ABS	t0, rv_entry_secondary, t1
 	csrw	mepc, t0
-	lw	sp, CB_SP(s1)
-	lw	a0, CB_CPU(s1)
+	REG_L	sp, CB_SP(s1)
+	REG_L	a0, CB_CPU(s1)
 	mret
 	.size	rv_park, . - rv_park
 
@@ -211,27 +234,26 @@ m_set_mstatus_s:
 	.type	boot_copy_fdt, @function
 boot_copy_fdt:
 	LA_PA	t2, rv_boot_fdt_info
-	sw	s1, FI_PA(t2)
+	REG_S	s1, FI_PA(t2)
 	beqz	s1, 9f
 	andi	t0, s1, 7
 	bnez	t0, 9f
-	lw	t0, 0(s1)
+	LWU	t0, 0(s1)
 	sw	t0, FI_MAGIC(t2)
 	lw	t1, 4(s1)
 	sw	t1, FI_TOTALSIZE(t2)
 	li	t3, FDT_MAGIC_LE
 	bne	t0, t3, 9f
-	/* t4 = totalsize, byte-swapped (rv32ima has no rev8). */
-	srli	t4, t1, 24
-	srli	t5, t1, 8
-	li	t6, 0xFF00
-	and	t5, t5, t6
+	/* t4 = totalsize, big-endian, byte by byte (no rev8 in rv32ima/rv64ima). */
+	lbu	t4, 4(s1)
+	lbu	t5, 5(s1)
+	slli	t4, t4, 8
 	or	t4, t4, t5
-	slli	t5, t1, 8
-	li	t6, 0xFF0000
-	and	t5, t5, t6
+	lbu	t5, 6(s1)
+	slli	t4, t4, 8
 	or	t4, t4, t5
-	slli	t5, t1, 24
+	lbu	t5, 7(s1)
+	slli	t4, t4, 8
 	or	t4, t4, t5
 	li	t3, RV_FDT_MAX
 	bgtu	t4, t3, 9f
@@ -249,55 +271,12 @@ boot_copy_fdt:
 	.size	boot_copy_fdt, . - boot_copy_fdt
 
 /*
- * The boot map (riscv_guest.h).  A sv32 PTE holds PPN = pa >> 12 at bit 10,
- * i.e. pa >> 2 (privileged spec 4.3.1); a megapage's PPN[0] is zero, as
- * RV_RAM_BASE + i * 4 MiB gives.  Non-leaf PTEs have only V (D, A, U are
- * reserved there).
+ * The boot map (riscv_guest.h), in the backend's paging mode: its
+ * boot_paging.h fills its tables, .bss and zeroed, on physical addresses.
  */
 	.type	boot_build_map, @function
 boot_build_map:
-	/* root[KERNBASE >> 22 + i] -> RAM_BASE + i * 4 MiB, 16 megapages. */
-	LA_PA	t0, rv_boot_root
-	li	t1, (RV_KERNBASE >> RV_MEGAPAGE_SHIFT) * 4
-	add	t0, t0, t1
-	li	t1, (RV_RAM_BASE >> 2) | RV_BOOT_LEAF
-	li	t2, RV_BOOTMAP_SIZE >> RV_MEGAPAGE_SHIFT
-	li	t3, 1 << (RV_MEGAPAGE_SHIFT - 2)
-1:	sw	t1, (t0)
-	addi	t0, t0, 4
-	add	t1, t1, t3
-	addi	t2, t2, -1
-	bnez	t2, 1b
-
-	/* The guard page's megapage in 4 KiB pages, all but the guard. */
-	LA_PA	t0, rv_boot_stack_guard
-	srli	t1, t0, RV_MEGAPAGE_SHIFT
-	slli	t1, t1, RV_MEGAPAGE_SHIFT
-	LA_PA	t2, rv_boot_l0
-	srli	t3, t1, 2
-	ori	t3, t3, RV_BOOT_LEAF
-	li	t4, 1024
-	mv	t5, t2
-2:	sw	t3, (t5)
-	addi	t5, t5, 4
-	addi	t3, t3, 1 << RV_PTE_PPN_SHIFT
-	addi	t4, t4, -1
-	bnez	t4, 2b
-	srli	t3, t0, 12
-	andi	t3, t3, 1023
-	slli	t3, t3, 2
-	add	t3, t3, t2
-	sw	zero, (t3)
-	/* Its root slot: va = pa + RV_KOFF. */
-	li	t3, RV_KOFF
-	add	t3, t3, t1
-	srli	t3, t3, RV_MEGAPAGE_SHIFT
-	slli	t3, t3, 2
-	LA_PA	t4, rv_boot_root
-	add	t3, t3, t4
-	srli	t5, t2, 2
-	ori	t5, t5, RV_PTE_V
-	sw	t5, (t3)
+	BOOT_MAP
 	ret
 	.size	boot_build_map, . - boot_build_map
 
@@ -308,21 +287,23 @@ boot_build_map:
  * M-mode itself on a bug.  mscratch holds this hart's M-mode stack top
  * while S-mode runs.
  */
+#define MTRAP_FRAME	(16 * REGBYTES)	/* ra, t0-t6, a1, a2; 16-byte aligned */
+
 	.p2align 2
 	.type	rv_mtrap, @function
 rv_mtrap:
 	csrrw	sp, mscratch, sp
-	addi	sp, sp, -64
-	sw	ra, 0(sp)
-	sw	t0, 4(sp)
-	sw	t1, 8(sp)
-	sw	t2, 12(sp)
-	sw	t3, 16(sp)
-	sw	t4, 20(sp)
-	sw	t5, 24(sp)
-	sw	t6, 28(sp)
-	sw	a1, 32(sp)
-	sw	a2, 36(sp)
+	addi	sp, sp, -MTRAP_FRAME
+	REG_S	ra, 0 * REGBYTES(sp)
+	REG_S	t0, 1 * REGBYTES(sp)
+	REG_S	t1, 2 * REGBYTES(sp)
+	REG_S	t2, 3 * REGBYTES(sp)
+	REG_S	t3, 4 * REGBYTES(sp)
+	REG_S	t4, 5 * REGBYTES(sp)
+	REG_S	t5, 6 * REGBYTES(sp)
+	REG_S	t6, 7 * REGBYTES(sp)
+	REG_S	a1, 8 * REGBYTES(sp)
+	REG_S	a2, 9 * REGBYTES(sp)
 	csrr	t0, mcause
 	li	t1, RV_MCAUSE_MSI
 	beq	t0, t1, mtrap_msi
@@ -363,17 +344,17 @@ mtrap_ecall_done:
 	/* fall through */
 
 mtrap_return:
-	lw	ra, 0(sp)
-	lw	t0, 4(sp)
-	lw	t1, 8(sp)
-	lw	t2, 12(sp)
-	lw	t3, 16(sp)
-	lw	t4, 20(sp)
-	lw	t5, 24(sp)
-	lw	t6, 28(sp)
-	lw	a1, 32(sp)
-	lw	a2, 36(sp)
-	addi	sp, sp, 64
+	REG_L	ra, 0 * REGBYTES(sp)
+	REG_L	t0, 1 * REGBYTES(sp)
+	REG_L	t1, 2 * REGBYTES(sp)
+	REG_L	t2, 3 * REGBYTES(sp)
+	REG_L	t3, 4 * REGBYTES(sp)
+	REG_L	t4, 5 * REGBYTES(sp)
+	REG_L	t5, 6 * REGBYTES(sp)
+	REG_L	t6, 7 * REGBYTES(sp)
+	REG_L	a1, 8 * REGBYTES(sp)
+	REG_L	a2, 9 * REGBYTES(sp)
+	addi	sp, sp, MTRAP_FRAME
 	csrrw	sp, mscratch, sp
 	mret
 
@@ -406,6 +387,31 @@ mtrap_msi:
 	bnez	t1, m_halt
 	LA_PA	sp, rv_mfatal_stack_top
 	.endm
+
+/*
+ * The hart did not keep the satp entry.S wrote (t0; t1 what it read back):
+ * it lacks the backend's paging mode.  Say so, naming the mode
+ * (boot_paging.h's rv_boot_mode_msg) and both values, and end the run with
+ * KERN_EXIT_NOCPU, on the fatal M-mode stack (no other is set yet).
+ */
+boot_refuse_mode:
+	mv	s2, t0
+	mv	s3, t1
+	M_FATAL_ENTER
+	lla	a0, rv_boot_mode_msg
+	call	m_puts
+	lla	a0, msg_satp_wrote
+	call	m_puts
+	mv	a0, s2
+	call	m_puthex
+	lla	a0, msg_satp_read
+	call	m_puts
+	mv	a0, s3
+	call	m_puthex
+	lla	a0, msg_eol
+	call	m_puts
+	li	a0, RV_EXIT_NOCPU
+	j	m_exit
 
 /* Not a firmware call: say what, on the fatal M-mode stack, and fail. */
 mtrap_unexpected:
@@ -486,34 +492,34 @@ m_putc:
 /* The NUL-terminated string at a0 (physical). */
 	.type	m_puts, @function
 m_puts:
-	addi	sp, sp, -16
-	sw	ra, 12(sp)
-	sw	s3, 8(sp)
+	addi	sp, sp, -4 * REGBYTES
+	REG_S	ra, 3 * REGBYTES(sp)
+	REG_S	s3, 2 * REGBYTES(sp)
 	mv	s3, a0
 1:	lbu	a0, (s3)
 	beqz	a0, 2f
 	call	m_putc
 	addi	s3, s3, 1
 	j	1b
-2:	lw	s3, 8(sp)
-	lw	ra, 12(sp)
-	addi	sp, sp, 16
+2:	REG_L	s3, 2 * REGBYTES(sp)
+	REG_L	ra, 3 * REGBYTES(sp)
+	addi	sp, sp, 4 * REGBYTES
 	ret
 	.size	m_puts, . - m_puts
 
-/* a0 as 0x followed by 8 hex digits. */
+/* a0 as 0x followed by XLEN / 4 hex digits. */
 	.type	m_puthex, @function
 m_puthex:
-	addi	sp, sp, -16
-	sw	ra, 12(sp)
-	sw	s3, 8(sp)
-	sw	s4, 4(sp)
+	addi	sp, sp, -4 * REGBYTES
+	REG_S	ra, 3 * REGBYTES(sp)
+	REG_S	s3, 2 * REGBYTES(sp)
+	REG_S	s4, 1 * REGBYTES(sp)
 	mv	s3, a0
 	li	a0, '0'
 	call	m_putc
 	li	a0, 'x'
 	call	m_putc
-	li	s4, 28
+	li	s4, __riscv_xlen - 4
 1:	srl	a0, s3, s4
 	andi	a0, a0, 0xF
 	lla	t0, hexdigits
@@ -522,10 +528,10 @@ m_puthex:
 	call	m_putc
 	addi	s4, s4, -4
 	bgez	s4, 1b
-	lw	s4, 4(sp)
-	lw	s3, 8(sp)
-	lw	ra, 12(sp)
-	addi	sp, sp, 16
+	REG_L	s4, 1 * REGBYTES(sp)
+	REG_L	s3, 2 * REGBYTES(sp)
+	REG_L	ra, 3 * REGBYTES(sp)
+	addi	sp, sp, 4 * REGBYTES
 	ret
 	.size	m_puthex, . - m_puthex
 
@@ -544,8 +550,13 @@ msg_mtval:
 	.asciz	" mtval "
 msg_mstatus:
 	.asciz	" mstatus "
+msg_satp_wrote:
+	.asciz	": satp written "
+msg_satp_read:
+	.asciz	", read back "
 msg_eol:
 	.asciz	"\r\n"
+	BOOT_MESSAGES
 
 /*
  * S-mode, on the boot map: stvec and sscratch are set; a0 = hartid, a1 =
@@ -578,34 +589,49 @@ rv_entry_secondary:
 	.size	rv_entry_secondary, . - rv_entry_secondary
 
 /*
+ * The linker script's absolute symbols for C (riscv_guest.h, struct
+ * rv_link_info): absolute data relocations reach any address.
+ */
+	.section .rodata
+	.p2align 3
+	.globl	rv_link_info
+	.type	rv_link_info, @object
+rv_link_info:
+	RV_PTR	_kernbase
+	RV_PTR	_ram_base
+	RV_PTR	_kernel_end_pa
+	RV_PTR	_text_start_pa
+	RV_PTR	_text_end_pa
+	.size	rv_link_info, . - rv_link_info
+
+/*
  * The release mailbox (riscv_guest.h): in .data, so parked harts may read
  * it before hart 0 has zeroed .bss.  The fatal-path lock likewise.
  */
 	.data
-	.p2align 2
+	.p2align 3
 	.globl	rv_release
 	.type	rv_release, @object
 rv_release:
-	.word	0xFFFFFFFF			/* rl_hartid: none */
-	.word	0				/* rl_boot_pa */
+	RV_PTR	-1				/* rl_hartid: none */
+	RV_PTR	0				/* rl_boot_pa */
 	.size	rv_release, . - rv_release
 rv_mfatal_lock:
 	.word	0
 
 /*
- * Boot page tables, CPU 0's stacks (the other CPUs' are smp.c's) and the
- * DTB copy, in .bss (page aligned, zeroed above).  The guard page below
- * the boot stack is left unmapped by the boot map; the trap stack above it
- * is where vectors.S goes when a trap finds sp outside [rv_boot_stack +
- * TF_SIZE, rv_trap_stack_top].
+ * Boot page tables (the backend's BOOT_TABLES, rv_boot_root first), CPU
+ * 0's stacks (the other CPUs' are smp.c's) and the DTB copy, in .bss (page
+ * aligned, zeroed above).  The guard page below the boot stack is left
+ * unmapped by a boot map whose format can (md/riscv-sv32's; a 1 GiB leaf
+ * cannot leave out a page); the trap stack above it is where vectors.S
+ * goes when a trap finds sp outside [rv_boot_stack + TF_SIZE,
+ * rv_trap_stack_top].
  */
 	.bss
 	.p2align 12
-	.globl	rv_boot_root, rv_boot_l0
-rv_boot_root:
-	.space	4096
-rv_boot_l0:
-	.space	4096
+	BOOT_TABLES
+	.p2align 12
 	.globl	rv_boot_stack_guard, rv_boot_stack, rv_boot_stack_top
 rv_boot_stack_guard:
 	.space	4096
@@ -626,6 +652,7 @@ rv_mfatal_stack_top:
 	.p2align 3
 	.globl	rv_boot_fdt, rv_boot_fdt_info
 rv_boot_fdt_info:
-	.space	16
+	.space	REGBYTES + 12
+	.p2align 3
 rv_boot_fdt:
 	.space	RV_FDT_MAX

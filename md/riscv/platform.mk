@@ -1,6 +1,7 @@
-# The RISC-V (rv32, QEMU virt) guest platform's build and QEMU facts, for
-# the riscv backends (each md/<backend>/backend.mk includes this and adds
-# its own).
+# The RISC-V guest platform's 32-bit build (rv32, QEMU virt) and QEMU
+# facts, for the rv32 riscv backends (each md/<backend>/backend.mk includes
+# this and adds its own; the rv64 ones include md/riscv/platform64.mk).
+# One set of platform sources serves both widths, by __riscv_xlen.
 
 # Guest compiler target (clang 14 takes rv32ima and accepts the Zicsr and
 # Zifencei instructions with it) and linker emulation (ld.lld).  lld 14
@@ -10,8 +11,9 @@ GUEST_TARGET_CFLAGS := --target=riscv32-unknown-elf -march=rv32ima -mabi=ilp32 \
 GUEST_LDFLAGS       := -m elf32lriscv
 
 # Guest platform directory (M-mode entry and firmware, traps, probes,
-# device tree) and its linker script; host-only parts of the platform
-# would be md/riscv/*_host.c.
+# device tree) and its linker script (both widths: KERNBASE comes from
+# riscv_guest.h through entry.S); host-only parts of the platform would be
+# md/riscv/*_host.c.
 GUEST_PLATFORM      := riscv
 GUEST_LDSCRIPT      := md/riscv/kernel.ld
 HOST_MD_INCLUDES    := -Imd/riscv
@@ -21,7 +23,8 @@ HOST_MD_INCLUDES    := -Imd/riscv
 # kernel is its own M-mode firmware (-bios none) and exits through virt's
 # sifive_test device with FAIL and a code, which QEMU exits with: 16 for
 # KERN_EXIT_PASS (the device's PASS exits 0, as some crashes do), 17 fail,
-# 18 KERN_EXIT_NOCPU (never: sv32 is always there on virt).
+# 18 KERN_EXIT_NOCPU: a hart that does not keep the backend's satp mode
+# (never on QEMU: every rv32 hart with S-mode has Sv32).
 QEMU_RUN            := qemu-system-riscv32
 QEMU_TEST_TARGETS   := qemu-system-riscv32
 QEMU_MACHINE_ARGS   := -machine virt -bios none

@@ -48,10 +48,10 @@ static paddr_t utramp_pa;
 
 /* Each CPU's user probe in U-mode: what its end may look like, and its outcome. */
 static struct uprobe {
-	uint32_t	fault_pc;	/* the one sepc a page fault may have */
+	unsigned long	fault_pc;	/* the one sepc a page fault may have */
 	uint32_t	a0;		/* at the ecall: the word read */
 	uint32_t	code;		/* scause */
-	uint32_t	stval;
+	vaddr_t		stval;
 } uprobes[RV_MAXCPUS];
 
 /*
@@ -89,7 +89,7 @@ plat_probe_user_supported(void)
 static void __attribute__((noreturn))
 probe_bad_access(vaddr_t va, enum probe_access access)
 {
-	kpanic("plat_probe: bad access %d at va %#x", (int)access, (unsigned)va);
+	kpanic("plat_probe: bad access %d at va %#" PMAP_PRIxVADDR, (int)access, va);
 }
 
 /* One armed access; fills the fault fields of r if it faulted. */
@@ -115,13 +115,13 @@ probe_kernel(vaddr_t va, enum probe_access access, uint32_t wval,
 	}
 	if (error == 0)
 		return true;
-	r->fault_code = rv_curcpu()->tc_onfault.of_code;
+	r->fault_code = (uint32_t)rv_curcpu()->tc_onfault.of_code;
 	r->fault_va = rv_curcpu()->tc_onfault.of_va;
 	return false;
 }
 
 /* User VA at which the trampoline's entry for access starts. */
-static uint32_t
+static unsigned long
 utramp_entry(vaddr_t va, enum probe_access access)
 {
 	const char *e;
@@ -139,7 +139,7 @@ utramp_entry(vaddr_t va, enum probe_access access)
 	default:
 		probe_bad_access(va, access);
 	}
-	return UTRAMP_VA + (uint32_t)(e - rv_utramp);
+	return UTRAMP_VA + (unsigned long)(e - rv_utramp);
 }
 
 /* The access in U-mode in the current pmap; fills the fault fields of r if it faulted. */
@@ -149,12 +149,12 @@ probe_user(vaddr_t va, enum probe_access access, uint32_t wval,
 {
 	struct uprobe *up = &uprobes[plat_cpu_index()];
 	struct pmap *pm;
-	uint32_t pc;
+	unsigned long pc;
 	int error;
 
 	if (!probe_user_cpu_ok())
-		kpanic("plat_probe: user probe at va %#x on CPU %u: user probes "
-		    "run on CPU 0 only", (unsigned)va, plat_cpu_index());
+		kpanic("plat_probe: user probe at va %#" PMAP_PRIxVADDR " on CPU %u: "
+		    "user probes run on CPU 0 only", va, plat_cpu_index());
 	pc = utramp_entry(va, access);
 	up->fault_pc = access == PROBE_EXEC ? va : pc;
 	pm = kern_uprobe_map(va, utramp_pa);
@@ -182,14 +182,14 @@ const char *
 rv_uprobe_trap(const struct rv_trapframe *tf)
 {
 	struct uprobe *up = &uprobes[plat_cpu_index()];
-	uint32_t sc = tf->tf_scause;
+	unsigned long sc = tf->tf_scause;
 
 	if (rv_curcpu()->tc_ksp == 0)
 		return "trap from U-mode with no user probe running";
 	if (sc == RV_SCAUSE_ECALL_U) {
-		if (tf->tf_sepc - UTRAMP_VA >= (uint32_t)(rv_utramp_end - rv_utramp))
+		if (tf->tf_sepc - UTRAMP_VA >= (unsigned long)(rv_utramp_end - rv_utramp))
 			return "ecall from outside the user-probe trampoline";
-		up->a0 = tf->tf_x[RV_A0];
+		up->a0 = (uint32_t)tf->tf_x[RV_A0];
 		rv_uprobe_leave(0);
 	}
 	if (sc != SCAUSE_FETCH_PAGE_FAULT && sc != SCAUSE_LOAD_PAGE_FAULT &&
@@ -200,7 +200,7 @@ rv_uprobe_trap(const struct rv_trapframe *tf)
 		    "platform or pmap bug)";
 	if (tf->tf_sepc != up->fault_pc)
 		return "user probe page fault at a pc other than its access";
-	up->code = sc;
+	up->code = (uint32_t)sc;
 	up->stval = tf->tf_stval;
 	rv_uprobe_leave(-1);
 }

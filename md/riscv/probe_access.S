@@ -11,9 +11,11 @@
  * is not a page fault and leaves the record alone, so probes run on
  * several CPUs at once and with interrupts enabled.
  *
- * Each returns 0 if the access completed and -1 if it faulted.  S-mode
- * reaches user pages only while sstatus.SUM is set and never executes them
- * (privileged spec 4.3.1): those probes fault by design.
+ * Each returns 0 if the access completed and -1 if it faulted.  The
+ * access is a 32-bit word (lw, sw) on rv32 and rv64 alike; the record's
+ * fields are XLEN wide (REG_S).  S-mode reaches user pages only while
+ * sstatus.SUM is set and never executes them (privileged spec 4.3.1):
+ * those probes fault by design.
  */
 #include "riscv_guest.h"
 
@@ -25,35 +27,35 @@
 
 	.text
 
-/* int rv_probe_read(uint32_t va, uint32_t *valp): *valp = *(uint32_t *)va */
+/* int rv_probe_read(unsigned long va, uint32_t *valp): *valp = *(uint32_t *)va */
 	.globl	rv_probe_read
 	.type	rv_probe_read, @function
 rv_probe_read:
 	ONFAULT	t0
 	lla	t1, probe_read_insn
-	sw	t1, OF_PC(t0)
+	REG_S	t1, OF_PC(t0)
 	lla	t1, probe_fault
-	sw	t1, OF_RECOVER(t0)
+	REG_S	t1, OF_RECOVER(t0)
 probe_read_insn:
 	lw	t2, (a0)
-	sw	zero, OF_RECOVER(t0)
+	REG_S	zero, OF_RECOVER(t0)
 	sw	t2, (a1)
 	li	a0, 0
 	ret
 	.size	rv_probe_read, . - rv_probe_read
 
-/* int rv_probe_write(uint32_t va, uint32_t val): *(uint32_t *)va = val */
+/* int rv_probe_write(unsigned long va, uint32_t val): *(uint32_t *)va = val */
 	.globl	rv_probe_write
 	.type	rv_probe_write, @function
 rv_probe_write:
 	ONFAULT	t0
 	lla	t1, probe_write_insn
-	sw	t1, OF_PC(t0)
+	REG_S	t1, OF_PC(t0)
 	lla	t1, probe_fault
-	sw	t1, OF_RECOVER(t0)
+	REG_S	t1, OF_RECOVER(t0)
 probe_write_insn:
 	sw	a1, (a0)
-	sw	zero, OF_RECOVER(t0)
+	REG_S	zero, OF_RECOVER(t0)
 	li	a0, 0
 	ret
 	.size	rv_probe_write, . - rv_probe_write
@@ -62,13 +64,13 @@ probe_write_insn:
 	.type	probe_fault, @function
 probe_fault:
 	ONFAULT	t0
-	sw	zero, OF_RECOVER(t0)
+	REG_S	zero, OF_RECOVER(t0)
 	li	a0, -1
 	ret
 	.size	probe_fault, . - probe_fault
 
 /*
- * int rv_probe_exec(uint32_t va): call va, which must hold `ret'.  of_pc =
+ * int rv_probe_exec(unsigned long va): call va, which must hold `ret'.  of_pc =
  * 0 tells rv_trap to match a fault whose sepc is va (the fetch at the
  * target: sepc = stval = va).  The caller's ra is kept in the frame.
  */
@@ -76,22 +78,22 @@ probe_fault:
 	.type	rv_probe_exec, @function
 rv_probe_exec:
 	addi	sp, sp, -16
-	sw	ra, 12(sp)
+	REG_S	ra, 16 - REGBYTES(sp)
 	ONFAULT	t0
-	sw	zero, OF_PC(t0)
-	sw	a0, OF_TARGET(t0)
+	REG_S	zero, OF_PC(t0)
+	REG_S	a0, OF_TARGET(t0)
 	lla	t1, probe_exec_fault
-	sw	t1, OF_RECOVER(t0)
+	REG_S	t1, OF_RECOVER(t0)
 	jalr	a0
 	ONFAULT	t0
-	sw	zero, OF_RECOVER(t0)
+	REG_S	zero, OF_RECOVER(t0)
 	li	a0, 0
 	j	1f
 probe_exec_fault:
 	ONFAULT	t0
-	sw	zero, OF_RECOVER(t0)
+	REG_S	zero, OF_RECOVER(t0)
 	li	a0, -1
-1:	lw	ra, 12(sp)
+1:	REG_L	ra, 16 - REGBYTES(sp)
 	addi	sp, sp, 16
 	ret
 	.size	rv_probe_exec, . - rv_probe_exec

@@ -39,11 +39,12 @@ rv_utramp_exec:
 	ecall
 rv_utramp_end:
 
-#define UP_FRAME	64	/* ra, gp, tp, s0-s11: 15 words, 16-byte aligned */
+#define UP_FRAME	(16 * REGBYTES)	/* ra, gp, tp, s0-s11: 15 registers, 16-byte aligned */
 
 	.text
 /*
- * int rv_uprobe_enter(uint32_t pc, uint32_t sp, uint32_t a0, uint32_t a1)
+ * int rv_uprobe_enter(unsigned long pc, unsigned long sp, unsigned long a0,
+ *     unsigned long a1)
  *
  * Saves the callee-saved registers (and gp, tp), makes the stack just
  * below them tc_ksp, the kernel stack of the next trap from U-mode
@@ -56,23 +57,23 @@ rv_utramp_end:
 	.type	rv_uprobe_enter, @function
 rv_uprobe_enter:
 	addi	sp, sp, -UP_FRAME
-	sw	ra, 0(sp)
-	sw	gp, 4(sp)
-	sw	tp, 8(sp)
-	sw	s0, 12(sp)
-	sw	s1, 16(sp)
-	sw	s2, 20(sp)
-	sw	s3, 24(sp)
-	sw	s4, 28(sp)
-	sw	s5, 32(sp)
-	sw	s6, 36(sp)
-	sw	s7, 40(sp)
-	sw	s8, 44(sp)
-	sw	s9, 48(sp)
-	sw	s10, 52(sp)
-	sw	s11, 56(sp)
+	REG_S	ra, 0 * REGBYTES(sp)
+	REG_S	gp, 1 * REGBYTES(sp)
+	REG_S	tp, 2 * REGBYTES(sp)
+	REG_S	s0, 3 * REGBYTES(sp)
+	REG_S	s1, 4 * REGBYTES(sp)
+	REG_S	s2, 5 * REGBYTES(sp)
+	REG_S	s3, 6 * REGBYTES(sp)
+	REG_S	s4, 7 * REGBYTES(sp)
+	REG_S	s5, 8 * REGBYTES(sp)
+	REG_S	s6, 9 * REGBYTES(sp)
+	REG_S	s7, 10 * REGBYTES(sp)
+	REG_S	s8, 11 * REGBYTES(sp)
+	REG_S	s9, 12 * REGBYTES(sp)
+	REG_S	s10, 13 * REGBYTES(sp)
+	REG_S	s11, 14 * REGBYTES(sp)
 	csrr	t0, sscratch		/* this CPU's struct rv_trapcpu */
-	sw	sp, TC_KSP(t0)
+	REG_S	sp, TC_KSP(t0)
 
 	csrw	sepc, a0
 	li	t0, RV_SSTATUS_SPP | RV_SSTATUS_SPIE | RV_SSTATUS_SIE
@@ -120,23 +121,23 @@ rv_uprobe_enter:
 	.type	rv_uprobe_leave, @function
 rv_uprobe_leave:
 	csrr	t0, sscratch		/* this CPU's struct rv_trapcpu */
-	lw	sp, TC_KSP(t0)
-	sw	zero, TC_KSP(t0)
-	lw	ra, 0(sp)
-	lw	gp, 4(sp)
-	lw	tp, 8(sp)
-	lw	s0, 12(sp)
-	lw	s1, 16(sp)
-	lw	s2, 20(sp)
-	lw	s3, 24(sp)
-	lw	s4, 28(sp)
-	lw	s5, 32(sp)
-	lw	s6, 36(sp)
-	lw	s7, 40(sp)
-	lw	s8, 44(sp)
-	lw	s9, 48(sp)
-	lw	s10, 52(sp)
-	lw	s11, 56(sp)
+	REG_L	sp, TC_KSP(t0)
+	REG_S	zero, TC_KSP(t0)
+	REG_L	ra, 0 * REGBYTES(sp)
+	REG_L	gp, 1 * REGBYTES(sp)
+	REG_L	tp, 2 * REGBYTES(sp)
+	REG_L	s0, 3 * REGBYTES(sp)
+	REG_L	s1, 4 * REGBYTES(sp)
+	REG_L	s2, 5 * REGBYTES(sp)
+	REG_L	s3, 6 * REGBYTES(sp)
+	REG_L	s4, 7 * REGBYTES(sp)
+	REG_L	s5, 8 * REGBYTES(sp)
+	REG_L	s6, 9 * REGBYTES(sp)
+	REG_L	s7, 10 * REGBYTES(sp)
+	REG_L	s8, 11 * REGBYTES(sp)
+	REG_L	s9, 12 * REGBYTES(sp)
+	REG_L	s10, 13 * REGBYTES(sp)
+	REG_L	s11, 14 * REGBYTES(sp)
 	addi	sp, sp, UP_FRAME
 	ret
 	.size	rv_uprobe_leave, . - rv_uprobe_leave

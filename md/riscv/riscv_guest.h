@@ -1,9 +1,17 @@
 /*
- * Guest-only RISC-V (rv32, QEMU virt) platform definitions shared by
- * md/riscv's C and assembly: the boot layout, the firmware calls, the trap
- * frame, the probe recovery record and the per-CPU trap record.  Nothing
- * here is seen by the host build; cpufunc.h holds what the pmap needs on
- * both sides.
+ * Guest-only RISC-V (QEMU virt) platform definitions shared by md/riscv's
+ * C and assembly: the boot layout, the firmware calls, the trap frame, the
+ * probe recovery record and the per-CPU trap record.  Nothing here is seen
+ * by the host build; cpufunc.h holds what the pmap needs on both sides.
+ *
+ * One platform for rv32 and rv64: what differs by the ISA is chosen by
+ * __riscv_xlen (the compiler's -march), never by the backend.  Registers,
+ * CSRs and every field of the records below that the assembly loads or
+ * stores whole are XLEN wide (unsigned long: ILP32 and LP64 alike), and
+ * the assembly moves them with REG_L/REG_S in units of REGBYTES.  What the
+ * boot needs of the paging mode -- the boot map's format and tables, the
+ * satp mode, what QEMU's walk in that mode cannot reach -- comes from the
+ * backend's boot_paging.h (below), so the platform names no backend.
  *
  * QEMU 7.2 virt with -bios none starts every hart at RV_RAM_BASE in M-mode
  * with a0 = hartid, a1 = physical address of the flattened device tree.
@@ -13,7 +21,7 @@
  * IPIs.  The other harts wait in M-mode until smp.c releases them, one by
  * one, after pmap_init (see "Secondary harts" below).
  *
- * Physical memory (kernel.ld):
+ * Physical memory (kernel.ld, kernel_64.ld):
  *
  *   0x80000000 +-----------------------------+  RV_RAM_BASE: .boot, linked here
  *              | M-mode entry and firmware   |  (VMA = LMA, runs untranslated)
@@ -26,22 +34,79 @@
  *              +-----------------------------+  _kernel_end_pa
  *              | free RAM ...                |  QEMU's DTB near the end (not kept)
  *
- * Boot map, built by entry.S in M-mode (sv32, privileged spec 4.3), loaded
- * in satp with ASID 0 before the mret:
+ * Boot map, built by entry.S in M-mode in the backend's paging mode
+ * (boot_paging.h: BOOT_MAP), loaded in satp with ASID 0 before the mret:
  *   va [KERNBASE, KERNBASE + RV_BOOTMAP_SIZE) -> pa [RAM_BASE, RAM_BASE +
- *   RV_BOOTMAP_SIZE), V|R|W|X|G|A|D, supervisor only: 4 MiB megapages in
- *   rv_boot_root, except the megapage holding the boot stack's guard page,
- *   which goes through one 4 KiB table (rv_boot_l0) that leaves the guard
- *   unmapped.  Nothing else is mapped: no identity map (M-mode fetches are
- *   untranslated), no devices (S-mode reaches them through RV_FW_*).
+ *   RV_BOOTMAP_SIZE), readable, writable, executable, global, A and D set,
+ *   supervisor only (md/riscv-sv32: 4 MiB megapages, the boot stack's guard
+ *   page left unmapped through one 4 KiB table; md/riscv-sv39: one 1 GiB
+ *   gigapage).  Nothing else is mapped: no identity map (M-mode fetches are
+ *   untranslated, and the mret goes straight to a virtual address), no
+ *   devices (S-mode reaches them through RV_FW_*).
+ *
+ * What md/<backend>/boot_paging.h provides (md/riscv-sv32 and md/riscv-sv39
+ * are the examples):
+ *   RV_BOOT_SATP_MODE   satp's MODE field, in place (C and assembly): the
+ *                       boot writes it with the boot root and ASID 0, reads
+ *                       satp back and refuses the hart (the no-CPU exit,
+ *                       RV_EXIT_NOCPU) if it did not keep it (satp is WARL,
+ *                       privileged spec 4.1.11)
+ *   BOOT_MAP            assembler macro: fill the boot map's tables (zeroed
+ *                       .bss) in M-mode on physical addresses; may use t0-t6
+ *                       and the platform's LA_PA macro; a0-a7, s0-s11, sp
+ *                       kept
+ *   BOOT_TABLES         assembler macro: the tables, in .bss, page aligned
+ *                       on entry; the root is the global rv_boot_root
+ *   BOOT_MESSAGES       assembler macro (.boot.rodata): rv_boot_mode_msg,
+ *                       the NUL-terminated line naming the mode a refused
+ *                       hart lacks (the platform adds the satp values)
+ *   RV_BOOT_PA_END, RV_BOOT_PA_END_WHY  (optional, C) RAM at and above this
+ *                       physical address cannot be used in this mode on
+ *                       QEMU, and why: boot.c drops it, saying so
+ * Secondary harts need nothing of the backend: they load the kernel pmap's
+ * satp (pmap_paging) in M-mode and mret straight to S-mode.
  */
 #ifndef MD_RISCV_RISCV_GUEST_H
 #define MD_RISCV_RISCV_GUEST_H
 
-/* Must equal pmap_md.h's KERNBASE, PMAP_RAM_BASE, PMAP_BOOTMAP_SIZE (boot.c checks). */
+/*
+ * The ISA's register width, for the assembly: REG_L and REG_S move a
+ * register, RV_PTR is an address in data, REGBYTES their size; LWU loads a
+ * 32-bit word zero-extended.  RV_XLEN_MSB is the top bit of a register
+ * (mcause/scause: an interrupt).
+ */
+#if __riscv_xlen == 64
+#define REGBYTES		8
+#define REG_L			ld
+#define REG_S			sd
+#define LWU			lwu
+#define RV_PTR			.dword
+#define RV_XLEN_MSB		0x8000000000000000
+#elif __riscv_xlen == 32
+#define REGBYTES		4
+#define REG_L			lw
+#define REG_S			sw
+#define LWU			lw
+#define RV_PTR			.word
+#define RV_XLEN_MSB		0x80000000
+#else
+#error "md/riscv: __riscv_xlen is neither 32 nor 64"
+#endif
+
+/*
+ * Must equal pmap_md.h's KERNBASE, PMAP_RAM_BASE, PMAP_BOOTMAP_SIZE (boot.c
+ * checks).  The layout is the ISA's: every rv32 backend maps the kernel at
+ * 0xC0000000 with a 64 MiB boot map, every rv64 one at the start of the
+ * top 256 GiB (Sv39's upper half: the same address in Sv48) with 1 GiB.
+ */
+#if __riscv_xlen == 64
+#define RV_KERNBASE		0xFFFFFFC000000000
+#define RV_BOOTMAP_SIZE		0x40000000	/* 1 GiB */
+#else
 #define RV_KERNBASE		0xC0000000
+#define RV_BOOTMAP_SIZE		0x04000000	/* 64 MiB */
+#endif
 #define RV_RAM_BASE		0x80000000
-#define RV_BOOTMAP_SIZE		0x04000000	/* 64 MiB: 16 megapages */
 #define RV_KOFF			(RV_KERNBASE - RV_RAM_BASE)	/* va - pa in the image */
 
 #define RV_BOOT_STACK_SIZE	0x4000		/* S-mode kernel stack, per CPU */
@@ -86,6 +151,7 @@
 
 /* entry.S's copies of C-only constants (kern.h); boot.c checks them. */
 #define RV_EXIT_FAIL		0x11		/* KERN_EXIT_FAIL */
+#define RV_EXIT_NOCPU		0x12		/* KERN_EXIT_NOCPU: the hart lacks the mode */
 
 /* Machine-level CSR bits (privileged spec 3.1.6, 3.1.8, 3.7.1). */
 #define RV_MSTATUS_SIE		0x00000002
@@ -99,7 +165,7 @@
 #define RV_MSTATUS_SUM		0x00040000
 #define RV_MSTATUS_MXR		0x00080000
 #define RV_MCAUSE_ECALL_S	9
-#define RV_MCAUSE_MSI		0x80000003	/* machine software interrupt */
+#define RV_MCAUSE_MSI		(RV_XLEN_MSB | 3)	/* machine software interrupt */
 #define RV_MIP_SSIP		0x00000002	/* mip/mie bit 1: supervisor software */
 #define RV_MIP_MSIP		0x00000008	/* mip/mie bit 3: machine software */
 #define RV_MCOUNTEREN_TM	0x00000002	/* S-mode may read `time' (3.1.11) */
@@ -120,58 +186,56 @@
 #define RV_SSTATUS_SIE		0x00000002
 #define RV_SSTATUS_SPIE		0x00000020
 #define RV_SSTATUS_SPP		0x00000100
-#define RV_SCAUSE_INTR		0x80000000
+#define RV_SCAUSE_INTR		RV_XLEN_MSB
 #define RV_SCAUSE_SSI		(RV_SCAUSE_INTR | 1)	/* supervisor software interrupt */
 #define RV_SCAUSE_ECALL_U	8
 #define RV_SIP_SSIP		0x00000002	/* sip/sie bit 1 */
 
-/* sv32 PTE bits for the boot map (privileged spec 4.3.1, figure 4.18). */
-#define RV_PTE_V		0x001
-#define RV_PTE_R		0x002
-#define RV_PTE_W		0x004
-#define RV_PTE_X		0x008
-#define RV_PTE_G		0x020
-#define RV_PTE_A		0x040
-#define RV_PTE_D		0x080
-#define RV_PTE_PPN_SHIFT	10
-#define RV_BOOT_LEAF		(RV_PTE_V | RV_PTE_R | RV_PTE_W | RV_PTE_X | \
-				 RV_PTE_G | RV_PTE_A | RV_PTE_D)
-#define RV_MEGAPAGE_SHIFT	22
-#define RV_SATP_SV32		0x80000000
+/* satp's PPN field (privileged spec 4.1.11): the root's pa >> 12, at bit 0. */
+#define RV_PAGE_SHIFT		12
+
+/*
+ * The backend's part of the boot (see the top of this file): the boot
+ * map's format and tables, the satp mode.
+ */
+#include "boot_paging.h"
+#ifndef RV_BOOT_SATP_MODE
+#error "the backend's boot_paging.h defines no RV_BOOT_SATP_MODE"
+#endif
 
 /* struct rv_trapframe byte offsets, for vectors.S: x0..x31 then the CSRs. */
-#define TF_X(n)			((n) * 4)
-#define TF_SEPC			128
-#define TF_SSTATUS		132
-#define TF_SCAUSE		136
-#define TF_STVAL		140
-#define TF_SIZE			144		/* a multiple of 16 (psABI stack alignment) */
+#define TF_X(n)			((n) * REGBYTES)
+#define TF_SEPC			(32 * REGBYTES)
+#define TF_SSTATUS		(33 * REGBYTES)
+#define TF_SCAUSE		(34 * REGBYTES)
+#define TF_STVAL		(35 * REGBYTES)
+#define TF_SIZE			(36 * REGBYTES)	/* a multiple of 16 (psABI stack alignment) */
 
 /* struct rv_trapcpu byte offsets, for vectors.S and the probes. */
-#define TC_T0			0
-#define TC_TP			4
-#define TC_SP			8
-#define TC_KSP			12
-#define TC_STACK_LO		16
-#define TC_STACK_HI		20
-#define TC_TRAP_SP		24
-#define TC_CPU			28
-#define TC_HARTID		32
-#define TC_ONFAULT		36		/* struct rv_onfault */
-#define TC_SIZE			64
+#define TC_T0			(0 * REGBYTES)
+#define TC_TP			(1 * REGBYTES)
+#define TC_SP			(2 * REGBYTES)
+#define TC_KSP			(3 * REGBYTES)
+#define TC_STACK_LO		(4 * REGBYTES)
+#define TC_STACK_HI		(5 * REGBYTES)
+#define TC_TRAP_SP		(6 * REGBYTES)
+#define TC_CPU			(7 * REGBYTES)
+#define TC_HARTID		(8 * REGBYTES)
+#define TC_ONFAULT		(9 * REGBYTES)	/* struct rv_onfault */
+#define TC_SIZE			(16 * REGBYTES)
 
 /* struct rv_cpu_boot byte offsets, for entry.S (M-mode, physical). */
-#define CB_STATE		0
-#define CB_CPU			4
-#define CB_SATP			8
-#define CB_SSTATUS		12
-#define CB_SP			16
-#define CB_TC			20
-#define CB_MSTACK_PA		24
+#define CB_STATE		(0 * REGBYTES)
+#define CB_CPU			(1 * REGBYTES)
+#define CB_SATP			(2 * REGBYTES)
+#define CB_SSTATUS		(3 * REGBYTES)
+#define CB_SP			(4 * REGBYTES)
+#define CB_TC			(5 * REGBYTES)
+#define CB_MSTACK_PA		(6 * REGBYTES)
 
 /* struct rv_release byte offsets. */
-#define RL_HARTID		0
-#define RL_BOOT_PA		4
+#define RL_HARTID		(0 * REGBYTES)
+#define RL_BOOT_PA		(1 * REGBYTES)
 
 /* struct rv_cpu_boot's cb_state: how far a released hart got. */
 #define RV_CPU_RELEASED		1	/* smp.c: record filled, hart told */
@@ -180,11 +244,17 @@
 #define RV_CPU_IDLE		4	/* smp.c: in kern_cpu_start's idle loop */
 
 /* struct rv_onfault byte offsets, for probe_access.S. */
-#define OF_RECOVER		0
-#define OF_PC			4
-#define OF_TARGET		8
-#define OF_CODE			12
-#define OF_VA			16
+#define OF_RECOVER		(0 * REGBYTES)
+#define OF_PC			(1 * REGBYTES)
+#define OF_TARGET		(2 * REGBYTES)
+#define OF_CODE			(3 * REGBYTES)
+#define OF_VA			(4 * REGBYTES)
+
+/* struct rv_boot_fdt_info byte offsets, for entry.S. */
+#define FI_PA			0
+#define FI_MAGIC		(REGBYTES + 0)
+#define FI_TOTALSIZE		(REGBYTES + 4)
+#define FI_COPIED		(REGBYTES + 8)
 
 #ifndef __ASSEMBLER__
 
@@ -192,18 +262,26 @@
 
 /*
  * What vectors.S saves on every trap: the 32 integer registers (x0's slot
- * unused, sp's the interrupted sp) and the trap CSRs.  sepc and sstatus
- * are written back on return, so the C side may redirect or change mode.
+ * unused, sp's the interrupted sp) and the trap CSRs, each XLEN wide.
+ * sepc and sstatus are written back on return, so the C side may redirect
+ * or change mode.
  */
 struct rv_trapframe {
-	uint32_t	tf_x[32];
-	uint32_t	tf_sepc;
-	uint32_t	tf_sstatus;
-	uint32_t	tf_scause;
-	uint32_t	tf_stval;
+	unsigned long	tf_x[32];
+	unsigned long	tf_sepc;
+	unsigned long	tf_sstatus;
+	unsigned long	tf_scause;
+	unsigned long	tf_stval;
 };
+_Static_assert(sizeof(unsigned long) == REGBYTES && sizeof(void *) == REGBYTES,
+    "REGBYTES is not the register and pointer width");
 _Static_assert(sizeof(struct rv_trapframe) == TF_SIZE, "rv_trapframe layout");
+_Static_assert(TF_SIZE % 16 == 0, "rv_trapframe breaks the stack alignment");
 _Static_assert(__builtin_offsetof(struct rv_trapframe, tf_sepc) == TF_SEPC,
+    "rv_trapframe layout");
+_Static_assert(__builtin_offsetof(struct rv_trapframe, tf_sstatus) == TF_SSTATUS,
+    "rv_trapframe layout");
+_Static_assert(__builtin_offsetof(struct rv_trapframe, tf_scause) == TF_SCAUSE,
     "rv_trapframe layout");
 _Static_assert(__builtin_offsetof(struct rv_trapframe, tf_stval) == TF_STVAL,
     "rv_trapframe layout");
@@ -225,13 +303,17 @@ trapframe_from_user(const struct rv_trapframe *tf)
  * stored here.  Set and cleared by probe_access.S.
  */
 struct rv_onfault {
-	uint32_t	of_recover;
-	uint32_t	of_pc;
-	uint32_t	of_target;
-	uint32_t	of_code;	/* out: scause */
-	uint32_t	of_va;		/* out: stval */
+	unsigned long	of_recover;
+	unsigned long	of_pc;
+	unsigned long	of_target;
+	unsigned long	of_code;	/* out: scause */
+	unsigned long	of_va;		/* out: stval */
 };
 _Static_assert(__builtin_offsetof(struct rv_onfault, of_pc) == OF_PC,
+    "rv_onfault layout");
+_Static_assert(__builtin_offsetof(struct rv_onfault, of_target) == OF_TARGET,
+    "rv_onfault layout");
+_Static_assert(__builtin_offsetof(struct rv_onfault, of_code) == OF_CODE,
     "rv_onfault layout");
 _Static_assert(__builtin_offsetof(struct rv_onfault, of_va) == OF_VA,
     "rv_onfault layout");
@@ -248,21 +330,25 @@ _Static_assert(__builtin_offsetof(struct rv_onfault, of_va) == OF_VA,
  * tc_trap_sp - RV_TRAP_STACK_SIZE).
  */
 struct rv_trapcpu {
-	uint32_t	tc_t0;		/* scratch of the entry code */
-	uint32_t	tc_tp;
-	uint32_t	tc_sp;
-	uint32_t	tc_ksp;
-	uint32_t	tc_stack_lo;	/* kernel stack bottom + TF_SIZE */
-	uint32_t	tc_stack_hi;	/* top of the trap stack */
-	uint32_t	tc_trap_sp;	/* top of the trap stack */
-	uint32_t	tc_cpu;		/* plat_cpu_index() */
-	uint32_t	tc_hartid;	/* mhartid */
+	unsigned long	tc_t0;		/* scratch of the entry code */
+	unsigned long	tc_tp;
+	unsigned long	tc_sp;
+	unsigned long	tc_ksp;
+	unsigned long	tc_stack_lo;	/* kernel stack bottom + TF_SIZE */
+	unsigned long	tc_stack_hi;	/* top of the trap stack */
+	unsigned long	tc_trap_sp;	/* top of the trap stack */
+	unsigned long	tc_cpu;		/* plat_cpu_index() */
+	unsigned long	tc_hartid;	/* mhartid */
 	volatile struct rv_onfault tc_onfault;
-	uint32_t	tc_pad[2];
+	unsigned long	tc_pad[2];
 };
 extern struct rv_trapcpu rv_trapcpus[RV_MAXCPUS];
 _Static_assert(sizeof(struct rv_trapcpu) == TC_SIZE, "rv_trapcpu layout");
 _Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_ksp) == TC_KSP,
+    "rv_trapcpu layout");
+_Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_stack_lo) == TC_STACK_LO,
+    "rv_trapcpu layout");
+_Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_stack_hi) == TC_STACK_HI,
     "rv_trapcpu layout");
 _Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_trap_sp) == TC_TRAP_SP,
     "rv_trapcpu layout");
@@ -277,10 +363,10 @@ _Static_assert(__builtin_offsetof(struct rv_trapcpu, tc_onfault) == TC_ONFAULT,
 static inline struct rv_trapcpu *
 rv_curcpu(void)
 {
-	uint32_t v;
+	unsigned long v;
 
 	__asm__ volatile("csrr %0, sscratch" : "=r"(v));
-	return (struct rv_trapcpu *)(uintptr_t)v;
+	return (struct rv_trapcpu *)v;
 }
 
 /*
@@ -295,27 +381,38 @@ rv_curcpu(void)
  * delegation, mie, mcounteren), stvec, sscratch = cb_tc, satp = cb_satp
  * (CPU 0's: the kernel pmap), and mrets to rv_entry_secondary in S-mode
  * with sstatus's SUM and MXR from cb_sstatus, interrupts off, sp = cb_sp,
- * a0 = cb_cpu.  cb_state tells smp.c how far it got.
+ * a0 = cb_cpu.  cb_state tells smp.c how far it got.  Every field is XLEN
+ * wide (entry.S moves them with REG_L/REG_S).
  */
 struct rv_cpu_boot {
-	volatile uint32_t cb_state;	/* RV_CPU_* */
-	uint32_t	cb_cpu;
-	uint32_t	cb_satp;
-	uint32_t	cb_sstatus;	/* SUM, MXR only */
-	uint32_t	cb_sp;		/* kernel stack top, virtual */
-	uint32_t	cb_tc;		/* &rv_trapcpus[cb_cpu], virtual */
-	uint32_t	cb_mstack_pa;	/* M-mode stack top, physical */
+	volatile unsigned long cb_state;	/* RV_CPU_* */
+	unsigned long	cb_cpu;
+	unsigned long	cb_satp;
+	unsigned long	cb_sstatus;	/* SUM, MXR only */
+	unsigned long	cb_sp;		/* kernel stack top, virtual */
+	unsigned long	cb_tc;		/* &rv_trapcpus[cb_cpu], virtual */
+	unsigned long	cb_mstack_pa;	/* M-mode stack top, physical */
 };
-_Static_assert(__builtin_offsetof(struct rv_cpu_boot, cb_mstack_pa) == CB_MSTACK_PA,
+_Static_assert(__builtin_offsetof(struct rv_cpu_boot, cb_cpu) == CB_CPU,
+    "rv_cpu_boot layout");
+_Static_assert(__builtin_offsetof(struct rv_cpu_boot, cb_satp) == CB_SATP,
+    "rv_cpu_boot layout");
+_Static_assert(__builtin_offsetof(struct rv_cpu_boot, cb_sstatus) == CB_SSTATUS,
+    "rv_cpu_boot layout");
+_Static_assert(__builtin_offsetof(struct rv_cpu_boot, cb_sp) == CB_SP,
     "rv_cpu_boot layout");
 _Static_assert(__builtin_offsetof(struct rv_cpu_boot, cb_tc) == CB_TC,
     "rv_cpu_boot layout");
+_Static_assert(__builtin_offsetof(struct rv_cpu_boot, cb_mstack_pa) == CB_MSTACK_PA,
+    "rv_cpu_boot layout");
 
 struct rv_release {
-	volatile uint32_t rl_hartid;	/* ~0: none */
-	volatile uint32_t rl_boot_pa;	/* its struct rv_cpu_boot, physical */
+	volatile unsigned long rl_hartid;	/* ~0: none */
+	volatile unsigned long rl_boot_pa;	/* its struct rv_cpu_boot, physical */
 };
 extern struct rv_release rv_release;
+_Static_assert(__builtin_offsetof(struct rv_release, rl_boot_pa) == RL_BOOT_PA,
+    "rv_release layout");
 
 /* The harts /cpus lists as usable (fdt.c), in device-tree order. */
 #define RV_FDT_MAXHARTS		64
@@ -332,18 +429,24 @@ extern struct rv_fdt_cpus rv_fdt_cpus;
  * how many bytes it copied to rv_boot_fdt (0: none, see magic/totalsize).
  */
 struct rv_boot_fdt_info {
-	uint32_t	fi_pa;
+	unsigned long	fi_pa;
 	uint32_t	fi_magic;	/* raw: 0xEDFE0DD0 is FDT_MAGIC read little-endian */
 	uint32_t	fi_totalsize;	/* raw, big-endian */
 	uint32_t	fi_copied;
 };
 extern struct rv_boot_fdt_info rv_boot_fdt_info;
 extern uint8_t rv_boot_fdt[RV_FDT_MAX];
+_Static_assert(__builtin_offsetof(struct rv_boot_fdt_info, fi_magic) == FI_MAGIC,
+    "rv_boot_fdt_info layout");
+_Static_assert(__builtin_offsetof(struct rv_boot_fdt_info, fi_totalsize) == FI_TOTALSIZE,
+    "rv_boot_fdt_info layout");
+_Static_assert(__builtin_offsetof(struct rv_boot_fdt_info, fi_copied) == FI_COPIED,
+    "rv_boot_fdt_info layout");
 
-/* probe_access.S: 0 if the access completed, -1 if it faulted (rv_onfault). */
-int	rv_probe_read(uint32_t va, uint32_t *valp);
-int	rv_probe_write(uint32_t va, uint32_t val);
-int	rv_probe_exec(uint32_t va);
+/* probe_access.S: 0 if the access (a 32-bit word) completed, -1 if it faulted (rv_onfault). */
+int	rv_probe_read(unsigned long va, uint32_t *valp);
+int	rv_probe_write(unsigned long va, uint32_t val);
+int	rv_probe_exec(unsigned long va);
 
 /*
  * probe_user.S.  rv_uprobe_enter() saves the kernel context, makes the
@@ -353,7 +456,8 @@ int	rv_probe_exec(uint32_t va);
  * rv_uprobe_leave().  The trampoline, position-independent, lies in
  * [rv_utramp, rv_utramp_end).
  */
-int	rv_uprobe_enter(uint32_t pc, uint32_t sp, uint32_t a0, uint32_t a1);
+int	rv_uprobe_enter(unsigned long pc, unsigned long sp, unsigned long a0,
+	    unsigned long a1);
 void	rv_uprobe_leave(int rv) __attribute__((noreturn));
 extern const char rv_utramp[], rv_utramp_end[];
 extern const char rv_utramp_read[], rv_utramp_write[], rv_utramp_exec[];
@@ -369,34 +473,45 @@ void	rv_probe_init(void);
  */
 void	rv_ipi_enable(void);
 void	rv_ipi_intr(void);
-void	rv_cpu_start(uint32_t cpu) __attribute__((noreturn));
+void	rv_cpu_start(unsigned long cpu) __attribute__((noreturn));
 
 /* entry.S / kernel.ld */
 extern char rv_boot_root[];		/* boot map root: satp's PPN */
 extern char rv_boot_stack_guard[], rv_boot_stack[], rv_boot_stack_top[];
 extern char rv_trap_stack[], rv_trap_stack_top[];
-extern char _kernel_end_pa[];		/* value of the symbol = physical end */
-extern char _text_start_pa[], _text_end_pa[];
-extern char _kernbase[], _ram_base[];	/* kernel.ld's copies, as symbols */
+/*
+ * The linker script's absolute symbols, as data (entry.S): C cannot take
+ * their values as addresses under -mcmodel=medany on rv64, where they lie
+ * more than 2 GiB from the code (the physical ones low, the code at
+ * KERNBASE).
+ */
+struct rv_link_info {
+	unsigned long	li_kernbase;		/* KERNBASE */
+	unsigned long	li_ram_base;		/* RAM_BASE */
+	unsigned long	li_kernel_end_pa;	/* the first physical byte after the image */
+	unsigned long	li_text_start_pa;	/* the S-mode text, physical, page aligned */
+	unsigned long	li_text_end_pa;
+};
+extern const struct rv_link_info rv_link_info;
 
 /* trap.c, cons.c, fdt.c, boot.c */
 void	rv_trap(struct rv_trapframe *);
-uint32_t rv_boot_satp(void);
+unsigned long rv_boot_satp(void);
 void	rv_cons_puts_raw(const char *);
-void	rv_cons_puthex_raw(uint32_t);
+void	rv_cons_puthex_raw(unsigned long);
 struct boot_info;
 void	rv_fdt_parse(struct boot_info *, struct rv_fdt_cpus *, const void *fdt,
 	    uint32_t len);
 
 /* S-mode entry (entry.S) calls this on the boot map and boot stack. */
-void	rv_boot(uint32_t hartid, uint32_t fdt_pa) __attribute__((noreturn));
+void	rv_boot(unsigned long hartid, unsigned long fdt_pa) __attribute__((noreturn));
 
 /* A firmware call (RV_FW_*): ecall to M-mode (entry.S, rv_mtrap). */
-static inline uint32_t
-rv_fw_call(uint32_t fn, uint32_t arg)
+static inline unsigned long
+rv_fw_call(unsigned long fn, unsigned long arg)
 {
-	register uint32_t a0 __asm__("a0") = arg;
-	register uint32_t a7 __asm__("a7") = fn;
+	register unsigned long a0 __asm__("a0") = arg;
+	register unsigned long a7 __asm__("a7") = fn;
 
 	__asm__ volatile("ecall" : "+r"(a0) : "r"(a7) : "memory");
 	return a0;

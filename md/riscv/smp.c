@@ -58,22 +58,31 @@ static unsigned smp_ncpus = 1;		/* started and idling, CPU 0 included */
 static bool smp_started;
 
 /* Physical address of a kernel-image byte (kernel.ld: va = pa + RV_KOFF). */
-static uint32_t
+static unsigned long
 smp_image_pa(const void *p)
 {
-	return (uint32_t)(uintptr_t)p - RV_KOFF;
+	return (unsigned long)p - RV_KOFF;
 }
 
-static uint32_t
+static unsigned long
 smp_va(const void *p)
 {
-	return (uint32_t)(uintptr_t)p;
+	return (unsigned long)p;
 }
 
-/* The `time' CSR, 64 bits read as two halves (unprivileged spec, Zicntr). */
+/*
+ * The `time' CSR (unprivileged spec, Zicntr): one read on rv64, two halves
+ * on rv32.
+ */
 static uint64_t
 smp_read_time(void)
 {
+#if __riscv_xlen == 64
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+#else
 	uint32_t hi, lo, hi2;
 
 	do {
@@ -82,6 +91,7 @@ smp_read_time(void)
 		__asm__ volatile("rdtimeh %0" : "=r"(hi2));
 	} while (hi != hi2);
 	return (uint64_t)hi << 32 | lo;
+#endif
 }
 
 /* Contract (kern.h): this CPU's number, from its trap record. */
@@ -135,7 +145,7 @@ plat_ipi(unsigned cpu)
 bool
 plat_intr_enable(bool on)
 {
-	uint32_t old;
+	unsigned long old;
 
 	if (on)
 		__asm__ volatile("csrrsi %0, sstatus, %1" : "=r"(old) :
@@ -200,19 +210,19 @@ plat_cpu_wait(void)
  * its IPI (sstatus.SIE stays clear) and becomes a kern/ CPU.
  */
 void
-rv_cpu_start(uint32_t cpu)
+rv_cpu_start(unsigned long cpu)
 {
 	struct rv_trapcpu *tc = rv_curcpu();
 	struct rv_cpu_boot *cb;
 
 	if (cpu == 0 || cpu >= RV_MAXCPUS || tc != &rv_trapcpus[cpu] ||
 	    tc->tc_cpu != cpu)
-		kpanic("rv_cpu_start: CPU %u with trap record %p (CPU %u's is %p)",
+		kpanic("rv_cpu_start: CPU %lu with trap record %p (CPU %lu's is %p)",
 		    cpu, (void *)tc, cpu, cpu < RV_MAXCPUS ?
 		    (void *)&rv_trapcpus[cpu] : NULL);
 	cb = &smp_boot[cpu];
 	if (rv_read_satp() != cb->cb_satp)
-		kpanic("rv_cpu_start: CPU %u: satp %#x, the kernel pmap's is %#x", cpu,
+		kpanic("rv_cpu_start: CPU %lu: satp %#lx, the kernel pmap's is %#lx", cpu,
 		    rv_read_satp(), cb->cb_satp);
 	rv_ipi_enable();
 	__atomic_store_n(&cb->cb_state, RV_CPU_IN_S, __ATOMIC_RELEASE);
@@ -220,7 +230,7 @@ rv_cpu_start(uint32_t cpu)
 }
 
 static const char *
-smp_state_name(uint32_t state)
+smp_state_name(unsigned long state)
 {
 	switch (state) {
 	case RV_CPU_RELEASED:
@@ -241,13 +251,13 @@ smp_wait_idle(unsigned cpu, uint32_t hartid)
 	const struct rv_cpu_boot *cb = &smp_boot[cpu];
 	uint64_t limit = (uint64_t)SMP_START_SECONDS * rv_fdt_cpus.fc_timebase_hz;
 	uint64_t t0 = smp_read_time();
-	uint32_t state;
+	unsigned long state;
 
 	while ((state = __atomic_load_n(&cb->cb_state, __ATOMIC_ACQUIRE)) !=
 	    RV_CPU_IDLE) {
 		if (smp_read_time() - t0 > limit)
 			kpanic("plat_start_cpus: CPU %u (hart %u) did not reach "
-			    "kern_cpu_start within %u s: %s (state %u)", cpu, hartid,
+			    "kern_cpu_start within %u s: %s (state %lu)", cpu, hartid,
 			    SMP_START_SECONDS, smp_state_name(state), state);
 		kern_spin_poll();
 	}
@@ -260,7 +270,7 @@ smp_start_cpu(unsigned cpu, uint32_t hartid)
 	struct smp_stacks *ss = &smp_stacks[cpu - 1];
 	struct rv_trapcpu *tc = &rv_trapcpus[cpu];
 	struct rv_cpu_boot *cb = &smp_boot[cpu];
-	uint32_t trap_top = smp_va(ss->ss_trapstack + RV_TRAP_STACK_SIZE);
+	unsigned long trap_top = smp_va(ss->ss_trapstack + RV_TRAP_STACK_SIZE);
 	struct pmap_paging pg;
 
 	pmap_paging(&pg);		/* the kernel pmap's satp */
@@ -326,7 +336,7 @@ smp_report(uint32_t boot, unsigned ncpus, unsigned listed)
 	kprintf("# plat_start_cpus: %u hart%s in the device tree; CPU 0 is hart %u",
 	    fc->fc_nharts, fc->fc_nharts == 1 ? "" : "s", boot);
 	for (unsigned c = 1; c < ncpus; c++)
-		kprintf(", CPU %u hart %u", c, rv_trapcpus[c].tc_hartid);
+		kprintf(", CPU %u hart %lu", c, rv_trapcpus[c].tc_hartid);
 	kprintf("\n");
 	if (fc->fc_nharts <= ncpus)
 		return;
@@ -353,7 +363,7 @@ unsigned
 plat_start_cpus(void)
 {
 	const struct rv_fdt_cpus *fc = &rv_fdt_cpus;
-	uint32_t boot = rv_trapcpus[0].tc_hartid;
+	uint32_t boot = (uint32_t)rv_trapcpus[0].tc_hartid;
 	unsigned listed, ncpus = 1;
 
 	if (plat_cpu_index() != 0 || smp_started)
@@ -364,7 +374,7 @@ plat_start_cpus(void)
 	for (unsigned i = 0; i < listed && ncpus < RV_MAXCPUS; i++)
 		if (fc->fc_hartid[i] != boot)
 			smp_start_cpu(ncpus++, fc->fc_hartid[i]);
-	__atomic_store_n(&rv_release.rl_hartid, ~0u, __ATOMIC_RELEASE);
+	__atomic_store_n(&rv_release.rl_hartid, ~0ul, __ATOMIC_RELEASE);
 
 	smp_report(boot, ncpus, listed);
 	return ncpus;

@@ -40,7 +40,7 @@ trap_cpu(void)
 }
 
 static const char *
-trap_name(uint32_t scause)
+trap_name(unsigned long scause)
 {
 	if (scause & RV_SCAUSE_INTR)
 		return "interrupt";
@@ -51,7 +51,7 @@ trap_name(uint32_t scause)
 
 /* The access a page fault was for; 0 if scause is not a page fault. */
 static vm_prot_t
-trap_fault_access(uint32_t scause)
+trap_fault_access(unsigned long scause)
 {
 	switch (scause) {
 	case SCAUSE_FETCH_PAGE_FAULT:
@@ -93,7 +93,7 @@ static bool
 trap_probe_recover(struct rv_trapframe *tf)
 {
 	volatile struct rv_onfault *of = &rv_curcpu()->tc_onfault;
-	uint32_t allowed;
+	unsigned long allowed;
 
 	if (of->of_recover == 0 || trapframe_from_user(tf))
 		return false;
@@ -134,7 +134,7 @@ trap_print_regs(const struct rv_trapframe *tf)
 	for (int r = 1; r < 32; r += 4) {
 		kprintf("rv_trap:");
 		for (int i = r; i < r + 4 && i < 32; i++)
-			kprintf(" %s %#x", names[i], tf->tf_x[i]);
+			kprintf(" %s %#lx", names[i], tf->tf_x[i]);
 		kprintf("\n");
 	}
 }
@@ -144,18 +144,18 @@ trap_fatal(const struct rv_trapframe *tf)
 {
 	const struct rv_trapcpu *tc = rv_curcpu();
 	volatile const struct rv_onfault *of = &tc->tc_onfault;
-	uint32_t sc = tf->tf_scause;
+	unsigned long sc = tf->tf_scause;
 
 	if (trap_fatal_depth[trap_cpu()]++ > 0)
 		trap_fatal_nested(tf);
-	kprintf("rv_trap: CPU %u (hart %u) satp %#x (boot map %#x) sstatus %#x\n",
+	kprintf("rv_trap: CPU %lu (hart %lu) satp %#lx (boot map %#lx) sstatus %#lx\n",
 	    tc->tc_cpu, tc->tc_hartid, rv_read_satp(), rv_boot_satp(),
 	    tf->tf_sstatus);
 	trap_print_regs(tf);
 	if (trap_fault_access(sc) != VM_PROT_NONE && of->of_recover != 0)
-		kprintf("rv_trap: a kernel probe is armed, but for sepc %#x\n",
+		kprintf("rv_trap: a kernel probe is armed, but for sepc %#lx\n",
 		    of->of_pc != 0 ? of->of_pc : of->of_target);
-	kpanic("rv_trap: CPU %u: unhandled %s (scause %#x) stval %#x sepc %#x "
+	kpanic("rv_trap: CPU %lu: unhandled %s (scause %#lx) stval %#lx sepc %#lx "
 	    "from %s-mode", tc->tc_cpu, trap_name(sc), sc, tf->tf_stval,
 	    tf->tf_sepc, trapframe_from_user(tf) ? "U" : "S");
 }
@@ -169,14 +169,14 @@ static void
 trap_check_stack(const struct rv_trapframe *tf)
 {
 	const struct rv_trapcpu *tc = rv_curcpu();
-	uint32_t p = (uint32_t)(uintptr_t)tf;
-	uint32_t kstack_top = tc->tc_trap_sp - RV_TRAP_STACK_SIZE;
+	unsigned long p = (unsigned long)tf;
+	unsigned long kstack_top = tc->tc_trap_sp - RV_TRAP_STACK_SIZE;
 
 	if (trapframe_from_user(tf) || p < kstack_top || p >= tc->tc_trap_sp ||
 	    trap_fatal_depth[trap_cpu()] != 0)
 		return;
-	kprintf("rv_trap: CPU %u: kernel stack overflow or wild sp: sp %#x "
-	    "outside the kernel stack [%#x, %#x)\n", tc->tc_cpu,
+	kprintf("rv_trap: CPU %lu: kernel stack overflow or wild sp: sp %#lx "
+	    "outside the kernel stack [%#lx, %#lx)\n", tc->tc_cpu,
 	    tf->tf_x[RV_SP], tc->tc_stack_lo - TF_SIZE, kstack_top);
 	trap_fatal(tf);
 }

@@ -19,7 +19,8 @@
  *     reported instead of faulting again on every store of the frame.
  * The return writes sepc and sstatus back from the frame, so rv_trap()
  * may resume elsewhere (probe recovery) and a fault from U-mode that the
- * pmap fixed up (pmap_fault) is retried in U-mode.
+ * pmap fixed up (pmap_fault) is retried in U-mode.  Registers and the
+ * records are XLEN wide (REG_L/REG_S: riscv_guest.h).
  */
 #include "riscv_guest.h"
 
@@ -33,57 +34,57 @@
 	.type	rv_trap_vector, @function
 rv_trap_vector:
 	csrrw	tp, sscratch, tp
-	sw	t0, TC_T0(tp)
+	REG_S	t0, TC_T0(tp)
 	csrr	t0, sscratch
-	sw	t0, TC_TP(tp)
+	REG_S	t0, TC_TP(tp)
 	csrw	sscratch, tp
-	sw	sp, TC_SP(tp)
+	REG_S	sp, TC_SP(tp)
 
 	csrr	t0, sstatus
 	andi	t0, t0, RV_SSTATUS_SPP
 	bnez	t0, 1f
-	lw	sp, TC_KSP(tp)
+	REG_L	sp, TC_KSP(tp)
 	bnez	sp, 2f
 	j	3f
-1:	lw	t0, TC_STACK_LO(tp)
+1:	REG_L	t0, TC_STACK_LO(tp)
 	bltu	sp, t0, 3f
-	lw	t0, TC_STACK_HI(tp)
+	REG_L	t0, TC_STACK_HI(tp)
 	bgeu	t0, sp, 2f
-3:	lw	sp, TC_TRAP_SP(tp)
+3:	REG_L	sp, TC_TRAP_SP(tp)
 2:	addi	sp, sp, -TF_SIZE
 
 	.irp	r, SAVED_REGS
-	sw	x\r, TF_X(\r)(sp)
+	REG_S	x\r, TF_X(\r)(sp)
 	.endr
-	lw	t0, TC_T0(tp)
-	sw	t0, TF_X(5)(sp)
-	lw	t0, TC_SP(tp)
-	sw	t0, TF_X(2)(sp)
-	lw	t0, TC_TP(tp)
-	sw	t0, TF_X(4)(sp)
+	REG_L	t0, TC_T0(tp)
+	REG_S	t0, TF_X(5)(sp)
+	REG_L	t0, TC_SP(tp)
+	REG_S	t0, TF_X(2)(sp)
+	REG_L	t0, TC_TP(tp)
+	REG_S	t0, TF_X(4)(sp)
 	csrr	t0, sepc
-	sw	t0, TF_SEPC(sp)
+	REG_S	t0, TF_SEPC(sp)
 	csrr	t0, sstatus
-	sw	t0, TF_SSTATUS(sp)
+	REG_S	t0, TF_SSTATUS(sp)
 	csrr	t0, scause
-	sw	t0, TF_SCAUSE(sp)
+	REG_S	t0, TF_SCAUSE(sp)
 	csrr	t0, stval
-	sw	t0, TF_STVAL(sp)
+	REG_S	t0, TF_STVAL(sp)
 
 	mv	a0, sp
 	mv	s0, zero		/* frame-pointer chain ends here */
 	call	rv_trap
 
-	lw	t0, TF_SEPC(sp)
+	REG_L	t0, TF_SEPC(sp)
 	csrw	sepc, t0
-	lw	t0, TF_SSTATUS(sp)
+	REG_L	t0, TF_SSTATUS(sp)
 	csrw	sstatus, t0
 	.irp	r, SAVED_REGS
-	lw	x\r, TF_X(\r)(sp)
+	REG_L	x\r, TF_X(\r)(sp)
 	.endr
-	lw	tp, TF_X(4)(sp)
-	lw	t0, TF_X(5)(sp)
-	lw	sp, TF_X(2)(sp)
+	REG_L	tp, TF_X(4)(sp)
+	REG_L	t0, TF_X(5)(sp)
+	REG_L	sp, TF_X(2)(sp)
 	sret
 	.size	rv_trap_vector, . - rv_trap_vector
 
@@ -98,14 +99,14 @@ rv_trap_vector:
 	.globl	rv_trapcpus
 	.type	rv_trapcpus, @object
 rv_trapcpus:
-	.word	0				/* tc_t0 */
-	.word	0				/* tc_tp */
-	.word	0				/* tc_sp */
-	.word	0				/* tc_ksp */
-	.word	rv_boot_stack + TF_SIZE		/* tc_stack_lo */
-	.word	rv_trap_stack_top		/* tc_stack_hi */
-	.word	rv_trap_stack_top		/* tc_trap_sp */
-	.word	0				/* tc_cpu */
+	RV_PTR	0				/* tc_t0 */
+	RV_PTR	0				/* tc_tp */
+	RV_PTR	0				/* tc_sp */
+	RV_PTR	0				/* tc_ksp */
+	RV_PTR	rv_boot_stack + TF_SIZE		/* tc_stack_lo */
+	RV_PTR	rv_trap_stack_top		/* tc_stack_hi */
+	RV_PTR	rv_trap_stack_top		/* tc_trap_sp */
+	RV_PTR	0				/* tc_cpu */
 	.space	TC_SIZE - TC_HARTID		/* tc_hartid, tc_onfault, pad */
 	.space	(RV_MAXCPUS - 1) * TC_SIZE	/* CPUs 1 .. RV_MAXCPUS - 1 */
 	.size	rv_trapcpus, . - rv_trapcpus

@@ -1,0 +1,326 @@
+/*
+ * Host model of a RISC-V hart's Sv39 MMU, or Sv48 with CONFIG_RISCV_SV48
+ * (privileged spec 4.4, 4.5): satp (mode, a 16-bit ASID field, PPN),
+ * sstatus.SUM/MXR, sfence.vma, the walk with 1 GiB and 2 MiB leaves and
+ * 56-bit physical addresses, over the strict ASID-tagged TLB of
+ * tests/host/tlb.c.
+ *
+ * Stricter than QEMU 7.2 where a real hart may be: a satp write flushes
+ * nothing, translations stay until an sfence.vma removes them, and with
+ * CONFIG_PMAP_SV39_SVADE the model faults on a clear A (or a clear D on a
+ * store) as Svade hardware does.  A page fault, never a translation, for:
+ * a non-canonical VA (bits 63 down to the mode's top one unequal), W
+ * without R, a leaf's PPN misaligned for its level, reserved bits 54-63
+ * (no Svpbmt or Svnapot here), a pointer at the last level, a pointer with
+ * A, D or U set (reserved in non-leaf entries, spec 4.4.1).  The hart keeps
+ * PMAPKIT_MODEL_ASIDLEN bits of satp.ASID (default 16).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <pmap/pmap.h>
+#include <cpufunc.h>
+#include "kern.h"		/* struct fault_info, for model_fault_decode */
+#include "host/model.h"
+#include "host/tlb.h"
+
+#define X_V		0x001ull
+#define X_R		0x002ull
+#define X_W		0x004ull
+#define X_X		0x008ull
+#define X_U		0x010ull
+#define X_G		0x020ull
+#define X_A		0x040ull
+#define X_D		0x080ull
+#define X_RSVD		0xFFC0000000000000ull	/* bits 54-63 */
+#define X_PPN(e)	((((e) >> 10) & 0xFFFFFFFFFFFull) << 12)
+
+#define S_MODE(s)	((s) >> 60)
+#define S_ASID(s)	((uint16_t)(((s) >> 44) & 0xFFFF))
+#define S_ROOT(s)	(((s) & 0xFFFFFFFFFFFull) << 12)
+#ifdef CONFIG_RISCV_SV48
+#define MODE		9ull
+#define NL		4
+#else
+#define MODE		8ull
+#define NL		3
+#endif
+#define VA_BITS		(12 + 9 * NL)
+
+#define BOOT_ROOT_PA	(PMAP_RAM_BASE + 0x00100000u)	/* the "image" keeps its boot map here */
+#define BOOT_L1_PA	(PMAP_RAM_BASE + 0x00101000u)	/* Sv48 */
+#define BOOT_IMAGE_END	(PMAP_RAM_BASE + 0x00120000u)
+
+#ifdef CONFIG_PMAP_SV39_SVADE
+static const bool svade = true;
+#else
+static const bool svade = false;
+#endif
+static uint64_t satps[PMAP_MAXCPUS], sstatuses[PMAP_MAXCPUS] = { SSTATUS_SUM };
+static uint64_t asid_mask = 0xFFFF;		/* the ASID bits the hart keeps */
+#define satp		(satps[model_cpu])	/* the running CPU's */
+#define sstatus		(sstatuses[model_cpu])
+
+unsigned long rv_read_satp(void) { return satp; }
+unsigned long rv_read_sstatus(void) { return sstatus; }
+void rv_write_sstatus(unsigned long v) { sstatus = v; }
+
+/* WARL: a mode other than Bare and the build's reads back as it was; ASID keeps asid_mask. */
+void
+rv_write_satp(unsigned long v)
+{
+	if (S_MODE(v) != 0 && S_MODE(v) != MODE)
+		return;
+	satp = v & ~((0xFFFFull & ~asid_mask) << 44);
+}
+
+void
+rv_sfence_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
+{
+	model_tlb_inval(va, all_va, (uint16_t)asid, all_asid);
+}
+
+static uint64_t *
+phys64(uint64_t pa)
+{
+	if (pa + 8 > model_ram_size)
+		model_fatal("sv39 model: walk reads pa %#llx beyond RAM", (unsigned long long)pa);
+	return (uint64_t *)(model_ram + pa);
+}
+
+static uint32_t
+cause(enum pmap_model_access acc)
+{
+	return acc == PMAP_MODEL_EXEC ? SCAUSE_FETCH_PAGE_FAULT : acc == PMAP_MODEL_WRITE ?
+	    SCAUSE_STORE_PAGE_FAULT : SCAUSE_LOAD_PAGE_FAULT;
+}
+
+/* Access rights (spec 4.3.1): U pages from S-mode only with SUM and never for fetch. */
+static bool
+allowed(const struct tlb_entry *e, enum pmap_model_access acc, bool user)
+{
+	if (user ? !e->u : (e->u && (acc == PMAP_MODEL_EXEC || !(sstatus & SSTATUS_SUM))))
+		return false;
+	if (acc == PMAP_MODEL_EXEC)
+		return e->x;
+	if (acc == PMAP_MODEL_WRITE)
+		return e->w;
+	return e->r || (e->x && (sstatus & SSTATUS_MXR));
+}
+
+static bool
+canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << (64 - VA_BITS)) >> (64 - VA_BITS)) == va;
+}
+
+/*
+ * The walk (spec 4.3.2, with Sv39/Sv48's sizes) without side effects: the
+ * leaf's address and value, its page shift; false where it faults.
+ */
+static bool
+walk_path(uint64_t va, uint64_t **epp, uint64_t *ptep, uint8_t *shiftp)
+{
+	uint64_t table = S_ROOT(satp);
+
+	if (!canonical(va))
+		return false;
+	for (int i = NL - 1; i >= 0; i--) {
+		uint8_t shift = (uint8_t)(12 + 9 * i);
+		uint64_t *ep = phys64(table + ((va >> shift) & 511) * 8), pte = *ep;
+		if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)) || (pte & X_RSVD))
+			return false;
+		if (pte & (X_R | X_X)) {
+			if (X_PPN(pte) & ((1ull << shift) - 1))
+				return false;		/* misaligned superpage */
+			*epp = ep;
+			*ptep = pte;
+			*shiftp = shift;
+			return true;
+		}
+		if (i == 0 || (pte & (X_A | X_D | X_U)))
+			return false;
+		table = X_PPN(pte);
+	}
+	return false;
+}
+
+static void
+entry_of(uint64_t va, uint64_t pte, uint8_t shift, struct tlb_entry *e)
+{
+	*e = (struct tlb_entry){ .va = va & ~((1ull << shift) - 1), .shift = shift,
+	    .pa = X_PPN(pte), .r = (pte & X_R) != 0, .w = (pte & X_W) != 0,
+	    .x = (pte & X_X) != 0, .u = (pte & X_U) != 0, .g = (pte & X_G) != 0,
+	    .a = (pte & X_A) != 0, .d = (pte & X_D) != 0, .asid = S_ASID(satp) };
+}
+
+/* Walk for an access: fill e, set or demand A/D. */
+static bool
+walk(uint64_t va, enum pmap_model_access acc, bool user, struct tlb_entry *e)
+{
+	uint64_t *ep, pte;
+	uint8_t shift;
+
+	if (!walk_path(va, &ep, &pte, &shift))
+		return false;
+	entry_of(va, pte, shift, e);
+	e->d = acc == PMAP_MODEL_WRITE;
+	if (!allowed(e, acc, user))
+		return false;
+	if (svade) {
+		if (!(pte & X_A) || (acc == PMAP_MODEL_WRITE && !(pte & X_D)))
+			return false;
+		e->d = (pte & X_D) != 0;
+		return true;
+	}
+	*ep = pte | X_A | (acc == PMAP_MODEL_WRITE ? X_D : 0);
+	return true;
+}
+
+/* The walk without side effects (model_tlb_check's leaf). */
+static int
+leaf(uint64_t va, struct tlb_entry *w)
+{
+	uint64_t *ep, pte;
+	uint8_t shift;
+
+	if (!walk_path(va, &ep, &pte, &shift))
+		return 0;
+	entry_of(va, pte, shift, w);
+	return 1;
+}
+
+int
+model_tlb_audit(void (*print)(const char *, ...))
+{
+	if (S_MODE(satp) == 0)
+		return 0;
+	return model_tlb_check(S_ASID(satp), leaf, print);
+}
+
+/*
+ * The running CPU starts as a kernel's start-up code leaves a secondary
+ * hart: on the boot map (ASID 0), sstatus.SUM set, its TLB empty.
+ * pmap_cpu_init then moves it to the kernel pmap.
+ */
+void
+model_cpu_start(void)
+{
+	satp = MODE << 60 | (BOOT_ROOT_PA >> 12);
+	sstatus = SSTATUS_SUM;
+	model_tlb_inval(0, true, 0, true);
+}
+
+/* Set D in the leaf that maps va, if it is present and still maps te's page. */
+static void
+set_dirty(uint64_t va, const struct tlb_entry *te)
+{
+	uint64_t *ep, pte;
+	uint8_t shift;
+
+	if (walk_path(va, &ep, &pte, &shift) && X_PPN(pte) == te->pa)
+		*ep = pte | X_D;
+}
+
+bool
+model_translate(vaddr_t va, enum pmap_model_access acc, bool user, uint64_t *pap,
+    uint32_t *fault_code)
+{
+	struct tlb_entry e, *te;
+
+	if (S_MODE(satp) == 0) {
+		*pap = va;
+		return true;
+	}
+	te = model_tlb_lookup(va, S_ASID(satp));
+	if (te != NULL && !allowed(te, acc, user))
+		goto fault;
+	if (te != NULL && acc == PMAP_MODEL_WRITE && !te->d) {
+		if (svade)
+			goto fault;		/* D must be set by software first */
+		set_dirty(va, te);		/* hardware: set D, trusting the entry */
+		te->d = true;
+	}
+	if (te == NULL) {
+		if (!walk(va, acc, user, &e))
+			goto fault;
+		model_tlb_insert(&e);
+		te = model_tlb_lookup(va, S_ASID(satp));
+	}
+	*pap = te->pa + (va & ((1ull << te->shift) - 1));
+	return true;
+fault:
+	*fault_code = cause(acc);
+	return false;
+}
+
+void *
+rv_kva(unsigned long va)
+{
+	uint64_t pa;
+	uint32_t code;
+
+	if (!model_translate(va, PMAP_MODEL_WRITE, false, &pa, &code))
+		model_fatal("rv_kva: kernel access to va %#lx faults (scause %u)", va, code);
+	if (pa >= model_ram_size)
+		model_fatal("rv_kva: va %#lx maps pa %#llx beyond RAM", va, (unsigned long long)pa);
+	return model_ram + pa;
+}
+
+void
+model_fault_decode(uint32_t code, struct fault_info *f)
+{
+	RV_FAULT_DECODE(code, f);
+}
+
+/* QEMU virt: DRAM from RAM_BASE, contiguous; rv64 keeps every physical-address bit. */
+uint64_t
+model_ram_layout(struct pmap_model_boot *bi, uint64_t mem)
+{
+	bi->nregions = 1;
+	bi->regions[0] = (struct pmap_model_region){ PMAP_RAM_BASE, mem };
+	return PMAP_RAM_BASE + mem;
+}
+
+/*
+ * What md/riscv's M-mode start leaves (md/riscv-sv39/boot_paging.h):
+ * KERNBASE + [0, PMAP_BOOTMAP_SIZE) mapped to RAM_BASE + [0, that) by one
+ * global gigapage (under root slot 511's table with Sv48), ASID 0,
+ * sstatus.SUM set.
+ */
+void
+model_boot(struct pmap_model_boot *bi)
+{
+	uint64_t *root = phys64(BOOT_ROOT_PA), *giga = root;
+	const char *bits = getenv("PMAPKIT_MODEL_ASIDLEN");
+
+	_Static_assert(PMAP_BOOTMAP_SIZE == (1ull << 30), "the boot map is one gigapage");
+	if (bits != NULL) {
+		unsigned long n = strtoul(bits, NULL, 0);
+		if (n > 16)
+			model_fatal("sv39 model: PMAPKIT_MODEL_ASIDLEN=%s: 0 .. 16", bits);
+		asid_mask = (1ull << n) - 1;
+	}
+	memset(root, 0, PAGE_SIZE);
+	if (NL == 4) {
+		giga = phys64(BOOT_L1_PA);
+		memset(giga, 0, PAGE_SIZE);
+		root[(KERNBASE >> 39) & 511] = ((uint64_t)BOOT_L1_PA >> 12) << 10 | X_V;
+	}
+	giga[(KERNBASE >> 30) & 511] = ((uint64_t)PMAP_RAM_BASE >> 12) << 10 |
+	    X_V | X_R | X_W | X_X | X_G | X_A | X_D;
+	satp = MODE << 60 | (BOOT_ROOT_PA >> 12);
+	sstatus = SSTATUS_SUM;
+	bi->kernel_end_pa = BOOT_IMAGE_END;
+	bi->text_start_pa = BOOT_ROOT_PA - 0x10000;	/* a stand-in text range */
+	bi->text_end_pa = BOOT_ROOT_PA;
+	bi->platform = svade ? "host-model-sv39-svade" : NL == 4 ? "host-model-sv48" :
+	    "host-model-sv39";
+}
+
+bool
+model_kernel_user_access(bool allow)
+{
+	sstatus = allow ? (sstatus | SSTATUS_SUM) : (sstatus & ~SSTATUS_SUM);
+	return true;
+}

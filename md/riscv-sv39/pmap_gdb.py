@@ -1,0 +1,150 @@
+"""
+RISC-V Sv39/Sv48 page-table decoder for scripts/gdb/pmapkit.py: three (Sv39)
+or four (Sv48) levels of 512 8-byte entries, 1 GiB and 2 MiB leaves, 56-bit
+physical addresses (RISC-V privileged spec 4.4, 4.5; the walk is 4.3.2 with
+their sizes).  The bits and the layout are md/riscv-sv39/pte.h's and
+pmap_md.h's (and md/riscv/pte_riscv.h's); keep them in step.  configure()
+takes Sv48's four levels when the kernel's level table has four rows.  The
+Svade configuration uses the same format.  md/i386/pmap_gdb.py says what
+each name is for.
+"""
+
+NAME = "riscv-sv39"
+PTE_BYTES = 8
+VA_BITS = 64
+PA_BITS = 56
+ROOT_FIELD = "pm_rootpa"
+
+KERNBASE = 0xFFFFFFC000000000
+RAM_BASE = 0x80000000
+DIRECT_MAX = 0x2000000000
+_VM_MAX_KERNEL_VA = 0xFFFFFFFFC0000000
+
+_SV39 = (("L2", 30, 512), ("L1", 21, 512), ("L0", 12, 512))
+
+
+def configure(levels):
+    """Sv39's three levels, or Sv48's four when the kernel's table has four."""
+    global LEVELS, LEAF_LEVEL, INDEX_BITS, USER_SPACE, KERNEL_SPACE, SATP_MODE
+    LEVELS = ((("L3", 39, 512),) if len(levels) == 4 else ()) + _SV39
+    LEAF_LEVEL = len(LEVELS) - 1
+    INDEX_BITS = LEVELS[0][1] + 9
+    USER_SPACE = (0, 1 << (INDEX_BITS - 1))
+    KERNEL_SPACE = (1 << (INDEX_BITS - 1), _VM_MAX_KERNEL_VA & ((1 << INDEX_BITS) - 1))
+    SATP_MODE = 9 if len(levels) == 4 else 8
+
+
+configure(_SV39)
+
+PG_V = 0x001
+PG_R = 0x002
+PG_W = 0x004
+PG_X = 0x008
+PG_U = 0x010
+PG_G = 0x020
+PG_A = 0x040
+PG_D = 0x080
+PG_WIRED = 0x100    # RSW: wired
+PG_MANAGED = 0x200  # RSW: managed, has a pv entry
+PG_LEAF = PG_R | PG_W | PG_X
+PG_PPN_SHIFT = 10
+PG_PPN_MASK = 0x003FFFFFFFFFFC00
+PG_RESERVED = 0xFFC0000000000000    # bits 54-63: reserved, PBMT, N (pmapkit sets none)
+PAGE_SHIFT = 12
+
+_FLAGS = ((PG_V, "V"), (PG_R, "R"), (PG_W, "W"), (PG_X, "X"), (PG_U, "U"), (PG_G, "G"),
+          (PG_A, "A"), (PG_D, "D"), (PG_WIRED, "WIRED"), (PG_MANAGED, "MANAGED"))
+
+
+def canonical(va):
+    """Bits 63 down to the mode's top VA bit copy that bit (spec 4.4.1, 4.5.1)."""
+    va &= (1 << INDEX_BITS) - 1
+    return va | ((1 << 64) - (1 << INDEX_BITS)) if va >> (INDEX_BITS - 1) else va
+
+
+def cpu_root(reg):
+    """The root table satp names, and where it came from; reg(name) reads a register."""
+    satp = reg("satp")
+    mode = satp >> 60
+    if mode == 0:
+        raise ValueError("satp %#x: MODE is Bare (paging off): give a root" % satp)
+    if mode != SATP_MODE:
+        raise ValueError("satp %#x: MODE %d, the kernel's level table says %d" %
+                         (satp, mode, SATP_MODE))
+    asid = (satp >> 44) & 0xFFFF
+    return (satp & 0xFFFFFFFFFFF) << PAGE_SHIFT, "satp %#x, ASID %d" % (satp, asid)
+
+
+def root_pa(pa):
+    return pa & ~((1 << PAGE_SHIFT) - 1)
+
+
+def _ppn_pa(pte):
+    return ((pte & PG_PPN_MASK) >> PG_PPN_SHIFT) << PAGE_SHIFT
+
+
+def valid(pte, level):
+    return bool(pte & PG_V)
+
+
+def fault(pte, level):
+    """Why the MMU stops its walk at this entry (spec 4.3.2), or None."""
+    if not pte & PG_V:
+        return "V clear"
+    if pte & (PG_R | PG_W) == PG_W:
+        return "W without R (reserved)"
+    if pte & PG_RESERVED:
+        return "reserved bits 54-63 set"
+    if not pte & PG_LEAF and level == LEAF_LEVEL:
+        return "a table pointer at the last level"
+    span = LEVELS[level][1]
+    if pte & PG_LEAF and level < LEAF_LEVEL and _ppn_pa(pte) & ((1 << span) - 1):
+        return "misaligned superpage"
+    return None
+
+
+def leaf(pte, level):
+    """pte_leaf_p: any of R, W, X makes a leaf; the last level is always one."""
+    return level == LEAF_LEVEL or bool(pte & PG_LEAF)
+
+
+def table_pa(pte, level):
+    return _ppn_pa(pte)
+
+
+def leaf_pa(pte, level):
+    return _ppn_pa(pte)
+
+
+def flags(pte, level):
+    """Every bit the format defines, by name when set, as dashes when clear."""
+    return " ".join(n if pte & m else "-" * len(n) for m, n in _FLAGS)
+
+
+def kind(pte, level):
+    """What pmap_dump shows of a leaf; without Svpbmt entries have no cache attribute."""
+    return {
+        "prot": "".join(c if pte & m else "-" for m, c in ((PG_R, "r"), (PG_W, "w"), (PG_X, "x"))),
+        "user": bool(pte & PG_U), "global": bool(pte & PG_G),
+        "wired": bool(pte & PG_WIRED), "managed": bool(pte & PG_MANAGED),
+        "referenced": bool(pte & PG_A), "modified": bool(pte & PG_D),
+        "nocache": False,
+    }
+
+
+def table_denies(pte, level):
+    """A pointer entry grants nothing and takes nothing away: the leaf decides."""
+    return []
+
+
+def problems(pte, level):
+    """Bits the spec wants clear in a pointer entry (D, A and U are reserved there)."""
+    if pte & PG_V and not pte & PG_LEAF and level < LEAF_LEVEL and pte & (PG_D | PG_A | PG_U):
+        return ["D, A or U set in a pointer entry (reserved)"]
+    return []
+
+
+def direct_va(pa):
+    if RAM_BASE <= pa < RAM_BASE + DIRECT_MAX:
+        return KERNBASE + (pa - RAM_BASE)
+    return None

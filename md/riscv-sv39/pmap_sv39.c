@@ -1,0 +1,416 @@
+/*
+ * RISC-V Sv39 backend, and Sv48 with CONFIG_RISCV_SV48 (privileged spec
+ * 4.4, 4.5): 3 or 4 levels of 512 8-byte entries, 56-bit physical
+ * addresses, 1 GiB and 2 MiB leaves, ASIDs, sfence.vma.  The two modes
+ * differ in the level table, the user half's end and satp's mode only.
+ *
+ * Tables.  Every table is reached through the direct map of RAM at KERNBASE
+ * (pmap_md.h), which covers up to 128 GiB from 0x80000000, every page the
+ * kernel can have records for: no windows.  The
+ * direct map is 1 GiB leaves where a whole GiB holds no kernel text, else
+ * 2 MiB leaves, and 4 KiB pages for the 2 MiB regions holding text (text
+ * r-x, the rest rw-); all global.  Page tables stay inside it (ptp_limit).
+ *
+ * Kernel space.  The kernel's half of the root (slots 256-511) is copied
+ * into every user root at creation; a later change of a kernel root entry
+ * (Sv39: kernel growth makes a root entry per GiB) is pushed into every
+ * user root, as riscv-sv32 does.  Under Sv48 the whole kernel half is root
+ * slot 511, made at bootstrap, so that never happens.
+ *
+ * ASIDs from mi/'s allocator, per hart; the width is what the hart keeps
+ * of all ones written to satp.ASID (ASIDLEN is WARL, spec 4.1.11), probed
+ * at bootstrap and handed to mi/ (cpu_asid_bits).  sfence.vma va, x0 for a
+ * page (every ASID), x0, x0 for everything.  A cleared entry above the
+ * leaves may be cached as a non-leaf translation, which only an sfence.vma
+ * with rs1 = x0 drops (spec 4.2.1).
+ */
+
+#include <pmap/pmap_kern.h>
+#include <pmap/pmap_md_ops.h>
+#include <pte.h>
+#include <cpufunc.h>
+
+#define NPTE		512u
+#define SATP64_ASID_SHIFT 44
+#define SATP64_ASID_MASK 0xFFFFull
+#define SATP64_PPN_MASK	0x00000FFFFFFFFFFFull
+#ifdef CONFIG_RISCV_SV48
+#define SATP64_MODE	(9ull << 60)	/* Sv48 */
+#define ROOT_SHIFT	39
+#else
+#define SATP64_MODE	(8ull << 60)	/* Sv39 */
+#define ROOT_SHIFT	30
+#endif
+#define ROOT_SLOT(va)	((unsigned)(((va) >> ROOT_SHIFT) & (NPTE - 1)))
+#define ROOT_KERNEL	(NPTE / 2)	/* the root's upper half is the kernel's */
+#define LEVEL_GIGA	(PMAP_LEAF_LEVEL - 2)	/* the level of 1 GiB entries */
+#define SZ_1G		(1ull << 30)
+
+_Static_assert(ROOT_SLOT(KERNBASE) >= ROOT_KERNEL && ROOT_SLOT(VM_MIN_KERNEL_VA) >= ROOT_KERNEL &&
+    PMAP_DIRECT_MAX <= VM_MIN_KERNEL_VA - KERNBASE && (PMAP_RAM_BASE & (SZ_1G - 1)) == 0,
+    "the layout's kernel parts are in the root's upper half; RAM starts on a GiB");
+
+/* The level count is this table's: Sv48 is one more row on top. */
+struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
+#ifdef CONFIG_RISCV_SV48
+	{ 39, 512, false },	/* root: 512 GiB leaves exist, pmapkit makes none */
+#endif
+	{ 30, 512, true },	/* 1 GiB gigapages */
+	{ 21, 512, true },	/* 2 MiB megapages */
+	{ 12, 512, true },	/* page table */
+};
+
+static struct pmap *sv39_kpm;
+static struct pmap *sv39_users;
+static unsigned sv39_asid_bits;
+
+static pt_entry_t *
+sv39_direct(paddr_t pa)
+{
+	if (pa < PMAP_RAM_BASE || pa >= PMAP_DIRECT_END)
+		pmap_kern_panic("sv39_direct: pa %#" PMAP_PRIxPADDR " outside the direct map "
+		    "[%#" PMAP_PRIxPADDR ", %#" PMAP_PRIxPADDR ")", pa, (paddr_t)PMAP_RAM_BASE,
+		    (paddr_t)PMAP_DIRECT_END);
+	return rv_kva(PMAP_DIRECT_VA(pa));
+}
+
+static pt_entry_t *
+sv39_table(struct pmap *pm, int level, vaddr_t va, pt_entry_t parent)
+{
+	(void)va;
+	return sv39_direct(level == 0 ? pm->pm_md.pm_rootpa : pte_pa(parent, level - 1));
+}
+
+static unsigned long
+sv39_satp(paddr_t root, uint32_t asid)
+{
+	return (unsigned long)(SATP64_MODE | ((uint64_t)asid << SATP64_ASID_SHIFT) |
+	    ((root >> PAGE_SHIFT) & SATP64_PPN_MASK));
+}
+
+static vaddr_t
+sv39_level_size(int level)
+{
+	return (vaddr_t)1 << pmap_md_levels[level].pl_shift;
+}
+
+/* ------------------------------------------------------------ bootstrap */
+
+/* A zeroed page for a kernel table, reached through the boot map. */
+static paddr_t
+sv39_boot_page(void)
+{
+	paddr_t pa = pmap_md_boot_table();
+
+	memset(sv39_direct(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+static void
+sv39_boot_count(paddr_t table, unsigned valid)
+{
+	struct pmap_page *pp = pmap_kern_phys_to_page(table);
+
+	if (pp != NULL)
+		pp->pp_ptpcount = (uint16_t)valid;
+}
+
+/* A direct-map leaf at `level` for pa: rw-, or r-x for kernel text; global, wired. */
+static pt_entry_t
+sv39_boot_leaf(paddr_t pa, int level, bool text)
+{
+	long pages = (long)(sv39_level_size(level) >> PAGE_SHIFT);
+
+	sv39_kpm->pm_resident += pages;
+	sv39_kpm->pm_wired += pages;
+	if (level != PMAP_LEAF_LEVEL)
+		pmap_stats.large_mappings++;
+	return pte_make(pa, text ? VM_PROT_READ | VM_PROT_EXECUTE : VM_PROT_READ | VM_PROT_WRITE,
+	    PMAP_MK_GLOBAL | PMAP_MK_WIRED, level);
+}
+
+/*
+ * Direct-map [pa, pa + one entry of level - 1) clipped to end, into a new
+ * table of `level`: the largest leaves that fit whole and hold no text,
+ * a table one level down where not.  Returns the table.
+ */
+static paddr_t
+sv39_boot_table(paddr_t pa, paddr_t end, int level, const struct pmap_bootstrap_args *a)
+{
+	paddr_t tpa = sv39_boot_page();
+	pt_entry_t *t = sv39_direct(tpa);
+	vaddr_t step = sv39_level_size(level);
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < NPTE && pa < end; i++, pa += step, n++) {
+		bool text = pa < a->text_end && pa + step > a->text_start;
+		if (level == PMAP_LEAF_LEVEL)
+			t[i] = sv39_boot_leaf(pa, level, text);
+		else if (pmap_md_levels[level].pl_leaf_ok && end - pa >= step && !text)
+			t[i] = sv39_boot_leaf(pa, level, false);
+		else
+			t[i] = pte_make_table(sv39_boot_table(pa, end, level + 1, a), false, level);
+	}
+	sv39_boot_count(tpa, n);
+	return tpa;
+}
+
+/*
+ * The hart's ASID width: the bits of satp.ASID that keep the ones written
+ * to them (spec 4.1.11), with the new root in satp (it maps the kernel).
+ * Leaves ASID 0 and flushes.
+ */
+static unsigned
+sv39_probe_asid(paddr_t root)
+{
+	rv_write_satp(sv39_satp(root, (uint32_t)SATP64_ASID_MASK));
+	unsigned long got = rv_read_satp();
+	rv_write_satp(sv39_satp(root, 0));
+	rv_sfence_vma(0, 0, 1, 1);
+	if ((got & ~(SATP64_ASID_MASK << SATP64_ASID_SHIFT)) != sv39_satp(root, 0))
+		pmap_kern_panic("sv39_bootstrap: satp reads back %#lx after %#lx: the hart does not "
+		    "keep %s mode (the boot code should have refused it)", got,
+		    sv39_satp(root, (uint32_t)SATP64_ASID_MASK), PMAP_MD_NLEVELS == 4 ? "Sv48" :
+		    "Sv39");
+	return (unsigned)__builtin_popcountll((got >> SATP64_ASID_SHIFT) & SATP64_ASID_MASK);
+}
+
+static void
+sv39_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
+{
+	paddr_t end = a->direct_end < PMAP_DIRECT_END ? a->direct_end : PMAP_DIRECT_END;
+
+#ifndef CONFIG_PMAP_PSE
+	for (int l = 0; l < PMAP_LEAF_LEVEL; l++)
+		pmap_md_levels[l].pl_leaf_ok = false;
+#endif
+	sv39_kpm = kpm;
+	paddr_t root = sv39_boot_page();
+	pt_entry_t *giga = sv39_direct(root);
+	if (LEVEL_GIGA > 0) {			/* Sv48: root slot 511 over the 1 GiB level */
+		paddr_t l1 = sv39_boot_page();
+		giga[ROOT_SLOT(KERNBASE)] = pte_make_table(l1, false, 0);
+		giga = sv39_direct(l1);
+	}
+	unsigned n = 0;
+	for (paddr_t pa = PMAP_RAM_BASE; pa < end; pa += SZ_1G, n++) {
+		unsigned i = (unsigned)((PMAP_DIRECT_VA(pa) >> 30) & (NPTE - 1));
+		bool text = pa < a->text_end && pa + SZ_1G > a->text_start;
+		if (pmap_md_levels[LEVEL_GIGA].pl_leaf_ok && end - pa >= SZ_1G && !text)
+			giga[i] = sv39_boot_leaf(pa, LEVEL_GIGA, false);
+		else
+			giga[i] = pte_make_table(sv39_boot_table(pa, end, LEVEL_GIGA + 1, a), false,
+			    LEVEL_GIGA);
+	}
+	if (LEVEL_GIGA > 0)
+		sv39_boot_count(pte_pa(sv39_direct(root)[ROOT_SLOT(KERNBASE)], 0), n);
+	kpm->pm_md.pm_rootpa = root;
+	sv39_asid_bits = sv39_probe_asid(root);
+}
+
+static unsigned
+sv39_cpu_asid_bits(void)
+{
+	return sv39_asid_bits;
+}
+
+/* ------------------------------------------------------ address spaces */
+
+/* Push kernel root entry `slot` into every user root. */
+static void
+sv39_sync_kernel_entry(unsigned slot)
+{
+	pt_entry_t e = pte_load(&sv39_direct(sv39_kpm->pm_md.pm_rootpa)[slot]);
+
+	for (struct pmap *pm = sv39_users; pm != NULL; pm = pm->pm_md.pm_next)
+		pte_store(&sv39_direct(pm->pm_md.pm_rootpa)[slot], e);
+}
+
+/*
+ * An entry above the leaves changed.  Kernel root entries go to every
+ * root.  A cleared table pointer may be cached as a non-leaf translation,
+ * which only an sfence.vma with rs1 = x0 drops (spec 4.2.1): at once here,
+ * on the other CPUs at the next update, before the table is freed.
+ */
+static void
+sv39_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
+{
+	if (pm == sv39_kpm && level == 0)
+		sv39_sync_kernel_entry(ROOT_SLOT(va));
+	if (!installed) {
+		rv_sfence_vma(0, 0, 1, 1);
+		pmap_md_tlb_sync(pm, va, true, false);
+	}
+}
+
+static int
+sv39_root_create(struct pmap *pm)
+{
+	paddr_t pa;
+
+	if (pmap_kern_page_alloc_below(PMAP_DIRECT_END, &pa) != 0)
+		return ENOMEM;
+	pt_entry_t *root = sv39_direct(pa), *kroot = sv39_direct(sv39_kpm->pm_md.pm_rootpa);
+	memset(root, 0, ROOT_KERNEL * sizeof(pt_entry_t));
+	for (unsigned i = ROOT_KERNEL; i < NPTE; i++)
+		pte_store(&root[i], pte_load(&kroot[i]));
+	pm->pm_md.pm_rootpa = pa;
+	pm->pm_md.pm_prev = NULL;
+	pm->pm_md.pm_next = sv39_users;
+	if (sv39_users != NULL)
+		sv39_users->pm_md.pm_prev = pm;
+	sv39_users = pm;
+	pmap_md_count_table(false);
+	return 0;
+}
+
+static void
+sv39_root_release(struct pmap *pm)
+{
+	struct pmap_md *md = &pm->pm_md;
+	pt_entry_t *root = sv39_direct(md->pm_rootpa);
+
+	if (md->pm_prev != NULL)
+		md->pm_prev->pm_md.pm_next = md->pm_next;
+	else
+		sv39_users = md->pm_next;
+	if (md->pm_next != NULL)
+		md->pm_next->pm_md.pm_prev = md->pm_prev;
+	for (unsigned i = ROOT_KERNEL; i < NPTE; i++)	/* tables go back all zero */
+		pte_store(&root[i], 0);
+	pmap_kern_page_free(md->pm_rootpa);
+	pmap_md_uncount_table();
+}
+
+static void
+sv39_paging(struct pmap_paging *p)
+{
+	p->satp = sv39_satp(sv39_kpm->pm_md.pm_rootpa, 0);
+}
+
+/* A hart starts: the kernel root with ASID 0; nothing it cached before counts. */
+static void
+sv39_cpu_init(void)
+{
+	struct pmap_paging p;
+
+	sv39_paging(&p);
+	rv_write_satp(p.satp);
+	rv_sfence_vma(0, 0, 1, 1);
+}
+
+/*
+ * With ASIDs, the switch keeps every tag's translations.  A hart that keeps
+ * no ASID bits runs every space under ASID 0 (pmap_asid says 0), so the
+ * switch flushes, as on an MMU without tags.
+ */
+static void
+sv39_activate(struct pmap *pm)
+{
+	rv_write_satp(sv39_satp(pm->pm_md.pm_rootpa, pmap_asid(pm)));
+	if (sv39_asid_bits == 0)
+		rv_sfence_vma(0, 0, 1, 1);	/* no ASIDs: nothing of the last space stays */
+}
+
+static void
+sv39_deactivate(struct pmap *pm)
+{
+	(void)pm;
+	sv39_activate(sv39_kpm);
+}
+
+/* pm is not live on cpu: its ASID there is never used again. */
+static void
+sv39_tlb_forget(struct pmap *pm, unsigned cpu)
+{
+	pmap_asid_forget(pm, cpu);
+}
+
+static void
+sv39_tlb_invalidate(vaddr_t va)
+{
+	rv_sfence_vma(va, 0, 0, 1);	/* every ASID's, global ones too */
+}
+
+static void
+sv39_tlb_flush(bool global)
+{
+	(void)global;
+	rv_sfence_vma(0, 0, 1, 1);	/* everything, global entries too */
+}
+
+static void
+sv39_zero_page(paddr_t pa)
+{
+	memset(sv39_direct(pa), 0, PAGE_SIZE);
+}
+
+static void
+sv39_copy_page(paddr_t src, paddr_t dst)
+{
+	memcpy(sv39_direct(dst), sv39_direct(src), PAGE_SIZE);
+}
+
+static pt_entry_t *
+sv39_table_page(paddr_t pa)
+{
+	return sv39_direct(pa);
+}
+
+/* The direct map, the unused kernel VA and the top GiB belong to the pmap. */
+static bool
+sv39_reserved_range(vaddr_t sva, vaddr_t eva)
+{
+	return eva - 1 >= VM_MAX_KERNEL_VA || sva < VM_MIN_KERNEL_VA;
+}
+
+/* Every root: the kernel half equals the kernel root's (A/D aside), none of it user. */
+static int
+sv39_check(struct pmap *pm, void (*print)(const char *, ...))
+{
+	pt_entry_t *root = sv39_direct(pm->pm_md.pm_rootpa);
+	pt_entry_t *kroot = sv39_direct(sv39_kpm->pm_md.pm_rootpa);
+	int errs = 0;
+
+	for (unsigned slot = ROOT_KERNEL; slot < NPTE; slot++) {
+		pt_entry_t e = pte_load(&root[slot]), k = pte_load(&kroot[slot]);
+		if (((e ^ k) & ~(PG_A | PG_D)) != 0 || (e & PG_U)) {
+			print("sv39_check: pmap %p kernel root entry %u is %#llx, kernel has %#llx\n",
+			    (void *)pm, slot, (unsigned long long)e, (unsigned long long)k);
+			errs++;
+		}
+	}
+	return errs;
+}
+
+const struct pmap_md_ops pmap_md_ops = {
+	.name = PMAP_MD_NAME,
+	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NX | PMAP_CAP_ASID |
+	    PMAP_CAP_NO_KX_USER
+#ifdef CONFIG_PMAP_SV39_SVADE
+	    | PMAP_CAP_SW_REFMOD
+#endif
+	    ,
+	.pa_bits = PMAP_PA_BITS,
+	.cpu_pa_bits = NULL,
+	.asid_bits = 16,
+	.cpu_asid_bits = sv39_cpu_asid_bits,
+	.ptp_limit = PMAP_DIRECT_END,
+	.bootstrap = sv39_bootstrap,
+	.table = sv39_table,
+	.table_changed = sv39_table_changed,
+	.root_create = sv39_root_create,
+	.root_release = sv39_root_release,
+	.paging = sv39_paging,
+	.cpu_init = sv39_cpu_init,
+	.activate = sv39_activate,
+	.deactivate = sv39_deactivate,
+	.tlb_forget = sv39_tlb_forget,
+	.tlb_invalidate = sv39_tlb_invalidate,
+	.tlb_flush = sv39_tlb_flush,
+	.zero_page = sv39_zero_page,
+	.copy_page = sv39_copy_page,
+	.table_page = sv39_table_page,
+	.reserved_range = sv39_reserved_range,
+	.check = sv39_check,
+};
