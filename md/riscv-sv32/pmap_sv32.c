@@ -50,24 +50,32 @@ struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
 	{ 12, 1024, true },	/* leaf table */
 };
 
-static struct pmap *sv32_kpm;
-static struct pmap *sv32_users;
 static paddr_t sv32_winpt;			/* the window page table */
 
 static pt_entry_t *
-sv32_direct(paddr_t pa)
+rv_direct(paddr_t pa)
 {
 	if (pa < PMAP_RAM_BASE || pa >= PMAP_DIRECT_END)
-		pmap_kern_panic("sv32_direct: pa %#llx outside the direct map",
+		pmap_kern_panic("rv_direct: pa %#llx outside the direct map",
 		    (unsigned long long)pa);
 	return rv_kva(PMAP_DIRECT_VA(pa));
 }
+
+static unsigned long
+rv_satp(paddr_t root, uint32_t asid)
+{
+	return SATP_MODE_SV32 | asid << SATP_ASID_SHIFT | (uint32_t)(root >> PAGE_SHIFT);
+}
+
+#define RV_ROOT_NPTE	NPTE
+#define RV_ROOT_KERNEL	KERN_SLOT_FIRST
+#include "../riscv/pmap_riscv.h"
 
 static pt_entry_t *
 sv32_table(struct pmap *pm, int level, vaddr_t va, pt_entry_t parent)
 {
 	(void)va;
-	return sv32_direct(level == 0 ? pm->pm_md.pm_rootpa : pte_pa(parent, 0));
+	return rv_direct(level == 0 ? pm->pm_md.pm_rootpa : pte_pa(parent, 0));
 }
 
 /* A page through window w (a direct-mapped page through the direct map). */
@@ -75,9 +83,9 @@ static void *
 sv32_page(int w, paddr_t pa)
 {
 	if (pa >= PMAP_RAM_BASE && pa < PMAP_DIRECT_END)
-		return sv32_direct(pa);
+		return rv_direct(pa);
 	vaddr_t wva = (WIN_SLOT << 22) + (pmap_kern_cpu_index() * SV32_NWINDOWS + w) * PAGE_SIZE;
-	pte_store(&sv32_direct(sv32_winpt)[(wva >> PAGE_SHIFT) & (NPTE - 1)],
+	pte_store(&rv_direct(sv32_winpt)[(wva >> PAGE_SHIFT) & (NPTE - 1)],
 	    pte_make(pa, VM_PROT_READ | VM_PROT_WRITE, PMAP_MK_GLOBAL | PMAP_MK_WIRED, 1));
 	rv_sfence_vma(wva, 0, 0, 1);
 	return rv_kva(wva);
@@ -91,7 +99,7 @@ sv32_boot_page(void)
 {
 	paddr_t pa = pmap_md_boot_table();
 
-	memset(sv32_direct(pa), 0, PAGE_SIZE);
+	memset(rv_direct(pa), 0, PAGE_SIZE);
 	return pa;
 }
 
@@ -100,7 +108,7 @@ static void
 sv32_boot_small(pt_entry_t *root, paddr_t pa, paddr_t end, const struct pmap_bootstrap_args *a)
 {
 	paddr_t ptpa = sv32_boot_page();
-	pt_entry_t *pt = sv32_direct(ptpa);
+	pt_entry_t *pt = rv_direct(ptpa);
 	unsigned n = 0;
 
 	for (paddr_t p = pa; p < end && p < pa + MEGA; p += PAGE_SIZE, n++) {
@@ -111,8 +119,8 @@ sv32_boot_small(pt_entry_t *root, paddr_t pa, paddr_t end, const struct pmap_boo
 	}
 	root[PMAP_DIRECT_VA(pa) >> 22] = pte_make_table(ptpa, false, 0);
 	pmap_kern_phys_to_page(ptpa)->pp_ptpcount = (uint16_t)n;
-	sv32_kpm->pm_resident += n;
-	sv32_kpm->pm_wired += n;
+	rv_kpm->pm_resident += n;
+	rv_kpm->pm_wired += n;
 }
 
 static void
@@ -123,9 +131,9 @@ sv32_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 #ifndef CONFIG_PMAP_PSE
 	pmap_md_levels[0].pl_leaf_ok = false;
 #endif
-	sv32_kpm = kpm;
+	rv_kpm = kpm;
 	paddr_t rootpa = sv32_boot_page();
-	pt_entry_t *root = sv32_direct(rootpa);
+	pt_entry_t *root = rv_direct(rootpa);
 	for (paddr_t pa = PMAP_RAM_BASE; pa < end; pa += MEGA) {
 		bool text = pa < a->text_end && pa + MEGA > a->text_start;
 		if (pmap_md_levels[0].pl_leaf_ok && end - pa >= MEGA && !text) {
@@ -141,21 +149,11 @@ sv32_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 	sv32_winpt = sv32_boot_page();
 	root[WIN_SLOT] = pte_make_table(sv32_winpt, false, 0);
 	kpm->pm_md.pm_rootpa = rootpa;
-	rv_write_satp(SATP_MODE_SV32 | (uint32_t)(rootpa >> PAGE_SHIFT));
+	rv_write_satp(rv_satp(rootpa, 0));
 	rv_sfence_vma(0, 0, 1, 1);	/* the boot map's translations */
 }
 
 /* ------------------------------------------------------ address spaces */
-
-/* Push kernel root entry `slot` into every user root. */
-static void
-sv32_sync_kernel_entry(unsigned slot)
-{
-	pt_entry_t e = pte_load(&sv32_direct(sv32_kpm->pm_md.pm_rootpa)[slot]);
-
-	for (struct pmap *pm = sv32_users; pm != NULL; pm = pm->pm_md.pm_next)
-		pte_store(&sv32_direct(pm->pm_md.pm_rootpa)[slot], e);
-}
 
 /*
  * A root entry changed.  Kernel entries go to every root.  A cleared table
@@ -167,99 +165,25 @@ sv32_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
 {
 	if (level != 0)
 		pmap_kern_panic("sv32_table_changed: level %d has no tables below", level);
-	if (pm == sv32_kpm)
-		sv32_sync_kernel_entry(va >> 22);
+	if (pm == rv_kpm)
+		rv_sync_kernel_entry(va >> 22);
 	if (!installed) {
 		rv_sfence_vma(0, 0, 1, 1);	/* cached non-leaf entries */
 		pmap_md_tlb_sync(pm, va, true, false);	/* elsewhere, before the free */
 	}
 }
 
-static int
-sv32_root_create(struct pmap *pm)
-{
-	paddr_t pa;
-
-	if (pmap_kern_page_alloc_below(PMAP_DIRECT_END, &pa) != 0)
-		return ENOMEM;
-	pt_entry_t *root = sv32_direct(pa), *kroot = sv32_direct(sv32_kpm->pm_md.pm_rootpa);
-	memset(root, 0, KERN_SLOT_FIRST * sizeof(pt_entry_t));
-	memcpy(&root[KERN_SLOT_FIRST], &kroot[KERN_SLOT_FIRST],
-	    (NPTE - KERN_SLOT_FIRST) * sizeof(pt_entry_t));
-	pm->pm_md.pm_rootpa = pa;
-	pm->pm_md.pm_prev = NULL;
-	pm->pm_md.pm_next = sv32_users;
-	if (sv32_users != NULL)
-		sv32_users->pm_md.pm_prev = pm;
-	sv32_users = pm;
-	pmap_md_count_table(false);
-	return 0;
-}
-
-static void
-sv32_root_release(struct pmap *pm)
-{
-	struct pmap_md *md = &pm->pm_md;
-
-	if (md->pm_prev != NULL)
-		md->pm_prev->pm_md.pm_next = md->pm_next;
-	else
-		sv32_users = md->pm_next;
-	if (md->pm_next != NULL)
-		md->pm_next->pm_md.pm_prev = md->pm_prev;
-	pmap_kern_page_free(md->pm_rootpa);
-	pmap_md_uncount_table();
-}
-
-static void
-sv32_paging(struct pmap_paging *p)
-{
-	p->satp = SATP_MODE_SV32 | (uint32_t)(sv32_kpm->pm_md.pm_rootpa >> PAGE_SHIFT);
-}
-
-/* A hart starts: the kernel root with ASID 0; nothing it cached before counts. */
-static void
-sv32_cpu_init(void)
-{
-	struct pmap_paging p;
-
-	sv32_paging(&p);
-	rv_write_satp(p.satp);
-	rv_sfence_vma(0, 0, 1, 1);
-}
-
 static void
 sv32_activate(struct pmap *pm)
 {
-	rv_write_satp(SATP_MODE_SV32 | pmap_asid(pm) << SATP_ASID_SHIFT |
-	    (uint32_t)(pm->pm_md.pm_rootpa >> PAGE_SHIFT));
-}
-
-/* pm is not live on cpu: its ASID there is never used again. */
-static void
-sv32_tlb_forget(struct pmap *pm, unsigned cpu)
-{
-	pmap_asid_forget(pm, cpu);
+	rv_write_satp(rv_satp(pm->pm_md.pm_rootpa, pmap_asid(pm)));
 }
 
 static void
 sv32_deactivate(struct pmap *pm)
 {
 	(void)pm;
-	sv32_activate(sv32_kpm);
-}
-
-static void
-sv32_tlb_invalidate(vaddr_t va)
-{
-	rv_sfence_vma(va, 0, 0, 1);
-}
-
-static void
-sv32_tlb_flush(bool global)
-{
-	(void)global;
-	rv_sfence_vma(0, 0, 1, 1);	/* everything, global entries too */
+	sv32_activate(rv_kpm);
 }
 
 static void
@@ -287,25 +211,6 @@ sv32_reserved_range(vaddr_t sva, vaddr_t eva)
 	return eva - 1 >= VM_MAX_KERNEL_VA || (sva < VM_MIN_KERNEL_VA && eva > KERNBASE);
 }
 
-/* Every root: kernel slots equal the kernel root's and are not user-accessible. */
-static int
-sv32_check(struct pmap *pm, void (*print)(const char *, ...))
-{
-	pt_entry_t *root = sv32_direct(pm->pm_md.pm_rootpa);
-	pt_entry_t *kroot = sv32_direct(sv32_kpm->pm_md.pm_rootpa);
-	int errs = 0;
-
-	for (unsigned slot = KERN_SLOT_FIRST; slot < NPTE; slot++) {
-		pt_entry_t e = pte_load(&root[slot]);
-		if (((e ^ pte_load(&kroot[slot])) & ~(pt_entry_t)(PG_A | PG_D)) != 0 || (e & PG_U)) {
-			print("sv32_check: pmap %p kernel root entry %u is %#x, kernel has %#x\n",
-			    (void *)pm, slot, (unsigned)e, (unsigned)kroot[slot]);
-			errs++;
-		}
-	}
-	return errs;
-}
-
 const struct pmap_md_ops pmap_md_ops = {
 	.name = PMAP_MD_NAME,
 	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NX | PMAP_CAP_ASID |
@@ -320,18 +225,18 @@ const struct pmap_md_ops pmap_md_ops = {
 	.bootstrap = sv32_bootstrap,
 	.table = sv32_table,
 	.table_changed = sv32_table_changed,
-	.root_create = sv32_root_create,
-	.root_release = sv32_root_release,
-	.paging = sv32_paging,
-	.cpu_init = sv32_cpu_init,
+	.root_create = rv_root_create,
+	.root_release = rv_root_release,
+	.paging = rv_paging,
+	.cpu_init = rv_cpu_init,
 	.activate = sv32_activate,
 	.deactivate = sv32_deactivate,
-	.tlb_forget = sv32_tlb_forget,
-	.tlb_invalidate = sv32_tlb_invalidate,
-	.tlb_flush = sv32_tlb_flush,
+	.tlb_forget = rv_tlb_forget,
+	.tlb_invalidate = rv_tlb_invalidate,
+	.tlb_flush = rv_tlb_flush,
 	.zero_page = sv32_zero_page,
 	.copy_page = sv32_copy_page,
 	.table_page = sv32_table_page,
 	.reserved_range = sv32_reserved_range,
-	.check = sv32_check,
+	.check = rv_check,
 };

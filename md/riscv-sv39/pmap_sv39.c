@@ -60,15 +60,13 @@ struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
 	{ 12, 512, true },	/* page table */
 };
 
-static struct pmap *sv39_kpm;
-static struct pmap *sv39_users;
 static unsigned sv39_asid_bits;
 
 static pt_entry_t *
-sv39_direct(paddr_t pa)
+rv_direct(paddr_t pa)
 {
 	if (pa < PMAP_RAM_BASE || pa >= PMAP_DIRECT_END)
-		pmap_kern_panic("sv39_direct: pa %#" PMAP_PRIxPADDR " outside the direct map "
+		pmap_kern_panic("rv_direct: pa %#" PMAP_PRIxPADDR " outside the direct map "
 		    "[%#" PMAP_PRIxPADDR ", %#" PMAP_PRIxPADDR ")", pa, (paddr_t)PMAP_RAM_BASE,
 		    (paddr_t)PMAP_DIRECT_END);
 	return rv_kva(PMAP_DIRECT_VA(pa));
@@ -78,15 +76,19 @@ static pt_entry_t *
 sv39_table(struct pmap *pm, int level, vaddr_t va, pt_entry_t parent)
 {
 	(void)va;
-	return sv39_direct(level == 0 ? pm->pm_md.pm_rootpa : pte_pa(parent, level - 1));
+	return rv_direct(level == 0 ? pm->pm_md.pm_rootpa : pte_pa(parent, level - 1));
 }
 
 static unsigned long
-sv39_satp(paddr_t root, uint32_t asid)
+rv_satp(paddr_t root, uint32_t asid)
 {
 	return (unsigned long)(SATP64_MODE | ((uint64_t)asid << SATP64_ASID_SHIFT) |
 	    ((root >> PAGE_SHIFT) & SATP64_PPN_MASK));
 }
+
+#define RV_ROOT_NPTE	NPTE
+#define RV_ROOT_KERNEL	ROOT_KERNEL
+#include "../riscv/pmap_riscv.h"
 
 static vaddr_t
 sv39_level_size(int level)
@@ -102,7 +104,7 @@ sv39_boot_page(void)
 {
 	paddr_t pa = pmap_md_boot_table();
 
-	memset(sv39_direct(pa), 0, PAGE_SIZE);
+	memset(rv_direct(pa), 0, PAGE_SIZE);
 	return pa;
 }
 
@@ -121,8 +123,8 @@ sv39_boot_leaf(paddr_t pa, int level, bool text)
 {
 	long pages = (long)(sv39_level_size(level) >> PAGE_SHIFT);
 
-	sv39_kpm->pm_resident += pages;
-	sv39_kpm->pm_wired += pages;
+	rv_kpm->pm_resident += pages;
+	rv_kpm->pm_wired += pages;
 	if (level != PMAP_LEAF_LEVEL)
 		pmap_stats.large_mappings++;
 	return pte_make(pa, text ? VM_PROT_READ | VM_PROT_EXECUTE : VM_PROT_READ | VM_PROT_WRITE,
@@ -138,7 +140,7 @@ static paddr_t
 sv39_boot_table(paddr_t pa, paddr_t end, int level, const struct pmap_bootstrap_args *a)
 {
 	paddr_t tpa = sv39_boot_page();
-	pt_entry_t *t = sv39_direct(tpa);
+	pt_entry_t *t = rv_direct(tpa);
 	vaddr_t step = sv39_level_size(level);
 	unsigned n = 0;
 
@@ -163,14 +165,14 @@ sv39_boot_table(paddr_t pa, paddr_t end, int level, const struct pmap_bootstrap_
 static unsigned
 sv39_probe_asid(paddr_t root)
 {
-	rv_write_satp(sv39_satp(root, (uint32_t)SATP64_ASID_MASK));
+	rv_write_satp(rv_satp(root, (uint32_t)SATP64_ASID_MASK));
 	unsigned long got = rv_read_satp();
-	rv_write_satp(sv39_satp(root, 0));
+	rv_write_satp(rv_satp(root, 0));
 	rv_sfence_vma(0, 0, 1, 1);
-	if ((got & ~(SATP64_ASID_MASK << SATP64_ASID_SHIFT)) != sv39_satp(root, 0))
+	if ((got & ~(SATP64_ASID_MASK << SATP64_ASID_SHIFT)) != rv_satp(root, 0))
 		pmap_kern_panic("sv39_bootstrap: satp reads back %#lx after %#lx: the hart does not "
 		    "keep %s mode (the boot code should have refused it)", got,
-		    sv39_satp(root, (uint32_t)SATP64_ASID_MASK), PMAP_MD_NLEVELS == 4 ? "Sv48" :
+		    rv_satp(root, (uint32_t)SATP64_ASID_MASK), PMAP_MD_NLEVELS == 4 ? "Sv48" :
 		    "Sv39");
 	return (unsigned)__builtin_popcountll((got >> SATP64_ASID_SHIFT) & SATP64_ASID_MASK);
 }
@@ -184,13 +186,13 @@ sv39_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 	for (int l = 0; l < PMAP_LEAF_LEVEL; l++)
 		pmap_md_levels[l].pl_leaf_ok = false;
 #endif
-	sv39_kpm = kpm;
+	rv_kpm = kpm;
 	paddr_t root = sv39_boot_page();
-	pt_entry_t *giga = sv39_direct(root);
+	pt_entry_t *giga = rv_direct(root);
 	if (LEVEL_GIGA > 0) {			/* Sv48: root slot 511 over the 1 GiB level */
 		paddr_t l1 = sv39_boot_page();
 		giga[ROOT_SLOT(KERNBASE)] = pte_make_table(l1, false, 0);
-		giga = sv39_direct(l1);
+		giga = rv_direct(l1);
 	}
 	unsigned n = 0;
 	for (paddr_t pa = PMAP_RAM_BASE; pa < end; pa += SZ_1G, n++) {
@@ -203,7 +205,7 @@ sv39_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 			    LEVEL_GIGA);
 	}
 	if (LEVEL_GIGA > 0)
-		sv39_boot_count(pte_pa(sv39_direct(root)[ROOT_SLOT(KERNBASE)], 0), n);
+		sv39_boot_count(pte_pa(rv_direct(root)[ROOT_SLOT(KERNBASE)], 0), n);
 	kpm->pm_md.pm_rootpa = root;
 	sv39_asid_bits = sv39_probe_asid(root);
 }
@@ -216,16 +218,6 @@ sv39_cpu_asid_bits(void)
 
 /* ------------------------------------------------------ address spaces */
 
-/* Push kernel root entry `slot` into every user root. */
-static void
-sv39_sync_kernel_entry(unsigned slot)
-{
-	pt_entry_t e = pte_load(&sv39_direct(sv39_kpm->pm_md.pm_rootpa)[slot]);
-
-	for (struct pmap *pm = sv39_users; pm != NULL; pm = pm->pm_md.pm_next)
-		pte_store(&sv39_direct(pm->pm_md.pm_rootpa)[slot], e);
-}
-
 /*
  * An entry above the leaves changed.  Kernel root entries go to every
  * root.  A cleared table pointer may be cached as a non-leaf translation,
@@ -235,68 +227,12 @@ sv39_sync_kernel_entry(unsigned slot)
 static void
 sv39_table_changed(struct pmap *pm, int level, vaddr_t va, bool installed)
 {
-	if (pm == sv39_kpm && level == 0)
-		sv39_sync_kernel_entry(ROOT_SLOT(va));
+	if (pm == rv_kpm && level == 0)
+		rv_sync_kernel_entry(ROOT_SLOT(va));
 	if (!installed) {
 		rv_sfence_vma(0, 0, 1, 1);
 		pmap_md_tlb_sync(pm, va, true, false);
 	}
-}
-
-static int
-sv39_root_create(struct pmap *pm)
-{
-	paddr_t pa;
-
-	if (pmap_kern_page_alloc_below(PMAP_DIRECT_END, &pa) != 0)
-		return ENOMEM;
-	pt_entry_t *root = sv39_direct(pa), *kroot = sv39_direct(sv39_kpm->pm_md.pm_rootpa);
-	memset(root, 0, ROOT_KERNEL * sizeof(pt_entry_t));
-	for (unsigned i = ROOT_KERNEL; i < NPTE; i++)
-		pte_store(&root[i], pte_load(&kroot[i]));
-	pm->pm_md.pm_rootpa = pa;
-	pm->pm_md.pm_prev = NULL;
-	pm->pm_md.pm_next = sv39_users;
-	if (sv39_users != NULL)
-		sv39_users->pm_md.pm_prev = pm;
-	sv39_users = pm;
-	pmap_md_count_table(false);
-	return 0;
-}
-
-static void
-sv39_root_release(struct pmap *pm)
-{
-	struct pmap_md *md = &pm->pm_md;
-	pt_entry_t *root = sv39_direct(md->pm_rootpa);
-
-	if (md->pm_prev != NULL)
-		md->pm_prev->pm_md.pm_next = md->pm_next;
-	else
-		sv39_users = md->pm_next;
-	if (md->pm_next != NULL)
-		md->pm_next->pm_md.pm_prev = md->pm_prev;
-	for (unsigned i = ROOT_KERNEL; i < NPTE; i++)	/* tables go back all zero */
-		pte_store(&root[i], 0);
-	pmap_kern_page_free(md->pm_rootpa);
-	pmap_md_uncount_table();
-}
-
-static void
-sv39_paging(struct pmap_paging *p)
-{
-	p->satp = sv39_satp(sv39_kpm->pm_md.pm_rootpa, 0);
-}
-
-/* A hart starts: the kernel root with ASID 0; nothing it cached before counts. */
-static void
-sv39_cpu_init(void)
-{
-	struct pmap_paging p;
-
-	sv39_paging(&p);
-	rv_write_satp(p.satp);
-	rv_sfence_vma(0, 0, 1, 1);
 }
 
 /*
@@ -307,7 +243,7 @@ sv39_cpu_init(void)
 static void
 sv39_activate(struct pmap *pm)
 {
-	rv_write_satp(sv39_satp(pm->pm_md.pm_rootpa, pmap_asid(pm)));
+	rv_write_satp(rv_satp(pm->pm_md.pm_rootpa, pmap_asid(pm)));
 	if (sv39_asid_bits == 0)
 		rv_sfence_vma(0, 0, 1, 1);	/* no ASIDs: nothing of the last space stays */
 }
@@ -316,45 +252,25 @@ static void
 sv39_deactivate(struct pmap *pm)
 {
 	(void)pm;
-	sv39_activate(sv39_kpm);
-}
-
-/* pm is not live on cpu: its ASID there is never used again. */
-static void
-sv39_tlb_forget(struct pmap *pm, unsigned cpu)
-{
-	pmap_asid_forget(pm, cpu);
-}
-
-static void
-sv39_tlb_invalidate(vaddr_t va)
-{
-	rv_sfence_vma(va, 0, 0, 1);	/* every ASID's, global ones too */
-}
-
-static void
-sv39_tlb_flush(bool global)
-{
-	(void)global;
-	rv_sfence_vma(0, 0, 1, 1);	/* everything, global entries too */
+	sv39_activate(rv_kpm);
 }
 
 static void
 sv39_zero_page(paddr_t pa)
 {
-	memset(sv39_direct(pa), 0, PAGE_SIZE);
+	memset(rv_direct(pa), 0, PAGE_SIZE);
 }
 
 static void
 sv39_copy_page(paddr_t src, paddr_t dst)
 {
-	memcpy(sv39_direct(dst), sv39_direct(src), PAGE_SIZE);
+	memcpy(rv_direct(dst), rv_direct(src), PAGE_SIZE);
 }
 
 static pt_entry_t *
 sv39_table_page(paddr_t pa)
 {
-	return sv39_direct(pa);
+	return rv_direct(pa);
 }
 
 /* The direct map, the unused kernel VA and the top GiB belong to the pmap. */
@@ -362,25 +278,6 @@ static bool
 sv39_reserved_range(vaddr_t sva, vaddr_t eva)
 {
 	return eva - 1 >= VM_MAX_KERNEL_VA || sva < VM_MIN_KERNEL_VA;
-}
-
-/* Every root: the kernel half equals the kernel root's (A/D aside), none of it user. */
-static int
-sv39_check(struct pmap *pm, void (*print)(const char *, ...))
-{
-	pt_entry_t *root = sv39_direct(pm->pm_md.pm_rootpa);
-	pt_entry_t *kroot = sv39_direct(sv39_kpm->pm_md.pm_rootpa);
-	int errs = 0;
-
-	for (unsigned slot = ROOT_KERNEL; slot < NPTE; slot++) {
-		pt_entry_t e = pte_load(&root[slot]), k = pte_load(&kroot[slot]);
-		if (((e ^ k) & ~(PG_A | PG_D)) != 0 || (e & PG_U)) {
-			print("sv39_check: pmap %p kernel root entry %u is %#llx, kernel has %#llx\n",
-			    (void *)pm, slot, (unsigned long long)e, (unsigned long long)k);
-			errs++;
-		}
-	}
-	return errs;
 }
 
 const struct pmap_md_ops pmap_md_ops = {
@@ -399,18 +296,18 @@ const struct pmap_md_ops pmap_md_ops = {
 	.bootstrap = sv39_bootstrap,
 	.table = sv39_table,
 	.table_changed = sv39_table_changed,
-	.root_create = sv39_root_create,
-	.root_release = sv39_root_release,
-	.paging = sv39_paging,
-	.cpu_init = sv39_cpu_init,
+	.root_create = rv_root_create,
+	.root_release = rv_root_release,
+	.paging = rv_paging,
+	.cpu_init = rv_cpu_init,
 	.activate = sv39_activate,
 	.deactivate = sv39_deactivate,
-	.tlb_forget = sv39_tlb_forget,
-	.tlb_invalidate = sv39_tlb_invalidate,
-	.tlb_flush = sv39_tlb_flush,
+	.tlb_forget = rv_tlb_forget,
+	.tlb_invalidate = rv_tlb_invalidate,
+	.tlb_flush = rv_tlb_flush,
 	.zero_page = sv39_zero_page,
 	.copy_page = sv39_copy_page,
 	.table_page = sv39_table_page,
 	.reserved_range = sv39_reserved_range,
-	.check = sv39_check,
+	.check = rv_check,
 };

@@ -1,0 +1,126 @@
+/*
+ * Pmap pieces the RISC-V backends share, included by exactly one backend
+ * file per build (pmap_<backend>.c), as md/x86/pmap_x86.h is for x86: the
+ * list of user roots and the push of kernel root entries into them, root
+ * creation and release, a starting hart, the TLB operations, and the check
+ * of every root's kernel half.  Before including it the backend defines
+ * RV_ROOT_NPTE (entries in a root), RV_ROOT_KERNEL (the first kernel slot),
+ * rv_direct(pa) (a table through the direct map) and rv_satp(root, asid)
+ * (the satp value for a root and an ASID); it sets rv_kpm at bootstrap.
+ */
+#ifndef MD_RISCV_PMAP_RISCV_H
+#define MD_RISCV_PMAP_RISCV_H
+
+#include <pte.h>
+#include <cpufunc.h>
+
+static struct pmap *rv_kpm;		/* the kernel pmap */
+static struct pmap *rv_users;		/* every user pmap, for kernel root entries */
+
+/* Push kernel root entry `slot` into every user root. */
+static void
+rv_sync_kernel_entry(unsigned slot)
+{
+	pt_entry_t e = pte_load(&rv_direct(rv_kpm->pm_md.pm_rootpa)[slot]);
+
+	for (struct pmap *pm = rv_users; pm != NULL; pm = pm->pm_md.pm_next)
+		pte_store(&rv_direct(pm->pm_md.pm_rootpa)[slot], e);
+}
+
+/* A root inside the direct map, its kernel half the kernel root's; on the list. */
+static int
+rv_root_create(struct pmap *pm)
+{
+	paddr_t pa;
+
+	if (pmap_kern_page_alloc_below(PMAP_DIRECT_END, &pa) != 0)
+		return ENOMEM;
+	pt_entry_t *root = rv_direct(pa), *kroot = rv_direct(rv_kpm->pm_md.pm_rootpa);
+	memset(root, 0, RV_ROOT_KERNEL * sizeof(pt_entry_t));
+	for (unsigned i = RV_ROOT_KERNEL; i < RV_ROOT_NPTE; i++)
+		pte_store(&root[i], pte_load(&kroot[i]));
+	pm->pm_md.pm_rootpa = pa;
+	pm->pm_md.pm_prev = NULL;
+	pm->pm_md.pm_next = rv_users;
+	if (rv_users != NULL)
+		rv_users->pm_md.pm_prev = pm;
+	rv_users = pm;
+	pmap_md_count_table(false);
+	return 0;
+}
+
+static void
+rv_root_release(struct pmap *pm)
+{
+	struct pmap_md *md = &pm->pm_md;
+	pt_entry_t *root = rv_direct(md->pm_rootpa);
+
+	if (md->pm_prev != NULL)
+		md->pm_prev->pm_md.pm_next = md->pm_next;
+	else
+		rv_users = md->pm_next;
+	if (md->pm_next != NULL)
+		md->pm_next->pm_md.pm_prev = md->pm_prev;
+	for (unsigned i = RV_ROOT_KERNEL; i < RV_ROOT_NPTE; i++)	/* tables go back all zero */
+		pte_store(&root[i], 0);
+	pmap_kern_page_free(md->pm_rootpa);
+	pmap_md_uncount_table();
+}
+
+static void
+rv_paging(struct pmap_paging *p)
+{
+	p->satp = rv_satp(rv_kpm->pm_md.pm_rootpa, 0);
+}
+
+/* A hart starts: the kernel root with ASID 0; nothing it cached before counts. */
+static void
+rv_cpu_init(void)
+{
+	struct pmap_paging p;
+
+	rv_paging(&p);
+	rv_write_satp(p.satp);
+	rv_sfence_vma(0, 0, 1, 1);
+}
+
+/* pm is not live on cpu: its ASID there is never used again. */
+static void
+rv_tlb_forget(struct pmap *pm, unsigned cpu)
+{
+	pmap_asid_forget(pm, cpu);
+}
+
+static void
+rv_tlb_invalidate(vaddr_t va)
+{
+	rv_sfence_vma(va, 0, 0, 1);	/* every ASID's, global ones too */
+}
+
+static void
+rv_tlb_flush(bool global)
+{
+	(void)global;
+	rv_sfence_vma(0, 0, 1, 1);	/* everything, global entries too */
+}
+
+/* Every root: the kernel half equals the kernel root's (A/D aside), none of it user. */
+static int
+rv_check(struct pmap *pm, void (*print)(const char *, ...))
+{
+	pt_entry_t *root = rv_direct(pm->pm_md.pm_rootpa), *kroot = rv_direct(rv_kpm->pm_md.pm_rootpa);
+	int errs = 0;
+
+	for (unsigned slot = RV_ROOT_KERNEL; slot < RV_ROOT_NPTE; slot++) {
+		pt_entry_t e = pte_load(&root[slot]), k = pte_load(&kroot[slot]);
+		if (((e ^ k) & ~(PG_A | PG_D)) != 0 || (e & PG_U)) {
+			print("%s_check: pmap %p kernel root entry %u is %#llx, kernel has %#llx\n",
+			    PMAP_MD_NAME, (void *)pm, slot, (unsigned long long)e,
+			    (unsigned long long)k);
+			errs++;
+		}
+	}
+	return errs;
+}
+
+#endif /* MD_RISCV_PMAP_RISCV_H */
