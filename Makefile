@@ -145,8 +145,8 @@ TEST_RUNNER     ?= yes
 TEST_TEMPLATE   ?= yes
 # make test copies these backends under new names and boots each copy
 # (scripts/port-copy-check.sh: a platform must not know its backends; one
-# per width of md/x86); empty skips it.
-TEST_PORT_COPY  ?= i386-pae amd64
+# per width of md/x86, and rv64 on md/riscv); empty skips it.
+TEST_PORT_COPY  ?= i386-pae amd64 riscv-sv39
 
 # ---- flags ------------------------------------------------------------------
 CC := clang
