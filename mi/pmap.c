@@ -1222,8 +1222,8 @@ pmap_large_level(vaddr_t va, paddr_t pa, vsize_t left)
 
 /*
  * Can a large leaf of level l go at va (path filled to it)?  Where nothing is
- * mapped down to that level (the tables above it are made where missing: a
- * 2 MiB leaf under a PDPT entry not yet made, with 4 levels); where only
+ * mapped down to that level (the tables above it are made where missing,
+ * when the lookup stopped more than one level up); where only
  * empty tables are below it (ones a demotion left and a kremove emptied: on
  * the path, each holds nothing but the entry for the next), they are
  * unhooked first, bottom-up, and freed after the next flush, so a range

@@ -151,8 +151,8 @@ pmap_unlock_cleanup(unsigned *unused)
 /*
  * The CPUs that may cache pm's translations and must be shot down.  With
  * ASIDs, the CPUs where pm is not live, this one included, forget its ASID
- * instead: a local invalidation reaches only the live tag on some MMUs
- * (x86 invlpg with PCIDs), so it cannot stand in for pm's.
+ * instead: tlb_invalidate need only reach the live tag (PORTING.md), so a
+ * local invalidation cannot stand in for pm's.
  */
 static uint32_t
 pmap_tlb_targets(struct pmap *pm)
@@ -250,9 +250,9 @@ pmap_tlb_spurious(vaddr_t va)
 /*
  * This CPU switches away from `old`.  With ASIDs, invalidations queued for
  * it here but not yet completed (in any CPU's batch, until its next
- * pmap_update) would arrive when another tag is live, and on some MMUs
- * (x86 invlpg with PCIDs) reach that tag only: forget old's tag here, so
- * that nothing cached under it is used again.
+ * pmap_update) would arrive when another tag is live, and tlb_invalidate
+ * need only reach that one: forget old's tag here, so that nothing cached
+ * under it is used again.
  */
 void
 pmap_tlb_leave(struct pmap *old)

@@ -105,7 +105,8 @@ struct pmap_md_ops {
 	void	(*cpu_init)(void);
 	void	(*activate)(struct pmap *);
 	void	(*deactivate)(struct pmap *);
-	void	(*tlb_invalidate)(vaddr_t va);	/* this CPU, one page */
+	/* This CPU, one page: at least the live tag's and the global entries. */
+	void	(*tlb_invalidate)(vaddr_t va);
 	void	(*tlb_flush)(bool global);	/* this CPU, everything */
 	/*
 	 * ASID backends: pm is not live on `cpu` (the caller's too) and one of its
