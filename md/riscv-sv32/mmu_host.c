@@ -1,8 +1,8 @@
 /*
- * Host model of a RISC-V hart's sv32 MMU (privileged spec, 4.3): satp,
- * sstatus.SUM/MXR, sfence.vma, the 2-level walk with 4 MiB megapages and
- * 34-bit physical addresses, over the strict TLB of tests/host/tlb.c with
- * ASID tags.
+ * Host model of a RISC-V hart's sv32 MMU (privileged spec, 4.3): satp and
+ * the 2-level walk with 4 MiB megapages and 34-bit physical addresses; the
+ * hart's sstatus, sfence.vma, access rules and translation through the
+ * strict ASID-tagged TLB are md/riscv/cpu_host.c's.
  *
  * Stricter than QEMU 7.2, which sets A/D itself, flushes its whole TLB on
  * every satp write and truncates physical addresses to 32 bits: here a satp
@@ -15,10 +15,7 @@
 #include <string.h>
 
 #include <pmap/pmap.h>
-#include <cpufunc.h>
-#include "kern.h"		/* struct fault_info, for model_fault_decode */
-#include "host/model.h"
-#include "host/tlb.h"
+#include "../riscv/rv_model.h"
 
 #define X_V		0x001u
 #define X_R		0x002u
@@ -36,27 +33,19 @@
 #define HIGH_RAM_SIZE	0x01000000ull
 
 #ifdef CONFIG_PMAP_SV32_SVADE
-static const bool svade = true;
+const bool rv_model_svade = true;
 #else
-static const bool svade = false;
+const bool rv_model_svade = false;
 #endif
-static uint32_t satps[PMAP_MAXCPUS], sstatuses[PMAP_MAXCPUS] = { SSTATUS_SUM };
+#define svade		rv_model_svade
+static uint32_t satps[PMAP_MAXCPUS];
 #define satp		(satps[model_cpu])	/* the running CPU's */
-#define sstatus		(sstatuses[model_cpu])
 
 unsigned long rv_read_satp(void) { return satp; }
 void rv_write_satp(unsigned long v) { satp = (uint32_t)v; }
-unsigned long rv_read_sstatus(void) { return sstatus; }
-void rv_write_sstatus(unsigned long v) { sstatus = (uint32_t)v; }
 
-void
-rv_sfence_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
-{
-	model_tlb_inval(va, all_va, (uint16_t)asid, all_asid);
-}
-
-static uint16_t
-cur_asid(void)
+uint16_t
+rv_model_asid(void)
 {
 	return (satp >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
 }
@@ -69,29 +58,11 @@ phys32(uint64_t pa)
 	return (uint32_t *)(model_ram + pa);
 }
 
-static uint32_t
-cause(enum pmap_model_access acc)
-{
-	return acc == PMAP_MODEL_EXEC ? SCAUSE_FETCH_PAGE_FAULT : acc == PMAP_MODEL_WRITE ?
-	    SCAUSE_STORE_PAGE_FAULT : SCAUSE_LOAD_PAGE_FAULT;
-}
-
-/* Access rights (spec 4.3.1): U pages from S-mode only with SUM and never for fetch. */
-static bool
-allowed(const struct tlb_entry *e, enum pmap_model_access acc, bool user)
-{
-	if (user ? !e->u : (e->u && (acc == PMAP_MODEL_EXEC || !(sstatus & SSTATUS_SUM))))
-		return false;
-	if (acc == PMAP_MODEL_EXEC)
-		return e->x;
-	if (acc == PMAP_MODEL_WRITE)
-		return e->w;
-	return e->r || (e->x && (sstatus & SSTATUS_MXR));
-}
+bool rv_model_paging(void) { return (satp & SATP_MODE_SV32) != 0; }
 
 /* Walk (spec 4.3.2); fill e, set or demand A/D. */
-static bool
-walk(uint32_t va, enum pmap_model_access acc, bool user, struct tlb_entry *e)
+bool
+rv_model_walk(uint64_t va, enum pmap_model_access acc, bool user, struct tlb_entry *e)
 {
 	uint32_t *ep = phys32(((uint64_t)(satp & SATP_PPN_MASK) << 12) + (va >> 22) * 4), pte = *ep;
 	uint8_t shift = 22;
@@ -110,8 +81,8 @@ walk(uint32_t va, enum pmap_model_access acc, bool user, struct tlb_entry *e)
 	*e = (struct tlb_entry){ .va = va & ~((1u << shift) - 1), .shift = shift,
 	    .pa = X_PPN(pte) & ~(((uint64_t)1 << shift) - 1), .r = (pte & X_R) != 0,
 	    .w = (pte & X_W) != 0, .x = (pte & X_X) != 0, .u = (pte & X_U) != 0,
-	    .g = (pte & X_G) != 0, .d = acc == PMAP_MODEL_WRITE, .asid = cur_asid() };
-	if (!allowed(e, acc, user))
+	    .g = (pte & X_G) != 0, .d = acc == PMAP_MODEL_WRITE, .asid = rv_model_asid() };
+	if (!rv_model_allowed(e, acc, user))
 		return false;
 	if (svade) {
 		if (!(pte & X_A) || (acc == PMAP_MODEL_WRITE && !(pte & X_D)))
@@ -152,7 +123,7 @@ model_tlb_audit(void (*print)(const char *, ...))
 {
 	if (!(satp & SATP_MODE_SV32))
 		return 0;
-	return model_tlb_check(cur_asid(), leaf, print);
+	return model_tlb_check(rv_model_asid(), leaf, print);
 }
 
 /*
@@ -164,13 +135,12 @@ void
 model_cpu_start(void)
 {
 	satp = SATP_MODE_SV32 | (BOOT_ROOT_PA >> 12);
-	sstatus = SSTATUS_SUM;
+	rv_sstatus = SSTATUS_SUM;
 	model_tlb_inval(0, true, 0, true);
 }
 
-/* Set D in the leaf that maps va, if it is present and still maps te's page. */
-static void
-set_dirty(uint32_t va, const struct tlb_entry *te)
+void
+rv_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 {
 	uint32_t *ep = phys32(((uint64_t)(satp & SATP_PPN_MASK) << 12) + (va >> 22) * 4);
 
@@ -178,57 +148,6 @@ set_dirty(uint32_t va, const struct tlb_entry *te)
 		ep = phys32(X_PPN(*ep) + ((va >> 12) & 0x3FF) * 4);
 	if ((*ep & X_V) && (X_PPN(*ep) & ~(((uint64_t)1 << te->shift) - 1)) == te->pa)
 		*ep |= X_D;
-}
-
-bool
-model_translate(vaddr_t va, enum pmap_model_access acc, bool user, uint64_t *pap,
-    uint32_t *fault_code)
-{
-	struct tlb_entry e, *te;
-
-	if (!(satp & SATP_MODE_SV32)) {
-		*pap = va;
-		return true;
-	}
-	te = model_tlb_lookup(va, cur_asid());
-	if (te != NULL && !allowed(te, acc, user))
-		goto fault;
-	if (te != NULL && acc == PMAP_MODEL_WRITE && !te->d) {
-		if (svade)
-			goto fault;		/* D must be set by software first */
-		set_dirty(va, te);		/* hardware: set D, trusting the entry */
-		te->d = true;
-	}
-	if (te == NULL) {
-		if (!walk(va, acc, user, &e))
-			goto fault;
-		model_tlb_insert(&e);
-		te = model_tlb_lookup(va, cur_asid());
-	}
-	*pap = te->pa + (va & ((1u << te->shift) - 1));
-	return true;
-fault:
-	*fault_code = cause(acc);
-	return false;
-}
-
-void *
-rv_kva(unsigned long va)
-{
-	uint64_t pa;
-	uint32_t code;
-
-	if (!model_translate(va, PMAP_MODEL_WRITE, false, &pa, &code))
-		model_fatal("rv_kva: kernel access to va %#lx faults (scause %u)", va, code);
-	if (pa >= model_ram_size)
-		model_fatal("rv_kva: va %#lx maps pa %#llx beyond RAM", va, (unsigned long long)pa);
-	return model_ram + pa;
-}
-
-void
-model_fault_decode(uint32_t code, struct fault_info *f)
-{
-	RV_FAULT_DECODE(code, f);
 }
 
 /* QEMU virt: DRAM from RAM_BASE; on the host a second region above 4 GiB tests 34-bit pas. */
@@ -256,16 +175,9 @@ model_boot(struct pmap_model_boot *bi)
 		root[(KERNBASE >> 22) + i] = ((uint32_t)((PMAP_RAM_BASE + (i << 22)) >> 12) << 10) |
 		    X_V | X_R | X_W | X_X | X_G | X_A | X_D;
 	satp = SATP_MODE_SV32 | (BOOT_ROOT_PA >> 12);
-	sstatus = SSTATUS_SUM;
+	rv_sstatus = SSTATUS_SUM;
 	bi->kernel_end_pa = BOOT_IMAGE_END;
 	bi->text_start_pa = BOOT_ROOT_PA - 0x10000;	/* a stand-in text range */
 	bi->text_end_pa = BOOT_ROOT_PA;
 	bi->platform = svade ? "host-model-sv32-svade" : "host-model-sv32";
-}
-
-bool
-model_kernel_user_access(bool allow)
-{
-	sstatus = allow ? (sstatus | SSTATUS_SUM) : (sstatus & ~SSTATUS_SUM);
-	return true;
 }

@@ -1,9 +1,9 @@
 /*
  * Host model of a RISC-V hart's Sv39 MMU, or Sv48 with CONFIG_RISCV_SV48
- * (privileged spec 4.4, 4.5): satp (mode, a 16-bit ASID field, PPN),
- * sstatus.SUM/MXR, sfence.vma, the walk with 1 GiB and 2 MiB leaves and
- * 56-bit physical addresses, over the strict ASID-tagged TLB of
- * tests/host/tlb.c.
+ * (privileged spec 4.4, 4.5): satp (mode, a 16-bit ASID field, PPN) and the
+ * walk with 1 GiB and 2 MiB leaves and 56-bit physical addresses; the
+ * hart's sstatus, sfence.vma, access rules and translation through the
+ * strict ASID-tagged TLB are md/riscv/cpu_host.c's.
  *
  * Stricter than QEMU 7.2 where a real hart may be: a satp write flushes
  * nothing, translations stay until an sfence.vma removes them, and with
@@ -19,10 +19,7 @@
 #include <string.h>
 
 #include <pmap/pmap.h>
-#include <cpufunc.h>
-#include "kern.h"		/* struct fault_info, for model_fault_decode */
-#include "host/model.h"
-#include "host/tlb.h"
+#include "../riscv/rv_model.h"
 
 #define X_V		0x001ull
 #define X_R		0x002ull
@@ -52,18 +49,18 @@
 #define BOOT_IMAGE_END	(PMAP_RAM_BASE + 0x00120000u)
 
 #ifdef CONFIG_PMAP_SV39_SVADE
-static const bool svade = true;
+const bool rv_model_svade = true;
 #else
-static const bool svade = false;
+const bool rv_model_svade = false;
 #endif
-static uint64_t satps[PMAP_MAXCPUS], sstatuses[PMAP_MAXCPUS] = { SSTATUS_SUM };
+#define svade		rv_model_svade
+static uint64_t satps[PMAP_MAXCPUS];
 static uint64_t asid_mask = 0xFFFF;		/* the ASID bits the hart keeps */
 #define satp		(satps[model_cpu])	/* the running CPU's */
-#define sstatus		(sstatuses[model_cpu])
 
 unsigned long rv_read_satp(void) { return satp; }
-unsigned long rv_read_sstatus(void) { return sstatus; }
-void rv_write_sstatus(unsigned long v) { sstatus = v; }
+bool rv_model_paging(void) { return S_MODE(satp) != 0; }
+uint16_t rv_model_asid(void) { return S_ASID(satp); }
 
 /* WARL: a mode other than Bare and the build's reads back as it was; ASID keeps asid_mask. */
 void
@@ -74,38 +71,12 @@ rv_write_satp(unsigned long v)
 	satp = v & ~((0xFFFFull & ~asid_mask) << 44);
 }
 
-void
-rv_sfence_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
-{
-	model_tlb_inval(va, all_va, (uint16_t)asid, all_asid);
-}
-
 static uint64_t *
 phys64(uint64_t pa)
 {
 	if (pa + 8 > model_ram_size)
 		model_fatal("sv39 model: walk reads pa %#llx beyond RAM", (unsigned long long)pa);
 	return (uint64_t *)(model_ram + pa);
-}
-
-static uint32_t
-cause(enum pmap_model_access acc)
-{
-	return acc == PMAP_MODEL_EXEC ? SCAUSE_FETCH_PAGE_FAULT : acc == PMAP_MODEL_WRITE ?
-	    SCAUSE_STORE_PAGE_FAULT : SCAUSE_LOAD_PAGE_FAULT;
-}
-
-/* Access rights (spec 4.3.1): U pages from S-mode only with SUM and never for fetch. */
-static bool
-allowed(const struct tlb_entry *e, enum pmap_model_access acc, bool user)
-{
-	if (user ? !e->u : (e->u && (acc == PMAP_MODEL_EXEC || !(sstatus & SSTATUS_SUM))))
-		return false;
-	if (acc == PMAP_MODEL_EXEC)
-		return e->x;
-	if (acc == PMAP_MODEL_WRITE)
-		return e->w;
-	return e->r || (e->x && (sstatus & SSTATUS_MXR));
 }
 
 static bool
@@ -155,8 +126,8 @@ entry_of(uint64_t va, uint64_t pte, uint8_t shift, struct tlb_entry *e)
 }
 
 /* Walk for an access: fill e, set or demand A/D. */
-static bool
-walk(uint64_t va, enum pmap_model_access acc, bool user, struct tlb_entry *e)
+bool
+rv_model_walk(uint64_t va, enum pmap_model_access acc, bool user, struct tlb_entry *e)
 {
 	uint64_t *ep, pte;
 	uint8_t shift;
@@ -165,7 +136,7 @@ walk(uint64_t va, enum pmap_model_access acc, bool user, struct tlb_entry *e)
 		return false;
 	entry_of(va, pte, shift, e);
 	e->d = acc == PMAP_MODEL_WRITE;
-	if (!allowed(e, acc, user))
+	if (!rv_model_allowed(e, acc, user))
 		return false;
 	if (svade) {
 		if (!(pte & X_A) || (acc == PMAP_MODEL_WRITE && !(pte & X_D)))
@@ -207,70 +178,18 @@ void
 model_cpu_start(void)
 {
 	satp = MODE << 60 | (BOOT_ROOT_PA >> 12);
-	sstatus = SSTATUS_SUM;
+	rv_sstatus = SSTATUS_SUM;
 	model_tlb_inval(0, true, 0, true);
 }
 
-/* Set D in the leaf that maps va, if it is present and still maps te's page. */
-static void
-set_dirty(uint64_t va, const struct tlb_entry *te)
+void
+rv_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 {
 	uint64_t *ep, pte;
 	uint8_t shift;
 
 	if (walk_path(va, &ep, &pte, &shift) && X_PPN(pte) == te->pa)
 		*ep = pte | X_D;
-}
-
-bool
-model_translate(vaddr_t va, enum pmap_model_access acc, bool user, uint64_t *pap,
-    uint32_t *fault_code)
-{
-	struct tlb_entry e, *te;
-
-	if (S_MODE(satp) == 0) {
-		*pap = va;
-		return true;
-	}
-	te = model_tlb_lookup(va, S_ASID(satp));
-	if (te != NULL && !allowed(te, acc, user))
-		goto fault;
-	if (te != NULL && acc == PMAP_MODEL_WRITE && !te->d) {
-		if (svade)
-			goto fault;		/* D must be set by software first */
-		set_dirty(va, te);		/* hardware: set D, trusting the entry */
-		te->d = true;
-	}
-	if (te == NULL) {
-		if (!walk(va, acc, user, &e))
-			goto fault;
-		model_tlb_insert(&e);
-		te = model_tlb_lookup(va, S_ASID(satp));
-	}
-	*pap = te->pa + (va & ((1ull << te->shift) - 1));
-	return true;
-fault:
-	*fault_code = cause(acc);
-	return false;
-}
-
-void *
-rv_kva(unsigned long va)
-{
-	uint64_t pa;
-	uint32_t code;
-
-	if (!model_translate(va, PMAP_MODEL_WRITE, false, &pa, &code))
-		model_fatal("rv_kva: kernel access to va %#lx faults (scause %u)", va, code);
-	if (pa >= model_ram_size)
-		model_fatal("rv_kva: va %#lx maps pa %#llx beyond RAM", va, (unsigned long long)pa);
-	return model_ram + pa;
-}
-
-void
-model_fault_decode(uint32_t code, struct fault_info *f)
-{
-	RV_FAULT_DECODE(code, f);
 }
 
 /* QEMU virt: DRAM from RAM_BASE, contiguous; rv64 keeps every physical-address bit. */
@@ -310,17 +229,10 @@ model_boot(struct pmap_model_boot *bi)
 	giga[(KERNBASE >> 30) & 511] = ((uint64_t)PMAP_RAM_BASE >> 12) << 10 |
 	    X_V | X_R | X_W | X_X | X_G | X_A | X_D;
 	satp = MODE << 60 | (BOOT_ROOT_PA >> 12);
-	sstatus = SSTATUS_SUM;
+	rv_sstatus = SSTATUS_SUM;
 	bi->kernel_end_pa = BOOT_IMAGE_END;
 	bi->text_start_pa = BOOT_ROOT_PA - 0x10000;	/* a stand-in text range */
 	bi->text_end_pa = BOOT_ROOT_PA;
 	bi->platform = svade ? "host-model-sv39-svade" : NL == 4 ? "host-model-sv48" :
 	    "host-model-sv39";
-}
-
-bool
-model_kernel_user_access(bool allow)
-{
-	sstatus = allow ? (sstatus | SSTATUS_SUM) : (sstatus & ~SSTATUS_SUM);
-	return true;
 }

@@ -1,0 +1,103 @@
+/*
+ * Host model of the RISC-V hart parts every riscv backend shares
+ * (rv_model.h): sstatus.SUM/MXR, sfence.vma, the access rules, page-fault
+ * causes, and translation through the strict ASID-tagged TLB.  The
+ * backend's mmu_host.c walks its own tables.
+ *
+ * Stricter than QEMU where it matters: a translation stays cached until an
+ * sfence.vma removes it (a satp write flushes nothing: entries are tagged),
+ * and a store through an entry cached clean sets D without a new walk
+ * (under Svade it faults instead, as D must be set by software first).
+ */
+#include <pmap/pmap.h>
+#include "kern.h"		/* struct fault_info, for model_fault_decode */
+#include "rv_model.h"
+
+uint64_t rv_model_sstatuses[PMAP_MAXCPUS] = { SSTATUS_SUM };
+
+unsigned long rv_read_sstatus(void) { return (unsigned long)rv_sstatus; }
+void rv_write_sstatus(unsigned long v) { rv_sstatus = v; }
+
+void
+rv_sfence_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
+{
+	model_tlb_inval(va, all_va, (uint16_t)asid, all_asid);
+}
+
+static uint32_t
+cause(enum pmap_model_access acc)
+{
+	return acc == PMAP_MODEL_EXEC ? SCAUSE_FETCH_PAGE_FAULT : acc == PMAP_MODEL_WRITE ?
+	    SCAUSE_STORE_PAGE_FAULT : SCAUSE_LOAD_PAGE_FAULT;
+}
+
+/* U pages from S-mode only with SUM and never for fetch; MXR makes X readable. */
+bool
+rv_model_allowed(const struct tlb_entry *e, enum pmap_model_access acc, bool user)
+{
+	if (user ? !e->u : (e->u && (acc == PMAP_MODEL_EXEC || !(rv_sstatus & SSTATUS_SUM))))
+		return false;
+	if (acc == PMAP_MODEL_EXEC)
+		return e->x;
+	if (acc == PMAP_MODEL_WRITE)
+		return e->w;
+	return e->r || (e->x && (rv_sstatus & SSTATUS_MXR));
+}
+
+bool
+model_translate(vaddr_t va, enum pmap_model_access acc, bool user, uint64_t *pap,
+    uint32_t *fault_code)
+{
+	struct tlb_entry e, *te;
+
+	if (!rv_model_paging()) {
+		*pap = va;
+		return true;
+	}
+	te = model_tlb_lookup(va, rv_model_asid());
+	if (te != NULL && !rv_model_allowed(te, acc, user))
+		goto fault;
+	if (te != NULL && acc == PMAP_MODEL_WRITE && !te->d) {
+		if (rv_model_svade)
+			goto fault;		/* D must be set by software first */
+		rv_model_set_dirty(va, te);	/* hardware: set D, trusting the entry */
+		te->d = true;
+	}
+	if (te == NULL) {
+		if (!rv_model_walk(va, acc, user, &e))
+			goto fault;
+		model_tlb_insert(&e);
+		te = model_tlb_lookup(va, rv_model_asid());
+	}
+	*pap = te->pa + (va & ((1ull << te->shift) - 1));
+	return true;
+fault:
+	*fault_code = cause(acc);
+	return false;
+}
+
+void *
+rv_kva(unsigned long va)
+{
+	uint64_t pa;
+	uint32_t code;
+
+	if (!model_translate(va, PMAP_MODEL_WRITE, false, &pa, &code))
+		model_fatal("rv_kva: kernel access to va %#lx faults (scause %u)", va, code);
+	if (pa >= model_ram_size)
+		model_fatal("rv_kva: va %#lx maps pa %#llx beyond RAM", va, (unsigned long long)pa);
+	return model_ram + pa;
+}
+
+void
+model_fault_decode(uint32_t code, struct fault_info *f)
+{
+	RV_FAULT_DECODE(code, f);
+}
+
+bool
+model_kernel_user_access(bool allow)
+{
+	rv_sstatus = allow ? (rv_sstatus | SSTATUS_SUM) : (rv_sstatus & ~SSTATUS_SUM);
+	return true;
+}

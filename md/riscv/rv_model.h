@@ -1,0 +1,37 @@
+/*
+ * Host model of the RISC-V hart parts every riscv backend shares
+ * (md/riscv/cpu_host.c), as md/x86/x86_model.h is for x86: sstatus
+ * (SUM, MXR), sfence.vma, the access rules, page-fault causes, and
+ * translation through the strict ASID-tagged TLB of tests/host/tlb.c.
+ * Each backend's mmu_host.c supplies satp, its walk and its boot map.
+ */
+#ifndef MD_RISCV_RV_MODEL_H
+#define MD_RISCV_RV_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cpufunc.h>
+#include "host/model.h"
+#include "host/tlb.h"
+
+extern uint64_t rv_model_sstatuses[PMAP_MAXCPUS];
+#define rv_sstatus	(rv_model_sstatuses[model_cpu])	/* the running hart's */
+
+/* Provided by the backend model. */
+bool	rv_model_paging(void);		/* satp's mode is not Bare */
+uint16_t rv_model_asid(void);		/* satp's ASID */
+/*
+ * The walk for an access (spec 4.3.2 with the mode's sizes): the leaf in
+ * *e, A (and D on a store) set in the entry, or under Svade demanded;
+ * false where it faults.
+ */
+bool	rv_model_walk(uint64_t va, enum pmap_model_access, bool user, struct tlb_entry *e);
+/* Set D in the leaf that maps va, if it is present and still maps te's page. */
+void	rv_model_set_dirty(uint64_t va, const struct tlb_entry *te);
+extern const bool rv_model_svade;	/* the MMU faults instead of setting A/D */
+
+/* Access rights of a cached or walked translation (spec 4.3.1). */
+bool	rv_model_allowed(const struct tlb_entry *e, enum pmap_model_access acc, bool user);
+
+#endif
