@@ -341,6 +341,49 @@ pmap_md_boot_table(void)
 	return pa;
 }
 
+/*
+ * Fill entries `first` on of the kernel table at `table` (level `level`,
+ * reached through table_page) so that they map [pa, end) at its direct-map
+ * addresses, up to the table's end: the largest leaves the level table
+ * allows that fit whole and hold no byte of the kernel text, else a new
+ * table one level down (from pmap_md_boot_table); text pages read/execute,
+ * the rest read/write, global and wired, counted as the kernel pmap's.
+ * Adds the entries made to the table's count and returns their number.
+ */
+unsigned
+pmap_md_boot_direct(paddr_t table, unsigned first, paddr_t pa, paddr_t end, int level,
+    const struct pmap_bootstrap_args *a)
+{
+	struct pmap *kpm = &kernel_pmap_store;
+	vaddr_t step = pmap_level_size(level);
+	unsigned n = 0;
+
+	for (unsigned i = first; i < pmap_md_levels[level].pl_entries && pa < end;
+	    i++, pa += step, n++) {
+		bool text = pa < a->text_end && pa + step > a->text_start;
+		pt_entry_t e;
+		if (level == PMAP_LEAF_LEVEL ||
+		    (pmap_md_levels[level].pl_leaf_ok && end - pa >= step && !text)) {
+			e = pte_make(pa, text ? VM_PROT_READ | VM_PROT_EXECUTE :
+			    VM_PROT_READ | VM_PROT_WRITE, PMAP_MK_GLOBAL | PMAP_MK_WIRED, level);
+			kpm->pm_resident += pmap_level_pages(level);
+			kpm->pm_wired += pmap_level_pages(level);
+			if (level != PMAP_LEAF_LEVEL)
+				pmap_stats.large_mappings++;
+		} else {
+			paddr_t sub = pmap_md_boot_table();
+			memset(pmap_md_ops.table_page(sub), 0, PAGE_SIZE);
+			pmap_md_boot_direct(sub, 0, pa, end, level + 1, a);
+			e = pte_make_table(sub, false, level);
+		}
+		pmap_md_ops.table_page(table)[i] = e;	/* again: the recursion used it */
+	}
+	struct pmap_page *pp = pmap_kern_phys_to_page(table);
+	if (pp != NULL && level > 0)		/* a root keeps no count */
+		pp->pp_ptpcount = (uint16_t)(pp->pp_ptpcount + n);
+	return n;
+}
+
 static void
 pmap_ptp_unalloc(paddr_t pa)
 {

@@ -142,6 +142,17 @@ extern const struct pmap_md_ops pmap_md_ops;
  */
 paddr_t	pmap_md_boot_table(void);
 /*
+ * pmap_md_boot_direct(table, first, pa, end, level, args), at bootstrap:
+ * entries `first` on of the kernel table at `table` (level `level`) map
+ * [pa, end) at PMAP_DIRECT_VA, up to the table's end, in the largest
+ * leaves the level table allows that fit whole and hold no kernel text,
+ * else tables one level down; text read/execute, the rest read/write,
+ * global, wired, counted.  Returns the entries made (added to the table's
+ * count, but a root's).  pa is aligned to the span of one entry of `level`.
+ */
+unsigned pmap_md_boot_direct(paddr_t table, unsigned first, paddr_t pa, paddr_t end, int level,
+	    const struct pmap_bootstrap_args *);
+/*
  * pmap_md_tlb_sync: the backend changed something that pm's CPUs may cache
  * beyond the leaf entries mi/ tracks (a self-map alias of a table, PAE
  * PDPTEs, non-leaf entries).  It has dealt with this CPU itself.  Other CPUs

@@ -82,11 +82,6 @@ static struct pmap *amd64_kpm;
 static struct pmap *amd64_curs[PMAP_MAXCPUS];	/* pmap whose root is in CR3, per CPU */
 #define amd64_cur	(amd64_curs[pmap_kern_cpu_index()])
 
-static vaddr_t
-amd64_level_size(int level)
-{
-	return (vaddr_t)1 << pmap_md_levels[level].pl_shift;
-}
 
 /* A table through the direct map (the boot map, before the kernel root is loaded). */
 static pt_entry_t *
@@ -123,47 +118,6 @@ amd64_boot_count(paddr_t table, unsigned valid)
 
 	if (pp != NULL)
 		pp->pp_ptpcount = (uint16_t)valid;
-}
-
-/* A direct-map leaf at `level` for pa: rw- NX, or r-x for kernel text. */
-static pt_entry_t
-amd64_boot_leaf(paddr_t pa, int level, bool text)
-{
-	struct pmap *kpm = amd64_kpm;
-	long pages = (long)(amd64_level_size(level) >> PAGE_SHIFT);
-
-	kpm->pm_resident += pages;
-	kpm->pm_wired += pages;
-	if (level != PMAP_LEAF_LEVEL)
-		pmap_stats.large_mappings++;
-	return pte_make(pa, text ? VM_PROT_READ | VM_PROT_EXECUTE : VM_PROT_READ | VM_PROT_WRITE,
-	    PMAP_MK_GLOBAL | PMAP_MK_WIRED, level);
-}
-
-/*
- * Direct-map [pa, pa + size of a `level` entry) clipped to end, into a new
- * table of that level: the largest leaves that fit whole and hold no text,
- * smaller ones (a table one level down) where not.  Returns the table.
- */
-static paddr_t
-amd64_boot_table(paddr_t pa, paddr_t end, int level, const struct pmap_bootstrap_args *a)
-{
-	paddr_t tpa = amd64_boot_page();
-	pt_entry_t *t = amd64_kva(tpa);
-	vaddr_t step = amd64_level_size(level);
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < NPTE && pa < end; i++, pa += step, n++) {
-		bool text = pa < a->text_end && pa + step > a->text_start;
-		if (level == PMAP_LEAF_LEVEL)
-			t[i] = amd64_boot_leaf(pa, level, text);
-		else if (pmap_md_levels[level].pl_leaf_ok && end - pa >= step && !text)
-			t[i] = amd64_boot_leaf(pa, level, false);
-		else
-			t[i] = pte_make_table(amd64_boot_table(pa, end, level + 1, a), false, level);
-	}
-	amd64_boot_count(tpa, n);
-	return tpa;
 }
 
 /*
@@ -233,8 +187,9 @@ amd64_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 	pt_entry_t *k = amd64_kva(root), *pml4 = k;
 	for (int l = 0; l < AMD64_LEVEL_PML4; l++)		/* LA57: the PML5 entry 511 */
 		pml4 = amd64_boot_down(pml4, l, KERNBASE);
-	pml4[KPML4_DMAP] = pte_make_table(amd64_boot_table(PMAP_RAM_BASE, end, AMD64_LEVEL_PDPT,
-	    a), false, AMD64_LEVEL_PML4);
+	paddr_t dmap = amd64_boot_page();
+	pmap_md_boot_direct(dmap, 0, PMAP_RAM_BASE, end, AMD64_LEVEL_PDPT, a);
+	pml4[KPML4_DMAP] = pte_make_table(dmap, false, AMD64_LEVEL_PML4);
 	pml4[KPML4_KVA] = pte_make_table(amd64_boot_page(), false, AMD64_LEVEL_PML4);
 	if (pml4 != k)
 		amd64_boot_count(pte_pa(k[ROOT_SLOT(KERNBASE)], 0), 2);

@@ -90,11 +90,6 @@ rv_satp(paddr_t root, uint32_t asid)
 #define RV_ROOT_KERNEL	ROOT_KERNEL
 #include "../riscv/pmap_riscv.h"
 
-static vaddr_t
-sv39_level_size(int level)
-{
-	return (vaddr_t)1 << pmap_md_levels[level].pl_shift;
-}
 
 /* ------------------------------------------------------------ bootstrap */
 
@@ -108,54 +103,6 @@ sv39_boot_page(void)
 	return pa;
 }
 
-static void
-sv39_boot_count(paddr_t table, unsigned valid)
-{
-	struct pmap_page *pp = pmap_kern_phys_to_page(table);
-
-	if (pp != NULL)
-		pp->pp_ptpcount = (uint16_t)valid;
-}
-
-/* A direct-map leaf at `level` for pa: rw-, or r-x for kernel text; global, wired. */
-static pt_entry_t
-sv39_boot_leaf(paddr_t pa, int level, bool text)
-{
-	long pages = (long)(sv39_level_size(level) >> PAGE_SHIFT);
-
-	rv_kpm->pm_resident += pages;
-	rv_kpm->pm_wired += pages;
-	if (level != PMAP_LEAF_LEVEL)
-		pmap_stats.large_mappings++;
-	return pte_make(pa, text ? VM_PROT_READ | VM_PROT_EXECUTE : VM_PROT_READ | VM_PROT_WRITE,
-	    PMAP_MK_GLOBAL | PMAP_MK_WIRED, level);
-}
-
-/*
- * Direct-map [pa, pa + one entry of level - 1) clipped to end, into a new
- * table of `level`: the largest leaves that fit whole and hold no text,
- * a table one level down where not.  Returns the table.
- */
-static paddr_t
-sv39_boot_table(paddr_t pa, paddr_t end, int level, const struct pmap_bootstrap_args *a)
-{
-	paddr_t tpa = sv39_boot_page();
-	pt_entry_t *t = rv_direct(tpa);
-	vaddr_t step = sv39_level_size(level);
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < NPTE && pa < end; i++, pa += step, n++) {
-		bool text = pa < a->text_end && pa + step > a->text_start;
-		if (level == PMAP_LEAF_LEVEL)
-			t[i] = sv39_boot_leaf(pa, level, text);
-		else if (pmap_md_levels[level].pl_leaf_ok && end - pa >= step && !text)
-			t[i] = sv39_boot_leaf(pa, level, false);
-		else
-			t[i] = pte_make_table(sv39_boot_table(pa, end, level + 1, a), false, level);
-	}
-	sv39_boot_count(tpa, n);
-	return tpa;
-}
 
 /*
  * The hart's ASID width: the bits of satp.ASID that keep the ones written
@@ -188,24 +135,13 @@ sv39_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 #endif
 	rv_kpm = kpm;
 	paddr_t root = sv39_boot_page();
-	pt_entry_t *giga = rv_direct(root);
-	if (LEVEL_GIGA > 0) {			/* Sv48: root slot 511 over the 1 GiB level */
-		paddr_t l1 = sv39_boot_page();
-		giga[ROOT_SLOT(KERNBASE)] = pte_make_table(l1, false, 0);
-		giga = rv_direct(l1);
+	paddr_t giga = root;			/* the table of 1 GiB entries */
+	if (LEVEL_GIGA > 0) {			/* Sv48: root slot 511 over it */
+		giga = sv39_boot_page();
+		rv_direct(root)[ROOT_SLOT(KERNBASE)] = pte_make_table(giga, false, 0);
 	}
-	unsigned n = 0;
-	for (paddr_t pa = PMAP_RAM_BASE; pa < end; pa += SZ_1G, n++) {
-		unsigned i = (unsigned)((PMAP_DIRECT_VA(pa) >> 30) & (NPTE - 1));
-		bool text = pa < a->text_end && pa + SZ_1G > a->text_start;
-		if (pmap_md_levels[LEVEL_GIGA].pl_leaf_ok && end - pa >= SZ_1G && !text)
-			giga[i] = sv39_boot_leaf(pa, LEVEL_GIGA, false);
-		else
-			giga[i] = pte_make_table(sv39_boot_table(pa, end, LEVEL_GIGA + 1, a), false,
-			    LEVEL_GIGA);
-	}
-	if (LEVEL_GIGA > 0)
-		sv39_boot_count(pte_pa(rv_direct(root)[ROOT_SLOT(KERNBASE)], 0), n);
+	pmap_md_boot_direct(giga, (unsigned)((KERNBASE >> 30) & (NPTE - 1)), PMAP_RAM_BASE, end,
+	    LEVEL_GIGA, a);
 	kpm->pm_md.pm_rootpa = root;
 	sv39_asid_bits = sv39_probe_asid(root);
 }
