@@ -24,7 +24,8 @@
  * this CPU's entries of inactive pmaps too (PMAP_CAP_ASID); on another CPU
  * where the pmap is not live it calls tlb_forget instead of sending an IPI,
  * which drops the pmap's ASID there (pmap_asid_forget): its next activation
- * there takes a fresh one.  A single-page invalidation is sfence.vma va, x0.
+ * there takes a fresh one.  A single-page invalidation is sfence.vma va, asid for a
+ * user page (the live ASID's), va, x0 for a kernel page (global).
  *
  * Referenced/modified.  QEMU 7.2 sets A/D itself.  With
  * CONFIG_PMAP_SV32_SVADE the backend declares PMAP_CAP_SW_REFMOD: the MMU
@@ -69,6 +70,7 @@ rv_satp(paddr_t root, uint32_t asid)
 
 #define RV_ROOT_NPTE	NPTE
 #define RV_ROOT_KERNEL	KERN_SLOT_FIRST
+#define RV_SATP_ASID(satp) ((uint32_t)(((satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK))
 #include "../riscv/pmap_riscv.h"
 
 static pt_entry_t *

@@ -19,8 +19,9 @@
  *
  * ASIDs from mi/'s allocator, per hart; the width is what the hart keeps
  * of all ones written to satp.ASID (ASIDLEN is WARL, spec 4.1.11), probed
- * at bootstrap and handed to mi/ (cpu_asid_bits).  sfence.vma va, x0 for a
- * page (every ASID), x0, x0 for everything.  A cleared entry above the
+ * at bootstrap and handed to mi/ (cpu_asid_bits).  sfence.vma va, asid for
+ * a user page (the live ASID's), va, x0 for a kernel page (global), x0, x0
+ * for everything.  A cleared entry above the
  * leaves may be cached as a non-leaf translation, which only an sfence.vma
  * with rs1 = x0 drops (spec 4.2.1).
  */
@@ -88,6 +89,7 @@ rv_satp(paddr_t root, uint32_t asid)
 
 #define RV_ROOT_NPTE	NPTE
 #define RV_ROOT_KERNEL	ROOT_KERNEL
+#define RV_SATP_ASID(satp) ((uint32_t)(((satp) >> SATP64_ASID_SHIFT) & SATP64_ASID_MASK))
 #include "../riscv/pmap_riscv.h"
 
 

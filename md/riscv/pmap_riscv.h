@@ -5,7 +5,7 @@
  * creation and release, a starting hart, the TLB operations, and the check
  * of every root's kernel half.  Before including it the backend defines
  * RV_ROOT_NPTE (entries in a root), RV_ROOT_KERNEL (the first kernel slot),
- * rv_direct(pa) (a table through the direct map) and rv_satp(root, asid)
+ * RV_SATP_ASID(satp) (the ASID field of a satp value), rv_direct(pa) (a table through the direct map) and rv_satp(root, asid)
  * (the satp value for a root and an ASID); it sets rv_kpm at bootstrap.
  */
 #ifndef MD_RISCV_PMAP_RISCV_H
@@ -91,10 +91,19 @@ rv_tlb_forget(struct pmap *pm, unsigned cpu)
 	pmap_asid_forget(pm, cpu);
 }
 
+/*
+ * One page, this hart: a user page is the live space's (mi/ forgets a tag
+ * where its pmap is not live), so sfence.vma va, asid with satp's ASID,
+ * which keeps every other space's entries for va; a kernel page is global,
+ * and only rs2 = x0 reaches global entries (spec 4.2.1).
+ */
 static void
 rv_tlb_invalidate(vaddr_t va)
 {
-	rv_sfence_vma(va, 0, 0, 1);	/* every ASID's, global ones too */
+	if (va < VM_MAXUSER_ADDRESS)
+		rv_sfence_vma(va, RV_SATP_ASID(rv_read_satp()), 0, 0);	/* the live ASID's */
+	else
+		rv_sfence_vma(va, 0, 0, 1);	/* every ASID's, global ones too */
 }
 
 static void
