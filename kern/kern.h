@@ -33,6 +33,7 @@ struct boot_info {
 	paddr_t		 text_start_pa;		/* kernel text, page aligned */
 	paddr_t		 text_end_pa;
 	const char	*platform;		/* "qemu-i386", "host-model", ... */
+	unsigned	 md_features;		/* pmap_bootstrap_args.md_features, as firmware says */
 };
 
 /* kern/ entry point, called by the platform with paging on (boot map). */

@@ -24,6 +24,7 @@
 
 vaddr_t kern_stolen_va;			/* pmap_steal_memory at boot (tests check it) */
 paddr_t kern_text_start, kern_text_end, kern_image_end;	/* the image, physical */
+unsigned kern_md_features;	/* pmap_bootstrap_args.md_features, for the tests */
 vsize_t kern_stolen_size = 2 * PAGE_SIZE;
 
 static const struct tcase {
@@ -169,7 +170,8 @@ kern_boot(const struct boot_info *bi)
 	    PMAP_MD_NAME, bi->platform, bi->cmdline);
 	uint64_t ram_end = physmem_init(bi);
 	struct pmap_bootstrap_args args = { physmem_direct_end(), bi->text_start_pa,
-	    bi->text_end_pa };
+	    bi->text_end_pa, bi->md_features };
+	kern_md_features = bi->md_features;
 	kern_text_start = bi->text_start_pa;
 	kern_text_end = bi->text_end_pa;
 	kern_image_end = bi->kernel_end_pa;

@@ -31,7 +31,8 @@ pmap_pa_bits(void)
 unsigned
 pmap_backend_caps(void)
 {
-	return pmap_md_ops.caps;
+	return pmap_md_ops.cpu_caps != NULL ? pmap_md_ops.caps & pmap_md_ops.cpu_caps() :
+	    pmap_md_ops.caps;
 }
 
 int

@@ -316,6 +316,9 @@ pmap_tlb_invalidate_local(unsigned n, bool full, bool global, const vaddr_t *va)
 {
 	if (full) {
 		pmap_md_ops.tlb_flush(global);
+	} else if (pmap_md_ops.tlb_invalidate_batch != NULL) {
+		if (n > 0)
+			pmap_md_ops.tlb_invalidate_batch(va, n);
 	} else {
 		for (unsigned i = 0; i < n; i++)
 			pmap_md_ops.tlb_invalidate(va[i]);

@@ -483,7 +483,7 @@ main(void)
 	unsigned long free0 = nfree;
 	struct pmap_bootstrap_args args = {
 		.direct_end = PMAP_DIRECT_END, .text_start = mb.text_start_pa,
-		.text_end = mb.text_end_pa };
+		.text_end = mb.text_end_pa, .md_features = mb.md_features };
 	pmap_bootstrap(&args);
 	pmap_init();
 	for (unsigned c = 1; c < NCPUS; c++) {

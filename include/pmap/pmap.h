@@ -52,6 +52,13 @@ struct pmap_bootstrap_args {
 	pmap_paddr_t	direct_end;	/* RAM [PMAP_RAM_BASE, direct_end) is direct-mapped, as far as possible */
 	pmap_paddr_t	text_start;	/* kernel text [text_start, text_end): mapped read-only */
 	pmap_paddr_t	text_end;	/* and executable where the MMU can tell (NX) */
+	/*
+	 * MMU extensions the firmware reports and the CPU may not show the
+	 * pmap itself (RISC-V: the device tree's riscv,isa, and for Svpbmt
+	 * menvcfg.PBMTE set by M-mode), in the backend's PMAP_MD_FEAT_* bits
+	 * (<pmap_md.h>; 0, or a backend without such bits: none used).
+	 */
+	unsigned	md_features;
 };
 void	pmap_bootstrap(const struct pmap_bootstrap_args *);
 void	pmap_init(void);
@@ -153,7 +160,11 @@ bool	pmap_is_modified(struct pmap_page *);
 bool	pmap_is_referenced(struct pmap_page *);
 pmap_paddr_t	pmap_phys_address(pmap_paddr_t cookie);
 
-/* The backend: its name and what its MMU can do. */
+/*
+ * The backend: its name and what its MMU can do (pmap_backend_caps: on
+ * this CPU, with the extensions pmap_bootstrap found; before it, without
+ * them).
+ */
 #define PMAP_CAP_LARGE	0x01u	/* large leaves at some level */
 #define PMAP_CAP_GLOBAL	0x02u	/* global TLB entries */
 #define PMAP_CAP_NX	0x04u	/* execute permission is enforced */

@@ -62,7 +62,14 @@ struct pmap {
 
 struct pmap_md_ops {
 	const char	*name;
-	unsigned	 caps;
+	unsigned	 caps;		/* what the backend can do (PMAP_CAP_*) */
+	/*
+	 * The caps this CPU has, where an extension found at bootstrap decides
+	 * one (RISC-V Svpbmt: PMAP_CAP_NOCACHE): a subset of caps; callable
+	 * any time (before bootstrap: without the extensions).  NULL: caps.
+	 * pmap_backend_caps() reports it.
+	 */
+	unsigned (*cpu_caps)(void);
 	unsigned	 pa_bits;	/* physical-address bits the entry format holds */
 	/*
 	 * The CPU's physical-address width, where it may be narrower than
@@ -107,6 +114,13 @@ struct pmap_md_ops {
 	void	(*deactivate)(struct pmap *);
 	/* This CPU, one page: at least the live tag's and the global entries. */
 	void	(*tlb_invalidate)(vaddr_t va);
+	/*
+	 * This CPU, the n >= 1 pages of one completed batch, each as
+	 * tlb_invalidate would, where the MMU does a batch better than page by
+	 * page (RISC-V Svinval: the fences once around the invalidations).
+	 * NULL: tlb_invalidate per page.
+	 */
+	void	(*tlb_invalidate_batch)(const vaddr_t *va, unsigned n);
 	void	(*tlb_flush)(bool global);	/* this CPU, everything */
 	/*
 	 * ASID backends: pm is not live on `cpu` (the caller's too) and one of its

@@ -38,6 +38,7 @@ struct pmap_model_boot {
 	pmap_paddr_t	 text_start_pa;		/* a stand-in kernel text range for */
 	pmap_paddr_t	 text_end_pa;		/* pmap_bootstrap_args */
 	const char	*platform;		/* "host-model-<backend>" */
+	unsigned	 md_features;		/* the model CPU's PMAP_MD_FEAT_* (pmap_bootstrap_args) */
 };
 
 /*

@@ -139,7 +139,8 @@ host_boot_info(struct boot_info *bi, const char *cmdline)
 	pmap_model_init(mem << 20, ncpus, &mb);
 	*bi = (struct boot_info){ .cmdline = cmdline, .nregions = mb.nregions,
 	    .kernel_end_pa = mb.kernel_end_pa, .text_start_pa = mb.text_start_pa,
-	    .text_end_pa = mb.text_end_pa, .platform = mb.platform };
+	    .text_end_pa = mb.text_end_pa, .platform = mb.platform,
+	    .md_features = mb.md_features };
 	for (unsigned i = 0; i < mb.nregions; i++)
 		bi->regions[i] = (struct boot_region){ mb.regions[i].base, mb.regions[i].len };
 }
