@@ -176,6 +176,7 @@ model_boot(struct pmap_model_boot *bi)
 		    X_V | X_R | X_W | X_X | X_G | X_A | X_D;
 	satp = SATP_MODE_SV32 | (BOOT_ROOT_PA >> 12);
 	rv_sstatus = SSTATUS_SUM;
+	rv_model_extensions(bi);
 	bi->kernel_end_pa = BOOT_IMAGE_END;
 	bi->text_start_pa = BOOT_ROOT_PA - 0x10000;	/* a stand-in text range */
 	bi->text_end_pa = BOOT_ROOT_PA;

@@ -59,6 +59,13 @@ typedef uint32_t pmap_pte_t;
 
 #define PMAP_ASID_BITS		9
 
+/*
+ * MMU extensions the kernel reports in pmap_bootstrap_args.md_features, as
+ * firmware finds them (the device tree's riscv,isa): S-mode cannot probe
+ * them.  (Svpbmt is RV64's alone: Sv32 entries have no PBMT field.)
+ */
+#define PMAP_MD_FEAT_SVINVAL	0x2u	/* batches invalidated with sinval.vma */
+
 /* What a starting hart loads to run on the kernel pmap (pmap_paging): satp, ASID 0. */
 struct pmap_paging {
 	uint32_t	satp;

@@ -25,7 +25,9 @@
  * where the pmap is not live it calls tlb_forget instead of sending an IPI,
  * which drops the pmap's ASID there (pmap_asid_forget): its next activation
  * there takes a fresh one.  A single-page invalidation is sfence.vma va, asid for a
- * user page (the live ASID's), va, x0 for a kernel page (global).
+ * user page (the live ASID's), va, x0 for a kernel page (global); where
+ * the kernel reports Svinval (pmap_bootstrap_args.md_features), a batch of
+ * pages is one sfence.w.inval, a sinval.vma per page, one sfence.inval.ir.
  *
  * Referenced/modified.  QEMU 7.2 sets A/D itself.  With
  * CONFIG_PMAP_SV32_SVADE the backend declares PMAP_CAP_SW_REFMOD: the MMU
@@ -153,6 +155,7 @@ sv32_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 	kpm->pm_md.pm_rootpa = rootpa;
 	rv_write_satp(rv_satp(rootpa, 0));
 	rv_sfence_vma(0, 0, 1, 1);	/* the boot map's translations */
+	rv_svinval = (a->md_features & PMAP_MD_FEAT_SVINVAL) != 0;
 }
 
 /* ------------------------------------------------------ address spaces */
@@ -235,6 +238,7 @@ const struct pmap_md_ops pmap_md_ops = {
 	.deactivate = sv32_deactivate,
 	.tlb_forget = rv_tlb_forget,
 	.tlb_invalidate = rv_tlb_invalidate,
+	.tlb_invalidate_batch = rv_tlb_invalidate_batch,
 	.tlb_flush = rv_tlb_flush,
 	.zero_page = sv32_zero_page,
 	.copy_page = sv32_copy_page,

@@ -11,9 +11,11 @@
  * store) as Svade hardware does.  A page fault, never a translation, for:
  * a non-canonical VA (bits 63 down to the mode's top one unequal), W
  * without R, a leaf's PPN misaligned for its level, reserved bits 54-63
- * (no Svpbmt or Svnapot here), a pointer at the last level, a pointer with
- * A, D or U set (reserved in non-leaf entries, spec 4.4.1).  The hart keeps
- * PMAPKIT_MODEL_ASIDLEN bits of satp.ASID (default 16).
+ * (with Svpbmt, PBMT 0-2 allowed in a leaf; no Svnapot), a pointer at the
+ * last level, a pointer with A, D or U set (reserved in non-leaf entries,
+ * spec 4.4.1).  The hart keeps PMAPKIT_MODEL_ASIDLEN bits of satp.ASID
+ * (default 16); Svpbmt and Svinval unless PMAPKIT_MODEL_SVPBMT=0,
+ * PMAPKIT_MODEL_SVINVAL=0 (md/riscv/cpu_host.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,8 @@
 #define X_A		0x040ull
 #define X_D		0x080ull
 #define X_RSVD		0xFFC0000000000000ull	/* bits 54-63 */
+#define X_PBMT		0x6000000000000000ull	/* bits 61-62: Svpbmt's */
+#define X_PBMT_RSVD	0x6000000000000000ull	/* PBMT = 3 is reserved */
 #define X_PPN(e)	((((e) >> 10) & 0xFFFFFFFFFFFull) << 12)
 
 #define S_MODE(s)	((s) >> 60)
@@ -86,6 +90,24 @@ canonical(uint64_t va)
 }
 
 /*
+ * Bits a valid entry must keep clear: 54-63, but PBMT (61-62) in a leaf
+ * when the hart has Svpbmt, and there not the reserved value 3 (Svpbmt:
+ * PBMT in a pointer is reserved too).
+ */
+static bool
+reserved(uint64_t pte, bool leaf)
+{
+	uint64_t rsvd = X_RSVD;
+
+	if (rv_model_svpbmt && leaf) {
+		rsvd &= ~X_PBMT;
+		if ((pte & X_PBMT) == X_PBMT_RSVD)
+			return true;
+	}
+	return (pte & rsvd) != 0;
+}
+
+/*
  * The walk (spec 4.3.2, with Sv39/Sv48's sizes) without side effects: the
  * leaf's address and value, its page shift; false where it faults.
  */
@@ -99,9 +121,10 @@ walk_path(uint64_t va, uint64_t **epp, uint64_t *ptep, uint8_t *shiftp)
 	for (int i = NL - 1; i >= 0; i--) {
 		uint8_t shift = (uint8_t)(12 + 9 * i);
 		uint64_t *ep = phys64(table + ((va >> shift) & 511) * 8), pte = *ep;
-		if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)) || (pte & X_RSVD))
+		bool leaf = (pte & (X_R | X_X)) != 0;
+		if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)) || reserved(pte, leaf))
 			return false;
-		if (pte & (X_R | X_X)) {
+		if (leaf) {
 			if (X_PPN(pte) & ((1ull << shift) - 1))
 				return false;		/* misaligned superpage */
 			*epp = ep;
@@ -230,6 +253,7 @@ model_boot(struct pmap_model_boot *bi)
 	    X_V | X_R | X_W | X_X | X_G | X_A | X_D;
 	satp = MODE << 60 | (BOOT_ROOT_PA >> 12);
 	rv_sstatus = SSTATUS_SUM;
+	rv_model_extensions(bi);
 	bi->kernel_end_pa = BOOT_IMAGE_END;
 	bi->text_start_pa = BOOT_ROOT_PA - 0x10000;	/* a stand-in text range */
 	bi->text_end_pa = BOOT_ROOT_PA;

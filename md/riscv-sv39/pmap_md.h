@@ -81,6 +81,15 @@ struct pmap_paging {
 	uint64_t	satp;
 };
 
+/*
+ * MMU extensions the kernel reports in pmap_bootstrap_args.md_features, as
+ * firmware finds them (the device tree's riscv,isa): S-mode cannot probe
+ * them.  Svpbmt also needs menvcfg.PBMTE set by M-mode first: report it
+ * only then.  Without a bit the pmap does without the extension.
+ */
+#define PMAP_MD_FEAT_SVPBMT	0x1u	/* PMAP_NOCACHE mappings get PBMT = NC */
+#define PMAP_MD_FEAT_SVINVAL	0x2u	/* batches invalidated with sinval.vma */
+
 struct pmap;
 struct pmap_md {
 	pmap_paddr_t	 pm_rootpa;	/* root page table */

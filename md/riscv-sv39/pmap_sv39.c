@@ -21,7 +21,13 @@
  * of all ones written to satp.ASID (ASIDLEN is WARL, spec 4.1.11), probed
  * at bootstrap and handed to mi/ (cpu_asid_bits).  sfence.vma va, asid for
  * a user page (the live ASID's), va, x0 for a kernel page (global), x0, x0
- * for everything.  A cleared entry above the
+ * for everything; with Svinval, a batch of pages is one sfence.w.inval,
+ * a sinval.vma per page and one sfence.inval.ir.
+ *
+ * Extensions the kernel reports (pmap_bootstrap_args.md_features, from the
+ * device tree): Svpbmt makes PMAP_NOCACHE leaves PBMT = NC and adds
+ * PMAP_CAP_NOCACHE (cpu_caps); Svinval batches invalidations.  Svnapot's
+ * 64 KiB pages are not made.  A cleared entry above the
  * leaves may be cached as a non-leaf translation, which only an sfence.vma
  * with rs1 = x0 drops (spec 4.2.1).
  */
@@ -62,6 +68,15 @@ struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
 };
 
 static unsigned sv39_asid_bits;
+pt_entry_t sv39_pbmt_nc;		/* pte.h: PBMT = NC with Svpbmt, else 0 */
+
+#define SV39_CAPS	(PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NX | PMAP_CAP_ASID | \
+	    PMAP_CAP_NO_KX_USER | PMAP_CAP_NOCACHE | SV39_CAP_SVADE)
+#ifdef CONFIG_PMAP_SV39_SVADE
+#define SV39_CAP_SVADE	PMAP_CAP_SW_REFMOD
+#else
+#define SV39_CAP_SVADE	0u
+#endif
 
 static pt_entry_t *
 rv_direct(paddr_t pa)
@@ -146,12 +161,22 @@ sv39_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 	    LEVEL_GIGA, a);
 	kpm->pm_md.pm_rootpa = root;
 	sv39_asid_bits = sv39_probe_asid(root);
+	if (a->md_features & PMAP_MD_FEAT_SVPBMT)
+		sv39_pbmt_nc = PG_PBMT_NC;
+	rv_svinval = (a->md_features & PMAP_MD_FEAT_SVINVAL) != 0;
 }
 
 static unsigned
 sv39_cpu_asid_bits(void)
 {
 	return sv39_asid_bits;
+}
+
+/* PMAP_NOCACHE means something only with Svpbmt. */
+static unsigned
+sv39_cpu_caps(void)
+{
+	return sv39_pbmt_nc != 0 ? SV39_CAPS : SV39_CAPS & ~PMAP_CAP_NOCACHE;
 }
 
 /* ------------------------------------------------------ address spaces */
@@ -220,12 +245,8 @@ sv39_reserved_range(vaddr_t sva, vaddr_t eva)
 
 const struct pmap_md_ops pmap_md_ops = {
 	.name = PMAP_MD_NAME,
-	.caps = PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NX | PMAP_CAP_ASID |
-	    PMAP_CAP_NO_KX_USER
-#ifdef CONFIG_PMAP_SV39_SVADE
-	    | PMAP_CAP_SW_REFMOD
-#endif
-	    ,
+	.caps = SV39_CAPS,
+	.cpu_caps = sv39_cpu_caps,
 	.pa_bits = PMAP_PA_BITS,
 	.cpu_pa_bits = NULL,
 	.asid_bits = 16,
@@ -242,6 +263,7 @@ const struct pmap_md_ops pmap_md_ops = {
 	.deactivate = sv39_deactivate,
 	.tlb_forget = rv_tlb_forget,
 	.tlb_invalidate = rv_tlb_invalidate,
+	.tlb_invalidate_batch = rv_tlb_invalidate_batch,
 	.tlb_flush = rv_tlb_flush,
 	.zero_page = sv39_zero_page,
 	.copy_page = sv39_copy_page,

@@ -127,6 +127,44 @@ boot_parse_fdt(struct boot_info *bi, unsigned long fdt_pa)
 	    fi->fi_copied);
 }
 
+/* The backend's bits for the extensions it uses (pmap_md.h); 0 for the others. */
+#ifdef PMAP_MD_FEAT_SVPBMT
+#define BOOT_FEAT_SVPBMT	PMAP_MD_FEAT_SVPBMT
+#else
+#define BOOT_FEAT_SVPBMT	0u
+#endif
+#ifdef PMAP_MD_FEAT_SVINVAL
+#define BOOT_FEAT_SVINVAL	PMAP_MD_FEAT_SVINVAL
+#else
+#define BOOT_FEAT_SVINVAL	0u
+#endif
+
+/*
+ * The MMU extensions every hart's riscv,isa names, said on the console,
+ * as the backend's PMAP_MD_FEAT_* bits where it has them.  Svpbmt counts
+ * only where M-mode's menvcfg.PBMTE stayed set (entry.S): without it the
+ * PBMT bits are reserved, whatever the device tree says.
+ */
+static unsigned
+boot_md_features(unsigned ext)
+{
+	bool pbmte = false;
+
+#if __riscv_xlen == 64
+	pbmte = (rv_boot_menvcfg & RV_MENVCFG_PBMTE) != 0;
+#endif
+	unsigned md = ((ext & RV_EXT_SVPBMT) && pbmte ? BOOT_FEAT_SVPBMT : 0) |
+	    (ext & RV_EXT_SVINVAL ? BOOT_FEAT_SVINVAL : 0);
+	kprintf("# riscv: Svpbmt %s, Svinval %s, Svnapot %s (device tree riscv,isa); "
+	    "menvcfg.PBMTE %s; the pmap uses %s%s%s\n", ext & RV_EXT_SVPBMT ? "present" :
+	    "absent", ext & RV_EXT_SVINVAL ? "present" : "absent", ext & RV_EXT_SVNAPOT ?
+	    "present (no NAPOT pages made)" : "absent", __riscv_xlen == 32 ? "n/a (RV32)" :
+	    pbmte ? "set" : "clear", md & BOOT_FEAT_SVPBMT ? "Svpbmt (PMAP_NOCACHE: PBMT NC) " :
+	    "", md & BOOT_FEAT_SVINVAL ? "Svinval (batches: sinval.vma) " : "", md == 0 ?
+	    "neither" : "");
+	return md;
+}
+
 /*
  * Contract: entered once from entry.S (riscv_guest.h: the boot map, boot
  * stack, interrupts off) on hart hartid with the DTB's physical address.
@@ -155,6 +193,7 @@ rv_boot(unsigned long hartid, unsigned long fdt_pa)
 	bi->kernel_end_pa = (li->li_kernel_end_pa + PAGE_MASK) & ~(unsigned long)PAGE_MASK;
 	bi->text_start_pa = li->li_text_start_pa;
 	bi->text_end_pa = li->li_text_end_pa;
+	bi->md_features = boot_md_features(rv_fdt_cpus.fc_ext);
 #if __riscv_xlen == 64
 	bi->platform = "qemu-riscv64-virt";
 #else

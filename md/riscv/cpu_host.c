@@ -9,11 +9,16 @@
  * and a store through an entry cached clean sets D without a new walk
  * (under Svade it faults instead, as D must be set by software first).
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <pmap/pmap.h>
 #include "kern.h"		/* struct fault_info, for model_fault_decode */
 #include "rv_model.h"
 
 uint64_t rv_model_sstatuses[PMAP_MAXCPUS] = { SSTATUS_SUM };
+bool rv_model_svinval, rv_model_svpbmt;
 
 unsigned long rv_read_sstatus(void) { return (unsigned long)rv_sstatus; }
 void rv_write_sstatus(unsigned long v) { rv_sstatus = v; }
@@ -22,6 +27,108 @@ void
 rv_sfence_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
 {
 	model_tlb_inval(va, all_va, (uint16_t)asid, all_asid);
+}
+
+/*
+ * Svinval, strictly: a sinval.vma takes effect only at the hart's next
+ * sfence.inval.ir (until then the hart may go on using what it cached),
+ * and only if an sfence.w.inval came between the last sfence.inval.ir and
+ * it: otherwise it may have been performed before the table stores it
+ * follows, and the walker may have cached the old entry again after it,
+ * so the model drops nothing for it.  No sfence.vma completes a pending
+ * sinval.vma here.
+ */
+#define RV_SINVAL_MAX	1024
+struct rv_sinval {
+	unsigned long	va, asid;
+	int		all_va, all_asid;
+};
+static struct {
+	bool		ordered;	/* an sfence.w.inval since the last sfence.inval.ir */
+	unsigned	n;
+	struct rv_sinval q[RV_SINVAL_MAX];
+} rv_sinvals[PMAP_MAXCPUS];
+static unsigned long rv_sinval_count, rv_sinval_lost, rv_sinval_batches;
+
+static void
+rv_svinval_insn(const char *insn)
+{
+	if (!rv_model_svinval)
+		model_fatal("%s: illegal instruction on a hart without Svinval (CPU %u)", insn,
+		    model_cpu);
+}
+
+void
+rv_sinval_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
+{
+	rv_svinval_insn("sinval.vma");
+	if (!rv_sinvals[model_cpu].ordered) {
+		rv_sinval_lost++;
+		return;
+	}
+	if (rv_sinvals[model_cpu].n == RV_SINVAL_MAX)
+		model_fatal("sinval.vma: more than %u pending on CPU %u (the model's limit)",
+		    RV_SINVAL_MAX, model_cpu);
+	rv_sinvals[model_cpu].q[rv_sinvals[model_cpu].n++] =
+	    (struct rv_sinval){ va, asid, all_va, all_asid };
+	rv_sinval_count++;
+}
+
+void
+rv_sfence_w_inval(void)
+{
+	rv_svinval_insn("sfence.w.inval");
+	rv_sinvals[model_cpu].ordered = true;
+}
+
+void
+rv_sfence_inval_ir(void)
+{
+	rv_svinval_insn("sfence.inval.ir");
+	for (unsigned i = 0; i < rv_sinvals[model_cpu].n; i++) {
+		const struct rv_sinval *s = &rv_sinvals[model_cpu].q[i];
+		model_tlb_inval(s->va, s->all_va, (uint16_t)s->asid, s->all_asid);
+	}
+	rv_sinvals[model_cpu].n = 0;
+	rv_sinvals[model_cpu].ordered = false;
+	rv_sinval_batches++;
+}
+
+static void
+rv_model_svinval_report(void)
+{
+	printf("# model: Svinval %s: %lu sinval.vma in %lu sfence.inval.ir batches, %lu unordered "
+	    "(ignored)\n", rv_model_svinval ? "on" : "off", rv_sinval_count, rv_sinval_batches,
+	    rv_sinval_lost);
+}
+
+/* PMAPKIT_MODEL_<name>: 1 (the default) or 0. */
+static bool
+rv_model_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || strcmp(v, "1") == 0)
+		return true;
+	if (strcmp(v, "0") != 0)
+		model_fatal("%s=%s: 0 or 1", name, v);
+	return false;
+}
+
+void
+rv_model_extensions(struct pmap_model_boot *bi)
+{
+	rv_model_svinval = rv_model_flag("PMAPKIT_MODEL_SVINVAL");
+#ifdef PMAP_MD_FEAT_SVINVAL
+	if (rv_model_svinval)
+		bi->md_features |= PMAP_MD_FEAT_SVINVAL;
+#endif
+#ifdef PMAP_MD_FEAT_SVPBMT
+	rv_model_svpbmt = rv_model_flag("PMAPKIT_MODEL_SVPBMT");
+	if (rv_model_svpbmt)
+		bi->md_features |= PMAP_MD_FEAT_SVPBMT;
+#endif
+	atexit(rv_model_svinval_report);
 }
 
 static uint32_t

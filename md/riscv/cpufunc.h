@@ -38,6 +38,14 @@ unsigned long rv_read_sstatus(void);
 void	rv_write_sstatus(unsigned long);
 /* sfence.vma va, asid; va == 0 with all_va, asid == 0 with all_asid mean x0. */
 void	rv_sfence_vma(unsigned long va, unsigned long asid, int all_va, int all_asid);
+/*
+ * Svinval: sinval.vma (arguments as rv_sfence_vma's), ordered after the
+ * table stores before sfence.w.inval and before the walks after
+ * sfence.inval.ir.  An illegal instruction on a hart without Svinval.
+ */
+void	rv_sinval_vma(unsigned long va, unsigned long asid, int all_va, int all_asid);
+void	rv_sfence_w_inval(void);
+void	rv_sfence_inval_ir(void);
 void	*rv_kva(unsigned long va);
 #else
 static inline unsigned long rv_read_satp(void) { unsigned long v; __asm__ volatile("csrr %0, satp" : "=r"(v)); return v; }
@@ -55,6 +63,20 @@ static inline void rv_sfence_vma(unsigned long va, unsigned long asid, int all_v
 	else
 		__asm__ volatile("sfence.vma %0, %1" :: "r"(va), "r"(asid) : "memory");
 }
+/* Svinval's instructions (clang 14 has no mnemonics for them): SYSTEM, funct7 0x0b / 0x0c. */
+static inline void rv_sinval_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
+{
+	if (all_va && all_asid)
+		__asm__ volatile(".insn r 0x73, 0, 0x0b, x0, x0, x0" ::: "memory");
+	else if (all_va)
+		__asm__ volatile(".insn r 0x73, 0, 0x0b, x0, x0, %0" :: "r"(asid) : "memory");
+	else if (all_asid)
+		__asm__ volatile(".insn r 0x73, 0, 0x0b, x0, %0, x0" :: "r"(va) : "memory");
+	else
+		__asm__ volatile(".insn r 0x73, 0, 0x0b, x0, %0, %1" :: "r"(va), "r"(asid) : "memory");
+}
+static inline void rv_sfence_w_inval(void) { __asm__ volatile(".insn r 0x73, 0, 0x0c, x0, x0, x0" ::: "memory"); }
+static inline void rv_sfence_inval_ir(void) { __asm__ volatile(".insn r 0x73, 0, 0x0c, x0, x0, x1" ::: "memory"); }
 static inline void *rv_kva(unsigned long va) { return (void *)(uintptr_t)va; }
 #endif
 

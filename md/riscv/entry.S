@@ -92,6 +92,11 @@ _start:
 	call	boot_copy_fdt
 	call	boot_build_map
 	call	m_hart_init
+#if __riscv_xlen == 64
+	csrr	t0, RV_CSR_MENVCFG	/* what the hart kept (PBMTE), for rv_boot */
+	LA_PA	t1, rv_boot_menvcfg
+	sd	t0, (t1)
+#endif
 
 	/* S-mode's trap vector and CPU 0's trap record (vectors.S), virtual. */
 	LA_ABS	t0, rv_trap_vector, t1
@@ -187,7 +192,9 @@ rv_park:
  * - mie.MSIE: the IPI (RV_FW_IPI) reaches M-mode whenever the hart runs S
  *   or U, whatever sstatus says; the supervisor interrupt it becomes is
  *   enabled by S-mode itself (sie.SSIE, smp.c);
- * - mcounteren.TM: S-mode reads `time' (smp.c's start-up timeout).
+ * - mcounteren.TM: S-mode reads `time' (smp.c's start-up timeout);
+ * - RV64: menvcfg.PBMTE, so that S-mode may use Svpbmt where the hart has
+ *   it (WARL: stays clear where not; _start records hart 0's for rv_boot).
  */
 	.type	m_hart_init, @function
 m_hart_init:
@@ -203,6 +210,10 @@ m_hart_init:
 	csrw	mie, t0
 	li	t0, RV_MCOUNTEREN_TM
 	csrw	mcounteren, t0
+#if __riscv_xlen == 64
+	li	t0, RV_MENVCFG_PBMTE
+	csrs	RV_CSR_MENVCFG, t0	/* Svpbmt for S-mode, where the hart has it */
+#endif
 	ret
 	.size	m_hart_init, . - m_hart_init
 
@@ -618,6 +629,12 @@ rv_release:
 	.size	rv_release, . - rv_release
 rv_mfatal_lock:
 	.word	0
+	.p2align 3
+	.globl	rv_boot_menvcfg
+	.type	rv_boot_menvcfg, @object
+rv_boot_menvcfg:
+	RV_PTR	0
+	.size	rv_boot_menvcfg, . - rv_boot_menvcfg
 
 /*
  * Boot page tables (the backend's BOOT_TABLES, rv_boot_root first), CPU

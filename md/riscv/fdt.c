@@ -47,6 +47,7 @@ struct fdt_node {
 	bool		 unusable;	/* status other than "okay" */
 	const uint8_t	*reg;
 	uint32_t	 reglen;
+	unsigned	 ext;		/* RV_EXT_* its riscv,isa names */
 };
 
 /* Where the walk is: the open child of the root and of /cpus, the cells. */
@@ -213,6 +214,33 @@ fdt_prop_is(const uint8_t *val, uint32_t len, const char *want)
 	return len == strlen(want) + 1 && memcmp(val, want, len) == 0;
 }
 
+/*
+ * The extensions pmapkit cares about among a hart's riscv,isa ("rv64imac_
+ * zicsr_svpbmt": multi-letter ones after underscores) or
+ * riscv,isa-extensions (a string list): RV_EXT_* bits.
+ */
+static unsigned
+fdt_isa_ext(const uint8_t *val, uint32_t len)
+{
+	static const struct { const char *name; unsigned bit; } known[] = {
+		{ "svpbmt", RV_EXT_SVPBMT }, { "svinval", RV_EXT_SVINVAL },
+		{ "svnapot", RV_EXT_SVNAPOT },
+	};
+	unsigned ext = 0;
+
+	for (uint32_t i = 0; i < len; ) {
+		uint32_t j = i;
+		while (j < len && val[j] != '_' && val[j] != '\0')
+			j++;
+		for (unsigned k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (j - i == strlen(known[k].name) &&
+			    memcmp(val + i, known[k].name, j - i) == 0)
+				ext |= known[k].bit;
+		i = j + 1;
+	}
+	return ext;
+}
+
 /* A hart of /cpus is complete: record it if it is usable. */
 static void
 fdt_cpu_done(struct rv_fdt_cpus *fc, const struct fdt_node *nd, uint32_t acells)
@@ -231,6 +259,7 @@ fdt_cpu_done(struct rv_fdt_cpus *fc, const struct fdt_node *nd, uint32_t acells)
 		    nd->name, (unsigned long long)hartid);
 	if (fc->fc_nharts < RV_FDT_MAXHARTS)
 		fc->fc_hartid[fc->fc_nharts] = (uint32_t)hartid;
+	fc->fc_ext = fc->fc_nharts == 0 ? nd->ext : fc->fc_ext & nd->ext;	/* every hart's */
 	fc->fc_nharts++;
 }
 
@@ -276,6 +305,9 @@ fdt_prop(const char *pname, const uint8_t *val, uint32_t len,
 	else if (w->depth == 3 && w->child.cpus &&
 	    strcmp(pname, "device_type") == 0 && fdt_prop_is(val, len, "cpu"))
 		nd->cpu = true;
+	else if (w->depth == 3 && w->child.cpus && (strcmp(pname, "riscv,isa") == 0 ||
+	    strcmp(pname, "riscv,isa-extensions") == 0))
+		nd->ext |= fdt_isa_ext(val, len);
 	else if (w->depth == 3 && w->child.cpus && strcmp(pname, "status") == 0)
 		nd->unusable = !fdt_prop_is(val, len, "okay") &&
 		    !fdt_prop_is(val, len, "ok");

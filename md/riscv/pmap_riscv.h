@@ -106,6 +106,34 @@ rv_tlb_invalidate(vaddr_t va)
 		rv_sfence_vma(va, 0, 0, 1);	/* every ASID's, global ones too */
 }
 
+/*
+ * A batch of pages, this hart.  With Svinval (rv_svinval, set at bootstrap
+ * from what the kernel reports), one sfence.w.inval orders every earlier
+ * table store before the sinval.vma of each page, and one sfence.inval.ir
+ * orders them all before any later walk: the fences once per batch rather
+ * than sfence.vma's ordering per page.  Without it, sfence.vma per page.
+ */
+static bool rv_svinval;
+
+static void
+rv_tlb_invalidate_batch(const vaddr_t *va, unsigned n)
+{
+	if (!rv_svinval || n == 1) {
+		for (unsigned i = 0; i < n; i++)
+			rv_tlb_invalidate(va[i]);
+		return;
+	}
+	uint32_t asid = RV_SATP_ASID(rv_read_satp());
+	rv_sfence_w_inval();		/* the stores that changed the entries first */
+	for (unsigned i = 0; i < n; i++) {
+		if (va[i] < VM_MAXUSER_ADDRESS)
+			rv_sinval_vma(va[i], asid, 0, 0);	/* the live ASID's */
+		else
+			rv_sinval_vma(va[i], 0, 0, 1);		/* global: rs2 = x0 */
+	}
+	rv_sfence_inval_ir();		/* before any walk that follows */
+}
+
 static void
 rv_tlb_flush(bool global)
 {

@@ -169,6 +169,13 @@
 #define RV_MIP_SSIP		0x00000002	/* mip/mie bit 1: supervisor software */
 #define RV_MIP_MSIP		0x00000008	/* mip/mie bit 3: machine software */
 #define RV_MCOUNTEREN_TM	0x00000002	/* S-mode may read `time' (3.1.11) */
+/*
+ * menvcfg (CSR 0x30A, privileged spec 1.12, 3.1.18; clang 14 lacks the
+ * name).  PBMTE (bit 62, RV64) lets S-mode use Svpbmt's PBMT field: WARL,
+ * so it reads back set only on a hart that has Svpbmt.
+ */
+#define RV_CSR_MENVCFG		0x30a
+#define RV_MENVCFG_PBMTE	0x4000000000000000
 #define RV_PMPCFG_R		0x01
 #define RV_PMPCFG_W		0x02
 #define RV_PMPCFG_X		0x04
@@ -420,7 +427,11 @@ struct rv_fdt_cpus {
 	unsigned	fc_nharts;	/* all of them */
 	uint32_t	fc_hartid[RV_FDT_MAXHARTS];	/* the first RV_FDT_MAXHARTS */
 	uint32_t	fc_timebase_hz;	/* /cpus timebase-frequency, 0 if none */
+	unsigned	fc_ext;		/* RV_EXT_* every usable hart's riscv,isa names */
 };
+#define RV_EXT_SVPBMT	0x1u	/* page-based memory types */
+#define RV_EXT_SVINVAL	0x2u	/* fine-grained address-translation cache invalidation */
+#define RV_EXT_SVNAPOT	0x4u	/* NAPOT translation contiguity (64 KiB pages) */
 extern struct rv_fdt_cpus rv_fdt_cpus;
 
 /*
@@ -435,6 +446,8 @@ struct rv_boot_fdt_info {
 	uint32_t	fi_copied;
 };
 extern struct rv_boot_fdt_info rv_boot_fdt_info;
+/* Hart 0's menvcfg as M-mode left it, RV64 (entry.S); 0 on RV32. */
+extern unsigned long rv_boot_menvcfg;
 extern uint8_t rv_boot_fdt[RV_FDT_MAX];
 _Static_assert(__builtin_offsetof(struct rv_boot_fdt_info, fi_magic) == FI_MAGIC,
     "rv_boot_fdt_info layout");

@@ -30,6 +30,14 @@ bool	rv_model_walk(uint64_t va, enum pmap_model_access, bool user, struct tlb_en
 /* Set D in the leaf that maps va, if it is present and still maps te's page. */
 void	rv_model_set_dirty(uint64_t va, const struct tlb_entry *te);
 extern const bool rv_model_svade;	/* the MMU faults instead of setting A/D */
+/*
+ * The hart's extensions, as PMAPKIT_MODEL_SVINVAL / _SVPBMT (1 or 0,
+ * default 1) say, reported to the kernel in bi->md_features as firmware
+ * would (the backend's PMAP_MD_FEAT_* bits, where it has them); the
+ * backend's model_boot calls this.  Svpbmt: an RV64 entry's PBMT field.
+ */
+extern bool rv_model_svinval, rv_model_svpbmt;
+void	rv_model_extensions(struct pmap_model_boot *bi);
 
 /* Access rights of a cached or walked translation (spec 4.3.1). */
 bool	rv_model_allowed(const struct tlb_entry *e, enum pmap_model_access acc, bool user);

@@ -81,6 +81,27 @@ t_lookup_and_mappings(struct tctx *t)
 		pmap_kremove(big, lsz);
 		pmap_update(pmap_kernel());
 	}
+
+	/*
+	 * An uncached user page: nocache exactly where the CPU has the
+	 * attribute, which a backend may learn from the kernel (RISC-V Svpbmt,
+	 * pmap_bootstrap_args.md_features); and the MMU takes the entry.
+	 */
+	const vaddr_t nc = UVA + 7 * PAGE_SIZE;
+	T_EQ(t, pmap_enter(pm, nc, pa, RW, PMAP_NOCACHE), 0);
+	pmap_update(pm);
+	T_ASSERT(t, pmap_lookup(pm, nc, &m) && m.nocache ==
+	    ((pmap_backend_caps() & PMAP_CAP_NOCACHE) != 0), "uncached page: nocache %d", m.nocache);
+#ifdef PMAP_MD_FEAT_SVPBMT
+	extern unsigned kern_md_features;
+	T_ASSERT(t, !(kern_md_features & PMAP_MD_FEAT_SVPBMT) ==
+	    !(pmap_backend_caps() & PMAP_CAP_NOCACHE), "Svpbmt reported %d, PMAP_CAP_NOCACHE %d",
+	    (kern_md_features & PMAP_MD_FEAT_SVPBMT) != 0,
+	    (pmap_backend_caps() & PMAP_CAP_NOCACHE) != 0);
+#endif
+	uint32_t v = 0;
+	T_ASSERT(t, t_write(nc, 0x5eed) && t_read(nc, &v) && v == 0x5eed && t_phys_read(pa, 0) == 0x5eed,
+	    "through the uncached page: read %#x", v);
 	T_CHECK_PMAP(t, pm);
 }
 
