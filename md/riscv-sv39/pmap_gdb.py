@@ -49,7 +49,10 @@ PG_MANAGED = 0x200  # RSW: managed, has a pv entry
 PG_LEAF = PG_R | PG_W | PG_X
 PG_PPN_SHIFT = 10
 PG_PPN_MASK = 0x003FFFFFFFFFFC00
-PG_RESERVED = 0xFFC0000000000000    # bits 54-63: reserved, PBMT, N (pmapkit sets none)
+PG_RESERVED = 0x9FC0000000000000    # bits 54-60 reserved, 63 Svnapot's N (pmapkit sets none)
+PG_PBMT = 0x6000000000000000        # bits 61-62: Svpbmt's type, in leaves (0 PMA, 1 NC, 2 IO)
+PG_PBMT_NC = 0x2000000000000000
+PG_PBMT_IO = 0x4000000000000000
 PAGE_SHIFT = 12
 
 _FLAGS = ((PG_V, "V"), (PG_R, "R"), (PG_W, "W"), (PG_X, "X"), (PG_U, "U"), (PG_G, "G"),
@@ -94,7 +97,11 @@ def fault(pte, level):
     if pte & (PG_R | PG_W) == PG_W:
         return "W without R (reserved)"
     if pte & PG_RESERVED:
-        return "reserved bits 54-63 set"
+        return "reserved bits 54-60 or N (63) set"
+    if pte & PG_PBMT and not pte & PG_LEAF and level < LEAF_LEVEL:
+        return "PBMT set in a pointer entry (reserved)"
+    if pte & PG_PBMT == PG_PBMT:
+        return "PBMT 3 (reserved)"
     if not pte & PG_LEAF and level == LEAF_LEVEL:
         return "a table pointer at the last level"
     span = LEVELS[level][1]
@@ -118,17 +125,18 @@ def leaf_pa(pte, level):
 
 def flags(pte, level):
     """Every bit the format defines, by name when set, as dashes when clear."""
-    return " ".join(n if pte & m else "-" * len(n) for m, n in _FLAGS)
+    pbmt = {0: "", PG_PBMT_NC: " NC", PG_PBMT_IO: " IO"}.get(pte & PG_PBMT, " PBMT3")
+    return " ".join(n if pte & m else "-" * len(n) for m, n in _FLAGS) + pbmt
 
 
 def kind(pte, level):
-    """What pmap_dump shows of a leaf; without Svpbmt entries have no cache attribute."""
+    """What pmap_dump shows of a leaf; uncached is PBMT NC (set only where the hart has Svpbmt)."""
     return {
         "prot": "".join(c if pte & m else "-" for m, c in ((PG_R, "r"), (PG_W, "w"), (PG_X, "x"))),
         "user": bool(pte & PG_U), "global": bool(pte & PG_G),
         "wired": bool(pte & PG_WIRED), "managed": bool(pte & PG_MANAGED),
         "referenced": bool(pte & PG_A), "modified": bool(pte & PG_D),
-        "nocache": False,
+        "nocache": pte & PG_PBMT == PG_PBMT_NC,
     }
 
 
