@@ -13,7 +13,9 @@
  * #address-cells and #size-cells (default 2 and 1, spec 2.3.5) give the reg
  * layout.  A hart is a child of /cpus with device_type "cpu" whose "reg"
  * (in /cpus's #address-cells) is its hart id (RISC-V's cpus binding) and
- * whose status, if any, is "okay" (spec 2.3.4: anything else is not usable).
+ * whose status, if any, is "okay" (spec 2.3.4: anything else is not usable);
+ * its "riscv,isa" (or "riscv,isa-extensions") names the MMU extensions the
+ * pmap may use, kept where every usable hart has them (fc_ext).
  */
 #include <stdint.h>
 
