@@ -384,6 +384,24 @@ pmap_md_boot_direct(paddr_t table, unsigned first, paddr_t pa, paddr_t end, int 
 	return n;
 }
 
+/*
+ * Entry `slot` of the kernel table at `table` (level `level`) points at
+ * the kernel table `next`, one level down: counted in `table`, but a root's.
+ */
+void
+pmap_md_boot_link(paddr_t table, int level, unsigned slot, paddr_t next)
+{
+	pt_entry_t *e = &pmap_md_ops.table_page(table)[slot];
+	bool was = pte_valid_p(pte_load(e));
+
+	KASSERTMSG(level < PMAP_LEAF_LEVEL && slot < pmap_md_levels[level].pl_entries,
+	    "pmap_md_boot_link: level %d slot %u", level, slot);
+	pte_store(e, pte_make_table(next, false, level));
+	struct pmap_page *pp = pmap_kern_phys_to_page(table);
+	if (pp != NULL && level > 0 && !was)
+		pp->pp_ptpcount++;
+}
+
 static void
 pmap_ptp_unalloc(paddr_t pa)
 {

@@ -167,6 +167,14 @@ paddr_t	pmap_md_boot_table(void);
 unsigned pmap_md_boot_direct(paddr_t table, unsigned first, paddr_t pa, paddr_t end, int level,
 	    const struct pmap_bootstrap_args *);
 /*
+ * pmap_md_boot_link(table, level, slot, next), at bootstrap: entry `slot`
+ * of the kernel table at `table` (level `level`) points at the kernel
+ * table `next` one level down (from pmap_md_boot_table, zeroed), counted
+ * in `table` (a root keeps no count): the kernel's path from the root to
+ * the tables pmap_md_boot_direct fills.
+ */
+void	pmap_md_boot_link(paddr_t table, int level, unsigned slot, paddr_t next);
+/*
  * pmap_md_tlb_sync: the backend changed something that pm's CPUs may cache
  * beyond the leaf entries mi/ tracks (a self-map alias of a table, PAE
  * PDPTEs, non-leaf entries).  It has dealt with this CPU itself.  Other CPUs

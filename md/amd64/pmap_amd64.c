@@ -111,29 +111,6 @@ amd64_boot_page(void)
 	return pa;
 }
 
-static void
-amd64_boot_count(paddr_t table, unsigned valid)
-{
-	struct pmap_page *pp = pmap_kern_phys_to_page(table);
-
-	if (pp != NULL)
-		pp->pp_ptpcount = (uint16_t)valid;
-}
-
-/*
- * The entry of table `t` (level `level`) for va, made a pointer to a new
- * empty kernel table if it is none yet: the kernel's path from the root
- * down to the PML4.
- */
-static pt_entry_t *
-amd64_boot_down(pt_entry_t *t, int level, vaddr_t va)
-{
-	pt_entry_t *e = &t[(va >> pmap_md_levels[level].pl_shift) & (NPTE - 1)];
-
-	if (!pte_valid_p(*e))
-		*e = pte_make_table(amd64_boot_page(), false, level);
-	return amd64_kva(pte_pa(*e, level));
-}
 
 static void
 amd64_cpu_features(void)
@@ -183,16 +160,17 @@ amd64_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 
 	amd64_kpm = kpm;
 	amd64_cpu_features();
-	paddr_t root = amd64_boot_page();
-	pt_entry_t *k = amd64_kva(root), *pml4 = k;
-	for (int l = 0; l < AMD64_LEVEL_PML4; l++)		/* LA57: the PML5 entry 511 */
-		pml4 = amd64_boot_down(pml4, l, KERNBASE);
+	paddr_t root = amd64_boot_page(), pml4 = root;
+	for (int l = 0; l < AMD64_LEVEL_PML4; l++) {		/* LA57: the PML5 entry 511 */
+		paddr_t next = amd64_boot_page();
+		pmap_md_boot_link(pml4, l, (unsigned)((KERNBASE >> pmap_md_levels[l].pl_shift) &
+		    (NPTE - 1)), next);
+		pml4 = next;
+	}
 	paddr_t dmap = amd64_boot_page();
 	pmap_md_boot_direct(dmap, 0, PMAP_RAM_BASE, end, AMD64_LEVEL_PDPT, a);
-	pml4[KPML4_DMAP] = pte_make_table(dmap, false, AMD64_LEVEL_PML4);
-	pml4[KPML4_KVA] = pte_make_table(amd64_boot_page(), false, AMD64_LEVEL_PML4);
-	if (pml4 != k)
-		amd64_boot_count(pte_pa(k[ROOT_SLOT(KERNBASE)], 0), 2);
+	pmap_md_boot_link(pml4, AMD64_LEVEL_PML4, KPML4_DMAP, dmap);
+	pmap_md_boot_link(pml4, AMD64_LEVEL_PML4, KPML4_KVA, amd64_boot_page());
 	kpm->pm_md.pm_pml4pa = root;
 	x86_reg_t cr4 = x86_rcr4();
 	if (pmap_amd64_pg_g)
