@@ -1,6 +1,7 @@
 /*
- * Host model of a RISC-V hart's Sv39 MMU, or Sv48 with CONFIG_RISCV_SV48
- * (privileged spec 4.4, 4.5): satp (mode, a 16-bit ASID field, PPN) and the
+ * Host model of a RISC-V hart's Sv39 MMU, or Sv48 with CONFIG_RISCV_SV48,
+ * Sv57 with CONFIG_RISCV_SV57 (privileged spec 4.4, 4.5, 4.6): satp (mode,
+ * a 16-bit ASID field, PPN) and the
  * walk with 1 GiB and 2 MiB leaves and 56-bit physical addresses; the
  * hart's sstatus, sfence.vma, access rules and translation through the
  * strict ASID-tagged TLB are md/riscv/cpu_host.c's.
@@ -39,17 +40,12 @@
 #define S_MODE(s)	((s) >> 60)
 #define S_ASID(s)	((uint16_t)(((s) >> 44) & 0xFFFF))
 #define S_ROOT(s)	(((s) & 0xFFFFFFFFFFFull) << 12)
-#ifdef CONFIG_RISCV_SV48
-#define MODE		9ull
-#define NL		4
-#else
-#define MODE		8ull
-#define NL		3
-#endif
+#define NL		PMAP_MD_NLEVELS		/* 3 Sv39, 4 Sv48, 5 Sv57 */
+#define MODE		((uint64_t)NL + 5)	/* satp.MODE: 8, 9, 10 */
 #define VA_BITS		(12 + 9 * NL)
 
-#define BOOT_ROOT_PA	(PMAP_RAM_BASE + 0x00100000u)	/* the "image" keeps its boot map here */
-#define BOOT_L1_PA	(PMAP_RAM_BASE + 0x00101000u)	/* Sv48 */
+#define BOOT_ROOT_PA	(PMAP_RAM_BASE + 0x00100000u)	/* the "image" keeps its boot map here, */
+#define BOOT_TABLE_PA(i) (BOOT_ROOT_PA + 0x1000u * (i))	/* the tables below the root next */
 #define BOOT_IMAGE_END	(PMAP_RAM_BASE + 0x00120000u)
 
 #ifdef CONFIG_PMAP_SV39_SVADE
@@ -108,7 +104,7 @@ reserved(uint64_t pte, bool leaf)
 }
 
 /*
- * The walk (spec 4.3.2, with Sv39/Sv48's sizes) without side effects: the
+ * The walk (spec 4.3.2, with the mode's sizes) without side effects: the
  * leaf's address and value, its page shift; false where it faults.
  */
 static bool
@@ -227,13 +223,13 @@ model_ram_layout(struct pmap_model_boot *bi, uint64_t mem)
 /*
  * What md/riscv's M-mode start leaves (md/riscv-sv39/boot_paging.h):
  * KERNBASE + [0, PMAP_BOOTMAP_SIZE) mapped to RAM_BASE + [0, that) by one
- * global gigapage (under root slot 511's table with Sv48), ASID 0,
+ * global gigapage (under root slot 511 with Sv48, and 511 again with Sv57), ASID 0,
  * sstatus.SUM set.
  */
 void
 model_boot(struct pmap_model_boot *bi)
 {
-	uint64_t *root = phys64(BOOT_ROOT_PA), *giga = root;
+	uint64_t *giga = phys64(BOOT_ROOT_PA);
 	const char *bits = getenv("PMAPKIT_MODEL_ASIDLEN");
 
 	_Static_assert(PMAP_BOOTMAP_SIZE == (1ull << 30), "the boot map is one gigapage");
@@ -243,11 +239,12 @@ model_boot(struct pmap_model_boot *bi)
 			model_fatal("sv39 model: PMAPKIT_MODEL_ASIDLEN=%s: 0 .. 16", bits);
 		asid_mask = (1ull << n) - 1;
 	}
-	memset(root, 0, PAGE_SIZE);
-	if (NL == 4) {
-		giga = phys64(BOOT_L1_PA);
+	memset(giga, 0, PAGE_SIZE);
+	for (int i = 1; i <= NL - 3; i++) {	/* Sv48, Sv57: a table a level down at KERNBASE */
+		unsigned shift = 12 + 9 * (unsigned)(NL - i);
+		giga[(KERNBASE >> shift) & 511] = ((uint64_t)BOOT_TABLE_PA(i) >> 12) << 10 | X_V;
+		giga = phys64(BOOT_TABLE_PA(i));
 		memset(giga, 0, PAGE_SIZE);
-		root[(KERNBASE >> 39) & 511] = ((uint64_t)BOOT_L1_PA >> 12) << 10 | X_V;
 	}
 	giga[(KERNBASE >> 30) & 511] = ((uint64_t)PMAP_RAM_BASE >> 12) << 10 |
 	    X_V | X_R | X_W | X_X | X_G | X_A | X_D;
@@ -257,6 +254,6 @@ model_boot(struct pmap_model_boot *bi)
 	bi->kernel_end_pa = BOOT_IMAGE_END;
 	bi->text_start_pa = BOOT_ROOT_PA - 0x10000;	/* a stand-in text range */
 	bi->text_end_pa = BOOT_ROOT_PA;
-	bi->platform = svade ? "host-model-sv39-svade" : NL == 4 ? "host-model-sv48" :
-	    "host-model-sv39";
+	bi->platform = svade ? "host-model-sv39-svade" : NL == 5 ? "host-model-sv57" : NL == 4 ?
+	    "host-model-sv48" : "host-model-sv39";
 }

@@ -1,10 +1,10 @@
 """
-RISC-V Sv39/Sv48 page-table decoder for scripts/gdb/pmapkit.py: three (Sv39)
-or four (Sv48) levels of 512 8-byte entries, 1 GiB and 2 MiB leaves, 56-bit
-physical addresses (RISC-V privileged spec 4.4, 4.5; the walk is 4.3.2 with
+RISC-V Sv39/Sv48/Sv57 page-table decoder for scripts/gdb/pmapkit.py: three
+(Sv39), four (Sv48) or five (Sv57) levels of 512 8-byte entries, 1 GiB and 2 MiB leaves, 56-bit
+physical addresses (RISC-V privileged spec 4.4-4.6; the walk is 4.3.2 with
 their sizes).  The bits and the layout are md/riscv-sv39/pte.h's and
 pmap_md.h's (and md/riscv/pte_riscv.h's); keep them in step.  configure()
-takes Sv48's four levels when the kernel's level table has four rows.  The
+takes as many levels as the kernel's level table has rows.  The
 Svade configuration uses the same format.  md/i386/pmap_gdb.py says what
 each name is for.
 """
@@ -24,14 +24,14 @@ _SV39 = (("L2", 30, 512), ("L1", 21, 512), ("L0", 12, 512))
 
 
 def configure(levels):
-    """Sv39's three levels, or Sv48's four when the kernel's table has four."""
+    """Sv39's three levels, Sv48's four or Sv57's five, as many as the kernel's table has."""
     global LEVELS, LEAF_LEVEL, INDEX_BITS, USER_SPACE, KERNEL_SPACE, SATP_MODE
-    LEVELS = ((("L3", 39, 512),) if len(levels) == 4 else ()) + _SV39
+    LEVELS = (("L4", 48, 512), ("L3", 39, 512))[5 - len(levels):] + _SV39
     LEAF_LEVEL = len(LEVELS) - 1
     INDEX_BITS = LEVELS[0][1] + 9
     USER_SPACE = (0, 1 << (INDEX_BITS - 1))
     KERNEL_SPACE = (1 << (INDEX_BITS - 1), _VM_MAX_KERNEL_VA & ((1 << INDEX_BITS) - 1))
-    SATP_MODE = 9 if len(levels) == 4 else 8
+    SATP_MODE = 5 + len(LEVELS)    # 8 Sv39, 9 Sv48, 10 Sv57
 
 
 configure(_SV39)

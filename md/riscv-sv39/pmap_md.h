@@ -1,13 +1,15 @@
 /*
- * RISC-V Sv39 (3 levels, 39-bit VAs) and Sv48 (4 levels, 48-bit VAs, with
- * CONFIG_RISCV_SV48) address types and virtual layout (privileged spec
- * 4.4, 4.5).  Every layout fact of this backend lives here; mi/, kern/, the
- * tests and the guest platform read them by name.  The two modes differ only
- * in the level table, the user half's end and the satp mode: every kernel
- * address is the same.
+ * RISC-V Sv39 (3 levels, 39-bit VAs), Sv48 (4 levels, 48-bit VAs, with
+ * CONFIG_RISCV_SV48) and Sv57 (5 levels, 57-bit VAs, CONFIG_RISCV_SV57)
+ * address types and virtual layout (privileged spec 4.4, 4.5, 4.6).  Every
+ * layout fact of this backend lives here; mi/, kern/, the tests and the
+ * guest platform read them by name.  The modes differ only in the level
+ * table, the user half's end and the satp mode: every kernel address is the
+ * same.
  *
  *   0x0000000000000000 +--------------------------+  user space
- *   0x0000004000000000 +--------------------------+  VM_MAXUSER_ADDRESS (Sv48: 0x0000800000000000)
+ *   0x0000004000000000 +--------------------------+  VM_MAXUSER_ADDRESS (Sv48: 0x0000800000000000,
+ *                      |                          |  Sv57: 0x0100000000000000)
  *                      | non-canonical hole       |  page fault on any access
  *   0xFFFFFFC000000000 +--------------------------+  KERNBASE: the direct map of RAM
  *                      | direct map of RAM        |  from PMAP_RAM_BASE (0x80000000), up to
@@ -37,7 +39,10 @@ typedef uint64_t pmap_pte_t;
 #define PMAP_PRIxPADDR		__UINT64_FMTx__
 
 #define PMAP_MD_NAME		"riscv-sv39"
-#ifdef CONFIG_RISCV_SV48
+#if defined(CONFIG_RISCV_SV57)
+#define PMAP_MD_NLEVELS		5
+#define PMAP_VM_MAXUSER_ADDRESS	0x0100000000000000ull	/* the lower half of 57 bits */
+#elif defined(CONFIG_RISCV_SV48)
 #define PMAP_MD_NLEVELS		4
 #define PMAP_VM_MAXUSER_ADDRESS	0x0000800000000000ull	/* the lower half of 48 bits */
 #else

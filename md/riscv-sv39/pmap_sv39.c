@@ -1,8 +1,9 @@
 /*
- * RISC-V Sv39 backend, and Sv48 with CONFIG_RISCV_SV48 (privileged spec
- * 4.4, 4.5): 3 or 4 levels of 512 8-byte entries, 56-bit physical
- * addresses, 1 GiB and 2 MiB leaves, ASIDs, sfence.vma.  The two modes
- * differ in the level table, the user half's end and satp's mode only.
+ * RISC-V Sv39 backend, Sv48 with CONFIG_RISCV_SV48 and Sv57 with
+ * CONFIG_RISCV_SV57 (privileged spec 4.4, 4.5, 4.6): 3, 4 or 5 levels of 512
+ * 8-byte entries, 56-bit physical addresses, 1 GiB and 2 MiB leaves, ASIDs,
+ * sfence.vma.  The modes differ in the level table, the user half's end and
+ * satp's mode only.
  *
  * Tables.  Every table is reached through the direct map of RAM at KERNBASE
  * (pmap_md.h), which covers up to 128 GiB from 0x80000000, every page the
@@ -14,8 +15,8 @@
  * Kernel space.  The kernel's half of the root (slots 256-511) is copied
  * into every user root at creation; a later change of a kernel root entry
  * (Sv39: kernel growth makes a root entry per GiB) is pushed into every
- * user root, as riscv-sv32 does.  Under Sv48 the whole kernel half is root
- * slot 511, made at bootstrap, so that never happens.
+ * user root, as riscv-sv32 does.  Under Sv48 and Sv57 the whole kernel half
+ * is root slot 511, made at bootstrap, so that never happens.
  *
  * ASIDs from mi/'s allocator, per hart; the width is what the hart keeps
  * of all ones written to satp.ASID (ASIDLEN is WARL, spec 4.1.11), probed
@@ -41,13 +42,10 @@
 #define SATP64_ASID_SHIFT 44
 #define SATP64_ASID_MASK 0xFFFFull
 #define SATP64_PPN_MASK	0x00000FFFFFFFFFFFull
-#ifdef CONFIG_RISCV_SV48
-#define SATP64_MODE	(9ull << 60)	/* Sv48 */
-#define ROOT_SHIFT	39
-#else
-#define SATP64_MODE	(8ull << 60)	/* Sv39 */
-#define ROOT_SHIFT	30
-#endif
+/* satp.MODE: 8 Sv39, 9 Sv48, 10 Sv57; the root's entries map 9 bits more a level. */
+#define SATP64_MODE	((uint64_t)(PMAP_MD_NLEVELS + 5) << 60)
+#define ROOT_SHIFT	(12 + 9 * (PMAP_MD_NLEVELS - 1))
+#define SV39_MODE_NAME	(PMAP_MD_NLEVELS == 5 ? "Sv57" : PMAP_MD_NLEVELS == 4 ? "Sv48" : "Sv39")
 #define ROOT_SLOT(va)	((unsigned)(((va) >> ROOT_SHIFT) & (NPTE - 1)))
 #define ROOT_KERNEL	(NPTE / 2)	/* the root's upper half is the kernel's */
 #define LEVEL_GIGA	(PMAP_LEAF_LEVEL - 2)	/* the level of 1 GiB entries */
@@ -57,10 +55,13 @@ _Static_assert(ROOT_SLOT(KERNBASE) >= ROOT_KERNEL && ROOT_SLOT(VM_MIN_KERNEL_VA)
     PMAP_DIRECT_MAX <= VM_MIN_KERNEL_VA - KERNBASE && (PMAP_RAM_BASE & (SZ_1G - 1)) == 0,
     "the layout's kernel parts are in the root's upper half; RAM starts on a GiB");
 
-/* The level count is this table's: Sv48 is one more row on top. */
+/* The level count is this table's: Sv48 is one more row on top, Sv57 two. */
 struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
-#ifdef CONFIG_RISCV_SV48
-	{ 39, 512, false },	/* root: 512 GiB leaves exist, pmapkit makes none */
+#if PMAP_MD_NLEVELS >= 5
+	{ 48, 512, false },	/* 256 TiB leaves exist, pmapkit makes none */
+#endif
+#if PMAP_MD_NLEVELS >= 4
+	{ 39, 512, false },	/* 512 GiB leaves exist, pmapkit makes none */
 #endif
 	{ 30, 512, true },	/* 1 GiB gigapages */
 	{ 21, 512, true },	/* 2 MiB megapages */
@@ -68,7 +69,7 @@ struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
 };
 
 static unsigned sv39_asid_bits;
-pt_entry_t sv39_pbmt_nc;		/* pte.h: PBMT = NC with Svpbmt, else 0 */
+pt_entry_t pmap_sv39_pbmt_nc;		/* pte.h: PBMT = NC with Svpbmt, else 0 */
 
 #define SV39_CAPS	(PMAP_CAP_LARGE | PMAP_CAP_GLOBAL | PMAP_CAP_NX | PMAP_CAP_ASID | \
 	    PMAP_CAP_NO_KX_USER | PMAP_CAP_NOCACHE | SV39_CAP_SVADE)
@@ -136,8 +137,7 @@ sv39_probe_asid(paddr_t root)
 	if ((got & ~(SATP64_ASID_MASK << SATP64_ASID_SHIFT)) != rv_satp(root, 0))
 		pmap_kern_panic("sv39_bootstrap: satp reads back %#lx after %#lx: the hart does not "
 		    "keep %s mode (the boot code should have refused it)", got,
-		    rv_satp(root, (uint32_t)SATP64_ASID_MASK), PMAP_MD_NLEVELS == 4 ? "Sv48" :
-		    "Sv39");
+		    rv_satp(root, (uint32_t)SATP64_ASID_MASK), SV39_MODE_NAME);
 	return (unsigned)__builtin_popcountll((got >> SATP64_ASID_SHIFT) & SATP64_ASID_MASK);
 }
 
@@ -153,16 +153,18 @@ sv39_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 	rv_kpm = kpm;
 	paddr_t root = sv39_boot_page();
 	paddr_t giga = root;			/* the table of 1 GiB entries */
-	if (LEVEL_GIGA > 0) {			/* Sv48: root slot 511 over it */
-		giga = sv39_boot_page();
-		rv_direct(root)[ROOT_SLOT(KERNBASE)] = pte_make_table(giga, false, 0);
+	for (int l = 0; l < LEVEL_GIGA; l++) {	/* Sv48, Sv57: slot 511 of each level over it */
+		paddr_t next = sv39_boot_page();
+		pmap_md_boot_link(giga, l, (unsigned)((KERNBASE >> pmap_md_levels[l].pl_shift) &
+		    (NPTE - 1)), next);
+		giga = next;
 	}
 	pmap_md_boot_direct(giga, (unsigned)((KERNBASE >> 30) & (NPTE - 1)), PMAP_RAM_BASE, end,
 	    LEVEL_GIGA, a);
 	kpm->pm_md.pm_rootpa = root;
 	sv39_asid_bits = sv39_probe_asid(root);
 	if (a->md_features & PMAP_MD_FEAT_SVPBMT)
-		sv39_pbmt_nc = PG_PBMT_NC;
+		pmap_sv39_pbmt_nc = PG_PBMT_NC;
 	rv_svinval = (a->md_features & PMAP_MD_FEAT_SVINVAL) != 0;
 }
 
@@ -176,7 +178,7 @@ sv39_cpu_asid_bits(void)
 static unsigned
 sv39_cpu_caps(void)
 {
-	return sv39_pbmt_nc != 0 ? SV39_CAPS : SV39_CAPS & ~PMAP_CAP_NOCACHE;
+	return pmap_sv39_pbmt_nc != 0 ? SV39_CAPS : SV39_CAPS & ~PMAP_CAP_NOCACHE;
 }
 
 /* ------------------------------------------------------ address spaces */

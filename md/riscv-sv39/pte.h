@@ -25,7 +25,7 @@
 #define PG_PBMT_NC	((pt_entry_t)1 << 61)
 
 /* PG_PBMT_NC where the hart has Svpbmt, else 0 (pmap_sv39.c, at bootstrap). */
-extern pt_entry_t sv39_pbmt_nc;
+extern pt_entry_t pmap_sv39_pbmt_nc;
 
 _Static_assert(__atomic_always_lock_free(sizeof(pt_entry_t), 0),
     "8-byte PTE updates must be single lock-free atomic operations");
@@ -40,7 +40,7 @@ pte_make(paddr_t pa, vm_prot_t prot, unsigned mk, int level)
 {
 	(void)level;			/* a large leaf differs only in its alignment */
 	return pte_riscv_flags(prot, mk) | pte_ppn(pa) |
-	    ((mk & PMAP_MK_NOCACHE) ? sv39_pbmt_nc : 0);
+	    ((mk & PMAP_MK_NOCACHE) ? pmap_sv39_pbmt_nc : 0);
 }
 
 /* A pointer to the next table: V alone (spec 4.4.1: R = W = X = 0; A, D, U clear). */

@@ -97,9 +97,11 @@ rv_sfence_inval_ir(void)
 static void
 rv_model_svinval_report(void)
 {
-	printf("# model: Svinval %s: %lu sinval.vma in %lu sfence.inval.ir batches, %lu unordered "
-	    "(ignored)\n", rv_model_svinval ? "on" : "off", rv_sinval_count, rv_sinval_batches,
-	    rv_sinval_lost);
+	if (!rv_model_svinval)
+		printf("# model: Svinval off\n");
+	else
+		printf("# model: Svinval: %lu sinval.vma, %lu batches, %lu unordered\n",
+		    rv_sinval_count, rv_sinval_batches, rv_sinval_lost);
 }
 
 /* PMAPKIT_MODEL_<name>: 1 (the default) or 0. */
