@@ -326,6 +326,8 @@ const struct pmap_md_ops pmap_md_ops = {
 	 * The tests read _NX, _NO_KX_USER, _SW_REFMOD, _ASID and _NOCACHE.
 	 */
 	.caps = 0,
+	/* TODO: the caps this CPU has where an extension reported at bootstrap decides one, or NULL. */
+	.cpu_caps = NULL,
 	.pa_bits = PMAP_PA_BITS,
 	/* TODO: the CPU's narrower physical width, callable before bootstrap (x86_cpu_pa_bits), or NULL. */
 	.cpu_pa_bits = NULL,
@@ -342,6 +344,8 @@ const struct pmap_md_ops pmap_md_ops = {
 	.activate = tmpl_activate,
 	.deactivate = tmpl_deactivate,
 	.tlb_invalidate = tmpl_tlb_invalidate,
+	/* TODO: a completed batch of pages at once where the MMU does that better, or NULL. */
+	.tlb_invalidate_batch = NULL,
 	.tlb_flush = tmpl_tlb_flush,
 	.tlb_forget = tmpl_tlb_forget,	/* TODO: NULL without ASIDs */
 	.zero_page = tmpl_zero_page,
