@@ -113,7 +113,7 @@ FUZZ_BIN    := $(O)/fuzz/pmapkit-fuzz
 # make test: the long host random run, the bounded fuzz pass; make fuzz: its time.
 RANDOM_OPS     ?= 1000000
 RANDOM_SEED    ?= 0x9e3779b97f4a7c15
-FUZZ_TEST_TIME ?= 20
+FUZZ_TEST_TIME ?= 15
 # CPUs for `make run` / `make bench`; `make test` boots every target with each of QEMU_TEST_SMP.
 QEMU_SMP       ?= 4
 # Extra QEMU arguments (after the backend's own, which they do not replace)
@@ -572,7 +572,7 @@ help:
 	@echo '  MATRIX_JOBS=n     matrix rows run at once (default 2); TEST_RUNNER=no skips the'
 	@echo '                    runner tests in make test'
 	@echo '  RANDOM_OPS=n RANDOM_SEED=s  the long host random run of make test'
-	@echo '  FUZZ_TIME=s       make fuzz duration (default 60); FUZZ_TEST_TIME=s in make test (20)'
+	@echo '  FUZZ_TIME=s       make fuzz duration (default 60); FUZZ_TEST_TIME=s in make test (15)'
 
 .PHONY: backend-check all run debug qemu-gdb gdb check bench-here bench-plot test test-backend test-build test-runs fuzz bench clean distclean help menuconfig olddefconfig savedefconfig lib install compile_commands.json
 
