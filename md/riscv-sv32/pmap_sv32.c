@@ -3,7 +3,8 @@
  * 34-bit physical addresses, 9-bit ASIDs (RISC-V privileged spec, 4.3).
  *
  * The direct map is rw- (no execute) in megapages, except the 4 MiB slots
- * holding kernel text, which are 4 KiB pages with the text r-x.
+ * holding kernel text, which are 4 KiB pages with the text r-x (built by
+ * mi/'s pmap_md_boot_direct).
  *
  * Reaching page tables.  No recursive map: page tables are allocated below
  * PMAP_DIRECT_END (ptp_limit) and reached through the direct map of RAM at
@@ -41,7 +42,6 @@
 #include <cpufunc.h>
 
 #define NPTE		1024u
-#define MEGA		(1u << 22)
 #define KERN_SLOT_FIRST	(KERNBASE >> 22)
 #define WIN_SLOT	(VM_MAX_KERNEL_VA >> 22)	/* the top 4 MiB */
 #define WIN_SRC		0
@@ -107,26 +107,6 @@ sv32_boot_page(void)
 	return pa;
 }
 
-/* Direct-map [pa, end) within one 4 MiB slot with 4 KiB pages: text r-x, the rest rw-. */
-static void
-sv32_boot_small(pt_entry_t *root, paddr_t pa, paddr_t end, const struct pmap_bootstrap_args *a)
-{
-	paddr_t ptpa = sv32_boot_page();
-	pt_entry_t *pt = rv_direct(ptpa);
-	unsigned n = 0;
-
-	for (paddr_t p = pa; p < end && p < pa + MEGA; p += PAGE_SIZE, n++) {
-		bool text = p >= a->text_start && p < a->text_end;
-		pt[(PMAP_DIRECT_VA(p) >> PAGE_SHIFT) & (NPTE - 1)] = pte_make(p, text ?
-		    VM_PROT_READ | VM_PROT_EXECUTE : VM_PROT_READ | VM_PROT_WRITE,
-		    PMAP_MK_GLOBAL | PMAP_MK_WIRED, 1);
-	}
-	root[PMAP_DIRECT_VA(pa) >> 22] = pte_make_table(ptpa, false, 0);
-	pmap_kern_phys_to_page(ptpa)->pp_ptpcount = (uint16_t)n;
-	rv_kpm->pm_resident += n;
-	rv_kpm->pm_wired += n;
-}
-
 static void
 sv32_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 {
@@ -138,18 +118,8 @@ sv32_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 	rv_kpm = kpm;
 	paddr_t rootpa = sv32_boot_page();
 	pt_entry_t *root = rv_direct(rootpa);
-	for (paddr_t pa = PMAP_RAM_BASE; pa < end; pa += MEGA) {
-		bool text = pa < a->text_end && pa + MEGA > a->text_start;
-		if (pmap_md_levels[0].pl_leaf_ok && end - pa >= MEGA && !text) {
-			root[PMAP_DIRECT_VA(pa) >> 22] = pte_make(pa, VM_PROT_READ | VM_PROT_WRITE,
-			    PMAP_MK_GLOBAL | PMAP_MK_WIRED, 0);
-			kpm->pm_resident += NPTE;
-			kpm->pm_wired += NPTE;
-			pmap_stats.large_mappings++;
-		} else {
-			sv32_boot_small(root, pa, end, a);
-		}
-	}
+	pmap_md_boot_direct(rootpa, (unsigned)(PMAP_DIRECT_VA(PMAP_RAM_BASE) >> 22), PMAP_RAM_BASE,
+	    end, 0, a);
 	sv32_winpt = sv32_boot_page();
 	root[WIN_SLOT] = pte_make_table(sv32_winpt, false, 0);
 	kpm->pm_md.pm_rootpa = rootpa;
