@@ -52,28 +52,29 @@ static inline unsigned long rv_read_satp(void) { unsigned long v; __asm__ volati
 static inline void rv_write_satp(unsigned long v) { __asm__ volatile("csrw satp, %0" :: "r"(v) : "memory"); }
 static inline unsigned long rv_read_sstatus(void) { unsigned long v; __asm__ volatile("csrr %0, sstatus" : "=r"(v)); return v; }
 static inline void rv_write_sstatus(unsigned long v) { __asm__ volatile("csrw sstatus, %0" :: "r"(v) : "memory"); }
+/*
+ * sfence.vma (funct7 0x09) and Svinval's sinval.vma (0x0b; clang 14 has no
+ * mnemonic for it): SYSTEM, rs1 = va or x0 (all_va), rs2 = asid or x0
+ * (all_asid).  Svinval's fences are funct7 0x0c with rs2 = 0 / 1.
+ */
+#define RV_VMA_INSN(f7, va, asid, all_va, all_asid) do {					\
+	if ((all_va) && (all_asid))								\
+		__asm__ volatile(".insn r 0x73, 0, " #f7 ", x0, x0, x0" ::: "memory");		\
+	else if (all_va)									\
+		__asm__ volatile(".insn r 0x73, 0, " #f7 ", x0, x0, %0" :: "r"(asid) : "memory");	\
+	else if (all_asid)									\
+		__asm__ volatile(".insn r 0x73, 0, " #f7 ", x0, %0, x0" :: "r"(va) : "memory");	\
+	else											\
+		__asm__ volatile(".insn r 0x73, 0, " #f7 ", x0, %0, %1" :: "r"(va), "r"(asid) :	\
+		    "memory");									\
+} while (0)
 static inline void rv_sfence_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
 {
-	if (all_va && all_asid)
-		__asm__ volatile("sfence.vma zero, zero" ::: "memory");
-	else if (all_va)
-		__asm__ volatile("sfence.vma zero, %0" :: "r"(asid) : "memory");
-	else if (all_asid)
-		__asm__ volatile("sfence.vma %0, zero" :: "r"(va) : "memory");
-	else
-		__asm__ volatile("sfence.vma %0, %1" :: "r"(va), "r"(asid) : "memory");
+	RV_VMA_INSN(0x09, va, asid, all_va, all_asid);
 }
-/* Svinval's instructions (clang 14 has no mnemonics for them): SYSTEM, funct7 0x0b / 0x0c. */
 static inline void rv_sinval_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
 {
-	if (all_va && all_asid)
-		__asm__ volatile(".insn r 0x73, 0, 0x0b, x0, x0, x0" ::: "memory");
-	else if (all_va)
-		__asm__ volatile(".insn r 0x73, 0, 0x0b, x0, x0, %0" :: "r"(asid) : "memory");
-	else if (all_asid)
-		__asm__ volatile(".insn r 0x73, 0, 0x0b, x0, %0, x0" :: "r"(va) : "memory");
-	else
-		__asm__ volatile(".insn r 0x73, 0, 0x0b, x0, %0, %1" :: "r"(va), "r"(asid) : "memory");
+	RV_VMA_INSN(0x0b, va, asid, all_va, all_asid);
 }
 static inline void rv_sfence_w_inval(void) { __asm__ volatile(".insn r 0x73, 0, 0x0c, x0, x0, x0" ::: "memory"); }
 static inline void rv_sfence_inval_ir(void) { __asm__ volatile(".insn r 0x73, 0, 0x0c, x0, x0, x1" ::: "memory"); }
