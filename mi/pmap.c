@@ -605,6 +605,13 @@ pmap_pool_put(struct pmap *pm)
 	pmap_pool = pm;
 }
 
+struct pmap *
+pmap_md_user_next(struct pmap *pm)
+{
+	PMAP_LOCKED();
+	return pm == NULL ? pmap_users : pm->pm_list_next;
+}
+
 /* A new user pmap, or NULL (nothing allocated) when memory ran out. */
 struct pmap *
 pmap_create_canfail(void)
@@ -675,13 +682,13 @@ pmap_destroy(struct pmap *pm)
 	    (void *)pm);
 	KASSERTMSG(pm->pm_ptps == 0, "pmap_destroy: pmap %p leaks %ld page-table pages",
 	    (void *)pm, pm->pm_ptps);
-	pmap_md_ops.root_release(pm);
 	if (pm->pm_list_prev != NULL)
 		pm->pm_list_prev->pm_list_next = pm->pm_list_next;
 	else
 		pmap_users = pm->pm_list_next;
 	if (pm->pm_list_next != NULL)
 		pm->pm_list_next->pm_list_prev = pm->pm_list_prev;
+	pmap_md_ops.root_release(pm);
 	pmap_stats.pmaps--;
 	pmap_pool_put(pm);
 }

@@ -184,6 +184,14 @@ void	pmap_md_boot_link(paddr_t table, int level, unsigned slot, paddr_t next);
  */
 void	pmap_md_tlb_sync(struct pmap *, vaddr_t va, bool all, bool urgent);
 void	pmap_md_count_table(bool kernel);
+/*
+ * pmap_md_user_next(pm): the user pmap after pm on mi/'s list of every user
+ * pmap (pm NULL: the first; NULL after the last), for a backend that keeps
+ * something of the kernel pmap in every user root (kernel root entries).
+ * A pmap is on it from the moment root_create returns 0 until
+ * root_release is called; pmap lock held.
+ */
+struct pmap *pmap_md_user_next(struct pmap *pm);
 void	pmap_md_uncount_table(void);
 /*
  * Backends with address-space tags (PMAP_CAP_ASID; RISC-V ASIDs, x86

@@ -54,7 +54,6 @@ pt_entry_t pmap_i386_pg_g;
 static struct pmap *i386_kpm;
 static struct pmap *i386_curs[PMAP_MAXCPUS];	/* pmap whose directory is in CR3, per CPU */
 #define i386_cur	(i386_curs[pmap_kern_cpu_index()])
-static struct pmap *i386_users;		/* every user pmap */
 
 static pt_entry_t *
 i386_pdir(struct pmap *pm, int w)
@@ -164,7 +163,7 @@ i386_sync_kernel_pde(unsigned slot)
 {
 	pt_entry_t pde = pte_load(&i386_pdir(i386_kpm, WIN_PD)[slot]);
 
-	for (struct pmap *pm = i386_users; pm != NULL; pm = pm->pm_md.pm_next)
+	for (struct pmap *pm = pmap_md_user_next(NULL); pm != NULL; pm = pmap_md_user_next(pm))
 		pte_store(&x86_window(WIN_SRC, pm->pm_md.pm_pdirpa)[slot], pde);
 }
 
@@ -201,11 +200,6 @@ i386_root_create(struct pmap *pm)
 	    (NPDE - KERN_SLOT_FIRST) * sizeof(pt_entry_t));
 	pd[PDIR_SLOT_PTE] = pte_make_table(pa, false, 0);
 	pm->pm_md.pm_pdirpa = pa;
-	pm->pm_md.pm_prev = NULL;
-	pm->pm_md.pm_next = i386_users;
-	if (i386_users != NULL)
-		i386_users->pm_md.pm_prev = pm;
-	i386_users = pm;
 	pmap_md_count_table(false);
 	return 0;
 }
@@ -213,15 +207,7 @@ i386_root_create(struct pmap *pm)
 static void
 i386_root_release(struct pmap *pm)
 {
-	struct pmap_md *md = &pm->pm_md;
-
-	if (md->pm_prev != NULL)
-		md->pm_prev->pm_md.pm_next = md->pm_next;
-	else
-		i386_users = md->pm_next;
-	if (md->pm_next != NULL)
-		md->pm_next->pm_md.pm_prev = md->pm_prev;
-	pmap_kern_page_free(md->pm_pdirpa);
+	pmap_kern_page_free(pm->pm_md.pm_pdirpa);
 	pmap_md_uncount_table();
 }
 

@@ -42,8 +42,6 @@ typedef uint32_t pmap_pte_t;
 struct pmap;
 struct pmap_md {
 	pmap_paddr_t	 pm_pdirpa;	/* page directory */
-	struct pmap	*pm_next;	/* all user pmaps, for kernel PDE sync */
-	struct pmap	*pm_prev;
 };
 
 #endif /* MD_I386_PMAP_MD_H */

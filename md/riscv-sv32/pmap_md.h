@@ -75,8 +75,6 @@ struct pmap_paging {
 struct pmap;
 struct pmap_md {
 	pmap_paddr_t	 pm_rootpa;	/* root page table */
-	struct pmap	*pm_next;	/* all user pmaps, for kernel root sync */
-	struct pmap	*pm_prev;
 };
 
 #endif /* MD_RISCV_SV32_PMAP_MD_H */

@@ -98,8 +98,6 @@ struct pmap_paging {
 struct pmap;
 struct pmap_md {
 	pmap_paddr_t	 pm_rootpa;	/* root page table */
-	struct pmap	*pm_next;	/* all user pmaps, for kernel root sync (Sv39) */
-	struct pmap	*pm_prev;
 };
 
 #endif /* MD_RISCV_SV39_PMAP_MD_H */

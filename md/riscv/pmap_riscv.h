@@ -1,12 +1,14 @@
 /*
  * Pmap pieces the RISC-V backends share, included by exactly one backend
  * file per build (pmap_<backend>.c), as md/x86/pmap_x86.h is for x86: the
- * list of user roots and the push of kernel root entries into them, root
- * creation and release, a starting hart, the TLB operations, and the check
- * of every root's kernel half.  Before including it the backend defines
- * RV_ROOT_NPTE (entries in a root), RV_ROOT_KERNEL (the first kernel slot),
- * RV_SATP_ASID(satp) (the ASID field of a satp value), rv_direct(pa) (a table through the direct map) and rv_satp(root, asid)
- * (the satp value for a root and an ASID); it sets rv_kpm at bootstrap.
+ * push of kernel root entries into every user root (mi/'s list of user
+ * pmaps, pmap_md_user_next), root creation and release, a starting hart,
+ * the TLB operations, and the check of every root's kernel half.  Before
+ * including it the backend defines RV_ROOT_NPTE (entries in a root),
+ * RV_ROOT_KERNEL (the first kernel slot), RV_SATP_ASID(satp) (the ASID
+ * field of a satp value), rv_direct(pa) (a table through the direct map)
+ * and rv_satp(root, asid) (the satp value for a root and an ASID); it sets
+ * rv_kpm at bootstrap.
  */
 #ifndef MD_RISCV_PMAP_RISCV_H
 #define MD_RISCV_PMAP_RISCV_H
@@ -15,7 +17,6 @@
 #include <cpufunc.h>
 
 static struct pmap *rv_kpm;		/* the kernel pmap */
-static struct pmap *rv_users;		/* every user pmap, for kernel root entries */
 
 /* Push kernel root entry `slot` into every user root. */
 static void
@@ -23,11 +24,11 @@ rv_sync_kernel_entry(unsigned slot)
 {
 	pt_entry_t e = pte_load(&rv_direct(rv_kpm->pm_md.pm_rootpa)[slot]);
 
-	for (struct pmap *pm = rv_users; pm != NULL; pm = pm->pm_md.pm_next)
+	for (struct pmap *pm = pmap_md_user_next(NULL); pm != NULL; pm = pmap_md_user_next(pm))
 		pte_store(&rv_direct(pm->pm_md.pm_rootpa)[slot], e);
 }
 
-/* A root inside the direct map, its kernel half the kernel root's; on the list. */
+/* A root inside the direct map, its kernel half the kernel root's. */
 static int
 rv_root_create(struct pmap *pm)
 {
@@ -40,11 +41,6 @@ rv_root_create(struct pmap *pm)
 	for (unsigned i = RV_ROOT_KERNEL; i < RV_ROOT_NPTE; i++)
 		pte_store(&root[i], pte_load(&kroot[i]));
 	pm->pm_md.pm_rootpa = pa;
-	pm->pm_md.pm_prev = NULL;
-	pm->pm_md.pm_next = rv_users;
-	if (rv_users != NULL)
-		rv_users->pm_md.pm_prev = pm;
-	rv_users = pm;
 	pmap_md_count_table(false);
 	return 0;
 }
@@ -52,18 +48,11 @@ rv_root_create(struct pmap *pm)
 static void
 rv_root_release(struct pmap *pm)
 {
-	struct pmap_md *md = &pm->pm_md;
-	pt_entry_t *root = rv_direct(md->pm_rootpa);
+	pt_entry_t *root = rv_direct(pm->pm_md.pm_rootpa);
 
-	if (md->pm_prev != NULL)
-		md->pm_prev->pm_md.pm_next = md->pm_next;
-	else
-		rv_users = md->pm_next;
-	if (md->pm_next != NULL)
-		md->pm_next->pm_md.pm_prev = md->pm_prev;
 	for (unsigned i = RV_ROOT_KERNEL; i < RV_ROOT_NPTE; i++)	/* tables go back all zero */
 		pte_store(&root[i], 0);
-	pmap_kern_page_free(md->pm_rootpa);
+	pmap_kern_page_free(pm->pm_md.pm_rootpa);
 	pmap_md_uncount_table();
 }
 
