@@ -342,6 +342,28 @@ pmap_md_boot_table(void)
 }
 
 /*
+ * The backend made `entries` valid entries in the kernel table at `table`
+ * (level `level`) at bootstrap, `leaves` of them leaves: the table's count
+ * (a root keeps none), the kernel pmap's resident and wired base pages,
+ * large leaves in the statistics.
+ */
+void
+pmap_md_boot_account(paddr_t table, int level, unsigned entries, unsigned leaves)
+{
+	struct pmap *kpm = &kernel_pmap_store;
+	struct pmap_page *pp = pmap_kern_phys_to_page(table);
+
+	KASSERTMSG(leaves <= entries && level >= 0 && level < PMAP_MD_NLEVELS,
+	    "pmap_md_boot_account: level %d, %u entries, %u leaves", level, entries, leaves);
+	if (pp != NULL && level > 0)
+		pp->pp_ptpcount = (uint16_t)(pp->pp_ptpcount + entries);
+	kpm->pm_resident += (long)leaves * pmap_level_pages(level);
+	kpm->pm_wired += (long)leaves * pmap_level_pages(level);
+	if (level != PMAP_LEAF_LEVEL)
+		pmap_stats.large_mappings += leaves;
+}
+
+/*
  * Fill entries `first` on of the kernel table at `table` (level `level`,
  * reached through table_page) so that they map [pa, end) at its direct-map
  * addresses, up to the table's end: the largest leaves the level table
@@ -354,9 +376,8 @@ unsigned
 pmap_md_boot_direct(paddr_t table, unsigned first, paddr_t pa, paddr_t end, int level,
     const struct pmap_bootstrap_args *a)
 {
-	struct pmap *kpm = &kernel_pmap_store;
 	vaddr_t step = pmap_level_size(level);
-	unsigned n = 0;
+	unsigned n = 0, leaves = 0;
 
 	for (unsigned i = first; i < pmap_md_levels[level].pl_entries && pa < end;
 	    i++, pa += step, n++) {
@@ -366,10 +387,7 @@ pmap_md_boot_direct(paddr_t table, unsigned first, paddr_t pa, paddr_t end, int 
 		    (pmap_md_levels[level].pl_leaf_ok && end - pa >= step && !text)) {
 			e = pte_make(pa, text ? VM_PROT_READ | VM_PROT_EXECUTE :
 			    VM_PROT_READ | VM_PROT_WRITE, PMAP_MK_GLOBAL | PMAP_MK_WIRED, level);
-			kpm->pm_resident += pmap_level_pages(level);
-			kpm->pm_wired += pmap_level_pages(level);
-			if (level != PMAP_LEAF_LEVEL)
-				pmap_stats.large_mappings++;
+			leaves++;
 		} else {
 			paddr_t sub = pmap_md_boot_table();
 			memset(pmap_md_ops.table_page(sub), 0, PAGE_SIZE);
@@ -378,9 +396,7 @@ pmap_md_boot_direct(paddr_t table, unsigned first, paddr_t pa, paddr_t end, int 
 		}
 		pmap_md_ops.table_page(table)[i] = e;	/* again: the recursion used it */
 	}
-	struct pmap_page *pp = pmap_kern_phys_to_page(table);
-	if (pp != NULL && level > 0)		/* a root keeps no count */
-		pp->pp_ptpcount = (uint16_t)(pp->pp_ptpcount + n);
+	pmap_md_boot_account(table, level, n, leaves);
 	return n;
 }
 
@@ -397,9 +413,7 @@ pmap_md_boot_link(paddr_t table, int level, unsigned slot, paddr_t next)
 	KASSERTMSG(level < PMAP_LEAF_LEVEL && slot < pmap_md_levels[level].pl_entries,
 	    "pmap_md_boot_link: level %d slot %u", level, slot);
 	pte_store(e, pte_make_table(next, false, level));
-	struct pmap_page *pp = pmap_kern_phys_to_page(table);
-	if (pp != NULL && level > 0 && !was)
-		pp->pp_ptpcount++;
+	pmap_md_boot_account(table, level, was ? 0 : 1, 0);
 }
 
 static void

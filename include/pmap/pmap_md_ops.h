@@ -175,6 +175,15 @@ unsigned pmap_md_boot_direct(paddr_t table, unsigned first, paddr_t pa, paddr_t 
  */
 void	pmap_md_boot_link(paddr_t table, int level, unsigned slot, paddr_t next);
 /*
+ * pmap_md_boot_account(table, level, entries, leaves), at bootstrap, for
+ * entries a backend made itself (where table_page cannot reach a table
+ * yet: windows over a recursive map): `entries` valid entries in the kernel
+ * table at `table` (level `level`), `leaves` of them leaves of that level,
+ * counted as pmap_md_boot_direct counts its own.  A backend never writes
+ * those counts itself.
+ */
+void	pmap_md_boot_account(paddr_t table, int level, unsigned entries, unsigned leaves);
+/*
  * pmap_md_tlb_sync: the backend changed something that pm's CPUs may cache
  * beyond the leaf entries mi/ tracks (a self-map alias of a table, PAE
  * PDPTEs, non-leaf entries).  It has dealt with this CPU itself.  Other CPUs

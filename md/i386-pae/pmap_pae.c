@@ -110,9 +110,8 @@ pae_boot_small(pt_entry_t *kpd, paddr_t pa, paddr_t end, const struct pmap_boots
 		    PMAP_MK_WIRED, PMAP_LEAF_LEVEL);
 	}
 	kpd[(PMAP_DIRECT_VA(pa) - KERNBASE) >> 21] = pte_make_table(ptpa, false, 1);
-	pmap_kern_phys_to_page(ptpa)->pp_ptpcount = (uint16_t)n;
-	pae_kpm->pm_resident += n;
-	pae_kpm->pm_wired += n;
+	pmap_md_boot_account(ptpa, 2, n, n);
+	pmap_md_boot_account(pae_kpdpa, 1, 1, 0);
 }
 
 static void
@@ -155,19 +154,14 @@ pae_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 		if (pmap_md_levels[1].pl_leaf_ok && end - pa >= LARGE && !text) {
 			kpd[(PMAP_DIRECT_VA(pa) - KERNBASE) >> 21] = pte_make(pa,
 			    VM_PROT_READ | VM_PROT_WRITE, PMAP_MK_GLOBAL | PMAP_MK_WIRED, 1);
-			kpm->pm_resident += NPDE;
-			kpm->pm_wired += NPDE;
-			pmap_stats.large_mappings++;
+			pmap_md_boot_account(pae_kpdpa, 1, 1, 1);
 		} else {
 			pae_boot_small(kpd, pa, end, a);
 		}
 	}
 	kpd[KPD_SLOT_WIN] = pte_make_table(pae_boot_page(), false, 1);
 	kpd[KPD_SLOT_PTE] = pte_make_table(pae_kpdpa, false, 1);
-	unsigned nvalid = 0;			/* the kernel PD is a counted table */
-	for (unsigned i = 0; i < NPDE; i++)
-		nvalid += pte_valid_p(kpd[i]);
-	pmap_kern_phys_to_page(pae_kpdpa)->pp_ptpcount = (uint16_t)nvalid;
+	pmap_md_boot_account(pae_kpdpa, 1, 2, 0);	/* the kernel PD is a counted table */
 	((pt_entry_t *)x86_kva(PMAP_DIRECT_VA(pdpt)))[KPDPT_SLOT] =
 	    pte_make_table(pae_kpdpa, false, 0);
 	kpm->pm_md.pm_pdptpa = pdpt;

@@ -97,9 +97,7 @@ i386_boot_small(pt_entry_t *pd, paddr_t pa, paddr_t end)
 		pt[(pa >> PAGE_SHIFT) & (NPDE - 1)] =
 		    pte_make(pa, VM_PROT_READ | VM_PROT_WRITE, PMAP_MK_GLOBAL | PMAP_MK_WIRED, 1);
 	pd[PMAP_DIRECT_VA(pa - PAGE_SIZE) >> 22] = pte_make_table(ptpa, false, 0);
-	pmap_kern_phys_to_page(ptpa)->pp_ptpcount = (uint16_t)n;
-	i386_kpm->pm_resident += n;
-	i386_kpm->pm_wired += n;
+	pmap_md_boot_account(ptpa, 1, n, n);
 }
 
 /*
@@ -129,9 +127,7 @@ i386_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *args)
 		if (pmap_md_levels[0].pl_leaf_ok && end - pa >= (1u << 22)) {
 			pd[PMAP_DIRECT_VA(pa) >> 22] = pte_make(pa, VM_PROT_READ | VM_PROT_WRITE,
 			    PMAP_MK_GLOBAL | PMAP_MK_WIRED, 0);
-			kpm->pm_resident += NPDE;
-			kpm->pm_wired += NPDE;
-			pmap_stats.large_mappings++;
+			pmap_md_boot_account(pdpa, 0, 1, 1);
 			pa += 1u << 22;
 		} else {
 			paddr_t next = (pa | ((1u << 22) - 1)) + 1;

@@ -59,10 +59,10 @@ struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
  * backend keeps for itself (windows, self-map); clear pl_leaf_ok where
  * large leaves cannot be used; fill kpm->pm_md; load the root and enable
  * what the kernel needs (every CPU's current root is now the kernel's).
- * Accounting: each table's pp_ptpcount is its valid entries; each leaf's
- * base pages go to kpm->pm_resident and kpm->pm_wired; each large leaf to
- * pmap_stats.large_mappings (PORTING.md, "Accounting that belongs to the
- * backend").  Tests: every case; t_kernel_image_protection, and pmap_check
+ * Accounting: pmap_md_boot_direct and pmap_md_boot_link count what they
+ * make; entries made otherwise go to pmap_md_boot_account (PORTING.md,
+ * "Accounting that belongs to the backend"), never into mi/'s counts
+ * directly.  Tests: every case; t_kernel_image_protection, and pmap_check
  * (T_CHECK_PMAP) compares the accounting.
  */
 static void
