@@ -14,8 +14,6 @@
  */
 #include "pmap_int.h"
 
-struct pmap_stats pmap_stats;
-
 static struct pmap kernel_pmap_store;
 static struct pmap *pmap_users;		/* every user pmap */
 static struct pmap *pmap_pool;		/* free struct pmaps */
@@ -812,6 +810,30 @@ struct pmap_victim {
 	struct pmap	*pm;
 	vaddr_t		 va;
 };
+
+/* A chunk entry (a listed mapping) of v->pm that is not wired: its va in v->va. */
+static bool
+pmap_pv_unwired(struct pv_entry *pv, void *arg)
+{
+	struct pmap_victim *v = arg;
+	struct pmap_path path;
+
+	if (!pmap_path_lookup(v->pm, pv->pv_va, &path) ||
+	    pte_wired_p(pte_load(path.pte[path.level])))
+		return false;
+	v->va = pv->pv_va;
+	return true;
+}
+
+static bool
+pmap_pv_victim(struct pmap *pm, vaddr_t *vap)
+{
+	struct pmap_victim v = { pm, 0 };
+	bool found = pmap_pv_chunk_foreach(pm, pmap_pv_unwired, &v);
+
+	*vap = v.va;
+	return found;
+}
 
 static bool
 pmap_pv_find_victim(struct pmap *self, struct pmap_victim *v)

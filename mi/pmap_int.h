@@ -18,7 +18,7 @@ struct pmap **pmap_curpmap_ptr(void);
 #define pmap_curpmap	(*pmap_curpmap_ptr())
 
 /*
- * The pmap lock (pmap_tlb.c): every pmap(9) entry point starts with
+ * The pmap lock (pmap_lock.c): every pmap(9) entry point starts with
  * PMAP_LOCKED(), which holds it until the function returns.  Recursive.
  */
 unsigned pmap_lock(void);
@@ -72,8 +72,8 @@ struct pv_entry {
 struct pmap	*pmap_pv_pmap(const struct pv_entry *);
 struct pv_entry	*pmap_pv_alloc(struct pmap *);	/* NULL if out of memory */
 bool		 pmap_pv_at_soft_limit(void);
-/* A listed (chunk) mapping of pm that is not wired, or false. */
-bool		 pmap_pv_victim(struct pmap *, vaddr_t *vap);
+/* Each allocated chunk entry of pm until fn returns true (then true); fn changes no chunk. */
+bool		 pmap_pv_chunk_foreach(struct pmap *, bool (*fn)(struct pv_entry *, void *), void *);
 void		 pmap_pv_free(struct pv_entry *);
 void		 pmap_pv_insert(struct pmap_page *, struct pmap *, vaddr_t, struct pv_entry **sparep);
 void		 pmap_pv_remove(struct pmap_page *, struct pmap *, vaddr_t);
@@ -90,6 +90,7 @@ void	pmap_tlb_inval(struct pmap *, vaddr_t va, pt_entry_t old, enum pmap_inval_r
 void	pmap_tlb_free_ptp(paddr_t pa);
 void	pmap_tlb_free_chunk(void *chunk);
 void	pmap_tlb_flush_now(void);
+bool	pmap_tlb_urgent(void);		/* this CPU's batch must complete before returning */
 void	pmap_tlb_complete(void);	/* finish the batch before the call returns */
 void	pmap_tlb_leave(struct pmap *old);	/* this CPU stops running old (activate) */
 void	pmap_asid_init(void);			/* pmap_bootstrap: the tag width */

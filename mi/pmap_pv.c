@@ -259,26 +259,21 @@ pmap_pv_foreach(struct pmap_page *pg, void (*fn)(struct pmap *, vaddr_t, void *)
 		fn(pg->pp_pmap, pg->pp_va, arg);
 }
 
-/* Reclaim candidates: chunk entries, whose removal always frees an entry. */
+/*
+ * Each allocated entry of pm's chunks (its listed mappings: removing one
+ * frees an entry), until fn returns true; fn may not change the chunks.
+ */
 bool
-pmap_pv_victim(struct pmap *pm, vaddr_t *vap)
+pmap_pv_chunk_foreach(struct pmap *pm, bool (*fn)(struct pv_entry *, void *), void *arg)
 {
 	struct pv_chunk *pc = pm->pm_chunks;
-	struct pmap_path path;
 
 	if (pc == NULL)
 		return false;
 	do {
-		for (unsigned i = 0; i < PV_PERCHUNK; i++) {
-			if (pc->pc_map[i / 32] & (1u << (i % 32)))
-				continue;
-			vaddr_t va = pc->pc_pv[i].pv_va;
-			if (pmap_path_lookup(pm, va, &path) &&
-			    !pte_wired_p(pte_load(path.pte[path.level]))) {
-				*vap = va;
+		for (unsigned i = 0; i < PV_PERCHUNK; i++)
+			if (!(pc->pc_map[i / 32] & (1u << (i % 32))) && fn(&pc->pc_pv[i], arg))
 				return true;
-			}
-		}
 		pc = pc->pc_next;
 	} while (pc != pm->pm_chunks);
 	return false;
@@ -305,13 +300,12 @@ pmap_pv_chunk_entries_inuse(struct pmap *pm)
 	return n;
 }
 
-/* Every allocated entry of pm's chunks must be on the list of the page its va maps. */
+/* The chunks' own bookkeeping: each names pm, its free count matches its bitmap. */
 void
 pmap_pv_chunks_check(struct pmap *pm, int *errs, void (*print)(const char *, ...)
     __attribute__((format(printf, 1, 2))))
 {
 	struct pv_chunk *pc = pm->pm_chunks;
-	struct pmap_path path;
 
 	if (pc == NULL)
 		return;
@@ -322,27 +316,8 @@ pmap_pv_chunks_check(struct pmap *pm, int *errs, void (*print)(const char *, ...
 			    (void *)pc, (void *)pm, (void *)pc->pc_pmap);
 			(*errs)++;
 		}
-		for (unsigned i = 0; i < PV_PERCHUNK; i++) {
-			if (pc->pc_map[i / 32] & (1u << (i % 32))) {
-				nfree++;
-				continue;
-			}
-			struct pv_entry *pv = &pc->pc_pv[i];
-			pt_entry_t pte = 0;
-			if (pmap_path_lookup(pm, pv->pv_va, &path))
-				pte = pte_load(path.pte[path.level]);
-			struct pmap_page *pg = pte_valid_p(pte) && pte_managed_p(pte) ?
-			    pmap_kern_phys_to_page(pte_pa(pte, path.level)) : NULL;
-			bool listed = false;
-			for (struct pv_entry *p = pg ? pg->pp_pvlist : NULL; p; p = p->pv_next)
-				listed |= (p == pv);
-			if (!listed) {
-				print("pmap_check: pv entry %p (pmap %p va %#" PMAP_PRIxVADDR
-				    ") has no matching managed PTE\n", (void *)pv, (void *)pm,
-				    pv->pv_va);
-				(*errs)++;
-			}
-		}
+		for (unsigned i = 0; i < PV_PERCHUNK; i++)
+			nfree += (pc->pc_map[i / 32] >> (i % 32)) & 1u;
 		if (nfree != pc->pc_nfree) {
 			print("pmap_check: chunk %p nfree %u, bitmap says %u\n",
 			    (void *)pc, pc->pc_nfree, nfree);

@@ -1,7 +1,10 @@
 /*
- * Statistics and the invariant walk.  Definitions: docs/statistics.md.
+ * Statistics and what the backend is.  Definitions: docs/statistics.md.
+ * The invariant walk is pmap_check.c's.
  */
 #include "pmap_int.h"
+
+struct pmap_stats pmap_stats;		/* every counter, written by the file that counts */
 
 static const char *const inval_reason_names[PMAP_INV_NREASONS] = {
 	[PMAP_INV_REMOVE] = "remove",
@@ -101,101 +104,4 @@ pmap_pv_geometry(unsigned *entry_bytes, unsigned *per_chunk)
 {
 	*entry_bytes = sizeof(struct pv_entry);
 	*per_chunk = pmap_pv_chunk_capacity();
-}
-
-/* ------------------------------------------------------------ pmap_check */
-
-struct check {
-	struct pmap	*pm;
-	void		(*print)(const char *, ...) __attribute__((format(printf, 1, 2)));
-	int		 errs;
-	long		 resident, wired, managed, embedded, tables;
-};
-
-#define CHECK(c, cond, ...) do { if (!(cond)) { (c)->print(__VA_ARGS__); (c)->errs++; } } while (0)
-
-static void
-check_leaf(struct check *c, vaddr_t va, pt_entry_t pte, int l)
-{
-	long npages = pmap_level_pages(l);
-
-	c->resident += npages;
-	if (pte_wired_p(pte))
-		c->wired += npages;
-	CHECK(c, pte_user_p(pte) == !c->pm->pm_is_kernel,
-	    "pmap_check: va %#" PMAP_PRIxVADDR " user bit wrong for %s pmap\n", va,
-	    c->pm->pm_is_kernel ? "the kernel" : "a user");
-	if (!pte_managed_p(pte))
-		return;
-	c->managed++;
-	struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(pte, l));
-	CHECK(c, pg != NULL && pmap_pv_has(pg, c->pm, va),
-	    "pmap_check: managed va %#" PMAP_PRIxVADDR " (pa %#llx) has no pv entry\n", va,
-	    (unsigned long long)pte_pa(pte, l));
-	if (pg != NULL && pg->pp_pmap == c->pm && pg->pp_va == va)
-		c->embedded++;
-}
-
-/* Check the table at level l reached through `parent`, covering [base, base + span). */
-static void
-check_table(struct check *c, int l, vaddr_t base, vaddr_t lo, vaddr_t hi, pt_entry_t parent,
-    struct pmap_page *tpp)
-{
-	pt_entry_t *tbl = pmap_md_ops.table(c->pm, l, base, parent);
-	vaddr_t size = pmap_level_size(l);
-	unsigned valid = 0;
-
-	for (unsigned i = 0; i < pmap_md_levels[l].pl_entries; i++) {
-		vaddr_t va = pmap_va_canonical(base + i * size);
-		pt_entry_t e = pte_load(&tbl[i]);
-		if (!pte_valid_p(e)) {
-			CHECK(c, e == 0, "pmap_check: invalid entry for va %#" PMAP_PRIxVADDR
-			    " holds %#llx\n", va, (unsigned long long)e);
-			continue;
-		}
-		valid++;
-		if (va + (size - 1) < lo || va > hi - 1)
-			continue;			/* outside the checked range */
-		if (pte_leaf_p(e, l)) {
-			if (va >= lo && va + (size - 1) <= hi - 1)
-				check_leaf(c, va, e, l);
-			continue;
-		}
-		struct pmap_page *cpp = pmap_table_page(e, l);
-		c->tables++;
-		check_table(c, l + 1, va, lo, hi, e, cpp);
-		tbl = pmap_md_ops.table(c->pm, l, base, parent);
-	}
-	CHECK(c, tpp == NULL || tpp->pp_ptpcount == valid,
-	    "pmap_check: table for va %#" PMAP_PRIxVADDR " (level %d) counts %u entries, "
-	    "holds %u\n", base, l, tpp ? tpp->pp_ptpcount : 0, valid);
-}
-
-/*
- * Walk pm and its pv chunks: every managed leaf has exactly one pv entry and
- * every pv entry a matching leaf; resident, wired and table counts equal what
- * the walk finds; invalid entries hold no frame bits.  Returns the number of
- * violations, each printed.
- */
-int
-pmap_check(struct pmap *pm, void (*print)(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2))))
-{
-	PMAP_LOCKED();
-	struct check c = { pm, print, 0, 0, 0, 0, 0, 0 };
-	vaddr_t lo = pm->pm_is_kernel ? pmap_kernel_min() : VM_MIN_ADDRESS;
-	vaddr_t hi = pm->pm_is_kernel ? VM_MAX_KERNEL_VA : VM_MAXUSER_ADDRESS;
-
-	check_table(&c, 0, 0, lo, hi, 0, NULL);
-	CHECK(&c, c.resident == pm->pm_resident, "pmap_check: pmap %p resident %ld, walk "
-	    "finds %ld\n", (void *)pm, pm->pm_resident, c.resident);
-	CHECK(&c, c.wired == pm->pm_wired, "pmap_check: pmap %p wired %ld, walk finds %ld\n",
-	    (void *)pm, pm->pm_wired, c.wired);
-	CHECK(&c, pm->pm_is_kernel || c.tables == pm->pm_ptps, "pmap_check: pmap %p counts %ld "
-	    "page-table pages, walk finds %ld\n", (void *)pm, pm->pm_ptps, c.tables);
-	CHECK(&c, c.managed == c.embedded + (long)pmap_pv_chunk_entries_inuse(pm),
-	    "pmap_check: pmap %p has %ld managed leaves but %ld embedded + %u chunk pv "
-	    "entries\n", (void *)pm, c.managed, c.embedded, pmap_pv_chunk_entries_inuse(pm));
-	pmap_pv_chunks_check(pm, &c.errs, print);
-	return c.errs + pmap_md_ops.check(pm, print);
 }

@@ -22,10 +22,10 @@
  * live is not interrupted: the backend forgets the pmap's ASID there
  * (tlb_forget), so its next activation on that CPU starts with a fresh one.
  *
- * Locking: one pmap-wide lock (pmap_lock) serializes every pmap call; it is
- * recursive, and a CPU spinning for it serves shootdowns meanwhile, as the
- * holder may be waiting for that CPU's acknowledgement.  The shootdown
- * mailbox below belongs to the lock holder.
+ * Locking (mi/pmap_lock.c): one pmap-wide lock serializes every pmap call;
+ * a CPU spinning for it serves shootdowns meanwhile, as the holder may be
+ * waiting for that CPU's acknowledgement.  The shootdown mailbox below
+ * belongs to the lock holder.
  */
 #include "pmap_int.h"
 
@@ -61,11 +61,6 @@ static struct {
 	vaddr_t		 va[CONFIG_PMAP_TLB_CEILING];
 } shoot;
 
-static struct {
-	volatile uint32_t owner;	/* CPU number + 1, 0 if free */
-	unsigned	 depth;
-} pmap_biglock;
-
 /*
  * Test hook: drop this many invalidation requests, as if the call were
  * missing.  Only the test that proves the host TLB model strict sets it.
@@ -88,62 +83,13 @@ pmap_curpmap_ptr(void)
 	return &pmap_cpus[pmap_cpu_self()].pc_curpmap;
 }
 
-/* ---- the lock ---- */
 
-unsigned
-pmap_lock(void)
+
+/* This CPU's batch must complete before the pmap call returns (pmap_unlock). */
+bool
+pmap_tlb_urgent(void)
 {
-	uint32_t me = pmap_cpu_self() + 1;
-
-	if (__atomic_load_n(&pmap_biglock.owner, __ATOMIC_RELAXED) == me) {
-		pmap_biglock.depth++;
-		return 0;
-	}
-	for (;;) {
-		uint32_t free = 0;
-		if (__atomic_compare_exchange_n(&pmap_biglock.owner, &free, me, false,
-		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			break;
-		pmap_tlb_shootdown_poll();
-	}
-	pmap_biglock.depth = 1;
-	return 0;
-}
-
-void
-pmap_unlock(void)
-{
-	uint32_t me = pmap_cpu_self() + 1;
-
-	KASSERTMSG(pmap_biglock.owner == me && pmap_biglock.depth > 0,
-	    "pmap_unlock: CPU %u does not hold the pmap lock (owner %u, depth %u)",
-	    me - 1, (unsigned)pmap_biglock.owner, pmap_biglock.depth);
-	if (pmap_biglock.depth == 1 && pmap_cpus[me - 1].pc_batch.urgent)
-		pmap_tlb_flush_now();
-	if (--pmap_biglock.depth == 0)
-		__atomic_store_n(&pmap_biglock.owner, 0, __ATOMIC_RELEASE);
-}
-
-unsigned
-pmap_lock_held(void)
-{
-	return pmap_biglock.owner == pmap_cpu_self() + 1 ? pmap_biglock.depth : 0;
-}
-
-void
-pmap_panic_unwind(unsigned depth)
-{
-	KASSERTMSG(depth <= pmap_lock_held(), "pmap_panic_unwind: depth %u, held %u", depth,
-	    pmap_lock_held());
-	while (pmap_lock_held() > depth)
-		pmap_unlock();
-}
-
-void
-pmap_unlock_cleanup(unsigned *unused)
-{
-	(void)unused;
-	pmap_unlock();
+	return pmap_cpus[pmap_cpu_self()].pc_batch.urgent;
 }
 
 /* ---- queueing ---- */
@@ -345,7 +291,7 @@ pmap_tlb_flush_now(void)
 
 	if (b->n > 0 || b->full) {
 		if (remote != 0) {
-			KASSERTMSG(pmap_biglock.owner == me + 1,
+			KASSERTMSG(pmap_lock_held() > 0,
 			    "pmap_tlb_flush_now: CPU %u shoots down without the pmap lock", me);
 			shoot.n = b->n;
 			shoot.full = b->full;
