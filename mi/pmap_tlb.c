@@ -22,10 +22,13 @@
  * live is not interrupted: the backend forgets the pmap's ASID there
  * (tlb_forget), so its next activation on that CPU starts with a fresh one.
  *
- * Locking (mi/pmap_lock.c): one pmap-wide lock serializes every pmap call;
- * a CPU spinning for it serves shootdowns meanwhile, as the holder may be
- * waiting for that CPU's acknowledgement.  The shootdown mailbox below
- * belongs to the lock holder.
+ * Requests: no global mailbox.  A sender's request is its own batch, left
+ * untouched until every target has served it; it sets its bit in each
+ * target's pc_requests and waits for its pc_unserved to empty, serving the
+ * requests sent to it meanwhile, so that two CPUs shooting at each other
+ * never wait on each other.  Locking (mi/pmap_lock.c): one pmap-wide lock
+ * serializes every pmap call today; a CPU spinning for it serves
+ * shootdowns meanwhile, as the holder may be waiting for that CPU.
  */
 #include "pmap_int.h"
 
@@ -47,19 +50,13 @@ struct tlb_batch {
 
 struct pmap_cpu {
 	struct pmap	*pc_curpmap;	/* user pmap live here, or NULL */
-	struct tlb_batch pc_batch;
+	struct tlb_batch pc_batch;	/* also the request other CPUs serve */
+	uint32_t	 pc_requests;	/* senders whose batch this CPU has still to serve */
+	uint32_t	 pc_unserved;	/* targets that have not served this CPU's batch yet */
 	vaddr_t		 pc_retried_va;	/* pmap_fault: last spurious fault retried */
 	bool		 pc_retried;
 };
 static struct pmap_cpu pmap_cpus[PMAP_MAXCPUS];
-
-/* The request the lock holder sends; targets clear their bit when done. */
-static struct {
-	volatile uint32_t pending;
-	unsigned	 n;
-	bool		 full, global;
-	vaddr_t		 va[CONFIG_PMAP_TLB_CEILING];
-} shoot;
 
 /*
  * Test hook: drop this many invalidation requests, as if the call were
@@ -274,12 +271,18 @@ pmap_tlb_invalidate_local(unsigned n, bool full, bool global, const vaddr_t *va)
 void
 pmap_tlb_shootdown_poll(void)
 {
-	uint32_t bit = 1u << pmap_cpu_self();
+	unsigned me = pmap_cpu_self();
 
-	if ((__atomic_load_n(&shoot.pending, __ATOMIC_ACQUIRE) & bit) == 0)
+	if (__atomic_load_n(&pmap_cpus[me].pc_requests, __ATOMIC_RELAXED) == 0)
 		return;
-	pmap_tlb_invalidate_local(shoot.n, shoot.full, shoot.global, shoot.va);
-	__atomic_fetch_and(&shoot.pending, ~bit, __ATOMIC_RELEASE);
+	uint32_t from = __atomic_exchange_n(&pmap_cpus[me].pc_requests, 0, __ATOMIC_ACQUIRE);
+	for (unsigned s = 0; from != 0; s++, from >>= 1) {
+		if (!(from & 1u))
+			continue;
+		const struct tlb_batch *b = &pmap_cpus[s].pc_batch;	/* still until we answer */
+		pmap_tlb_invalidate_local(b->n, b->full, b->global, b->va);
+		__atomic_fetch_and(&pmap_cpus[s].pc_unserved, ~(1u << me), __ATOMIC_RELEASE);
+	}
 }
 
 void
@@ -293,12 +296,11 @@ pmap_tlb_flush_now(void)
 		if (remote != 0) {
 			KASSERTMSG(pmap_lock_held() > 0,
 			    "pmap_tlb_flush_now: CPU %u shoots down without the pmap lock", me);
-			shoot.n = b->n;
-			shoot.full = b->full;
-			shoot.global = b->global;
-			for (unsigned i = 0; i < b->n; i++)
-				shoot.va[i] = b->va[i];
-			__atomic_store_n(&shoot.pending, remote, __ATOMIC_RELEASE);
+			__atomic_store_n(&pmap_cpus[me].pc_unserved, remote, __ATOMIC_RELAXED);
+			for (unsigned t = 0; t < PMAP_MAXCPUS; t++)	/* the batch is the request */
+				if (remote & (1u << t))
+					__atomic_fetch_or(&pmap_cpus[t].pc_requests, 1u << me,
+					    __ATOMIC_RELEASE);
 			pmap_kern_ipi(remote);
 			pmap_stats.shootdowns++;
 			pmap_stats.shootdown_cpus += (unsigned)__builtin_popcount(remote);
@@ -314,8 +316,9 @@ pmap_tlb_flush_now(void)
 			else
 				pmap_stats.inval_pages += b->n;
 		}
-		while (__atomic_load_n(&shoot.pending, __ATOMIC_ACQUIRE) != 0)
-			;	/* the targets answer from their IPI handler or spin loop */
+		while (__atomic_load_n(&pmap_cpus[me].pc_unserved, __ATOMIC_ACQUIRE) != 0)
+			pmap_tlb_shootdown_poll();	/* targets answer from their IPI handler
+							 * or spin loop; serve ours meanwhile */
 	}
 	for (unsigned i = 0; i < b->nfree; i++) {
 		if (b->free[i].chunk != NULL) {
