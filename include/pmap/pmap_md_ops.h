@@ -193,6 +193,7 @@ void	pmap_md_boot_account(paddr_t table, int level, unsigned entries, unsigned l
  */
 void	pmap_md_tlb_sync(struct pmap *, vaddr_t va, bool all, bool urgent);
 void	pmap_md_count_table(bool kernel);
+void	pmap_md_uncount_table(void);
 /*
  * pmap_md_user_next(pm): the user pmap after pm on mi/'s list of every user
  * pmap (pm NULL: the first; NULL after the last), for a backend that keeps
@@ -201,7 +202,6 @@ void	pmap_md_count_table(bool kernel);
  * root_release is called; pmap lock held.
  */
 struct pmap *pmap_md_user_next(struct pmap *pm);
-void	pmap_md_uncount_table(void);
 /*
  * Backends with address-space tags (PMAP_CAP_ASID; RISC-V ASIDs, x86
  * PCIDs): pmap_asid(pm), the calling CPU's tag for pm (0 for the kernel

@@ -100,8 +100,8 @@ t_lookup_and_mappings(struct tctx *t)
 	    (pmap_backend_caps() & PMAP_CAP_NOCACHE) != 0);
 #endif
 	uint32_t v = 0;
-	T_ASSERT(t, t_write(nc, 0x5eed) && t_read(nc, &v) && v == 0x5eed && t_phys_read(pa, 0) == 0x5eed,
-	    "through the uncached page: read %#x", v);
+	T_ASSERT(t, t_write(nc, 0x5eed) && t_read(nc, &v) && v == 0x5eed &&
+	    t_phys_read(pa, 0) == 0x5eed, "through the uncached page: read %#x", v);
 	T_CHECK_PMAP(t, pm);
 }
 
