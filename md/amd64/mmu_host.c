@@ -173,14 +173,6 @@ x86_model_cr3_loaded(void)
 {
 }
 
-static bool
-feature(const char *env)
-{
-	const char *s = getenv(env);
-
-	return s == NULL || strcmp(s, "0") != 0;
-}
-
 /*
  * The state the guest's entry code leaves (md/amd64/boot_paging.h): long
  * mode, PML4 slot 256 -> a PDPT whose entry 0 is a directory of 2 MiB
@@ -192,17 +184,17 @@ void
 model_boot(struct pmap_model_boot *bi)
 {
 	uint64_t *pml4 = phys64(BOOT_PML4_PA), *pdpt = phys64(BOOT_PDPT_PA), *pd = phys64(BOOT_PD_PA);
-	bool pcid = feature("PMAPKIT_MODEL_PCID");
+	bool pcid = model_env_feature("PMAPKIT_MODEL_PCID");
 
 	_Static_assert(PMAP_BOOTMAP_SIZE <= (1ull << 30), "the boot map is one directory");
 	for (unsigned c = 0; c < PMAP_MAXCPUS; c++) {
 		struct x86_model_cpu *m = &x86_models[c];
 		m->cpuid_ext_edx |= CPUID_EXT_EDX_LM;
-		if (feature("PMAPKIT_MODEL_PAGE1GB"))
+		if (model_env_feature("PMAPKIT_MODEL_PAGE1GB"))
 			m->cpuid_ext_edx |= CPUID_EXT_EDX_PAGE1GB;
 		m->cpuid1_ecx = pcid ? CPUID_1_ECX_PCID : 0;
-		m->cpuid7_ebx = pcid && feature("PMAPKIT_MODEL_INVPCID") ? CPUID_7_EBX_INVPCID : 0;
-		m->cpuid7_ecx = feature("PMAPKIT_MODEL_LA57") ? CPUID_7_ECX_LA57 : 0;
+		m->cpuid7_ebx = pcid && model_env_feature("PMAPKIT_MODEL_INVPCID") ? CPUID_7_EBX_INVPCID : 0;
+		m->cpuid7_ecx = model_env_feature("PMAPKIT_MODEL_LA57") ? CPUID_7_ECX_LA57 : 0;
 		if (getenv("PMAPKIT_MODEL_MAXPHYADDR") == NULL)
 			m->maxphyaddr = 40;	/* QEMU's qemu64 */
 	}

@@ -11,7 +11,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <pmap/pmap.h>
 #include "kern.h"		/* struct fault_info, for model_fault_decode */
@@ -104,29 +103,16 @@ rv_model_svinval_report(void)
 		    rv_sinval_count, rv_sinval_batches, rv_sinval_lost);
 }
 
-/* PMAPKIT_MODEL_<name>: 1 (the default) or 0. */
-static bool
-rv_model_flag(const char *name)
-{
-	const char *v = getenv(name);
-
-	if (v == NULL || strcmp(v, "1") == 0)
-		return true;
-	if (strcmp(v, "0") != 0)
-		model_fatal("%s=%s: 0 or 1", name, v);
-	return false;
-}
-
 void
 rv_model_extensions(struct pmap_model_boot *bi)
 {
-	rv_model_svinval = rv_model_flag("PMAPKIT_MODEL_SVINVAL");
+	rv_model_svinval = model_env_feature("PMAPKIT_MODEL_SVINVAL");
 #ifdef PMAP_MD_FEAT_SVINVAL
 	if (rv_model_svinval)
 		bi->md_features |= PMAP_MD_FEAT_SVINVAL;
 #endif
 #ifdef PMAP_MD_FEAT_SVPBMT
-	rv_model_svpbmt = rv_model_flag("PMAPKIT_MODEL_SVPBMT");
+	rv_model_svpbmt = model_env_feature("PMAPKIT_MODEL_SVPBMT");
 	if (rv_model_svpbmt)
 		bi->md_features |= PMAP_MD_FEAT_SVPBMT;
 #endif

@@ -31,6 +31,18 @@ model_fatal(const char *fmt, ...)
 	exit(2);
 }
 
+bool
+model_env_feature(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || strcmp(v, "1") == 0)
+		return true;
+	if (strcmp(v, "0") != 0)
+		model_fatal("%s=%s: 0 or 1", name, v);
+	return false;
+}
+
 void
 pmap_model_init(uint64_t mem_bytes, unsigned ncpus, struct pmap_model_boot *bi)
 {

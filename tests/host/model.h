@@ -37,5 +37,7 @@ void	model_fault_decode(uint32_t fault_code, struct fault_info *);
 /* Supervisor access to user pages (RISC-V sstatus.SUM); false if the model has no such control. */
 bool	model_kernel_user_access(bool allow);
 void	model_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* A model CPU feature switched by the environment: unset or 1, present; 0, absent; else fatal. */
+bool	model_env_feature(const char *name);
 
 #endif
