@@ -97,16 +97,6 @@ sv32_page(int w, paddr_t pa)
 
 /* ------------------------------------------------------------ bootstrap */
 
-/* A zeroed page for a kernel table, reached through the boot map. */
-static paddr_t
-sv32_boot_page(void)
-{
-	paddr_t pa = pmap_md_boot_table();
-
-	memset(rv_direct(pa), 0, PAGE_SIZE);
-	return pa;
-}
-
 static void
 sv32_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 {
@@ -116,11 +106,11 @@ sv32_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 	pmap_md_levels[0].pl_leaf_ok = false;
 #endif
 	rv_kpm = kpm;
-	paddr_t rootpa = sv32_boot_page();
+	paddr_t rootpa = rv_boot_page();
 	pt_entry_t *root = rv_direct(rootpa);
 	pmap_md_boot_direct(rootpa, (unsigned)(PMAP_DIRECT_VA(PMAP_RAM_BASE) >> 22), PMAP_RAM_BASE,
 	    end, 0, a);
-	sv32_winpt = sv32_boot_page();
+	sv32_winpt = rv_boot_page();
 	root[WIN_SLOT] = pte_make_table(sv32_winpt, false, 0);
 	kpm->pm_md.pm_rootpa = rootpa;
 	rv_write_satp(rv_satp(rootpa, 0));

@@ -108,19 +108,7 @@ rv_satp(paddr_t root, uint32_t asid)
 #define RV_SATP_ASID(satp) ((uint32_t)(((satp) >> SATP64_ASID_SHIFT) & SATP64_ASID_MASK))
 #include "../riscv/pmap_riscv.h"
 
-
 /* ------------------------------------------------------------ bootstrap */
-
-/* A zeroed page for a kernel table, reached through the boot map. */
-static paddr_t
-sv39_boot_page(void)
-{
-	paddr_t pa = pmap_md_boot_table();
-
-	memset(rv_direct(pa), 0, PAGE_SIZE);
-	return pa;
-}
-
 
 /*
  * The hart's ASID width: the bits of satp.ASID that keep the ones written
@@ -151,10 +139,10 @@ sv39_bootstrap(struct pmap *kpm, const struct pmap_bootstrap_args *a)
 		pmap_md_levels[l].pl_leaf_ok = false;
 #endif
 	rv_kpm = kpm;
-	paddr_t root = sv39_boot_page();
+	paddr_t root = rv_boot_page();
 	paddr_t giga = root;			/* the table of 1 GiB entries */
 	for (int l = 0; l < LEVEL_GIGA; l++) {	/* Sv48, Sv57: slot 511 of each level over it */
-		paddr_t next = sv39_boot_page();
+		paddr_t next = rv_boot_page();
 		pmap_md_boot_link(giga, l, (unsigned)((KERNBASE >> pmap_md_levels[l].pl_shift) &
 		    (NPTE - 1)), next);
 		giga = next;

@@ -1,9 +1,10 @@
 /*
  * Pmap pieces the RISC-V backends share, included by exactly one backend
  * file per build (pmap_<backend>.c), as md/x86/pmap_x86.h is for x86: the
- * push of kernel root entries into every user root (mi/'s list of user
- * pmaps, pmap_md_user_next), root creation and release, a starting hart,
- * the TLB operations, and the check of every root's kernel half.  Before
+ * bootstrap's table pages, the push of kernel root entries into every user
+ * root (mi/'s list of user pmaps, pmap_md_user_next), root creation and
+ * release, a starting hart, the TLB operations, and the check of every
+ * root's kernel half.  Before
  * including it the backend defines RV_ROOT_NPTE (entries in a root),
  * RV_ROOT_KERNEL (the first kernel slot), RV_SATP_ASID(satp) (the ASID
  * field of a satp value), rv_direct(pa) (a table through the direct map)
@@ -17,6 +18,16 @@
 #include <cpufunc.h>
 
 static struct pmap *rv_kpm;		/* the kernel pmap */
+
+/* A zeroed page for a kernel table at bootstrap, reached through the boot map. */
+static paddr_t
+rv_boot_page(void)
+{
+	paddr_t pa = pmap_md_boot_table();
+
+	memset(rv_direct(pa), 0, PAGE_SIZE);
+	return pa;
+}
 
 /* Push kernel root entry `slot` into every user root. */
 static void
