@@ -60,51 +60,61 @@ phys32(uint64_t pa)
 
 bool rv_model_paging(void) { return (satp & SATP_MODE_SV32) != 0; }
 
-/* Walk (spec 4.3.2); fill e, set or demand A/D. */
+/*
+ * Walk (spec 4.3.2); fill e, set or demand A/D.  Each entry is read once
+ * (rv_model_pte_load); A/D go in by rv_model_pte_cas from the value read,
+ * and where another hart's pmap changed the entry in between, the walk
+ * starts again from the root.
+ */
 bool
 rv_model_walk(uint64_t va, enum pmap_model_access acc, bool user, struct tlb_entry *e)
 {
-	uint32_t *ep = phys32(((uint64_t)(satp & SATP_PPN_MASK) << 12) + (va >> 22) * 4), pte = *ep;
-	uint8_t shift = 22;
+	for (;;) {
+		uint32_t *ep = phys32(((uint64_t)(satp & SATP_PPN_MASK) << 12) + (va >> 22) * 4);
+		uint32_t pte = rv_model_pte_load(ep), set;
+		uint8_t shift = 22;
 
-	if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)))
-		return false;
-	if (!(pte & (X_R | X_X))) {
-		ep = phys32(X_PPN(pte) + ((va >> 12) & 0x3FF) * 4);
-		pte = *ep;
-		shift = 12;
-		if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)) || !(pte & (X_R | X_X)))
+		if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)))
 			return false;
-	} else if ((pte >> 10) & 0x3FF) {
-		return false;			/* misaligned megapage */
-	}
-	*e = (struct tlb_entry){ .va = va & ~((1u << shift) - 1), .shift = shift,
-	    .pa = X_PPN(pte) & ~(((uint64_t)1 << shift) - 1), .r = (pte & X_R) != 0,
-	    .w = (pte & X_W) != 0, .x = (pte & X_X) != 0, .u = (pte & X_U) != 0,
-	    .g = (pte & X_G) != 0, .d = acc == PMAP_MODEL_WRITE, .asid = rv_model_asid() };
-	if (!rv_model_allowed(e, acc, user))
-		return false;
-	if (svade) {
-		if (!(pte & X_A) || (acc == PMAP_MODEL_WRITE && !(pte & X_D)))
+		if (!(pte & (X_R | X_X))) {
+			ep = phys32(X_PPN(pte) + ((va >> 12) & 0x3FF) * 4);
+			pte = rv_model_pte_load(ep);
+			shift = 12;
+			if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)) || !(pte & (X_R | X_X)))
+				return false;
+		} else if ((pte >> 10) & 0x3FF) {
+			return false;			/* misaligned megapage */
+		}
+		*e = (struct tlb_entry){ .va = va & ~((1u << shift) - 1), .shift = shift,
+		    .pa = X_PPN(pte) & ~(((uint64_t)1 << shift) - 1), .r = (pte & X_R) != 0,
+		    .w = (pte & X_W) != 0, .x = (pte & X_X) != 0, .u = (pte & X_U) != 0,
+		    .g = (pte & X_G) != 0, .d = acc == PMAP_MODEL_WRITE, .asid = rv_model_asid() };
+		if (!rv_model_allowed(e, acc, user))
 			return false;
-		e->d = (pte & X_D) != 0;
-		return true;
+		if (svade) {
+			if (!(pte & X_A) || (acc == PMAP_MODEL_WRITE && !(pte & X_D)))
+				return false;
+			e->d = (pte & X_D) != 0;
+			return true;
+		}
+		set = pte | X_A | (acc == PMAP_MODEL_WRITE ? X_D : 0);
+		if (set == pte || rv_model_pte_cas(ep, &pte, set))
+			return true;		/* no store where A/D are set already */
 	}
-	*ep = pte | X_A | (acc == PMAP_MODEL_WRITE ? X_D : 0);
-	return true;
 }
 
 /* The walk without side effects (model_tlb_check's leaf). */
 static int
 leaf(uint64_t va, struct tlb_entry *w)
 {
-	uint32_t pte = *phys32(((uint64_t)(satp & SATP_PPN_MASK) << 12) + (va >> 22) * 4);
+	uint32_t pte = rv_model_pte_load(phys32(((uint64_t)(satp & SATP_PPN_MASK) << 12) +
+	    (va >> 22) * 4));
 	uint8_t shift = 22;
 
 	if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)))
 		return 0;
 	if (!(pte & (X_R | X_X))) {
-		pte = *phys32(X_PPN(pte) + ((va >> 12) & 0x3FF) * 4);
+		pte = rv_model_pte_load(phys32(X_PPN(pte) + ((va >> 12) & 0x3FF) * 4));
 		shift = 12;
 		if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)) || !(pte & (X_R | X_X)))
 			return 0;
@@ -142,12 +152,20 @@ model_cpu_start(void)
 void
 rv_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 {
-	uint32_t *ep = phys32(((uint64_t)(satp & SATP_PPN_MASK) << 12) + (va >> 22) * 4);
+	for (;;) {
+		uint32_t *ep = phys32(((uint64_t)(satp & SATP_PPN_MASK) << 12) + (va >> 22) * 4);
+		uint32_t pte = rv_model_pte_load(ep);
 
-	if ((*ep & X_V) && !(*ep & (X_R | X_X)))
-		ep = phys32(X_PPN(*ep) + ((va >> 12) & 0x3FF) * 4);
-	if ((*ep & X_V) && (X_PPN(*ep) & ~(((uint64_t)1 << te->shift) - 1)) == te->pa)
-		*ep |= X_D;
+		if ((pte & X_V) && !(pte & (X_R | X_X))) {
+			ep = phys32(X_PPN(pte) + ((va >> 12) & 0x3FF) * 4);
+			pte = rv_model_pte_load(ep);
+		}
+		if (!(pte & X_V) || (X_PPN(pte) & ~(((uint64_t)1 << te->shift) - 1)) != te->pa)
+			return;
+		if ((pte & X_D) || rv_model_pte_cas(ep, &pte, pte | X_D))
+			return;
+		/* another hart's pmap changed the entry since: look again */
+	}
 }
 
 /* QEMU virt: DRAM from RAM_BASE; on the host a second region above 4 GiB tests 34-bit pas. */
@@ -163,7 +181,7 @@ model_ram_layout(struct pmap_model_boot *bi, uint64_t mem)
 /*
  * What md/riscv's M-mode start leaves: KERNBASE + [0, PMAP_BOOTMAP_SIZE)
  * mapped to RAM_BASE + [0, PMAP_BOOTMAP_SIZE) with global megapages, ASID 0,
- * sstatus.SUM set.
+ * sstatus.SUM set.  Plain stores: no other hart runs yet.
  */
 void
 model_boot(struct pmap_model_boot *bi)

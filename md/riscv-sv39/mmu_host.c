@@ -55,7 +55,7 @@ const bool rv_model_svade = false;
 #endif
 #define svade		rv_model_svade
 static uint64_t satps[PMAP_MAXCPUS];
-static uint64_t asid_mask = 0xFFFF;		/* the ASID bits the hart keeps */
+static uint64_t asid_mask = 0xFFFF;		/* the ASID bits the harts keep (set at boot) */
 #define satp		(satps[model_cpu])	/* the running CPU's */
 
 unsigned long rv_read_satp(void) { return satp; }
@@ -105,7 +105,9 @@ reserved(uint64_t pte, bool leaf)
 
 /*
  * The walk (spec 4.3.2, with the mode's sizes) without side effects: the
- * leaf's address and value, its page shift; false where it faults.
+ * leaf's address and value, its page shift; false where it faults.  Each
+ * entry is read once (rv_model_pte_load), as other harts' pmaps may change
+ * it meanwhile.
  */
 static bool
 walk_path(uint64_t va, uint64_t **epp, uint64_t *ptep, uint8_t *shiftp)
@@ -116,7 +118,8 @@ walk_path(uint64_t va, uint64_t **epp, uint64_t *ptep, uint8_t *shiftp)
 		return false;
 	for (int i = NL - 1; i >= 0; i--) {
 		uint8_t shift = (uint8_t)(12 + 9 * i);
-		uint64_t *ep = phys64(table + ((va >> shift) & 511) * 8), pte = *ep;
+		uint64_t *ep = phys64(table + ((va >> shift) & 511) * 8);
+		uint64_t pte = rv_model_pte_load(ep);
 		bool leaf = (pte & (X_R | X_X)) != 0;
 		if (!(pte & X_V) || ((pte & X_W) && !(pte & X_R)) || reserved(pte, leaf))
 			return false;
@@ -144,27 +147,34 @@ entry_of(uint64_t va, uint64_t pte, uint8_t shift, struct tlb_entry *e)
 	    .a = (pte & X_A) != 0, .d = (pte & X_D) != 0, .asid = S_ASID(satp) };
 }
 
-/* Walk for an access: fill e, set or demand A/D. */
+/*
+ * Walk for an access: fill e, set or demand A/D.  A/D go in by
+ * rv_model_pte_cas from the value the walk read; where another hart's pmap
+ * changed the entry in between, the walk starts again from the root.
+ */
 bool
 rv_model_walk(uint64_t va, enum pmap_model_access acc, bool user, struct tlb_entry *e)
 {
-	uint64_t *ep, pte;
+	uint64_t *ep, pte, set;
 	uint8_t shift;
 
-	if (!walk_path(va, &ep, &pte, &shift))
-		return false;
-	entry_of(va, pte, shift, e);
-	e->d = acc == PMAP_MODEL_WRITE;
-	if (!rv_model_allowed(e, acc, user))
-		return false;
-	if (svade) {
-		if (!(pte & X_A) || (acc == PMAP_MODEL_WRITE && !(pte & X_D)))
+	for (;;) {
+		if (!walk_path(va, &ep, &pte, &shift))
 			return false;
-		e->d = (pte & X_D) != 0;
-		return true;
+		entry_of(va, pte, shift, e);
+		e->d = acc == PMAP_MODEL_WRITE;
+		if (!rv_model_allowed(e, acc, user))
+			return false;
+		if (svade) {
+			if (!(pte & X_A) || (acc == PMAP_MODEL_WRITE && !(pte & X_D)))
+				return false;
+			e->d = (pte & X_D) != 0;
+			return true;
+		}
+		set = pte | X_A | (acc == PMAP_MODEL_WRITE ? X_D : 0);
+		if (set == pte || rv_model_pte_cas(ep, &pte, set))
+			return true;		/* no store where A/D are set already */
 	}
-	*ep = pte | X_A | (acc == PMAP_MODEL_WRITE ? X_D : 0);
-	return true;
 }
 
 /* The walk without side effects (model_tlb_check's leaf). */
@@ -207,8 +217,11 @@ rv_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 	uint64_t *ep, pte;
 	uint8_t shift;
 
-	if (walk_path(va, &ep, &pte, &shift) && X_PPN(pte) == te->pa)
-		*ep = pte | X_D;
+	while (walk_path(va, &ep, &pte, &shift) && X_PPN(pte) == te->pa) {
+		if ((pte & X_D) || rv_model_pte_cas(ep, &pte, pte | X_D))
+			return;
+		/* another hart's pmap changed the entry since: look again */
+	}
 }
 
 /* QEMU virt: DRAM from RAM_BASE, contiguous; rv64 keeps every physical-address bit. */
@@ -224,7 +237,7 @@ model_ram_layout(struct pmap_model_boot *bi, uint64_t mem)
  * What md/riscv's M-mode start leaves (md/riscv-sv39/boot_paging.h):
  * KERNBASE + [0, PMAP_BOOTMAP_SIZE) mapped to RAM_BASE + [0, that) by one
  * global gigapage (under root slot 511 with Sv48, and 511 again with Sv57), ASID 0,
- * sstatus.SUM set.
+ * sstatus.SUM set.  Plain stores: no other hart runs yet.
  */
 void
 model_boot(struct pmap_model_boot *bi)
