@@ -8,6 +8,13 @@
  * sfence.vma removes it (a satp write flushes nothing: entries are tagged),
  * and a store through an entry cached clean sets D without a new walk
  * (under Svade it faults instead, as D must be set by software first).
+ *
+ * The harts may run at once, each on a thread of its own, while other
+ * harts' pmaps change the tables: state indexed by model_cpu (sstatus,
+ * satp, the Svinval queue, the TLB) is touched by its hart only, what the
+ * harts share is set at boot before any other hart runs or updated
+ * atomically, and the walks read and update entries only through
+ * rv_model_pte_load and rv_model_pte_cas (rv_model.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +24,7 @@
 #include "rv_model.h"
 
 uint64_t rv_model_sstatuses[PMAP_MAXCPUS] = { SSTATUS_SUM };
-bool rv_model_svinval, rv_model_svpbmt;
+bool rv_model_svinval, rv_model_svpbmt;	/* set by model_boot, read only after */
 
 unsigned long rv_read_sstatus(void) { return (unsigned long)rv_sstatus; }
 void rv_write_sstatus(unsigned long v) { rv_sstatus = v; }
@@ -47,6 +54,10 @@ static struct {
 	unsigned	n;
 	struct rv_sinval q[RV_SINVAL_MAX];
 } rv_sinvals[PMAP_MAXCPUS];
+/*
+ * Counted by every hart, read at exit: each update is one atomic add
+ * (relaxed: they order nothing, they only count).
+ */
 static unsigned long rv_sinval_count, rv_sinval_lost, rv_sinval_batches;
 
 static void
@@ -62,7 +73,7 @@ rv_sinval_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
 {
 	rv_svinval_insn("sinval.vma");
 	if (!rv_sinvals[model_cpu].ordered) {
-		rv_sinval_lost++;
+		__atomic_fetch_add(&rv_sinval_lost, 1, __ATOMIC_RELAXED);
 		return;
 	}
 	if (rv_sinvals[model_cpu].n == RV_SINVAL_MAX)
@@ -70,7 +81,7 @@ rv_sinval_vma(unsigned long va, unsigned long asid, int all_va, int all_asid)
 		    RV_SINVAL_MAX, model_cpu);
 	rv_sinvals[model_cpu].q[rv_sinvals[model_cpu].n++] =
 	    (struct rv_sinval){ va, asid, all_va, all_asid };
-	rv_sinval_count++;
+	__atomic_fetch_add(&rv_sinval_count, 1, __ATOMIC_RELAXED);
 }
 
 void
@@ -90,7 +101,7 @@ rv_sfence_inval_ir(void)
 	}
 	rv_sinvals[model_cpu].n = 0;
 	rv_sinvals[model_cpu].ordered = false;
-	rv_sinval_batches++;
+	__atomic_fetch_add(&rv_sinval_batches, 1, __ATOMIC_RELAXED);
 }
 
 static void
@@ -100,7 +111,9 @@ rv_model_svinval_report(void)
 		printf("# model: Svinval off\n");
 	else
 		printf("# model: Svinval: %lu sinval.vma, %lu batches, %lu unordered\n",
-		    rv_sinval_count, rv_sinval_batches, rv_sinval_lost);
+		    __atomic_load_n(&rv_sinval_count, __ATOMIC_RELAXED),
+		    __atomic_load_n(&rv_sinval_batches, __ATOMIC_RELAXED),
+		    __atomic_load_n(&rv_sinval_lost, __ATOMIC_RELAXED));
 }
 
 void
