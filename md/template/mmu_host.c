@@ -31,6 +31,36 @@
 #include "host/tlb.h"
 
 /*
+ * The tables in model_ram change under the walk: other CPUs' pmaps store,
+ * swap and compare-and-swap entries (pmap/pte_atomic.h) while this CPU
+ * translates, as on hardware, and the simulated CPUs may run at once, a
+ * thread each.  So nothing here (walk, audit walk, set-dirty) reads an
+ * entry plainly: each is read once, with tmpl_model_pte_load (acquire: a
+ * table newly hooked in was zeroed with plain stores before the release
+ * store that published it).  Where the MMU sets A/D itself, it does so
+ * with tmpl_model_pte_cas, from exactly the value the walk read to that
+ * value with A (and D) set, never by a read-modify-write of the entry; if
+ * that fails, another CPU removed or changed the entry meanwhile, and the
+ * walk starts again from the root:
+ *
+ *	for (;;) {
+ *		walk from the root, each entry once with tmpl_model_pte_load;
+ *		return false (a fault) where the entries or the rights say so;
+ *		set = pte | A | (acc == PMAP_MODEL_WRITE ? D : 0);
+ *		if (set == pte || tmpl_model_pte_cas(ep, &pte, set))
+ *			break;		(no store where A/D are set already)
+ *	}
+ *
+ * State every CPU touches (a counter of the model's) is updated with
+ * atomic operations too; what model_boot sets once may stay plain.  Either
+ * macro takes an entry of any width.
+ */
+#define tmpl_model_pte_load(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define tmpl_model_pte_cas(p, oldp, newv) \
+	__atomic_compare_exchange_n((p), (oldp), (newv), false, __ATOMIC_ACQ_REL, \
+	    __ATOMIC_RELAXED)
+
+/*
  * Fill bi's RAM regions for mem bytes as the backend's QEMU machine lays
  * them out (bi->nregions, bi->regions[]; RAM from PMAP_RAM_BASE), and
  * return the size of the model's RAM array: its highest address + 1
@@ -68,10 +98,12 @@ model_boot(struct pmap_model_boot *bi)
  * Translate va for an access (READ, WRITE, EXEC) in user or supervisor
  * mode on CPU model_cpu, as the hardware would: model_tlb_lookup first;
  * otherwise walk the tables in model_ram, check permissions, set A/D in
- * memory (or fault, where the MMU does not set them) and model_tlb_insert.
- * On the first write through an entry cached clean, set D as the hardware
- * does.  True and the physical address in *pap, or false and the
- * hardware's fault code in *fault_code.  Paging off: *pap = va.
+ * memory (or fault, where the MMU does not set them) and model_tlb_insert,
+ * as the loop above shows.  On the first write through an entry cached
+ * clean, set D as the hardware does (the same compare-and-swap, if the
+ * entry still maps the page).  True and the physical address in *pap, or
+ * false and the hardware's fault code in *fault_code.  Paging off: *pap =
+ * va.
  * Tests: every probe; t_access_matrix, t_tlb_model_catches_missing_invalidation.
  */
 bool
