@@ -31,6 +31,46 @@ x86_model_phys(uint64_t pa, unsigned size)
 	return model_ram + pa;
 }
 
+/*
+ * One load of the whole entry, as the MMU's.  Acquire: a table the pmap
+ * hooked in with a release store (pte_store) was zeroed with plain stores
+ * before, and the walk must see those zeroes, not what the page held.
+ */
+uint64_t
+x86_model_entry(uint64_t pa, unsigned size)
+{
+	void *p = x86_model_phys(pa, size);
+
+	if (size == 4)
+		return __atomic_load_n((uint32_t *)p, __ATOMIC_ACQUIRE);
+	return __atomic_load_n((uint64_t *)p, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * The processor sets A and D with a locked update of the entry (SDM vol.
+ * 3A, 4.8, 8.1.2.1): here a compare-and-swap from the value the walk read.
+ * If another CPU's pmap changed the entry since, the swap fails and nothing
+ * is written, so the update neither brings back an entry that was removed
+ * nor marks one that now maps something else; the caller walks again,
+ * reading afresh (hence the relaxed failure order).  A flag already set is
+ * not written again, as on the hardware.
+ */
+bool
+x86_model_entry_set(uint64_t pa, unsigned size, uint64_t old, uint64_t bits)
+{
+	void *p = x86_model_phys(pa, size);
+
+	if ((old & bits) == bits)
+		return true;
+	if (size == 4) {
+		uint32_t o = (uint32_t)old;
+		return __atomic_compare_exchange_n((uint32_t *)p, &o, (uint32_t)(old | bits),
+		    false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	}
+	return __atomic_compare_exchange_n((uint64_t *)p, &old, old | bits, false,
+	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
 x86_reg_t x86_rcr0(void) { return x86_model.cr0; }
 x86_reg_t x86_rcr3(void) { return x86_model.cr3; }
 x86_reg_t x86_rcr4(void) { return x86_model.cr4; }

@@ -56,6 +56,16 @@ void	x86_model_boot_done(void);
 
 /* Shared helpers for the walks. */
 void	*x86_model_phys(uint64_t pa, unsigned size);
+/*
+ * Paging-structure entries (size 4: 32-bit paging; 8: PAE, 4-level) as the
+ * MMU reads and updates them while other CPUs' pmap code changes them
+ * (pmap/pte_atomic.h): x86_model_entry reads the entry at pa in one atomic
+ * load; x86_model_entry_set sets A/D bits in the value the walk read, false
+ * if the entry changed meanwhile (the walk starts over).  Nothing else in a
+ * model reads or writes a live entry.
+ */
+uint64_t x86_model_entry(uint64_t pa, unsigned size);
+bool	x86_model_entry_set(uint64_t pa, unsigned size, uint64_t old, uint64_t bits);
 bool	x86_model_fault(uint64_t va, uint32_t code, uint32_t *fault_code);
 /* The tag translations are made and looked up under: CR3's PCID with CR4.PCIDE, else 0. */
 uint16_t x86_model_pcid(void);
