@@ -21,10 +21,29 @@ phys32(uint64_t pa)
 	return x86_model_phys(pa, 4);
 }
 
-static uint32_t *
-pdep_of(uint32_t va)
+/* Entries are read and updated only through x86_model_entry and _entry_set (x86_model.h). */
+static uint32_t
+entry(uint64_t pa)
 {
-	return phys32((x86_model.cr3 & ~0xFFFu) + (va >> 22) * 4);
+	return (uint32_t)x86_model_entry(pa, 4);
+}
+
+static bool
+entry_set(uint64_t pa, uint32_t old, uint32_t bits)
+{
+	return x86_model_entry_set(pa, 4, old, bits);
+}
+
+static uint64_t
+pde_pa(uint32_t va)
+{
+	return (x86_model.cr3 & ~0xFFFu) + (va >> 22) * 4;
+}
+
+static uint64_t
+pte_pa(uint32_t pde, uint32_t va)
+{
+	return (pde & 0xFFFFF000u) + ((va >> 12) & 0x3FF) * 4;
 }
 
 static bool
@@ -38,48 +57,57 @@ x86_model_cr3_loaded(void)
 {
 }
 
-/* Walk the tables for va; fill e and set A/D as the MMU would. */
+/*
+ * Walk the tables for va; fill e and set A/D as the MMU would.  An update
+ * that finds the entry changed since the walk read it (another CPU's pmap)
+ * starts the walk over.
+ */
 bool
 x86_model_walk(uint64_t va, bool write, bool user, bool fetch, struct tlb_entry *e,
     uint32_t *fault_code)
 {
 	uint32_t code = x86_model_code(write, user, fetch);
-	uint32_t *pdep = pdep_of(va), pde = *pdep;
+	uint64_t pdea = pde_pa(va);
 	bool global;
 
-	if (!(pde & X_P))
-		return x86_model_fault(va, code, fault_code);
-	if (large_p(pde)) {
-		if (pde & X_PDE4M_RSVD)
-			return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
-		global = (pde & X_G) && (x86_model.cr4 & CR4_PGE);
-		*e = (struct tlb_entry){ .va = va & ~0x3FFFFFu, .shift = 22,
-		    .pa = pde & 0xFFC00000u, .w = (pde & X_RW) != 0,
-		    .u = (pde & X_US) != 0, .x = true, .g = global, .d = write, .r = true };
+	for (;;) {
+		uint32_t pde = entry(pdea);
+		if (!(pde & X_P))
+			return x86_model_fault(va, code, fault_code);
+		if (large_p(pde)) {
+			if (pde & X_PDE4M_RSVD)
+				return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
+			global = (pde & X_G) && (x86_model.cr4 & CR4_PGE);
+			*e = (struct tlb_entry){ .va = va & ~0x3FFFFFu, .shift = 22,
+			    .pa = pde & 0xFFC00000u, .w = (pde & X_RW) != 0,
+			    .u = (pde & X_US) != 0, .x = true, .g = global, .d = write,
+			    .r = true };
+			if (!x86_model_allowed(e, write, user, fetch))
+				return x86_model_fault(va, code | PF_P, fault_code);
+			if (entry_set(pdea, pde, X_A | (write ? X_D : 0)))
+				return true;
+			continue;
+		}
+		uint64_t ptea = pte_pa(pde, va);
+		uint32_t pte = entry(ptea);
+		if (!(pte & X_P))
+			return x86_model_fault(va, code, fault_code);
+		global = (pte & X_G) && (x86_model.cr4 & CR4_PGE);
+		*e = (struct tlb_entry){ .va = va & ~0xFFFu, .shift = 12,
+		    .pa = pte & 0xFFFFF000u, .w = (pde & X_RW) && (pte & X_RW),
+		    .u = (pde & X_US) && (pte & X_US), .x = true, .g = global, .d = write,
+		    .r = true };
 		if (!x86_model_allowed(e, write, user, fetch))
 			return x86_model_fault(va, code | PF_P, fault_code);
-		*pdep = pde | X_A | (write ? X_D : 0);
-		return true;
+		if (entry_set(pdea, pde, X_A) && entry_set(ptea, pte, X_A | (write ? X_D : 0)))
+			return true;
 	}
-	uint32_t *ptep = phys32((pde & 0xFFFFF000u) + ((va >> 12) & 0x3FF) * 4);
-	uint32_t pte = *ptep;
-	if (!(pte & X_P))
-		return x86_model_fault(va, code, fault_code);
-	global = (pte & X_G) && (x86_model.cr4 & CR4_PGE);
-	*e = (struct tlb_entry){ .va = va & ~0xFFFu, .shift = 12, .pa = pte & 0xFFFFF000u,
-	    .w = (pde & X_RW) && (pte & X_RW), .u = (pde & X_US) && (pte & X_US),
-	    .x = true, .g = global, .d = write, .r = true };
-	if (!x86_model_allowed(e, write, user, fetch))
-		return x86_model_fault(va, code | PF_P, fault_code);
-	*pdep = pde | X_A;
-	*ptep = pte | X_A | (write ? X_D : 0);
-	return true;
 }
 
 int
 x86_model_leaf(uint64_t va, struct tlb_entry *w)
 {
-	uint32_t pde = *pdep_of(va);
+	uint32_t pde = entry(pde_pa(va));
 
 	if (!(pde & X_P))
 		return 0;
@@ -90,7 +118,7 @@ x86_model_leaf(uint64_t va, struct tlb_entry *w)
 		    .a = (pde & X_A) != 0, .d = (pde & X_D) != 0, .r = true };
 		return 1;
 	}
-	uint32_t pte = *phys32((pde & 0xFFFFF000u) + ((va >> 12) & 0x3FF) * 4);
+	uint32_t pte = entry(pte_pa(pde, va));
 	if (!(pte & X_P))
 		return 0;
 	*w = (struct tlb_entry){ .va = va & ~0xFFFu, .shift = 12, .pa = pte & 0xFFFFF000u,
@@ -100,22 +128,30 @@ x86_model_leaf(uint64_t va, struct tlb_entry *w)
 	return 1;
 }
 
-/* Set D in the leaf that maps va, if it is present and still maps te's page. */
+/*
+ * Set D in the leaf that maps va, if it is present and still maps te's
+ * page: one locked update that reads the entry and decides, so an entry
+ * that changes before the update is read again and decided on again.
+ */
 void
 x86_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 {
-	uint32_t *pdep = pdep_of(va), pde = *pdep;
+	uint64_t pdea = pde_pa(va);
 
-	if (!(pde & X_P))
-		return;
-	if (large_p(pde)) {
-		if ((pde & 0xFFC00000u) == te->pa)
-			*pdep = pde | X_D;
-		return;
+	for (;;) {
+		uint32_t pde = entry(pdea);
+		if (!(pde & X_P))
+			return;
+		if (large_p(pde)) {
+			if ((pde & 0xFFC00000u) != te->pa || entry_set(pdea, pde, X_D))
+				return;
+			continue;
+		}
+		uint64_t ptea = pte_pa(pde, va);
+		uint32_t pte = entry(ptea);
+		if (!(pte & X_P) || (pte & 0xFFFFF000u) != te->pa || entry_set(ptea, pte, X_D))
+			return;
 	}
-	uint32_t *ptep = phys32((pde & 0xFFFFF000u) + ((va >> 12) & 0x3FF) * 4);
-	if ((*ptep & X_P) && (*ptep & 0xFFFFF000u) == te->pa)
-		*ptep |= X_D;
 }
 
 /*
