@@ -75,7 +75,7 @@ struct walk {
 	bool		bad;		/* a reserved bit on the way */
 };
 
-/* Read the path for va from memory, no side effects. */
+/* Read the path for va from memory (x86_model_entry, one load each), no side effects. */
 static void
 walk_path(uint64_t va, struct walk *w)
 {
@@ -85,7 +85,7 @@ walk_path(uint64_t va, struct walk *w)
 	w->bad = false;
 	for (int l = 0; l < NL; l++) {
 		w->ea[l] = table + ((va >> SHIFTS[l]) & 511) * 8;
-		w->e[l] = *phys64(w->ea[l]);
+		w->e[l] = x86_model_entry(w->ea[l], 8);
 		if (!(w->e[l] & X_P))
 			return;
 		if (rsvd(w->e[l], NL - 1 - l)) {
@@ -120,6 +120,20 @@ walk_entry(uint64_t va, const struct walk *w, struct tlb_entry *e)
 	    .d = (le & X_D) != 0, .r = true };
 }
 
+/*
+ * A in every entry of the path, and D too in the leaf for a write, each
+ * from the value walk_path read; false if one of them has changed since
+ * (another CPU's pmap), and the walk starts over.
+ */
+static bool
+walk_mark(const struct walk *w, bool write)
+{
+	for (int i = 0; i < w->leaf; i++)
+		if (!x86_model_entry_set(w->ea[i], 8, w->e[i], X_A))
+			return false;
+	return x86_model_entry_set(w->ea[w->leaf], 8, w->e[w->leaf], X_A | (write ? X_D : 0));
+}
+
 bool
 x86_model_walk(uint64_t va, bool write, bool user, bool fetch, struct tlb_entry *e,
     uint32_t *fault_code)
@@ -127,19 +141,18 @@ x86_model_walk(uint64_t va, bool write, bool user, bool fetch, struct tlb_entry 
 	uint32_t code = x86_model_code(write, user, fetch);
 	struct walk w;
 
-	walk_path(va, &w);
-	if (w.leaf < 0)
-		return x86_model_fault(va, code, fault_code);
-	if (w.bad)
-		return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
-	walk_entry(va, &w, e);
-	e->d = write;
-	e->a = false;
-	if (!x86_model_allowed(e, write, user, fetch))
-		return x86_model_fault(va, code | PF_P, fault_code);
-	for (int i = 0; i < w.leaf; i++)
-		*phys64(w.ea[i]) = w.e[i] | X_A;
-	*phys64(w.ea[w.leaf]) = w.e[w.leaf] | X_A | (write ? X_D : 0);
+	do {
+		walk_path(va, &w);
+		if (w.leaf < 0)
+			return x86_model_fault(va, code, fault_code);
+		if (w.bad)
+			return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
+		walk_entry(va, &w, e);
+		e->d = write;
+		e->a = false;
+		if (!x86_model_allowed(e, write, user, fetch))
+			return x86_model_fault(va, code | PF_P, fault_code);
+	} while (!walk_mark(&w, write));
 	return true;
 }
 
@@ -155,17 +168,22 @@ x86_model_leaf(uint64_t va, struct tlb_entry *out)
 	return 1;
 }
 
-/* Set D in the leaf that maps va, if it is present and still maps te's page. */
+/*
+ * Set D in the leaf that maps va, if it is present and still maps te's
+ * page: one locked update that reads the entry and decides, so a leaf that
+ * changes before the update is walked to and decided on again.
+ */
 void
 x86_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 {
 	struct walk w;
 
-	walk_path(va, &w);
-	if (w.leaf < 0 || w.bad)
-		return;
-	if ((w.e[w.leaf] & X_FRAME & ~((1ull << SHIFTS[w.leaf]) - 1)) == te->pa)
-		*phys64(w.ea[w.leaf]) = w.e[w.leaf] | X_D;
+	do {
+		walk_path(va, &w);
+		if (w.leaf < 0 || w.bad ||
+		    (w.e[w.leaf] & X_FRAME & ~((1ull << SHIFTS[w.leaf]) - 1)) != te->pa)
+			return;
+	} while (!x86_model_entry_set(w.ea[w.leaf], 8, w.e[w.leaf], X_D));
 }
 
 void
