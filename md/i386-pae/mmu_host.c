@@ -11,8 +11,11 @@
  * MAXPHYADDR (36 unless PMAPKIT_MODEL_MAXPHYADDR says otherwise), bits 20:13
  * of a 2 MiB PDE, or NX while EFER.NXE is off, faults with RSVD.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <pmap/pmap.h>
 #include "../x86/x86_model.h"
@@ -37,11 +40,29 @@ static uint64_t pdptes[PMAP_MAXCPUS][4];	/* per CPU, read at CR3 load */
  * way, e.g. by a plain 64-bit store, which i386 performs as two 32-bit
  * stores that the MMU may see half done (SDM 8.1.1).  Entries never seen are
  * learned (bootstrap writes tables before they are live).
+ *
+ * The CPUs (threads) share the shadow, under shadow_mu.  A helper notes its
+ * write only after the write itself (pmap/pte_atomic.h), so with more than
+ * one CPU a walk may read a value whose note is still on its way: the walk
+ * waits for the note, up to TEAR_GRACE_S seconds, before it calls the write
+ * one that can tear.  With one CPU no note can be on its way, and the
+ * verdict is immediate.
  */
 #define SHADOW_SLOTS	(1u << 20)
+#define TEAR_GRACE_S	5
 static struct shadow { uint64_t pa, v; } *shadow;
 static unsigned long shadow_used, tear_checks;
+static pthread_mutex_t shadow_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t shadow_noted = PTHREAD_COND_INITIALIZER;	/* a note, for waiting walks */
+static unsigned shadow_waiters;
 
+static bool
+same(uint64_t a, uint64_t b)
+{
+	return ((a ^ b) & ~(X_A | X_D)) == 0;
+}
+
+/* Under shadow_mu. */
 static struct shadow *
 shadow_slot(uint64_t pa)
 {
@@ -54,45 +75,86 @@ shadow_slot(uint64_t pa)
 	}
 }
 
+/* Under shadow_mu. */
 static void
-shadow_set(uint64_t pa, uint64_t v)
+shadow_set(struct shadow *s, uint64_t pa, uint64_t v)
 {
-	struct shadow *s = shadow_slot(pa);
-
 	if (s->pa == 0 && ++shadow_used > SHADOW_SLOTS / 2)
 		model_fatal("PAE model: tear-check shadow full");
 	s->pa = pa + 1;
 	s->v = v;
 }
 
+/*
+ * A helper wrote v at p.  If the entry already holds something else that
+ * the shadow has (another CPU's write landed after this one and was noted
+ * first), this note is the older one and changes nothing: the shadow keeps
+ * the last write, whatever order the notes come in.
+ */
 void
 pae_model_pte_written(const pmap_pte_t *p, pmap_pte_t v)
 {
-	shadow_set((uint64_t)((const uint8_t *)p - model_ram), v);
+	uint64_t pa = (uint64_t)((const uint8_t *)p - model_ram);
+
+	pthread_mutex_lock(&shadow_mu);
+	struct shadow *s = shadow_slot(pa);
+	uint64_t now = pa < model_ram_size ? x86_model_entry(pa, 8) : v;
+	if (s->pa == 0 || same(now, v) || !same(now, s->v))
+		shadow_set(s, pa, v);
+	if (shadow_waiters != 0)
+		pthread_cond_broadcast(&shadow_noted);
+	pthread_mutex_unlock(&shadow_mu);
 }
 
 /* The entry at pa as the walk reads it, checked against the shadow. */
 static uint64_t
 walk_read(uint64_t pa)
 {
-	uint64_t v = *(uint64_t *)x86_model_phys(pa, 8);
-	struct shadow *s = shadow_slot(pa);
+	struct timespec until = { 0, 0 };
+	bool late = false;
+	struct shadow *s;
+	uint64_t v;
 
+	pthread_mutex_lock(&shadow_mu);
 	tear_checks++;
-	if (s->pa != 0 && ((s->v ^ v) & ~(X_A | X_D)) != 0)
-		model_fatal("PAE model: the entry at pa %#llx became %#llx, last written %#llx, "
-		    "outside the 8-byte atomic helpers (a write that can tear)",
-		    (unsigned long long)pa, (unsigned long long)v, (unsigned long long)s->v);
-	shadow_set(pa, v);
+	for (;;) {
+		v = x86_model_entry(pa, 8);
+		s = shadow_slot(pa);
+		if (s->pa == 0 || same(s->v, v))
+			break;
+		if (model_ncpus == 1 || late)
+			model_fatal("PAE model: the entry at pa %#llx became %#llx, last written "
+			    "%#llx, outside the 8-byte atomic helpers (a write that can tear)",
+			    (unsigned long long)pa, (unsigned long long)v,
+			    (unsigned long long)s->v);
+		if (until.tv_sec == 0) {
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += TEAR_GRACE_S;
+		}
+		/* Look again at each note; once more, the last, when the grace has run out. */
+		shadow_waiters++;
+		late = pthread_cond_timedwait(&shadow_noted, &shadow_mu, &until) == ETIMEDOUT;
+		shadow_waiters--;
+	}
+	shadow_set(s, pa, v);
+	pthread_mutex_unlock(&shadow_mu);
 	return v;
 }
 
-/* The model's own A/D update: a locked operation on the whole entry. */
-static void
-walk_write(uint64_t pa, uint64_t v)
+/*
+ * The model's own A/D update (x86_model_entry_set), recorded in the shadow
+ * under the same lock as the notes, so that a helper's later write and its
+ * note cannot fall between the update and its record.
+ */
+static bool
+walk_set(uint64_t pa, uint64_t old, uint64_t bits)
 {
-	*(uint64_t *)x86_model_phys(pa, 8) = v;
-	shadow_set(pa, v);
+	pthread_mutex_lock(&shadow_mu);
+	bool done = x86_model_entry_set(pa, 8, old, bits);
+	if (done && (old | bits) != old)
+		shadow_set(shadow_slot(pa), pa, old | bits);
+	pthread_mutex_unlock(&shadow_mu);
+	return done;
 }
 
 static uint64_t *
@@ -134,6 +196,16 @@ nx_p(uint64_t e)
 	return (e & X_NX) && (x86_model.efer & EFER_NXE);
 }
 
+static uint64_t
+pte_pa(uint64_t pde, uint32_t va)
+{
+	return (pde & X_FRAME) + ((va >> 12) & 511) * 8;
+}
+
+/*
+ * The walk from the cached PDPTE.  An A/D update that finds its entry
+ * changed since the walk read it (another CPU's pmap) starts the walk over.
+ */
 bool
 x86_model_walk(uint64_t va, bool write, bool user, bool fetch, struct tlb_entry *e,
     uint32_t *fault_code)
@@ -142,48 +214,52 @@ x86_model_walk(uint64_t va, bool write, bool user, bool fetch, struct tlb_entry 
 
 	if (!(pdpte[va >> 30] & X_P))
 		return x86_model_fault(va, code, fault_code);
-	uint64_t pdea = pde_pa(va), pde = walk_read(pdea);
-	if (!(pde & X_P))
-		return x86_model_fault(va, code, fault_code);
-	if (rsvd(pde, (pde & X_PS) != 0))
-		return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
-	if (pde & X_PS) {
-		*e = (struct tlb_entry){ .va = va & ~0x1FFFFFu, .shift = 21,
-		    .pa = pde & X_FRAME & ~0x1FFFFFull, .w = (pde & X_RW) != 0,
-		    .u = (pde & X_US) != 0, .x = !nx_p(pde),
-		    .g = (pde & X_G) && (x86_model.cr4 & CR4_PGE), .d = write, .r = true };
+	uint64_t pdea = pde_pa(va);
+	for (;;) {
+		uint64_t pde = walk_read(pdea);
+		if (!(pde & X_P))
+			return x86_model_fault(va, code, fault_code);
+		if (rsvd(pde, (pde & X_PS) != 0))
+			return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
+		if (pde & X_PS) {
+			*e = (struct tlb_entry){ .va = va & ~0x1FFFFFu, .shift = 21,
+			    .pa = pde & X_FRAME & ~0x1FFFFFull, .w = (pde & X_RW) != 0,
+			    .u = (pde & X_US) != 0, .x = !nx_p(pde),
+			    .g = (pde & X_G) && (x86_model.cr4 & CR4_PGE), .d = write,
+			    .r = true };
+			if (!x86_model_allowed(e, write, user, fetch))
+				return x86_model_fault(va, code | PF_P, fault_code);
+			if (walk_set(pdea, pde, X_A | (write ? X_D : 0)))
+				return true;
+			continue;
+		}
+		uint64_t ptea = pte_pa(pde, va), pte = walk_read(ptea);
+		if (!(pte & X_P))
+			return x86_model_fault(va, code, fault_code);
+		if (rsvd(pte, false))
+			return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
+		*e = (struct tlb_entry){ .va = va & ~0xFFFu, .shift = 12, .pa = pte & X_FRAME,
+		    .w = (pde & X_RW) && (pte & X_RW), .u = (pde & X_US) && (pte & X_US),
+		    .x = !nx_p(pde) && !nx_p(pte), .g = (pte & X_G) && (x86_model.cr4 & CR4_PGE),
+		    .d = write, .r = true };
 		if (!x86_model_allowed(e, write, user, fetch))
 			return x86_model_fault(va, code | PF_P, fault_code);
-		walk_write(pdea, pde | X_A | (write ? X_D : 0));
-		return true;
+		if (walk_set(pdea, pde, X_A) && walk_set(ptea, pte, X_A | (write ? X_D : 0)))
+			return true;
 	}
-	uint64_t ptea = (pde & X_FRAME) + ((va >> 12) & 511) * 8, pte = walk_read(ptea);
-	if (!(pte & X_P))
-		return x86_model_fault(va, code, fault_code);
-	if (rsvd(pte, false))
-		return x86_model_fault(va, code | PF_P | PF_RSVD, fault_code);
-	*e = (struct tlb_entry){ .va = va & ~0xFFFu, .shift = 12, .pa = pte & X_FRAME,
-	    .w = (pde & X_RW) && (pte & X_RW), .u = (pde & X_US) && (pte & X_US),
-	    .x = !nx_p(pde) && !nx_p(pte), .g = (pte & X_G) && (x86_model.cr4 & CR4_PGE),
-	    .d = write, .r = true };
-	if (!x86_model_allowed(e, write, user, fetch))
-		return x86_model_fault(va, code | PF_P, fault_code);
-	walk_write(pdea, pde | X_A);
-	walk_write(ptea, pte | X_A | (write ? X_D : 0));
-	return true;
 }
 
 /* The walk without side effects, reading PDPTEs from memory (the cache must agree). */
 int
 x86_model_leaf(uint64_t va, struct tlb_entry *w)
 {
-	uint64_t mem = *phys64((x86_model.cr3 & ~0x1Full) + (va >> 30) * 8);
+	uint64_t mem = x86_model_entry((x86_model.cr3 & ~0x1Full) + (va >> 30) * 8, 8);
 
 	if ((mem & (X_P | X_FRAME)) != (pdpte[va >> 30] & (X_P | X_FRAME)))
 		return -1;
 	if (!(mem & X_P))
 		return 0;
-	uint64_t pde = *phys64((mem & X_FRAME) + ((va >> 21) & 511) * 8);
+	uint64_t pde = x86_model_entry((mem & X_FRAME) + ((va >> 21) & 511) * 8, 8);
 	if (!(pde & X_P) || rsvd(pde, (pde & X_PS) != 0))
 		return 0;
 	if (pde & X_PS) {
@@ -194,7 +270,7 @@ x86_model_leaf(uint64_t va, struct tlb_entry *w)
 		    .d = (pde & X_D) != 0, .r = true };
 		return 1;
 	}
-	uint64_t pte = *phys64((pde & X_FRAME) + ((va >> 12) & 511) * 8);
+	uint64_t pte = x86_model_entry(pte_pa(pde, va), 8);
 	if (!(pte & X_P) || rsvd(pte, false))
 		return 0;
 	*w = (struct tlb_entry){ .va = va & ~0xFFFu, .shift = 12, .pa = pte & X_FRAME,
@@ -204,23 +280,30 @@ x86_model_leaf(uint64_t va, struct tlb_entry *w)
 	return 1;
 }
 
-/* Set D in the leaf that maps va, if it is present and still maps te's page. */
+/*
+ * Set D in the leaf that maps va, if it is present and still maps te's
+ * page: one locked update that reads the entry and decides, so an entry
+ * that changes before the update is read again and decided on again.
+ */
 void
 x86_model_set_dirty(uint64_t va, const struct tlb_entry *te)
 {
 	if (!(pdpte[va >> 30] & X_P))
 		return;
-	uint64_t pdea = pde_pa(va), pde = walk_read(pdea);
-	if (!(pde & X_P))
-		return;
-	if (pde & X_PS) {
-		if ((pde & X_FRAME & ~0x1FFFFFull) == te->pa)
-			walk_write(pdea, pde | X_D);
-		return;
+	uint64_t pdea = pde_pa(va);
+	for (;;) {
+		uint64_t pde = walk_read(pdea);
+		if (!(pde & X_P))
+			return;
+		if (pde & X_PS) {
+			if ((pde & X_FRAME & ~0x1FFFFFull) != te->pa || walk_set(pdea, pde, X_D))
+				return;
+			continue;
+		}
+		uint64_t ptea = pte_pa(pde, va), pte = walk_read(ptea);
+		if (!(pte & X_P) || (pte & X_FRAME) != te->pa || walk_set(ptea, pte, X_D))
+			return;
 	}
-	uint64_t ptea = (pde & X_FRAME) + ((va >> 12) & 511) * 8, pte = walk_read(ptea);
-	if ((pte & X_P) && (pte & X_FRAME) == te->pa)
-		walk_write(ptea, pte | X_D);
 }
 
 /*
