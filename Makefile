@@ -101,6 +101,7 @@ LIB_OBJS    := $(patsubst %,$(O)/lib/guest/%.o,$(basename $(LIB_SRCS)))
 HOSTLIB_OBJS := $(patsubst %,$(O)/lib/host/%.o,$(basename $(LIB_SRCS)))
 MODEL_OBJS  := $(patsubst %,$(O)/host/%.o,$(basename $(MODEL_SRCS)))
 ASAN_OBJS   := $(patsubst %,$(O)/asan/%.o,$(basename $(ASAN_SRCS)))
+TSAN_OBJS   := $(patsubst %,$(O)/tsan/%.o,$(basename $(ASAN_SRCS)))
 FUZZ_OBJS   := $(patsubst %,$(O)/fuzz/%.o,$(basename $(FUZZ_SRCS)))
 LIB_A       := $(O)/lib/libpmapkit.a
 HOSTLIB_A   := $(O)/lib/libpmapkit-host.a
@@ -108,6 +109,7 @@ MODEL_A     := $(O)/lib/libpmapkit-model.a
 GUEST_ELF   := $(O)/guest/kernel.elf
 HOST_BIN    := $(O)/host/pmapkit-host
 ASAN_BIN    := $(O)/asan/pmapkit-host
+TSAN_BIN    := $(O)/tsan/pmapkit-host
 FUZZ_BIN    := $(O)/fuzz/pmapkit-fuzz
 
 # make test: the long host random run, the bounded fuzz pass; make fuzz: its time.
@@ -171,6 +173,8 @@ HOST_CFLAGS  = -std=gnu11 -O2 -g -DPMAP_HOST -Wall -Wextra -Wpointer-arith $(HOS
 # AddressSanitizer + UndefinedBehaviorSanitizer build of the host suite, and the
 # libFuzzer build (clang's runtimes come with libclang-rt-14-dev).
 SAN_FLAGS    = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# ThreadSanitizer build: the model's CPUs are threads (tests/host/plat_host.c).
+TSAN_FLAGS   = -fsanitize=thread -fno-omit-frame-pointer
 FUZZ_CFLAGS  = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_LDFLAGS = -fsanitize=fuzzer,address,undefined
 
@@ -223,6 +227,7 @@ $(call write_flags,host,$(HOST_CFLAGS) -MJ)
 $(call write_flags,lib/guest,$(GUEST_BASE_CFLAGS) $(LIB_FLAGS) -MJ)
 $(call write_flags,lib/host,$(HOST_CFLAGS) $(LIB_FLAGS) -MJ)
 $(call write_flags,asan,$(HOST_CFLAGS) $(SAN_FLAGS))
+$(call write_flags,tsan,$(HOST_CFLAGS) $(TSAN_FLAGS))
 $(call write_flags,fuzz,$(HOST_CFLAGS) $(FUZZ_CFLAGS))
 # The source and build directories, for the replay commands the random
 # tester prints (make -C <src> O=<build> run ...: they work from anywhere).
@@ -311,6 +316,15 @@ $(ASAN_BIN): $(ASAN_OBJS) | backend-check
 	$(call msg,ASANLD,$@)
 	$(Q)$(CC) $(EXTRA_HOST_CFLAGS) $(SAN_FLAGS) -o $@ $(ASAN_OBJS)
 
+$(O)/tsan/%.o: %.c $(AUTOCONF_H) $(O)/tsan/.flags | $(DEPS_OK) backend-check
+	$(call msg,TSANCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $(TSAN_FLAGS) $(COMMON_FLAGS) -c $< -o $@
+
+$(TSAN_BIN): $(TSAN_OBJS) | backend-check
+	$(call msg,TSANLD,$@)
+	$(Q)$(CC) $(EXTRA_HOST_CFLAGS) $(TSAN_FLAGS) -o $@ $(TSAN_OBJS)
+
 $(O)/fuzz/%.o: %.c $(AUTOCONF_H) $(O)/fuzz/.flags | $(DEPS_OK) backend-check
 	$(call msg,FUZZCC,$<)
 	@mkdir -p $(@D)
@@ -321,7 +335,7 @@ $(FUZZ_BIN): $(FUZZ_OBJS) | backend-check
 	$(Q)$(CC) $(EXTRA_HOST_CFLAGS) $(FUZZ_LDFLAGS) -o $@ $(FUZZ_OBJS)
 
 ifneq ($(BUILD_GOALS),)
--include $(GUEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) \
+-include $(GUEST_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(TSAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) \
 	$(LIB_OBJS:.o=.d) $(HOSTLIB_OBJS:.o=.d) $(MODEL_OBJS:.o=.d)
 endif
 
@@ -338,7 +352,7 @@ boot = extra='$(KERNEL_CMDLINE)'; \
 	QEMU_PASS_STATUS=$(QEMU_PASS_STATUS) QEMU_MEM_MB=$(QEMU_MEM_MB) \
 	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $(QEMU_ARGS_$(1)) \
 	-smp $(or $(4),$(QEMU_SMP)) $(5) $(QEMU_EXTRA) $${cmdline:+-append "$$cmdline"}
-HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan fuzz mutants matrix example)
+HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan host-tsan fuzz mutants matrix example)
 NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))
 GUEST_RESULTS = $(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),$(RESULTS)/$(t)-smp$(n).ktap))
 TEST_RESULTS = $(HOST_RESULTS) $(GUEST_RESULTS) $(NOCPU_RESULTS) $(RESULTS)/bench.ktap \
@@ -450,7 +464,7 @@ test-backend: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG) backend-check
 	$(Q)$(if $(filter yes,$(TEST_SUMMARY)),scripts/ktap-summary.py --quiet --manifest $(RESULTS)/manifest)
 
 # (test-backend's parts: the binaries, and the runs once they are built.)
-test-build: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(FUZZ_BIN) $(LIB_A) $(HOSTLIB_A) $(MODEL_A) \
+test-build: $(GUEST_ELF) $(HOST_BIN) $(ASAN_BIN) $(TSAN_BIN) $(FUZZ_BIN) $(LIB_A) $(HOSTLIB_A) $(MODEL_A) \
 	$(O)/compile_commands.json
 
 test-runs:
@@ -458,6 +472,7 @@ test-runs:
 	$(Q)$(call step,host suite with cpus=1,$(call run_ktap,host-cpus1,$(HOST_TIMEOUT),$(HOST_BIN) cpus=1),$(RESULTS)/host-cpus1.ktap)
 	$(Q)$(call step,random run ($(RANDOM_OPS) ops),$(call run_ktap,host-random,$(HOST_TIMEOUT),$(HOST_BIN) random=$(RANDOM_OPS) seed=$(RANDOM_SEED)),$(RESULTS)/host-random.ktap)
 	$(Q)$(call step,host suite under ASan+UBSan,$(call run_ktap,host-asan,$(HOST_TIMEOUT),$(ASAN_BIN)),$(RESULTS)/host-asan.ktap)
+	$(Q)$(call step,host suite under ThreadSanitizer,$(call run_ktap,host-tsan,$(HOST_TIMEOUT),env TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(TSAN_BIN)),$(RESULTS)/host-tsan.ktap)
 	$(Q)$(call step,fuzz pass ($(FUZZ_TEST_TIME) s),$(call run_ktap,fuzz,$(HOST_TIMEOUT),scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TEST_TIME) $(O)/fuzz/corpus),$(RESULTS)/fuzz.ktap)
 	$(Q)$(call step,mutation check,$(call run_ktap,mutants,$(MUTANTS_TIMEOUT),scripts/mutants.sh $(KCONFIG_CONFIG) $(O)/mutants),$(RESULTS)/mutants.ktap)
 	$(Q)$(call step,library + examples/host-vm,$(call run_ktap,example,$(HOST_TIMEOUT),scripts/example-run.sh $(O) $(O)/example),$(RESULTS)/example.ktap)
@@ -515,7 +530,7 @@ not_src_tree = @if [ -e $(O)/Kconfig ] || [ "$$(realpath -m $(O))" = "$$(realpat
 	exit 2; fi
 clean:
 	$(not_src_tree)
-	$(Q)rm -rf $(O)/guest $(O)/host $(O)/lib $(O)/asan $(O)/fuzz $(O)/mutants $(O)/results \
+	$(Q)rm -rf $(O)/guest $(O)/host $(O)/lib $(O)/asan $(O)/tsan $(O)/fuzz $(O)/mutants $(O)/results \
 		$(O)/include/generated $(O)/include/config $(O)/example $(O)/bench $(O)/runner \
 		$(O)/test-summary.txt $(O)/compile_commands.json $(O)/template.ktap \
 		$(O)/port-copy*

@@ -91,8 +91,9 @@ void	kern_uprobe_unmap(struct pmap *);
 /* Write this platform's return instruction at p (the target of EXEC probes). */
 void	plat_plant_return(void *p);
 
-/* Can this platform run probes in user mode? */
+/* Can this platform run probes in user mode?  On every CPU, or on CPU 0 only? */
 bool	plat_probe_user_supported(void);
+bool	plat_probe_user_any_cpu(void);
 /*
  * Access the 32-bit word at va in the current address space, as the kernel
  * or (if supported) as user code: READ loads it, WRITE stores wval, EXEC
@@ -170,6 +171,27 @@ void	kern_xcall_async(unsigned cpu, void (*fn)(void *), void *arg);
 void	kern_xcall_wait(unsigned cpu);
 void	kern_spin_poll(void);
 bool	kern_cpu_serve(void);
+/* The test kernel's spin lock (kern/smp.c): waiting serves shootdowns. */
+struct kspin {
+	uint32_t	locked;
+};
+void	kspin_lock(struct kspin *);
+void	kspin_unlock(struct kspin *);
+/*
+ * Kernel threads that move between CPUs, for the preemption test; only the
+ * host model has them (elsewhere plat_thread_start returns false).
+ * plat_thread_start: run fn(arg) in a new thread on a free CPU other than 0;
+ * plat_thread_join: wait for every one started; plat_thread_switch: the
+ * calling kernel thread gives its CPU up and takes another free one (true
+ * if it moved); plat_thread_self_arg: its arg, NULL outside one.
+ */
+bool	plat_thread_start(void (*fn)(void *), void *arg);
+void	plat_thread_join(void);
+bool	plat_thread_switch(void);
+void	*plat_thread_self_arg(void);
+/* The preemption test's hook and this CPU's disable depth (kern/smp.c). */
+extern void (*kern_preempt_hook)(void);
+unsigned kern_preempt_depth(void);
 unsigned long kern_cpu_ipis(unsigned cpu);
 void	kern_smp_init(void);	/* kern/main.c: start the other CPUs */
 

@@ -119,7 +119,7 @@ run_one(unsigned num, const struct tcase *tc)
 	for (unsigned c = 0; c < kern_ncpus(); c++)
 		t_activate_on(c, pmap_kernel());
 	physmem_fail_after(-1);
-	pmap_tlb_debug_drop = 0;
+	__atomic_store_n(&pmap_tlb_debug_drop, 0, __ATOMIC_RELAXED);
 	pmap_pv_set_soft_limit(CONFIG_PMAP_PV_SOFT_LIMIT);
 	t_cleanup(&t);
 	snap(&after);

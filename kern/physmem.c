@@ -34,6 +34,19 @@ static uint32_t nfree, nmanaged;
 static long fail_countdown = -1;	/* fault injection: see physmem.h */
 static uint64_t direct_end;		/* RAM below this is direct-mapped */
 static unsigned long nallocs;
+/*
+ * One lock for the free list and the counts: pmapkit allocates from any
+ * CPU at once (page tables, pv chunks), with its own locks held.  A page's
+ * flags change under it too, but are read without it (VMP_RAM never
+ * changes after physmem_init): single atomic accesses.
+ */
+static struct kspin physmem_lock;
+
+static void
+vmp_set_flags(struct vm_page *vp, uint32_t flags)
+{
+	__atomic_store_n(&vp->flags, flags, __ATOMIC_RELAXED);
+}
 
 static uint64_t
 page_round(uint64_t a)
@@ -177,20 +190,25 @@ physmem_init(const struct boot_info *bi)
 static int
 physmem_take(uint64_t lo, uint64_t hi, paddr_t *pap)
 {
-	if (fail_countdown >= 0 && fail_countdown-- == 0)
+	kspin_lock(&physmem_lock);
+	if (fail_countdown >= 0 && fail_countdown-- == 0) {
+		kspin_unlock(&physmem_lock);
 		return ENOMEM;
+	}
 	for (uint32_t *fp = &free_head; *fp != NO_PAGE; fp = &vmp(*fp)->next) {
 		uint32_t f = *fp;
 		if (f < lo || f >= hi)
 			continue;
 		struct vm_page *pg = vmp(f);
 		*fp = pg->next;
-		pg->flags &= ~VMP_FREE;
-		nfree--;
-		nallocs++;
+		vmp_set_flags(pg, pg->flags & ~VMP_FREE);
+		__atomic_fetch_sub(&nfree, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&nallocs, 1, __ATOMIC_RELAXED);
 		*pap = (paddr_t)f << PAGE_SHIFT;
+		kspin_unlock(&physmem_lock);
 		return 0;
 	}
+	kspin_unlock(&physmem_lock);
 	return ENOMEM;
 }
 
@@ -223,6 +241,7 @@ physmem_alloc_block(paddr_t size, paddr_t *pap)
 {
 	uint64_t n = size >> PAGE_SHIFT, first = 0;
 
+	kspin_lock(&physmem_lock);
 	for (uint64_t f = ((direct_end >> PAGE_SHIFT) / n) * n; f >= n && first == 0; f -= n) {
 		uint64_t k = 0;
 		for (struct vm_page *vp; k < n && (vp = vmp(f - n + k)) != NULL &&
@@ -231,19 +250,22 @@ physmem_alloc_block(paddr_t size, paddr_t *pap)
 		if (k == n)
 			first = f - n;
 	}
-	if (first == 0)
+	if (first == 0) {
+		kspin_unlock(&physmem_lock);
 		return ENOMEM;
+	}
 	for (uint32_t *fp = &free_head; *fp != NO_PAGE;) {
 		struct vm_page *pg = vmp(*fp);
 		if (*fp - first < n) {
-			pg->flags &= ~VMP_FREE;
-			nfree--;
-			nallocs++;
+			vmp_set_flags(pg, pg->flags & ~VMP_FREE);
+			__atomic_fetch_sub(&nfree, 1, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&nallocs, 1, __ATOMIC_RELAXED);
 			*fp = pg->next;
 		} else {
 			fp = &pg->next;
 		}
 	}
+	kspin_unlock(&physmem_lock);
 	*pap = (paddr_t)(first << PAGE_SHIFT);
 	return 0;
 }
@@ -254,24 +276,26 @@ physmem_free(paddr_t pa)
 	uint32_t f = (uint32_t)(pa >> PAGE_SHIFT);
 	struct vm_page *vp = vmp(f);
 
+	kspin_lock(&physmem_lock);
 	if (vp == NULL || (vp->flags & (VMP_RAM | VMP_FREE)) != VMP_RAM)
-		kpanic("physmem_free: pa %#llx is not an allocated RAM page",
+		kspin_unlock(&physmem_lock), kpanic("physmem_free: pa %#llx is not an allocated RAM page",
 		    (unsigned long long)pa);
 	struct pmap_page *pg = &vp->mdpage;
 	if (pg->pp_pmap != NULL || pg->pp_pvlist != NULL || pg->pp_ptpcount != 0)
-		kpanic("physmem_free: pa %#llx is still mapped or a live page table",
+		kspin_unlock(&physmem_lock), kpanic("physmem_free: pa %#llx is still mapped or a live page table",
 		    (unsigned long long)pa);
 	pg->pp_attrs = 0;
-	vp->flags |= VMP_FREE;
+	vmp_set_flags(vp, vp->flags | VMP_FREE);
 	vp->next = free_head;
 	free_head = f;
-	nfree++;
+	__atomic_fetch_add(&nfree, 1, __ATOMIC_RELAXED);
+	kspin_unlock(&physmem_lock);
 }
 
 paddr_t physmem_direct_end(void) { return (paddr_t)direct_end; }
-unsigned long physmem_free_count(void) { return nfree; }
+unsigned long physmem_free_count(void) { return __atomic_load_n(&nfree, __ATOMIC_RELAXED); }
 unsigned long physmem_managed_count(void) { return nmanaged; }
-unsigned long physmem_alloc_count(void) { return nallocs; }
+unsigned long physmem_alloc_count(void) { return __atomic_load_n(&nallocs, __ATOMIC_RELAXED); }
 void physmem_fail_after(long n) { fail_countdown = n; }
 
 /* ---- the embedding interface ---- */
@@ -281,7 +305,8 @@ pmap_kern_phys_to_page(paddr_t pa)
 {
 	struct vm_page *vp = vmp((uint64_t)pa >> PAGE_SHIFT);
 
-	return vp != NULL && (vp->flags & VMP_RAM) ? &vp->mdpage : NULL;
+	return vp != NULL && (__atomic_load_n(&vp->flags, __ATOMIC_RELAXED) & VMP_RAM) ?
+	    &vp->mdpage : NULL;
 }
 
 int

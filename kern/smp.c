@@ -16,7 +16,8 @@ struct kcpu {
 	volatile unsigned done;		/* of those, returned */
 	volatile bool	 running;	/* reached kern_cpu_start (CPU 0: always) */
 	volatile unsigned long ipis;	/* IPIs taken */
-};
+	unsigned	 preempt;	/* pmap_kern_preempt_disable depth */
+} __attribute__((aligned(64)));		/* each CPU's own cache lines */
 
 static struct kcpu kcpus[PMAP_MAXCPUS] = { [0] = { .running = true } };
 static volatile unsigned kern_ncpus_running = 1;
@@ -70,7 +71,27 @@ kern_smp_init(void)
 unsigned long
 kern_cpu_ipis(unsigned cpu)
 {
-	return cpu < PMAP_MAXCPUS ? kcpus[cpu].ipis : 0;
+	return cpu < PMAP_MAXCPUS ? __atomic_load_n(&kcpus[cpu].ipis, __ATOMIC_RELAXED) : 0;
+}
+
+/* A spin lock of the test kernel's own (the page allocator's); spinning polls. */
+void
+kspin_lock(struct kspin *l)
+{
+	for (;;) {
+		uint32_t free = 0;
+		if (__atomic_compare_exchange_n(&l->locked, &free, 1, false, __ATOMIC_ACQUIRE,
+		    __ATOMIC_RELAXED))
+			return;
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED) != 0)
+			kern_spin_poll();
+	}
+}
+
+void
+kspin_unlock(struct kspin *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
 void
@@ -80,11 +101,16 @@ kern_spin_poll(void)
 	plat_cpu_relax();
 }
 
+/* The IPI's handler: preemption is off in it (no preemption hook runs from an interrupt). */
 void
 kern_ipi_intr(void)
 {
-	kcpus[plat_cpu_index()].ipis++;
+	struct kcpu *kc = &kcpus[plat_cpu_index()];
+
+	kc->preempt++;
+	__atomic_fetch_add(&kc->ipis, 1, __ATOMIC_RELAXED);
 	pmap_tlb_shootdown_poll();
+	kc->preempt--;
 }
 
 /* Run this CPU's posted cross-call, if any. */
@@ -159,10 +185,67 @@ kern_xcall(unsigned cpu, void (*fn)(void *), void *arg)
 
 /* ---- The pmap's multiprocessor services (pmap_kern.h) ---- */
 
+/*
+ * The test kernel runs one thread per CPU and never preempts it, unless a
+ * test installs kern_preempt_hook (the host model's preemption test): the
+ * hook then runs where the outermost pmap_kern_preempt_enable ends, and
+ * may move the thread to another CPU.  Counting per CPU is exact either
+ * way: a thread moves only with its count at 0.
+ */
+void (*kern_preempt_hook)(void);
+
+/* Kernel threads that may move between CPUs: only the host model has them (plat_host.c). */
+__attribute__((weak)) bool plat_thread_start(void (*fn)(void *), void *arg)
+{
+	(void)fn;
+	(void)arg;
+	return false;
+}
+__attribute__((weak)) void plat_thread_join(void) { }
+__attribute__((weak)) bool plat_thread_switch(void) { return false; }
+__attribute__((weak)) void *plat_thread_self_arg(void) { return NULL; }
+
 unsigned
 pmap_kern_cpu_index(void)
 {
-	return plat_cpu_index();
+	unsigned c = plat_cpu_index();
+
+	if (__atomic_load_n(&kern_preempt_hook, __ATOMIC_ACQUIRE) != NULL && c < PMAP_MAXCPUS &&
+	    kcpus[c].preempt == 0)
+		kpanic("pmap_kern_cpu_index: CPU %u asked with preemption enabled: the thread "
+		    "may move at any time", c);
+	return c;
+}
+
+void
+pmap_kern_preempt_disable(void)
+{
+	kcpus[plat_cpu_index()].preempt++;
+}
+
+void
+pmap_kern_preempt_enable(void)
+{
+	struct kcpu *kc = &kcpus[plat_cpu_index()];
+
+	if (kc->preempt == 0)
+		kpanic("pmap_kern_preempt_enable: CPU %u: not disabled", plat_cpu_index());
+	void (*hook)(void) = __atomic_load_n(&kern_preempt_hook, __ATOMIC_ACQUIRE);
+	if (--kc->preempt == 0 && hook != NULL)
+		hook();
+}
+
+/* This CPU's preemption-disable depth (0: preemptible). */
+unsigned
+kern_preempt_depth(void)
+{
+	return kcpus[plat_cpu_index()].preempt;
+}
+
+void
+pmap_kern_cpu_relax(void)
+{
+	plat_cpu_relax();
 }
 
 uint32_t

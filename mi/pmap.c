@@ -144,19 +144,35 @@ pmap_path_table(const struct pmap_path *path, int l)
 	return l == 0 ? NULL : pmap_table_page(pte_load(path->pte[l - 1]), l - 1);
 }
 
+/*
+ * The backend's table_changed; for the kernel pmap with the user-pmap list
+ * locked, as the backend may push a kernel root entry into every user root.
+ */
+static void
+pmap_table_changed(struct pmap *pm, int l, vaddr_t va, bool installed)
+{
+	if (!pm->pm_is_kernel) {
+		pmap_md_ops.table_changed(pm, l, va, installed);
+		return;
+	}
+	pmap_users_lock();
+	pmap_md_ops.table_changed(pm, l, va, installed);
+	pmap_users_unlock();
+}
+
 /* The table behind entry e (level l, covering va) is empty: unhook it. */
 static void
 pmap_free_table(struct pmap *pm, int l, vaddr_t va, pt_entry_t *e, struct pmap_page *tpp)
 {
 	pt_entry_t old = pte_swap(e, 0);
 
-	pmap_md_ops.table_changed(pm, l, va, false);
+	pmap_table_changed(pm, l, va, false);
 	if (tpp != NULL)
 		tpp->pp_ptpcount--;
-	pm->pm_ptps--;
+	PMAP_COUNT_ADD(pm->pm_ptps, -1);
 	if (pm->pm_is_kernel)
-		pmap_stats.ptp_kernel--;
-	pmap_tlb_free_ptp(pte_pa(old, l));
+		PMAP_STAT_DEC(ptp_kernel);
+	pmap_tlb_free_ptp(pm, pte_pa(old, l));
 }
 
 /* After a leaf of a user pmap went away, free the tables it leaves empty. */
@@ -232,28 +248,35 @@ pmap_harvest(struct pmap_page *pg, pt_entry_t pte)
 
 /*
  * Remove the valid leaf *ptep (level l) mapping va.  tpp is the record of
- * the table holding it.  The caller frees tables left empty.
+ * the table holding it; `held` a page whose lock the caller holds (or
+ * NULL): the mapped page's lock is taken unless it is that one.  The
+ * caller frees tables left empty.
  */
 static void
 pmap_remove_leaf(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int l,
-    struct pmap_page *tpp, enum pmap_inval_reason why)
+    struct pmap_page *tpp, enum pmap_inval_reason why, struct pmap_page *held)
 {
 	pt_entry_t old = pte_swap(ptep, 0);
 	long npages = pmap_level_pages(l);
 
-	pm->pm_resident -= npages;
+	PMAP_COUNT_ADD(pm->pm_resident, -npages);
 	if (pte_wired_p(old))
-		pm->pm_wired -= npages;
+		PMAP_COUNT_ADD(pm->pm_wired, -npages);
 	if (tpp != NULL)
 		tpp->pp_ptpcount--;
 	if (pte_managed_p(old)) {
 		struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, l));
+		bool lock = pg != held;	/* its pv list and attributes */
+		if (lock)
+			pmap_page_lock(pg);
 		pmap_harvest(pg, old);
 		pmap_pv_remove(pg, pm, va);
+		if (lock)
+			pmap_page_unlock(pg);
 	}
 	if (l != PMAP_LEAF_LEVEL) {
-		pmap_stats.large_mappings--;
-		pmap_md_ops.table_changed(pm, l, va, false);
+		PMAP_STAT_DEC(large_mappings);
+		pmap_table_changed(pm, l, va, false);
 	}
 	pmap_tlb_inval(pm, va, old, why);
 	if (l != PMAP_LEAF_LEVEL && pm->pm_is_kernel && va < kva_grown)
@@ -268,14 +291,14 @@ pmap_install_leaf(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int l,
 	long npages = pmap_level_pages(l);
 
 	pte_store(ptep, npte);
-	pm->pm_resident += npages;
+	PMAP_COUNT_ADD(pm->pm_resident, npages);
 	if (pte_wired_p(npte))
-		pm->pm_wired += npages;
+		PMAP_COUNT_ADD(pm->pm_wired, npages);
 	if (tpp != NULL)
 		tpp->pp_ptpcount++;
 	if (l != PMAP_LEAF_LEVEL) {
-		pmap_stats.large_mappings++;
-		pmap_md_ops.table_changed(pm, l, va, true);
+		PMAP_STAT_INC(large_mappings);
+		pmap_table_changed(pm, l, va, true);
 	}
 }
 
@@ -313,18 +336,17 @@ pmap_ptp_alloc(struct pmap *pm, paddr_t *pap)
 void
 pmap_md_count_table(bool kernel)
 {
-	pmap_stats.ptp_allocs++;
+	PMAP_STAT_INC(ptp_allocs);
 	if (kernel)
-		pmap_stats.ptp_kernel++;
-	if (++pmap_stats.ptp_inuse > pmap_stats.ptp_highwater)
-		pmap_stats.ptp_highwater = pmap_stats.ptp_inuse;
+		PMAP_STAT_INC(ptp_kernel);
+	pmap_stat_ptp_inuse(1);
 }
 
 void
 pmap_md_uncount_table(void)
 {
-	pmap_stats.ptp_inuse--;
-	pmap_stats.ptp_frees++;
+	pmap_stat_ptp_inuse(-1);
+	PMAP_STAT_INC(ptp_frees);
 }
 
 paddr_t
@@ -355,10 +377,10 @@ pmap_md_boot_account(paddr_t table, int level, unsigned entries, unsigned leaves
 	    "pmap_md_boot_account: level %d, %u entries, %u leaves", level, entries, leaves);
 	if (pp != NULL && level > 0)
 		pp->pp_ptpcount = (uint16_t)(pp->pp_ptpcount + entries);
-	kpm->pm_resident += (long)leaves * pmap_level_pages(level);
-	kpm->pm_wired += (long)leaves * pmap_level_pages(level);
+	PMAP_COUNT_ADD(kpm->pm_resident, (long)leaves * pmap_level_pages(level));
+	PMAP_COUNT_ADD(kpm->pm_wired, (long)leaves * pmap_level_pages(level));
 	if (level != PMAP_LEAF_LEVEL)
-		pmap_stats.large_mappings += leaves;
+		PMAP_STAT_ADD(large_mappings, leaves);
 }
 
 /*
@@ -418,8 +440,8 @@ static void
 pmap_ptp_unalloc(paddr_t pa)
 {
 	pmap_kern_page_free(pa);
-	pmap_stats.ptp_allocs--;
-	pmap_stats.ptp_inuse--;
+	PMAP_STAT_DEC(ptp_allocs);
+	pmap_stat_ptp_inuse(-1);
 }
 
 /*
@@ -434,10 +456,10 @@ pmap_install_tables_to(struct pmap *pm, vaddr_t va, struct pmap_path *path, cons
 	for (int l = path->level, i = 0; l < to; l++, i++) {
 		pt_entry_t pde = pte_make_table(ptps[i], !pm->pm_is_kernel, l);
 		pte_store(path->pte[l], pde);
-		pm->pm_ptps++;
+		PMAP_COUNT_ADD(pm->pm_ptps, 1);
 		if (l > 0)
 			pmap_path_table(path, l)->pp_ptpcount++;
-		pmap_md_ops.table_changed(pm, l, va, true);
+		pmap_table_changed(pm, l, va, true);
 		pt_entry_t *tbl = pmap_md_ops.table(pm, l + 1, va, pde);
 		path->pte[l + 1] = &tbl[pmap_level_index(l + 1, va)];
 	}
@@ -455,7 +477,7 @@ pmap_install_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path, const p
 void
 pmap_bootstrap(const struct pmap_bootstrap_args *args)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(&kernel_pmap_store);
 	struct pmap *kpm = &kernel_pmap_store;
 
 	pmap_pa_width = pmap_pa_bits();
@@ -474,7 +496,7 @@ pmap_bootstrap(const struct pmap_bootstrap_args *args)
 	    (vaddr_t)VM_MAX_KERNEL_VA, pmap_kernel_min());
 	kpm->pm_refs = 1;
 	kpm->pm_is_kernel = true;
-	pmap_stats.pmaps = 1;
+	PMAP_STAT_INC(pmaps);
 	pmap_md_ops.bootstrap(kpm, args);
 	pmap_asid_init();
 	virtual_avail = kva_grown = VM_MIN_KERNEL_VA;
@@ -484,15 +506,20 @@ pmap_bootstrap(const struct pmap_bootstrap_args *args)
 void
 pmap_init(void)
 {
-	PMAP_LOCKED();
-	pmap_initialized = true;
+	__atomic_store_n(&pmap_initialized, true, __ATOMIC_RELEASE);
+}
+
+static bool
+pmap_is_initialized(void)
+{
+	return __atomic_load_n(&pmap_initialized, __ATOMIC_ACQUIRE);
 }
 
 void
 pmap_paging(struct pmap_paging *p)
 {
-	PMAP_LOCKED();
-	KASSERTMSG(pmap_initialized, "pmap_paging: called before pmap_init");
+	KASSERTMSG(pmap_is_initialized(), "pmap_paging: called before pmap_init");
+	PMAP_LOCKED(&kernel_pmap_store);
 	pmap_md_ops.paging(p);
 }
 
@@ -500,8 +527,9 @@ pmap_paging(struct pmap_paging *p)
 void
 pmap_cpu_init(void)
 {
-	PMAP_LOCKED();
-	KASSERTMSG(pmap_initialized, "pmap_cpu_init: CPU %u before pmap_init", pmap_cpu_self());
+	PMAP_PINNED();
+	KASSERTMSG(pmap_is_initialized(), "pmap_cpu_init: CPU %u before pmap_init",
+	    pmap_cpu_self());
 	pmap_md_ops.cpu_init();
 	pmap_curpmap = NULL;
 }
@@ -546,7 +574,7 @@ pmap_kernel_tables(vaddr_t va, const char *fn)
 vaddr_t
 pmap_growkernel(vaddr_t maxkvaddr)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(&kernel_pmap_store);
 	vaddr_t step = pmap_level_size(PMAP_LEAF_LEVEL - 1);
 
 	KASSERTMSG(maxkvaddr <= VM_MAX_KERNEL_VA,
@@ -564,7 +592,7 @@ pmap_growkernel(vaddr_t maxkvaddr)
 vaddr_t
 pmap_steal_memory(vsize_t size, vaddr_t *vstartp, vaddr_t *vendp)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(&kernel_pmap_store);
 	vaddr_t va = virtual_avail;
 
 	size = (size + PAGE_MASK) & ~(vsize_t)PAGE_MASK;
@@ -596,10 +624,11 @@ pmap_pool_get(void)
 	if (pmap_pool == NULL) {
 		struct pmap *chunk = pmap_kern_chunk_alloc();
 		if (chunk == NULL) {
-			pmap_stats.enomem++;
+			PMAP_STAT_INC(enomem);
 			return NULL;
 		}
-		pmap_stats.pmap_pool_pages++;
+		PMAP_STAT_INC(pmap_pool_pages);
+		memset(chunk, 0, PAGE_SIZE);	/* every lock free, from now on kept */
 		for (size_t i = 0; i < PAGE_SIZE / sizeof(struct pmap); i++) {
 			chunk[i].pm_chunks = (struct pv_chunk *)pmap_pool;
 			pmap_pool = &chunk[i];
@@ -620,31 +649,38 @@ pmap_pool_put(struct pmap *pm)
 struct pmap *
 pmap_md_user_next(struct pmap *pm)
 {
-	PMAP_LOCKED();
+	KASSERTMSG(pmap_users_locked(), "pmap_md_user_next: CPU %u without the user-pmap list "
+	    "lock", pmap_cpu_self());
 	return pm == NULL ? pmap_users : pm->pm_list_next;
 }
 
-/* A new user pmap, or NULL (nothing allocated) when memory ran out. */
+/*
+ * A new user pmap, or NULL (nothing allocated) when memory ran out.  The
+ * root is made and the pmap listed under the list lock: a kernel root
+ * entry that changes meanwhile is either copied or pushed to it.
+ */
 struct pmap *
 pmap_create_canfail(void)
 {
-	PMAP_LOCKED();
-	KASSERTMSG(pmap_initialized, "pmap_create: called before pmap_init");
+	KASSERTMSG(pmap_is_initialized(), "pmap_create: called before pmap_init");
+	PMAP_USERS_LOCKED();	/* the pool, the list, the kernel root entries */
 	struct pmap *pm = pmap_pool_get();
 
 	if (pm == NULL)
 		return NULL;
-	*pm = (struct pmap){ .pm_refs = 1 };
+	/* Everything but the lock, which a page operation may be reading (pmap_lock.c). */
+	memset((char *)pm + sizeof(pm->pm_lock), 0, sizeof(*pm) - sizeof(pm->pm_lock));
+	pm->pm_refs = 1;
 	if (pmap_md_ops.root_create(pm) != 0) {
 		pmap_pool_put(pm);
-		pmap_stats.enomem++;
+		PMAP_STAT_INC(enomem);
 		return NULL;
 	}
 	pm->pm_list_next = pmap_users;
 	if (pmap_users != NULL)
 		pmap_users->pm_list_prev = pm;
 	pmap_users = pm;
-	pmap_stats.pmaps++;
+	PMAP_STAT_INC(pmaps);
 	return pm;
 }
 
@@ -661,10 +697,9 @@ pmap_create(void)
 void
 pmap_reference(struct pmap *pm)
 {
-	PMAP_LOCKED();
-	KASSERTMSG(pm->pm_refs > 0, "pmap_reference: pmap %p has %d references",
-	    (void *)pm, pm->pm_refs);
-	pm->pm_refs++;
+	int refs = __atomic_fetch_add(&pm->pm_refs, 1, __ATOMIC_RELAXED);
+
+	KASSERTMSG(refs > 0, "pmap_reference: pmap %p has %d references", (void *)pm, refs);
 }
 
 /*
@@ -674,19 +709,24 @@ pmap_reference(struct pmap *pm)
 void
 pmap_destroy(struct pmap *pm)
 {
-	PMAP_LOCKED();
 	KASSERTMSG(!pm->pm_is_kernel, "pmap_destroy: the kernel pmap");
-	KASSERTMSG(pm->pm_refs > 0, "pmap_destroy: pmap %p has %d references",
-	    (void *)pm, pm->pm_refs);
-	if (pm->pm_refs > 1) {
-		pm->pm_refs--;
+	int refs = __atomic_load_n(&pm->pm_refs, __ATOMIC_RELAXED);
+	do {
+		KASSERTMSG(refs > 0, "pmap_destroy: pmap %p has %d references", (void *)pm, refs);
+		if (refs == 1)
+			break;		/* the last one: checked and dropped under the lock */
+	} while (!__atomic_compare_exchange_n(&pm->pm_refs, &refs, refs - 1, true,
+	    __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	if (refs > 1)
 		return;
-	}
+	pmap_lock(pm);
+	refs = __atomic_load_n(&pm->pm_refs, __ATOMIC_ACQUIRE);
+	KASSERTMSG(refs == 1, "pmap_destroy: pmap %p has %d references", (void *)pm, refs);
 	KASSERTMSG(pm->pm_cpus == 0, "pmap_destroy: pmap %p still active on CPUs %#x",
 	    (void *)pm, (unsigned)pm->pm_cpus);
 	KASSERTMSG(pm->pm_resident == 0,
 	    "pmap_destroy: pmap %p still maps %ld pages", (void *)pm, pm->pm_resident);
-	pm->pm_refs = 0;
+	__atomic_store_n(&pm->pm_refs, 0, __ATOMIC_RELAXED);
 	if (pm->pm_ptps != 0)			/* empty tables left by a self-reclaim */
 		pmap_remove(pm, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
 	pmap_update(pm);
@@ -694,6 +734,8 @@ pmap_destroy(struct pmap *pm)
 	    (void *)pm);
 	KASSERTMSG(pm->pm_ptps == 0, "pmap_destroy: pmap %p leaks %ld page-table pages",
 	    (void *)pm, pm->pm_ptps);
+	pmap_unlock(pm);
+	pmap_users_lock();
 	if (pm->pm_list_prev != NULL)
 		pm->pm_list_prev->pm_list_next = pm->pm_list_next;
 	else
@@ -701,61 +743,81 @@ pmap_destroy(struct pmap *pm)
 	if (pm->pm_list_next != NULL)
 		pm->pm_list_next->pm_list_prev = pm->pm_list_prev;
 	pmap_md_ops.root_release(pm);
-	pmap_stats.pmaps--;
+	PMAP_STAT_DEC(pmaps);
 	pmap_pool_put(pm);
+	pmap_users_unlock();
 }
 
 long
 pmap_resident_count(const struct pmap *pm)
 {
-	return pm->pm_resident;
+	return __atomic_load_n(&pm->pm_resident, __ATOMIC_RELAXED);
 }
 
 long
 pmap_wired_count(const struct pmap *pm)
 {
-	return pm->pm_wired;
+	return __atomic_load_n(&pm->pm_wired, __ATOMIC_RELAXED);
 }
 
 /*
- * Make pm the user address space of this CPU (the kernel pmap: none).  pm's
- * CPU bit is set before its root is loaded and the old pmap's is cleared
- * after, so a shootdown never misses a CPU that may cache a translation.
+ * This CPU stops running `old` (NULL: none), under old's lock: a shootdown
+ * of old either reached this CPU before (old was live here) or will not
+ * count on it (its bit is clear), and work queued for it here meanwhile
+ * makes this CPU forget old's tag (pmap_tlb_leave).
+ */
+static void
+pmap_leave(struct pmap *old, uint32_t bit)
+{
+	if (old == NULL)
+		return;
+	PMAP_LOCKED(old);
+	pmap_tlb_leave(old);
+	__atomic_fetch_and(&old->pm_cpus, ~bit, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Make pm the user address space of this CPU (the kernel pmap: none).  The
+ * old pmap is left first (its lock), then pm's CPU bit is set before its
+ * root is loaded (pm's lock), so a shootdown of either never misses a CPU
+ * that may cache a translation: one pmap lock at a time.  Until the new
+ * root is loaded this CPU runs only this function, not the old space.
  */
 void
 pmap_activate(struct pmap *pm)
 {
-	PMAP_LOCKED();
+	PMAP_PINNED();	/* leave old and load pm on one CPU */
 	struct pmap *old = pmap_curpmap;
 	uint32_t bit = 1u << pmap_cpu_self();
 
 	if (pm == old || (pm->pm_is_kernel && old == NULL))
 		return;
+	pmap_leave(old, bit);
+	pmap_curpmap = NULL;
+	PMAP_LOCKED(pm);
 	if (!pm->pm_is_kernel)
 		__atomic_fetch_or(&pm->pm_cpus, bit, __ATOMIC_SEQ_CST);
-	pmap_tlb_leave(old);
 	pmap_md_ops.activate(pm);
-	if (old != NULL)
-		__atomic_fetch_and(&old->pm_cpus, ~bit, __ATOMIC_SEQ_CST);
 	pmap_curpmap = pm->pm_is_kernel ? NULL : pm;
 }
 
 struct pmap *
 pmap_current(void)
 {
+	PMAP_PINNED();	/* the running CPU's */
 	return pmap_curpmap;
 }
 
 void
 pmap_deactivate(struct pmap *pm)
 {
-	PMAP_LOCKED();
+	PMAP_PINNED();
 
 	if (pm->pm_is_kernel || pm != pmap_curpmap)
 		return;
-	pmap_tlb_leave(pm);
+	pmap_leave(pm, 1u << pmap_cpu_self());
+	PMAP_LOCKED(pm);
 	pmap_md_ops.deactivate(pm);
-	__atomic_fetch_and(&pm->pm_cpus, ~(1u << pmap_cpu_self()), __ATOMIC_SEQ_CST);
 	pmap_curpmap = NULL;
 }
 
@@ -795,7 +857,7 @@ pmap_enter_same(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, pt_entry_t npte)
 	pt_entry_t old = pmap_pte_update(ptep, pte_keep_hw, &npte);
 
 	if (pte_wired_p(old) != pte_wired_p(npte))
-		pm->pm_wired += pte_wired_p(npte) ? 1 : -1;
+		PMAP_COUNT_ADD(pm->pm_wired, pte_wired_p(npte) ? 1 : -1);
 	if ((old | pte_hw_bits(npte)) != (npte | pte_hw_bits(old)))
 		pmap_tlb_inval(pm, va, old, PMAP_INV_ENTER_REPLACE);
 }
@@ -835,34 +897,60 @@ pmap_pv_victim(struct pmap *pm, vaddr_t *vap)
 	return found;
 }
 
+/*
+ * Another user pmap's victim first: each is only tried (self's lock is
+ * held, and two pmap locks are never waited for together), one that is
+ * busy is passed over.  A victim of another pmap is returned with its lock
+ * held (pmap_pv_reclaim or pmap_pv_victim_drop releases it).
+ */
 static bool
 pmap_pv_find_victim(struct pmap *self, struct pmap_victim *v)
 {
-	for (struct pmap *pm = pmap_users; pm != NULL; pm = pm->pm_list_next)
-		if (pm != self && pmap_pv_victim(pm, &v->va)) {
+	pmap_users_lock();
+	for (struct pmap *pm = pmap_users; pm != NULL; pm = pm->pm_list_next) {
+		if (pm == self || !pmap_trylock(pm))
+			continue;
+		if (pmap_pv_victim(pm, &v->va)) {
 			v->pm = pm;
+			pmap_users_unlock();
 			return true;
 		}
+		pmap_unlock(pm);
+	}
+	pmap_users_unlock();
 	v->pm = self;
 	return !self->pm_is_kernel && pmap_pv_victim(self, &v->va);
 }
 
+static void
+pmap_pv_victim_drop(struct pmap *self, struct pmap_victim *v)
+{
+	if (v->pm != NULL && v->pm != self)
+		pmap_unlock(v->pm);
+	v->pm = NULL;
+}
+
 /*
  * Remove the victim, its mod/ref kept in the page record; its VA faults
- * after the next update.  The caller's own tables are left in place (even
+ * once the removal completes: before this call returns for another pmap
+ * (whose owner does not know to call pmap_update), at the caller's next
+ * update for its own.  The caller's own tables are left in place (even
  * empty: pmap_remove or pmap_destroy frees them), so its walk stays valid.
  */
 static void
-pmap_pv_reclaim(struct pmap *self, const struct pmap_victim *v)
+pmap_pv_reclaim(struct pmap *self, struct pmap_victim *v)
 {
 	struct pmap_path path;
 
 	pmap_path_lookup(v->pm, v->va, &path);
 	pmap_remove_leaf(v->pm, v->va, path.pte[path.level], path.level,
-	    pmap_path_table(&path, path.level), PMAP_INV_RECLAIM);
-	if (v->pm != self)
+	    pmap_path_table(&path, path.level), PMAP_INV_RECLAIM, NULL);
+	if (v->pm != self) {
 		pmap_unref_tables(v->pm, v->va, &path);
-	pmap_stats.pv_reclaims++;
+		pmap_tlb_complete(v->pm);
+	}
+	PMAP_STAT_INC(pv_reclaims);
+	pmap_pv_victim_drop(self, v);
 }
 
 static int
@@ -873,7 +961,7 @@ pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptp
 	if (!(flags & PMAP_CANFAIL))
 		pmap_kern_panic("pmap_enter: out of memory for %s at va %#" PMAP_PRIxVADDR,
 		    what, va);
-	pmap_stats.enomem++;
+	PMAP_STAT_INC(enomem);
 	return ENOMEM;
 }
 
@@ -884,7 +972,7 @@ pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptp
 int
 pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(pm);	/* pm's tables, counts, pv chunks and batch */
 	struct pmap_path path;
 	paddr_t ptps[PMAP_MD_NLEVELS];
 	struct pv_entry *spare = NULL;
@@ -920,11 +1008,29 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	for (nptp = 0; !found && nptp < PMAP_LEAF_LEVEL - path.level; nptp++)
 		if (pmap_ptp_alloc(pm, &ptps[nptp]) != 0)
 			return pmap_enter_fail("a page table", va, flags, ptps, nptp);
+	/*
+	 * The pv entry: needed when the page's slot is taken.  That is decided
+	 * with the page locked (the new page's, and the old mapping's page if
+	 * it is another managed one), and they stay locked from there on; when
+	 * an entry is needed they are let go while it is taken (a reclaim takes
+	 * other locks), and the decision is made again.
+	 */
 	struct pmap_victim victim = { NULL, 0 };
-	if (pg != NULL && pg->pp_pmap != NULL && !pmap_pv_has(pg, pm, va)) {
+	struct pmap_page *opg;
+	bool same;
+	for (;;) {
+		same = pte_valid_p(old) && pte_pa(old, PMAP_LEAF_LEVEL) == pa;
+		opg = !same && pte_valid_p(old) && pte_managed_p(old) ?
+		    pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL)) : NULL;
+		pmap_page_lock2(pg, opg);
+		if (pg == NULL || same || spare != NULL || pg->pp_pmap == NULL)
+			break;
+		pmap_page_unlock2(pg, opg);
 		if ((pmap_pv_at_soft_limit() && !pmap_pv_find_victim(pm, &victim)) ||
-		    (spare = pmap_pv_alloc(pm)) == NULL)
+		    (spare = pmap_pv_alloc(pm)) == NULL) {
+			pmap_pv_victim_drop(pm, &victim);
 			return pmap_enter_fail("a pv entry", va, flags, ptps, nptp);
+		}
 		if (victim.pm != NULL) {
 			/* Its walk may remap the windows our path points into: walk again. */
 			pmap_pv_reclaim(pm, &victim);
@@ -932,7 +1038,6 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 			old = found ? pte_load(path.pte[path.level]) : 0;
 		}
 	}
-	bool same = pte_valid_p(old) && pte_pa(old, PMAP_LEAF_LEVEL) == pa;
 
 	if (!found)
 		pmap_install_tables(pm, va, &path, ptps);
@@ -945,11 +1050,12 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	} else {
 		if (pte_valid_p(old))
 			pmap_remove_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, tpp,
-			    PMAP_INV_ENTER_REPLACE);
+			    PMAP_INV_ENTER_REPLACE, opg);
 		if (pg != NULL)
 			pmap_pv_insert(pg, pm, va, &spare);
 		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, tpp, npte);
 	}
+	pmap_page_unlock2(pg, opg);
 	if (spare != NULL)
 		pmap_pv_free(spare);
 	return 0;
@@ -999,17 +1105,17 @@ pmap_demote(struct pmap *pm, pt_entry_t *e, int l, vaddr_t start, const struct r
 		pte_store(&tbl[i], pte_demote(large, l, i * step));
 	pt_entry_t pde = pte_make_table(ptp, !pm->pm_is_kernel, l);
 	pt_entry_t old = pte_swap(e, pde);
-	pmap_md_ops.table_changed(pm, l, start, false);	/* the large leaf went */
-	pmap_md_ops.table_changed(pm, l, start, true);	/* a table came */
+	pmap_table_changed(pm, l, start, false);	/* the large leaf went */
+	pmap_table_changed(pm, l, start, true);	/* a table came */
 	if (pte_hw_bits(old) != pte_hw_bits(large)) {	/* set by the MMU meanwhile */
 		tbl = pmap_md_ops.table(pm, l + 1, start, pde);
 		for (unsigned i = 0; i < n; i++)
 			pmap_pte_update(&tbl[i], pte_add_hw_fn, &old);
 	}
 	pmap_table_page(pde, l)->pp_ptpcount = (uint16_t)n;
-	pm->pm_ptps++;
-	pmap_stats.large_mappings += l + 1 == PMAP_LEAF_LEVEL ? -1l : (long)n - 1;
-	pmap_stats.demotions++;
+	PMAP_COUNT_ADD(pm->pm_ptps, 1);
+	PMAP_STAT_ADD(large_mappings, l + 1 == PMAP_LEAF_LEVEL ? -1l : (long)n - 1);
+	PMAP_STAT_INC(demotions);
 	pmap_tlb_inval(pm, start, old, ra->why);
 	return pde;
 }
@@ -1052,14 +1158,14 @@ remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 		KASSERTMSG(!ra->kernel_only || !pte_managed_p(pte),
 		    "pmap_kremove: va %#" PMAP_PRIxVADDR " is a managed mapping of pa %#llx",
 		    va, (unsigned long long)pte_pa(pte, l));
-		pmap_remove_leaf(pm, va, &ptep[i], l, tpp, ra->why);
+		pmap_remove_leaf(pm, va, &ptep[i], l, tpp, ra->why, NULL);
 	}
 }
 
 void
 pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(pm);
 	struct range_arg ra = { "pmap_remove", sva, eva, 0, PMAP_INV_REMOVE, false,
 	    !pm->pm_is_kernel };
 
@@ -1070,7 +1176,7 @@ pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 bool
 pmap_remove_all(struct pmap *pm)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(pm);
 	KASSERTMSG(!pm->pm_is_kernel, "pmap_remove_all: the kernel pmap");
 	pmap_remove(pm, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
 	return true;
@@ -1098,7 +1204,7 @@ protect_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 		if (pte_restrict(old, ra->prot) == old)
 			continue;
 		if (l != PMAP_LEAF_LEVEL)	/* copies of kernel entries follow */
-			pmap_md_ops.table_changed(pm, l, va, true);
+			pmap_table_changed(pm, l, va, true);
 		pmap_tlb_inval(pm, va, old, PMAP_INV_PROTECT);
 	}
 }
@@ -1107,7 +1213,7 @@ protect_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 void
 pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(pm);
 	struct range_arg ra = { "pmap_protect", sva, eva, prot, PMAP_INV_PROTECT, false,
 	    !pm->pm_is_kernel };
 
@@ -1126,7 +1232,7 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 void
 pmap_unwire(struct pmap *pm, vaddr_t va)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(pm);
 	struct pmap_path path;
 
 	pmap_check_va("pmap_unwire", pm, va);
@@ -1141,7 +1247,7 @@ pmap_unwire(struct pmap *pm, vaddr_t va)
 	pt_entry_t *ptep = path.pte[path.level];
 	while (!pte_cas(ptep, &pte, pte_set_wired(pte, false)))
 		continue;
-	pm->pm_wired -= pmap_level_pages(path.level);
+	PMAP_COUNT_ADD(pm->pm_wired, -pmap_level_pages(path.level));
 }
 
 /* The valid leaf that maps va in pm, and its level; false if there is none. */
@@ -1160,7 +1266,7 @@ pmap_leaf_at(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int *levelp)
 bool
 pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(pm);
 	pt_entry_t pte;
 	int l;
 
@@ -1186,7 +1292,7 @@ pmap_mapping_of(pt_entry_t pte, int l, vaddr_t va, struct pmap_mapping *m)
 bool
 pmap_lookup(struct pmap *pm, vaddr_t va, struct pmap_mapping *m)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(pm);
 	pt_entry_t pte;
 	int l;
 
@@ -1224,7 +1330,7 @@ int
 pmap_mappings(struct pmap *pm, vaddr_t sva, vaddr_t eva,
     int (*fn)(const struct pmap_mapping *, void *), void *arg)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(pm);
 	struct mappings_arg ma = { fn, arg, 0 };
 	vaddr_t lo = pm->pm_is_kernel ? pmap_kernel_min() : VM_MIN_ADDRESS;
 	vaddr_t hi = pm->pm_is_kernel ? VM_MAX_KERNEL_VA : VM_MAXUSER_ADDRESS;
@@ -1237,6 +1343,23 @@ pmap_mappings(struct pmap *pm, vaddr_t sva, vaddr_t eva,
 }
 
 /*
+ * src's leaf for va into *ptep and its level (src locked only meanwhile:
+ * pmap_copy holds one pmap lock at a time); false and the level of the
+ * missing table if there is none.
+ */
+static bool
+pmap_copy_lookup(struct pmap *src, vaddr_t va, pt_entry_t *ptep, int *levelp)
+{
+	PMAP_LOCKED(src);
+	struct pmap_path path;
+	bool found = pmap_path_lookup(src, va, &path);
+
+	*levelp = path.level;
+	*ptep = found ? pte_load(path.pte[path.level]) : 0;
+	return found;
+}
+
+/*
  * Advisory: give dst the mappings src has in [src_addr, src_addr + len), at
  * dst_addr, unwired.  Stops quietly when memory runs out.  Complete when it
  * returns (pmap(9) does not let it defer).
@@ -1245,28 +1368,27 @@ void
 pmap_copy(struct pmap *dst, struct pmap *src, vaddr_t dst_addr, vsize_t len,
     vaddr_t src_addr)
 {
-	PMAP_LOCKED();
-	struct pmap_path path;
-
 	pmap_check_range("pmap_copy", src, src_addr, src_addr + len);
 	pmap_check_range("pmap_copy", dst, dst_addr, dst_addr + len);
 	KASSERTMSG(!src->pm_is_kernel && !dst->pm_is_kernel && src != dst,
 	    "pmap_copy: only between two user pmaps (%p, %p)", (void *)dst, (void *)src);
 	for (vsize_t off = 0; off < len; off += PAGE_SIZE) {
 		vaddr_t va = src_addr + off;
-		if (!pmap_path_lookup(src, va, &path)) {
-			vaddr_t span = pmap_level_size(path.level);
+		pt_entry_t pte;
+		int l;
+		if (!pmap_copy_lookup(src, va, &pte, &l)) {
+			vaddr_t span = pmap_level_size(l);
 			off = ((va & ~(span - 1)) + span - src_addr) - PAGE_SIZE;
 			continue;
 		}
-		pt_entry_t pte = pte_load(path.pte[path.level]);
 		if (!pte_valid_p(pte))
 			continue;
-		if (pmap_enter(dst, dst_addr + off, pte_pa(pte, path.level), pte_prot(pte),
+		if (pmap_enter(dst, dst_addr + off, pte_pa(pte, l), pte_prot(pte),
 		    PMAP_CANFAIL) != 0)
 			break;
 	}
-	pmap_tlb_complete();	/* an entered mapping may have replaced a cached one */
+	PMAP_LOCKED(dst);
+	pmap_tlb_complete(dst);	/* an entered mapping may have replaced a cached one */
 }
 
 /* ------------------------------------------------------- kernel mappings */
@@ -1289,7 +1411,7 @@ pmap_check_kenter_args(const char *fn, vaddr_t va, paddr_t pa, vsize_t size, vm_
 void
 pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(&kernel_pmap_store);
 	struct pmap *kpm = &kernel_pmap_store;
 	struct pmap_path path;
 
@@ -1365,7 +1487,7 @@ pmap_large_slot(struct pmap *kpm, vaddr_t va, int l, struct pmap_path *path)
 void
 pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot, unsigned flags)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(&kernel_pmap_store);
 	struct pmap *kpm = &kernel_pmap_store;
 	struct pmap_path path;
 
@@ -1395,7 +1517,7 @@ pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot, unsigned
 void
 pmap_kremove(vaddr_t va, vsize_t size)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(&kernel_pmap_store);
 	struct range_arg ra = { "pmap_kremove", va, va + size, 0, PMAP_INV_REMOVE, true, false };
 
 	pmap_check_range("pmap_kremove", &kernel_pmap_store, va, va + size);
@@ -1407,17 +1529,17 @@ pmap_kremove(vaddr_t va, vsize_t size)
 void
 pmap_zero_page(paddr_t pa)
 {
-	PMAP_LOCKED();
 	pmap_check_pa("pmap_zero_page", pa);
+	PMAP_PINNED();		/* this CPU's windows */
 	pmap_md_ops.zero_page(pa);
 }
 
 void
 pmap_copy_page(paddr_t src, paddr_t dst)
 {
-	PMAP_LOCKED();
 	pmap_check_pa("pmap_copy_page", src);
 	pmap_check_pa("pmap_copy_page", dst);
+	PMAP_PINNED();
 	pmap_md_ops.copy_page(src, dst);
 }
 
@@ -1439,24 +1561,75 @@ pmap_pv_pte(struct pmap *pm, vaddr_t va, struct pmap_path *path)
 	return path->pte[path->level];
 }
 
+/*
+ * Page-level operations start from the page and need each mapping's pmap,
+ * against the lock order (mi/pmap_lock.c): with the page locked each
+ * mapping's pmap is only tried; when one is busy the page is let go, that
+ * pmap's lock waited for, and the walk starts over, so fn must do nothing
+ * twice that matters (it is handed each mapping still there).  fn runs with
+ * the page and the mapping's pmap locked; with `complete` each pmap's batch
+ * completes before its lock is released.  Returns with the page locked.
+ */
+struct page_walk {
+	bool		(*fn)(struct pmap *, vaddr_t, void *);
+	void		*arg;
+	bool		 complete;
+	struct pmap	*busy;
+};
+
+static bool
+page_walk_one(struct pmap *pm, vaddr_t va, void *arg)
+{
+	struct page_walk *w = arg;
+
+	if (!pmap_trylock(pm)) {
+		w->busy = pm;
+		return true;
+	}
+	bool stop = w->fn(pm, va, w->arg);
+	if (w->complete)
+		pmap_tlb_complete(pm);
+	pmap_unlock(pm);
+	return stop;
+}
+
+static void
+pmap_page_walk(struct pmap_page *pg, bool (*fn)(struct pmap *, vaddr_t, void *), void *arg,
+    bool complete)
+{
+	struct page_walk w = { fn, arg, complete, NULL };
+
+	for (;;) {
+		pmap_page_lock(pg);
+		w.busy = NULL;
+		pmap_pv_foreach(pg, page_walk_one, &w);
+		if (w.busy == NULL)
+			return;
+		pmap_page_unlock(pg);
+		pmap_lock_wait(w.busy);
+	}
+}
+
 struct page_op {
 	vm_prot_t	 prot;
 	bool		 hit;
 	pt_entry_t	(*f)(pt_entry_t);
 	bool		(*test)(pt_entry_t);
 	enum pmap_inval_reason why;
+	struct pmap_page *pg;
 };
 
-static void
+static bool
 page_remove_fn(struct pmap *pm, vaddr_t va, void *arg)
 {
+	struct page_op *op = arg;
 	struct pmap_path path;
 	pt_entry_t *ptep = pmap_pv_pte(pm, va, &path);
 
-	(void)arg;
 	pmap_remove_leaf(pm, va, ptep, path.level, pmap_path_table(&path, path.level),
-	    PMAP_INV_PAGE_PROTECT);
+	    PMAP_INV_PAGE_PROTECT, op->pg);
 	pmap_unref_tables(pm, va, &path);
+	return false;
 }
 
 static pt_entry_t
@@ -1466,7 +1639,7 @@ pte_apply_fn(pt_entry_t old, const void *arg)
 }
 
 /* Apply op->f to the mapping; invalidate if that changed an entry op->test accepts. */
-static void
+static bool
 page_update_fn(struct pmap *pm, vaddr_t va, void *arg)
 {
 	struct page_op *op = arg;
@@ -1477,48 +1650,46 @@ page_update_fn(struct pmap *pm, vaddr_t va, void *arg)
 		op->hit = true;
 		pmap_tlb_inval(pm, va, old, op->why);
 	}
+	return false;
 }
 
 static pt_entry_t pte_readonly(pt_entry_t pte) { return pte_restrict(pte, VM_PROT_READ | VM_PROT_EXECUTE); }
 
 /*
  * Lower every mapping of pg to prot: read-only, or none (removed).
- * Complete on every CPU when it returns: no pmap_update needed.
+ * Complete on every CPU when it returns: no pmap_update needed
+ * (copy-on-write and page-out call none).
  */
 void
 pmap_page_protect(struct pmap_page *pg, vm_prot_t prot)
 {
-	PMAP_LOCKED();
 	struct page_op op = { prot, false, pte_readonly, pte_writable_p,
-	    PMAP_INV_PAGE_PROTECT };
+	    PMAP_INV_PAGE_PROTECT, pg };
 
 	pmap_check_prot("pmap_page_protect", prot);
 	if (prot & VM_PROT_WRITE)
 		return;
-	if (prot & VM_PROT_READ)
-		pmap_pv_foreach(pg, page_update_fn, &op);
-	else
-		pmap_pv_foreach(pg, page_remove_fn, NULL);
-	pmap_tlb_complete();	/* copy-on-write and page-out call no pmap_update */
+	pmap_page_walk(pg, (prot & VM_PROT_READ) ? page_update_fn : page_remove_fn, &op, true);
+	pmap_page_unlock(pg);
 }
 
+/* Complete when it returns: the page daemon calls no pmap_update. */
 static bool
 pmap_page_clear(struct pmap_page *pg, uint16_t attr, pt_entry_t (*f)(pt_entry_t),
     bool (*test)(pt_entry_t), enum pmap_inval_reason why)
 {
-	struct page_op op = { 0, false, f, test, why };
-	bool was = (pg->pp_attrs & attr) != 0;
+	struct page_op op = { 0, false, f, test, why, pg };
 
+	pmap_page_walk(pg, page_update_fn, &op, true);
+	bool was = (pg->pp_attrs & attr) != 0;
 	pg->pp_attrs &= (uint16_t)~attr;
-	pmap_pv_foreach(pg, page_update_fn, &op);
-	pmap_tlb_complete();	/* the page daemon calls no pmap_update */
+	pmap_page_unlock(pg);
 	return was || op.hit;
 }
 
 bool
 pmap_clear_modify(struct pmap_page *pg)
 {
-	PMAP_LOCKED();
 	return pmap_page_clear(pg, PP_MODIFIED, pte_clear_modified, pte_modified_p,
 	    PMAP_INV_CLEAR_MODIFY);
 }
@@ -1526,7 +1697,6 @@ pmap_clear_modify(struct pmap_page *pg)
 bool
 pmap_clear_reference(struct pmap_page *pg)
 {
-	PMAP_LOCKED();
 	return pmap_page_clear(pg, PP_REFERENCED, pte_clear_referenced, pte_referenced_p,
 	    PMAP_INV_CLEAR_REFERENCE);
 }
@@ -1536,13 +1706,14 @@ struct page_test {
 	bool	 hit;
 };
 
-static void
+static bool
 page_test_fn(struct pmap *pm, vaddr_t va, void *arg)
 {
 	struct page_test *pt = arg;
 	struct pmap_path path;
 
 	pt->hit |= pt->test(pte_load(pmap_pv_pte(pm, va, &path)));
+	return pt->hit;
 }
 
 static bool
@@ -1550,23 +1721,21 @@ pmap_page_test(struct pmap_page *pg, uint16_t attr, bool (*test)(pt_entry_t))
 {
 	struct page_test pt = { test, false };
 
-	if (pg->pp_attrs & attr)
-		return true;
-	pmap_pv_foreach(pg, page_test_fn, &pt);
-	return pt.hit;
+	pmap_page_walk(pg, page_test_fn, &pt, false);
+	bool hit = pt.hit || (pg->pp_attrs & attr) != 0;
+	pmap_page_unlock(pg);
+	return hit;
 }
 
 bool
 pmap_is_modified(struct pmap_page *pg)
 {
-	PMAP_LOCKED();
 	return pmap_page_test(pg, PP_MODIFIED, pte_modified_p);
 }
 
 bool
 pmap_is_referenced(struct pmap_page *pg)
 {
-	PMAP_LOCKED();
 	return pmap_page_test(pg, PP_REFERENCED, pte_referenced_p);
 }
 
@@ -1601,7 +1770,7 @@ pmap_fault_allowed(pt_entry_t pte, vm_prot_t access, bool user)
 bool
 pmap_fault(struct pmap *pm, vaddr_t va, vm_prot_t access, bool user)
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(pm);
 	struct pmap_path path;
 
 	if (!(pmap_md_ops.caps & PMAP_CAP_SW_REFMOD))
@@ -1618,6 +1787,6 @@ pmap_fault(struct pmap *pm, vaddr_t va, vm_prot_t access, bool user)
 	pmap_pte_update(ptep, pte_note_access, &access);
 	pmap_md_ops.tlb_invalidate(va);
 	pmap_tlb_fault_done();
-	pmap_stats.refmod_faults++;
+	PMAP_STAT_INC(refmod_faults);
 	return true;
 }

@@ -47,7 +47,7 @@ pmap_asid(struct pmap *pm)
 	if (pm->pm_is_kernel)
 		return 0;
 	if (max == 0) {		/* no tags on this CPU: each activation is a generation of */
-		pmap_stats.asid_rollovers++;	/* its own, under the kernel's 0; */
+		PMAP_STAT_INC(asid_rollovers);	/* its own, under the kernel's 0; */
 		return 0;			/* the backend's switch flushes */
 	}
 	if (pm->pm_asid_gen[c] == pmap_asids[c].gen)
@@ -55,7 +55,7 @@ pmap_asid(struct pmap *pm)
 	if (pmap_asids[c].next > max) {
 		pmap_asids[c].gen++;
 		pmap_asids[c].next = 1;
-		pmap_stats.asid_rollovers++;
+		PMAP_STAT_INC(asid_rollovers);
 		pmap_md_ops.tlb_flush(false);	/* no entry of a reused tag survives */
 	}
 	pm->pm_asid[c] = pmap_asids[c].next++;

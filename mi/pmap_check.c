@@ -30,11 +30,18 @@ check_leaf(struct check *c, vaddr_t va, pt_entry_t pte, int l)
 		return;
 	c->managed++;
 	struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(pte, l));
-	CHECK(c, pg != NULL && pmap_pv_has(pg, c->pm, va),
+	if (pg == NULL) {
+		CHECK(c, false, "pmap_check: managed va %#" PMAP_PRIxVADDR " (pa %#llx) has no "
+		    "page record\n", va, (unsigned long long)pte_pa(pte, l));
+		return;
+	}
+	pmap_page_lock(pg);
+	CHECK(c, pmap_pv_has(pg, c->pm, va),
 	    "pmap_check: managed va %#" PMAP_PRIxVADDR " (pa %#llx) has no pv entry\n", va,
 	    (unsigned long long)pte_pa(pte, l));
-	if (pg != NULL && pg->pp_pmap == c->pm && pg->pp_va == va)
+	if (pg->pp_pmap == c->pm && pg->pp_va == va)
 		c->embedded++;
+	pmap_page_unlock(pg);
 }
 
 /* A chunk entry of c->pm: on the pv list of the page its va maps, through a managed leaf. */
@@ -50,8 +57,12 @@ check_pv_entry(struct pv_entry *pv, void *arg)
 	struct pmap_page *pg = pte_valid_p(pte) && pte_managed_p(pte) ?
 	    pmap_kern_phys_to_page(pte_pa(pte, path.level)) : NULL;
 	bool listed = false;
-	for (struct pv_entry *p = pg != NULL ? pg->pp_pvlist : NULL; p != NULL; p = p->pv_next)
-		listed |= p == pv;
+	if (pg != NULL) {
+		pmap_page_lock(pg);
+		for (struct pv_entry *p = pg->pp_pvlist; p != NULL; p = p->pv_next)
+			listed |= p == pv;
+		pmap_page_unlock(pg);
+	}
 	CHECK(c, listed, "pmap_check: pv entry %p (pmap %p va %#" PMAP_PRIxVADDR ") has no "
 	    "matching managed PTE\n", (void *)pv, (void *)c->pm, pv->pv_va);
 	return false;
@@ -102,7 +113,7 @@ int
 pmap_check(struct pmap *pm, void (*print)(const char *fmt, ...)
     __attribute__((format(printf, 1, 2))))
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(pm);
 	struct check c = { pm, print, 0, 0, 0, 0, 0, 0 };
 	vaddr_t lo = pm->pm_is_kernel ? pmap_kernel_min() : VM_MIN_ADDRESS;
 	vaddr_t hi = pm->pm_is_kernel ? VM_MAX_KERNEL_VA : VM_MAXUSER_ADDRESS;
@@ -119,5 +130,8 @@ pmap_check(struct pmap *pm, void (*print)(const char *fmt, ...)
 	    "entries\n", (void *)pm, c.managed, c.embedded, pmap_pv_chunk_entries_inuse(pm));
 	pmap_pv_chunks_check(pm, &c.errs, print);
 	pmap_pv_chunk_foreach(pm, check_pv_entry, &c);
-	return c.errs + pmap_md_ops.check(pm, print);
+	pmap_users_lock();	/* the kernel root entries hold still */
+	c.errs += pmap_md_ops.check(pm, print);
+	pmap_users_unlock();
+	return c.errs;
 }

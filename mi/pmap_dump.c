@@ -125,7 +125,7 @@ void
 pmap_dump(struct pmap *pm, void (*print)(const char *fmt, ...)
     __attribute__((format(printf, 1, 2))))
 {
-	PMAP_LOCKED();
+	PMAP_LOCKED(pm);
 	struct dump_run d = { .print = print };
 	unsigned long per_level[PMAP_MD_NLEVELS] = { 1 };	/* the root */
 	vaddr_t lo = pm->pm_is_kernel ? pmap_kernel_min() : VM_MIN_ADDRESS;

@@ -18,14 +18,55 @@ struct pmap **pmap_curpmap_ptr(void);
 #define pmap_curpmap	(*pmap_curpmap_ptr())
 
 /*
- * The pmap lock (pmap_lock.c): every pmap(9) entry point starts with
- * PMAP_LOCKED(), which holds it until the function returns.  Recursive.
+ * Locks (pmap_lock.c, where the order is written): a pmap's, the user-pmap
+ * list's, a page's.  Each is taken with preemption off until its release.
+ * PMAP_LOCKED(pm) holds pm's lock until the enclosing function returns;
+ * PMAP_PINNED() keeps preemption off as long (per-CPU state, no pmap).
  */
-unsigned pmap_lock(void);
-void	pmap_unlock(void);
-void	pmap_unlock_cleanup(unsigned *);
-#define PMAP_LOCKED()	unsigned pmap_lock_token \
-	    __attribute__((cleanup(pmap_unlock_cleanup), unused)) = pmap_lock()
+enum pmap_lock_class { PMAP_LC_PMAP = 1, PMAP_LC_USERS, PMAP_LC_PAGE };
+void	pmap_lock(struct pmap *);
+bool	pmap_trylock(struct pmap *);
+void	pmap_unlock(struct pmap *);
+bool	pmap_locked(const struct pmap *);	/* by this CPU */
+void	pmap_lock_wait(struct pmap *);
+void	pmap_unlock_cleanup(struct pmap **);
+void	pmap_users_lock(void);
+void	pmap_users_unlock(void);
+bool	pmap_users_locked(void);
+void	pmap_users_unlock_cleanup(unsigned *);
+void	pmap_page_lock(struct pmap_page *);
+void	pmap_page_unlock(struct pmap_page *);
+void	pmap_page_lock2(struct pmap_page *, struct pmap_page *);	/* NULLs allowed */
+void	pmap_page_unlock2(struct pmap_page *, struct pmap_page *);
+void	pmap_pin(void);
+void	pmap_unpin(unsigned *);
+#define PMAP_LOCKED(pm)	struct pmap *pmap_locked_pm \
+	    __attribute__((cleanup(pmap_unlock_cleanup), unused)) = (pmap_lock(pm), (pm))
+#define PMAP_USERS_LOCKED() unsigned pmap_users_token \
+	    __attribute__((cleanup(pmap_users_unlock_cleanup), unused)) = (pmap_users_lock(), 0)
+#define PMAP_PINNED()	unsigned pmap_pin_token \
+	    __attribute__((cleanup(pmap_unpin), unused)) = (pmap_pin(), 0)
+
+/*
+ * Statistics (pmap_stats.c): counters per CPU, summed when read, each
+ * written only by its CPU with preemption off (a lock held or pinned);
+ * the two with high-water marks are global atomics.
+ */
+extern struct pmap_stats_cpu {
+	struct pmap_stats s;
+} __attribute__((aligned(64))) pmap_stats_cpu[PMAP_MAXCPUS];
+#define PMAP_STAT_ADD(f, v)	do {						\
+	unsigned long *pmap_stat_p = &pmap_stats_cpu[pmap_cpu_self()].s.f;		\
+	__atomic_store_n(pmap_stat_p, *pmap_stat_p + (unsigned long)(v), __ATOMIC_RELAXED); \
+} while (0)
+#define PMAP_STAT_INC(f)	PMAP_STAT_ADD(f, 1)
+#define PMAP_STAT_DEC(f)	PMAP_STAT_ADD(f, -1l)
+void	pmap_stat_pv_inuse(long delta);
+void	pmap_stat_ptp_inuse(long delta);
+unsigned long pmap_stat_pv_inuse_now(void);
+
+/* A pmap's counts, written under its lock, read without it (pmap_resident_count). */
+#define PMAP_COUNT_ADD(lv, v)	__atomic_store_n(&(lv), (lv) + (v), __ATOMIC_RELAXED)
 
 /* Geometry helpers over pmap_md_levels[]. */
 static inline vaddr_t pmap_level_size(int l) { return (vaddr_t)1 << pmap_md_levels[l].pl_shift; }
@@ -80,19 +121,18 @@ void		 pmap_pv_remove(struct pmap_page *, struct pmap *, vaddr_t);
 bool		 pmap_pv_has(struct pmap_page *, struct pmap *, vaddr_t);
 unsigned	 pmap_pv_chunk_entries_inuse(struct pmap *);
 unsigned	 pmap_pv_chunk_capacity(void);
-/* Call fn for every mapping of pg; fn may remove the mapping it is given. */
-void		 pmap_pv_foreach(struct pmap_page *, void (*fn)(struct pmap *, vaddr_t, void *), void *);
+/* Call fn for every mapping of pg until it returns true; fn may remove the one it is given. */
+bool		 pmap_pv_foreach(struct pmap_page *, bool (*fn)(struct pmap *, vaddr_t, void *), void *);
 void		 pmap_pv_chunks_check(struct pmap *, int *errs,
 		    void (*print)(const char *, ...) __attribute__((format(printf, 1, 2))));
 
 /* ---- TLB batching (pmap_tlb.c) ---- */
 void	pmap_tlb_inval(struct pmap *, vaddr_t va, pt_entry_t old, enum pmap_inval_reason);
-void	pmap_tlb_free_ptp(paddr_t pa);
-void	pmap_tlb_free_chunk(void *chunk);
-void	pmap_tlb_flush_now(void);
-bool	pmap_tlb_urgent(void);		/* this CPU's batch must complete before returning */
-void	pmap_tlb_complete(void);	/* finish the batch before the call returns */
-void	pmap_tlb_leave(struct pmap *old);	/* this CPU stops running old (activate) */
+void	pmap_tlb_free_ptp(struct pmap *, paddr_t pa);
+void	pmap_tlb_free_chunk(struct pmap *, void *chunk);
+void	pmap_tlb_flush_now(struct pmap *);	/* complete pm's batch (pm locked) */
+void	pmap_tlb_complete(struct pmap *);	/* before pm's lock is released */
+void	pmap_tlb_leave(struct pmap *old);	/* this CPU stops running old (old locked) */
 void	pmap_asid_init(void);			/* pmap_bootstrap: the tag width */
 bool	pmap_tlb_spurious(vaddr_t va);	/* pmap_fault: retry once a fault A/D cannot explain */
 void	pmap_tlb_fault_done(void);

@@ -1,71 +1,299 @@
 /*
- * The pmap lock: one lock, pmap-wide, serializes every pmap(9) call (each
- * starts with PMAP_LOCKED(), pmap_int.h).  It belongs to a CPU and is
- * recursive; a CPU spinning for it serves shootdowns meanwhile
- * (pmap_tlb_shootdown_poll), as the holder may be waiting for that CPU's
- * acknowledgement.  The outermost release completes this CPU's urgent
- * batch first (pmap_tlb_complete), so a call that may not defer work
- * returns with it done.
+ * Locks: a spin lock per pmap, one for the list of user pmaps, and page
+ * locks hashed by struct pmap_page.  What each protects, the order they are
+ * taken in, and why page-level operations only try a pmap's lock: docs/
+ * design.md, "Locking".  This file enforces the order (CONFIG_PMAP_DEBUG:
+ * a wait for a lock of the same or a lower rank than one held panics,
+ * naming both; two page locks only in address order).
+ *
+ * Every lock is taken with preemption disabled (the kernel's
+ * pmap_kern_preempt_disable) and it is enabled again when the lock is
+ * released.  A CPU spinning for a lock serves shootdowns meanwhile (the
+ * holder may be waiting for this CPU's acknowledgement).  Every CPU keeps
+ * the stack of locks it holds: pmap_lock_held() and pmap_panic_unwind()
+ * use it.  struct pmaps are never given back to the kernel, so a lock word
+ * stays a lock word (pmap_lock_wait reads one of a pmap that may be gone).
  */
 #include "pmap_int.h"
 
-static struct {
-	volatile uint32_t owner;	/* CPU number + 1, 0 if free */
-	unsigned	 depth;
-} pmap_biglock;
+#define PMAP_PAGE_LOCKS	256	/* page locks, hashed by struct pmap_page */
+#define PMAP_HELD_MAX	16	/* locks one CPU holds at once, recursion included */
 
-unsigned
-pmap_lock(void)
+struct pmap_held {
+	struct pmap_spin *lock;
+	enum pmap_lock_class cls;
+};
+
+static struct pmap_lock_cpu {
+	struct pmap_held held[PMAP_HELD_MAX];
+	unsigned	 n;
+} __attribute__((aligned(64))) pmap_lock_cpus[PMAP_MAXCPUS];
+
+static struct pmap_spin pmap_users_spin;
+static struct {
+	struct pmap_spin l;
+} __attribute__((aligned(64))) pmap_page_spins[PMAP_PAGE_LOCKS];
+
+static const char *const pmap_lock_class_names[] = {
+	[PMAP_LC_PMAP] = "pmap lock", [PMAP_LC_USERS] = "user-pmap list lock",
+	[PMAP_LC_PAGE] = "page lock",
+};
+
+/* This CPU, which must not change: preemption is off. */
+static struct pmap_lock_cpu *
+pmap_lock_cpu(void)
 {
+	return &pmap_lock_cpus[pmap_cpu_self()];
+}
+
+#ifdef CONFIG_PMAP_DEBUG
+/*
+ * Waiting for l (class cls) while holding a lock of the same or a higher
+ * rank, but a page lock at a lower address: panic.
+ */
+static void
+pmap_lock_order_check(struct pmap_lock_cpu *lc, struct pmap_spin *l, enum pmap_lock_class cls)
+{
+	for (unsigned i = 0; i < lc->n; i++)
+		if ((lc->held[i].cls > cls || (lc->held[i].cls == cls &&
+		    !(cls == PMAP_LC_PAGE && lc->held[i].lock < l))) && lc->held[i].lock != l)
+			pmap_kern_panic("pmap lock order: CPU %u waits for the %s %p while holding "
+			    "the %s %p", pmap_cpu_self(), pmap_lock_class_names[cls], (void *)l,
+			    pmap_lock_class_names[lc->held[i].cls], (void *)lc->held[i].lock);
+}
+#endif
+
+static bool
+pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
+{
+	pmap_kern_preempt_disable();
+	struct pmap_lock_cpu *lc = pmap_lock_cpu();
 	uint32_t me = pmap_cpu_self() + 1;
 
-	if (__atomic_load_n(&pmap_biglock.owner, __ATOMIC_RELAXED) == me) {
-		pmap_biglock.depth++;
-		return 0;
+	KASSERTMSG(lc->n < PMAP_HELD_MAX, "pmap_spin_acquire: CPU %u holds %u locks already",
+	    me - 1, lc->n);
+	if (__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) == me) {
+		KASSERTMSG(cls == PMAP_LC_PMAP, "pmap_spin_acquire: CPU %u takes the %s %p again",
+		    me - 1, pmap_lock_class_names[cls], (void *)l);
+		l->ps_depth++;
+	} else {
+#ifdef CONFIG_PMAP_DEBUG
+		if (!try)
+			pmap_lock_order_check(lc, l, cls);
+#endif
+		for (;;) {
+			uint32_t free = 0;
+			if (__atomic_compare_exchange_n(&l->ps_owner, &free, me, false,
+			    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				break;
+			if (try) {
+				pmap_kern_preempt_enable();
+				return false;
+			}
+			PMAP_STAT_INC(lock_spins);
+			while (__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != 0) {
+				pmap_tlb_shootdown_poll();
+				pmap_kern_cpu_relax();
+			}
+		}
+		l->ps_depth = 1;
 	}
-	for (;;) {
-		uint32_t free = 0;
-		if (__atomic_compare_exchange_n(&pmap_biglock.owner, &free, me, false,
-		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			break;
+	lc->held[lc->n++] = (struct pmap_held){ l, cls };
+	return true;
+}
+
+static void
+pmap_spin_release(struct pmap_spin *l)
+{
+	struct pmap_lock_cpu *lc = pmap_lock_cpu();
+	uint32_t me = pmap_cpu_self() + 1;
+	unsigned i = lc->n;
+
+	while (i > 0 && lc->held[i - 1].lock != l)
+		i--;
+	KASSERTMSG(i > 0 && __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) == me &&
+	    l->ps_depth > 0, "pmap_spin_release: CPU %u does not hold lock %p (owner %u)",
+	    me - 1, (void *)l, (unsigned)__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED));
+	for (; i < lc->n; i++)
+		lc->held[i - 1] = lc->held[i];
+	lc->n--;
+	if (--l->ps_depth == 0)
+		__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
+	pmap_kern_preempt_enable();
+}
+
+/* ---- pmap locks ---- */
+
+void
+pmap_lock(struct pmap *pm)
+{
+	pmap_spin_acquire(&pm->pm_lock, PMAP_LC_PMAP, false);
+}
+
+bool
+pmap_trylock(struct pmap *pm)
+{
+	return pmap_spin_acquire(&pm->pm_lock, PMAP_LC_PMAP, true);
+}
+
+/*
+ * The outermost release completes pm's urgent batch first
+ * (pmap_tlb_complete), so a call that may not defer work returns with it
+ * done.
+ */
+void
+pmap_unlock(struct pmap *pm)
+{
+	if (pmap_locked(pm) && pm->pm_lock.ps_depth == 1 && pm->pm_batch.urgent)
+		pmap_tlb_flush_now(pm);
+	pmap_spin_release(&pm->pm_lock);
+}
+
+bool
+pmap_locked(const struct pmap *pm)
+{
+	return __atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED) == pmap_cpu_self() + 1;
+}
+
+/* Until pm's lock is free (not taking it): a page operation waits so before retrying. */
+void
+pmap_lock_wait(struct pmap *pm)
+{
+	while (__atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED) != 0) {
 		pmap_tlb_shootdown_poll();
+		pmap_kern_cpu_relax();
 	}
-	pmap_biglock.depth = 1;
-	return 0;
 }
 
 void
-pmap_unlock(void)
+pmap_unlock_cleanup(struct pmap **pmp)
 {
-	uint32_t me = pmap_cpu_self() + 1;
-
-	KASSERTMSG(pmap_biglock.owner == me && pmap_biglock.depth > 0,
-	    "pmap_unlock: CPU %u does not hold the pmap lock (owner %u, depth %u)",
-	    me - 1, (unsigned)pmap_biglock.owner, pmap_biglock.depth);
-	if (pmap_biglock.depth == 1 && pmap_tlb_urgent())
-		pmap_tlb_flush_now();
-	if (--pmap_biglock.depth == 0)
-		__atomic_store_n(&pmap_biglock.owner, 0, __ATOMIC_RELEASE);
+	pmap_unlock(*pmp);
 }
+
+/* ---- the user-pmap list lock and the page locks ---- */
+
+void
+pmap_users_lock(void)
+{
+	pmap_spin_acquire(&pmap_users_spin, PMAP_LC_USERS, false);
+}
+
+void
+pmap_users_unlock(void)
+{
+	pmap_spin_release(&pmap_users_spin);
+}
+
+void
+pmap_users_unlock_cleanup(unsigned *unused)
+{
+	(void)unused;
+	pmap_users_unlock();
+}
+
+bool
+pmap_users_locked(void)
+{
+	return __atomic_load_n(&pmap_users_spin.ps_owner, __ATOMIC_RELAXED) == pmap_cpu_self() + 1;
+}
+
+static struct pmap_spin *
+pmap_page_spin(const struct pmap_page *pg)
+{
+	uintptr_t h = (uintptr_t)pg / sizeof(*pg);
+
+	return &pmap_page_spins[(h ^ (h >> 8)) % PMAP_PAGE_LOCKS].l;
+}
+
+void
+pmap_page_lock(struct pmap_page *pg)
+{
+	pmap_spin_acquire(pmap_page_spin(pg), PMAP_LC_PAGE, false);
+}
+
+void
+pmap_page_unlock(struct pmap_page *pg)
+{
+	pmap_spin_release(pmap_page_spin(pg));
+}
+
+/* Both pages' locks (either may be NULL; they may share one), in address order. */
+void
+pmap_page_lock2(struct pmap_page *a, struct pmap_page *b)
+{
+	struct pmap_spin *la = a != NULL ? pmap_page_spin(a) : NULL;
+	struct pmap_spin *lb = b != NULL ? pmap_page_spin(b) : NULL;
+
+	if (la == lb)
+		lb = NULL;
+	if (la != NULL && lb != NULL && lb < la) {
+		struct pmap_spin *t = la;
+		la = lb;
+		lb = t;
+	}
+	if (la != NULL)
+		pmap_spin_acquire(la, PMAP_LC_PAGE, false);
+	if (lb != NULL)
+		pmap_spin_acquire(lb, PMAP_LC_PAGE, false);
+}
+
+void
+pmap_page_unlock2(struct pmap_page *a, struct pmap_page *b)
+{
+	struct pmap_spin *la = a != NULL ? pmap_page_spin(a) : NULL;
+	struct pmap_spin *lb = b != NULL ? pmap_page_spin(b) : NULL;
+
+	if (lb != NULL && lb != la)
+		pmap_spin_release(lb);
+	if (la != NULL)
+		pmap_spin_release(la);
+}
+
+/* ---- preemption alone (per-CPU state without a pmap: windows for zero/copy) ---- */
+
+void
+pmap_pin(void)
+{
+	pmap_kern_preempt_disable();
+}
+
+void
+pmap_unpin(unsigned *unused)
+{
+	(void)unused;
+	pmap_kern_preempt_enable();
+}
+
+/* ---- for a kernel whose panic returns (pmap_kern.h) ---- */
 
 unsigned
 pmap_lock_held(void)
 {
-	return pmap_biglock.owner == pmap_cpu_self() + 1 ? pmap_biglock.depth : 0;
+	pmap_kern_preempt_disable();
+	unsigned n = pmap_lock_cpu()->n;
+	pmap_kern_preempt_enable();
+	return n;
 }
 
+/*
+ * After a panic that returned: release, newest first, the locks this CPU
+ * took since it held `depth`, as their holders would have (a pmap's batch
+ * completes).
+ */
 void
 pmap_panic_unwind(unsigned depth)
 {
-	KASSERTMSG(depth <= pmap_lock_held(), "pmap_panic_unwind: depth %u, held %u", depth,
-	    pmap_lock_held());
-	while (pmap_lock_held() > depth)
-		pmap_unlock();
-}
+	pmap_kern_preempt_disable();
+	struct pmap_lock_cpu *lc = pmap_lock_cpu();
 
-void
-pmap_unlock_cleanup(unsigned *unused)
-{
-	(void)unused;
-	pmap_unlock();
+	KASSERTMSG(depth <= lc->n, "pmap_panic_unwind: depth %u, held %u", depth, lc->n);
+	while (lc->n > depth) {
+		struct pmap_held h = lc->held[lc->n - 1];
+		if (h.cls == PMAP_LC_PMAP)
+			pmap_unlock((struct pmap *)((char *)h.lock - offsetof(struct pmap, pm_lock)));
+		else
+			pmap_spin_release(h.lock);
+	}
+	pmap_kern_preempt_enable();
 }

@@ -7,7 +7,11 @@
  * stored once in the chunk header and found from an entry by masking its
  * address (FreeBSD), and a bitmap in the header marks the free entries.
  * Chunks with free entries are kept at the front of the pmap's circular
- * chunk list, full ones at the back; an empty chunk is given back at once.
+ * chunk list, full ones at the back; an empty chunk is given back once the
+ * pmap's batch completes.
+ *
+ * Locking (mi/pmap_lock.c): a pmap's chunks under its lock, a page's pv
+ * list under the page lock.  An entry is only ever freed by its own pmap.
  */
 #include "pmap_int.h"
 
@@ -91,38 +95,32 @@ pv_chunk_new(struct pmap *pm)
 	if (PV_PERCHUNK % 32)
 		pc->pc_map[PV_MAPWORDS - 1] = (1u << (PV_PERCHUNK % 32)) - 1;
 	pv_chunk_link(pm, pc, true);
-	pmap_stats.pv_chunks++;
+	PMAP_STAT_INC(pv_chunks);
 	return pc;
 }
 
 void
 pmap_pv_set_soft_limit(unsigned long limit)
 {
-	pv_soft_limit = limit;
-	pv_soft_warned = false;
+	__atomic_store_n(&pv_soft_limit, limit, __ATOMIC_RELAXED);
+	__atomic_store_n(&pv_soft_warned, false, __ATOMIC_RELAXED);
 }
 
 /* Is the soft limit reached?  Warn the first time. */
 bool
 pmap_pv_at_soft_limit(void)
 {
-	if (pmap_stats.pv_inuse < pv_soft_limit)
+	unsigned long inuse = pmap_stat_pv_inuse_now();
+
+	if (inuse < __atomic_load_n(&pv_soft_limit, __ATOMIC_RELAXED))
 		return false;
-	if (!pv_soft_warned) {
-		pv_soft_warned = true;
-		pmap_stats.pv_soft_warnings++;
+	if (!__atomic_exchange_n(&pv_soft_warned, true, __ATOMIC_RELAXED)) {	/* once */
+		PMAP_STAT_INC(pv_soft_warnings);
 		pmap_kern_printf("pmap: warning: %lu pv entries in use, at the soft limit "
 		    "of %lu: reclaiming unwired mappings from now on\n",
-		    pmap_stats.pv_inuse, pv_soft_limit);
+		    inuse, __atomic_load_n(&pv_soft_limit, __ATOMIC_RELAXED));
 	}
 	return true;
-}
-
-static void
-pv_count_alloc(void)
-{
-	if (++pmap_stats.pv_inuse > pmap_stats.pv_highwater)
-		pmap_stats.pv_highwater = pmap_stats.pv_inuse;
 }
 
 /* A free pv entry from pm's chunks; NULL if no chunk can be had. */
@@ -145,7 +143,7 @@ pmap_pv_alloc(struct pmap *pm)
 			pv_chunk_unlink(pm, pc);
 			pv_chunk_link(pm, pc, false);
 		}
-		pv_count_alloc();
+		pmap_stat_pv_inuse(1);
 		return &pc->pc_pv[w * 32 + bit];
 	}
 	pmap_kern_panic("pmap_pv_alloc: chunk %p has nfree %u but an empty map",
@@ -162,11 +160,11 @@ pmap_pv_free(struct pv_entry *pv)
 	KASSERTMSG(idx < PV_PERCHUNK && !(pc->pc_map[idx / 32] & (1u << (idx % 32))),
 	    "pmap_pv_free: entry %p (index %u) not allocated", (void *)pv, idx);
 	pc->pc_map[idx / 32] |= 1u << (idx % 32);
-	pmap_stats.pv_inuse--;
+	pmap_stat_pv_inuse(-1);
 	if (++pc->pc_nfree == PV_PERCHUNK) {
 		pv_chunk_unlink(pm, pc);
-		pmap_tlb_free_chunk(pc);
-		pmap_stats.pv_chunks--;
+		pmap_tlb_free_chunk(pm, pc);
+		PMAP_STAT_DEC(pv_chunks);
 	} else if (pc->pc_nfree == 1) {
 		pv_chunk_unlink(pm, pc);
 		pv_chunk_link(pm, pc, true);
@@ -175,7 +173,8 @@ pmap_pv_free(struct pv_entry *pv)
 
 /*
  * Record that pm maps pg at va.  *sparep is a pv entry from pmap_pv_alloc(pm),
- * taken (set to NULL) only if the embedded slot is already in use.
+ * taken (set to NULL) only if the embedded slot is already in use.  pm's
+ * lock and the page lock held (as for every pv function taking a page).
  */
 void
 pmap_pv_insert(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pv_entry **sparep)
@@ -185,7 +184,7 @@ pmap_pv_insert(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pv_entr
 	if (pg->pp_pmap == NULL) {
 		pg->pp_pmap = pm;
 		pg->pp_va = va;
-		pmap_stats.pv_embedded++;
+		PMAP_STAT_INC(pv_embedded);
 		return;
 	}
 	pv = *sparep;
@@ -205,18 +204,14 @@ pmap_pv_remove(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 	struct pv_entry **pvp, *pv;
 
 	if (pg->pp_pmap == pm && pg->pp_va == va) {
-		pv = pg->pp_pvlist;
-		if (pv == NULL) {
-			pg->pp_pmap = NULL;
-			pg->pp_va = 0;
-			pmap_stats.pv_embedded--;
-			return;
-		}
-		/* Promote a listed mapping so the page keeps its free slot use. */
-		pg->pp_pmap = pmap_pv_pmap(pv);
-		pg->pp_va = pv->pv_va;
-		pg->pp_pvlist = pv->pv_next;
-		pmap_pv_free(pv);
+		/*
+		 * No listed mapping moves into the slot: its entry is another
+		 * pmap's, whose chunks only that pmap's lock covers.  The
+		 * next mapping made takes the slot.
+		 */
+		pg->pp_pmap = NULL;
+		pg->pp_va = 0;
+		PMAP_STAT_DEC(pv_embedded);
 		return;
 	}
 	for (pvp = &pg->pp_pvlist; (pv = *pvp) != NULL; pvp = &pv->pv_next) {
@@ -242,21 +237,20 @@ pmap_pv_has(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 }
 
 /*
- * Call fn for every mapping of pg.  The listed mappings go first and the
- * embedded one last, so fn may remove the mapping it is handed: removing the
- * embedded one last promotes nothing that is still to be visited.
+ * Call fn for every mapping of pg until it returns true (then true); fn may
+ * remove the mapping it is handed.  Page lock held.
  */
-void
-pmap_pv_foreach(struct pmap_page *pg, void (*fn)(struct pmap *, vaddr_t, void *), void *arg)
+bool
+pmap_pv_foreach(struct pmap_page *pg, bool (*fn)(struct pmap *, vaddr_t, void *), void *arg)
 {
 	struct pv_entry *pv, *next;
 
 	for (pv = pg->pp_pvlist; pv != NULL; pv = next) {
 		next = pv->pv_next;
-		fn(pmap_pv_pmap(pv), pv->pv_va, arg);
+		if (fn(pmap_pv_pmap(pv), pv->pv_va, arg))
+			return true;
 	}
-	if (pg->pp_pmap != NULL)
-		fn(pg->pp_pmap, pg->pp_va, arg);
+	return pg->pp_pmap != NULL && fn(pg->pp_pmap, pg->pp_va, arg);
 }
 
 /*

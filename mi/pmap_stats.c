@@ -4,7 +4,41 @@
  */
 #include "pmap_int.h"
 
-struct pmap_stats pmap_stats;		/* every counter, written by the file that counts */
+struct pmap_stats_cpu pmap_stats_cpu[PMAP_MAXCPUS];	/* each CPU's counts (pmap_int.h) */
+/* The counts with high-water marks, global: pv entries and page-table pages in use. */
+static struct {
+	unsigned long	pv_inuse, pv_highwater;
+	unsigned long	ptp_inuse, ptp_highwater;
+} pmap_gauges;
+
+static void
+pmap_gauge_add(unsigned long *now, unsigned long *high, long delta)
+{
+	unsigned long v = __atomic_add_fetch(now, (unsigned long)delta, __ATOMIC_RELAXED);
+	unsigned long h = __atomic_load_n(high, __ATOMIC_RELAXED);
+
+	while (v > h && !__atomic_compare_exchange_n(high, &h, v, true, __ATOMIC_RELAXED,
+	    __ATOMIC_RELAXED))
+		continue;
+}
+
+void
+pmap_stat_pv_inuse(long delta)
+{
+	pmap_gauge_add(&pmap_gauges.pv_inuse, &pmap_gauges.pv_highwater, delta);
+}
+
+void
+pmap_stat_ptp_inuse(long delta)
+{
+	pmap_gauge_add(&pmap_gauges.ptp_inuse, &pmap_gauges.ptp_highwater, delta);
+}
+
+unsigned long
+pmap_stat_pv_inuse_now(void)
+{
+	return __atomic_load_n(&pmap_gauges.pv_inuse, __ATOMIC_RELAXED);
+}
 
 static const char *const inval_reason_names[PMAP_INV_NREASONS] = {
 	[PMAP_INV_REMOVE] = "remove",
@@ -70,16 +104,33 @@ pmap_inval_reason_name(enum pmap_inval_reason r)
 	return (unsigned)r < PMAP_INV_NREASONS ? inval_reason_names[r] : "?";
 }
 
+/* The sum over CPUs (each field an unsigned long: a CPU's count may have wrapped below 0). */
 void
 pmap_stats_get(struct pmap_stats *st)
 {
-	*st = pmap_stats;
+	unsigned long *sum = (unsigned long *)st;
+	const size_t nfields = sizeof(*st) / sizeof(unsigned long);
+
+	_Static_assert(sizeof(struct pmap_stats) % sizeof(unsigned long) == 0,
+	    "struct pmap_stats holds only unsigned longs");
+	memset(st, 0, sizeof(*st));
+	for (unsigned c = 0; c < PMAP_MAXCPUS; c++) {
+		const unsigned long *f = (const unsigned long *)&pmap_stats_cpu[c].s;
+		for (size_t i = 0; i < nfields; i++)
+			sum[i] += __atomic_load_n(&f[i], __ATOMIC_RELAXED);
+	}
+	st->pv_inuse = __atomic_load_n(&pmap_gauges.pv_inuse, __ATOMIC_RELAXED);
+	st->pv_highwater = __atomic_load_n(&pmap_gauges.pv_highwater, __ATOMIC_RELAXED);
+	st->ptp_inuse = __atomic_load_n(&pmap_gauges.ptp_inuse, __ATOMIC_RELAXED);
+	st->ptp_highwater = __atomic_load_n(&pmap_gauges.ptp_highwater, __ATOMIC_RELAXED);
 }
 
 void
 pmap_stats_dump(void (*print)(const char *fmt, ...) __attribute__((format(printf, 1, 2))))
 {
-	const struct pmap_stats *s = &pmap_stats;
+	struct pmap_stats st, *s = &st;
+
+	pmap_stats_get(&st);
 
 	print("pmap stats (%s): pmaps %lu (pool pages %lu), ptp %lu (kernel %lu, high %lu, "
 	    "allocs %lu, frees %lu), large %lu (demoted %lu)\n", pmap_md_ops.name, s->pmaps,
@@ -97,6 +148,7 @@ pmap_stats_dump(void (*print)(const char *fmt, ...) __attribute__((format(printf
 	print("  shootdowns %lu to %lu CPUs (%lu pages, %lu full flushes), ASIDs forgotten "
 	    "instead %lu\n", s->shootdowns, s->shootdown_cpus, s->shootdown_pages,
 	    s->shootdown_full, s->asid_forgets);
+	print("  lock waits %lu\n", s->lock_spins);
 }
 
 void

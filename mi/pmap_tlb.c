@@ -1,61 +1,51 @@
 /*
  * pmap_update batching and TLB shootdown.
  *
- * Each CPU gathers, in its own batch, the VAs whose translations its pmap
- * calls may have left cached, and the set of CPUs that may cache them: the
- * CPUs where the pmap is live (every running CPU for the kernel pmap).
- * pmap_update() completes the batch: one shootdown request to the other
- * target CPUs (one IPI each), the local invalidations, a wait until every
- * target has acknowledged, and only then the page-table pages and pv chunks
- * the batch unhooked go back to the kernel (unhook, invalidate, free: the
- * mmu_gather order).  Past CONFIG_PMAP_TLB_CEILING pages the request is a
- * full flush (Linux uses 33, NetBSD 16); a global translation in the batch
- * makes it flush global entries too.
+ * Each pmap gathers, in its own batch (pm_batch, under its lock), the VAs
+ * whose translations its changes may have left cached, and the set of CPUs
+ * that may cache them: the CPUs where the pmap is live (every running CPU
+ * for the kernel pmap).  pmap_update(pm) completes pm's batch, from
+ * whichever CPU it runs on: one shootdown request to the other target CPUs
+ * (one IPI each), the local invalidations, a wait until every target has
+ * acknowledged, and only then the page-table pages and pv chunks the batch
+ * unhooked go back to the kernel (unhook, invalidate, free: the mmu_gather
+ * order).  A batch per pmap rather than per CPU: a thread that is
+ * preempted and moves to another CPU between pmap_remove and pmap_update
+ * still completes its work, and the batch is state its pmap's lock already
+ * covers.  Past CONFIG_PMAP_TLB_CEILING pages the request is a full flush
+ * (Linux uses 33, NetBSD 16); a global translation in the batch makes it
+ * flush global entries too.
  *
  * pmap_page_protect, pmap_clear_modify, pmap_clear_reference and pmap_copy
- * may not leave work for pmap_update (pmap(9)): they complete the batch
- * before they return (pmap_tlb_complete).
+ * may not leave work for pmap_update (pmap(9)): they mark the batches they
+ * touched urgent (pmap_tlb_complete), and the release of each pmap's lock
+ * completes its batch.
  *
  * A request is dropped where no stale entry can exist: the old entry was
  * invalid or never accessed (pte_tlb_cached_p), or the pmap is live on no
  * CPU and the MMU has no ASIDs.  With ASIDs a CPU where the pmap is not
  * live is not interrupted: the backend forgets the pmap's ASID there
  * (tlb_forget), so its next activation on that CPU starts with a fresh one.
+ * pm_cpus changes only under pm's lock (pmap_activate), so the set read
+ * here is exact while the batch fills.
  *
- * Requests: no global mailbox.  A sender's request is its own batch, left
- * untouched until every target has served it; it sets its bit in each
- * target's pc_requests and waits for its pc_unserved to empty, serving the
- * requests sent to it meanwhile, so that two CPUs shooting at each other
- * never wait on each other.  Locking (mi/pmap_lock.c): one pmap-wide lock
- * serializes every pmap call today; a CPU spinning for it serves
- * shootdowns meanwhile, as the holder may be waiting for that CPU.
+ * Requests: no global mailbox.  A sender's request is the batch it
+ * completes, left untouched (its pmap's lock held) until every target has
+ * served it; the sender publishes it in its pc_sending, sets its bit in
+ * each target's pc_requests and waits for its pc_unserved to empty,
+ * serving the requests sent to it meanwhile, so that any number of CPUs
+ * may shoot at once, at each other too, without waiting on each other.
  */
 #include "pmap_int.h"
 
-#define PMAP_FREE_BATCH	64	/* pages held back before an early flush */
-
-struct tlb_batch {
-	unsigned	 n;
-	bool		 full;		/* over the ceiling: flush everything */
-	bool		 global;	/* a global translation is involved */
-	bool		 urgent;	/* complete before the pmap call returns */
-	uint32_t	 targets;	/* CPUs that may cache the translations */
-	vaddr_t		 va[CONFIG_PMAP_TLB_CEILING];
-	unsigned	 nfree;
-	struct {
-		paddr_t	 pa;		/* a page-table page, or */
-		void	*chunk;		/* a pv chunk */
-	} free[PMAP_FREE_BATCH];
-};
-
 struct pmap_cpu {
 	struct pmap	*pc_curpmap;	/* user pmap live here, or NULL */
-	struct tlb_batch pc_batch;	/* also the request other CPUs serve */
+	const struct pmap_tlb_batch *pc_sending;	/* the request this CPU is sending */
 	uint32_t	 pc_requests;	/* senders whose batch this CPU has still to serve */
-	uint32_t	 pc_unserved;	/* targets that have not served this CPU's batch yet */
+	uint32_t	 pc_unserved;	/* targets that have not served this CPU's request yet */
 	vaddr_t		 pc_retried_va;	/* pmap_fault: last spurious fault retried */
 	bool		 pc_retried;
-};
+} __attribute__((aligned(64)));
 static struct pmap_cpu pmap_cpus[PMAP_MAXCPUS];
 
 /*
@@ -82,13 +72,6 @@ pmap_curpmap_ptr(void)
 
 
 
-/* This CPU's batch must complete before the pmap call returns (pmap_unlock). */
-bool
-pmap_tlb_urgent(void)
-{
-	return pmap_cpus[pmap_cpu_self()].pc_batch.urgent;
-}
-
 /* ---- queueing ---- */
 
 /*
@@ -111,7 +94,7 @@ pmap_tlb_targets(struct pmap *pm)
 	for (unsigned c = 0; idle != 0; c++, idle >>= 1)
 		if (idle & 1u) {
 			pmap_md_ops.tlb_forget(pm, c);
-			pmap_stats.asid_forgets++;
+			PMAP_STAT_INC(asid_forgets);
 		}
 	return live;
 }
@@ -120,7 +103,7 @@ pmap_tlb_targets(struct pmap *pm)
 static bool
 pmap_tlb_queue(struct pmap *pm, vaddr_t va, bool global, bool all, uint32_t except)
 {
-	struct tlb_batch *b = &pmap_cpus[pmap_cpu_self()].pc_batch;
+	struct pmap_tlb_batch *b = &pm->pm_batch;
 	uint32_t targets = pmap_tlb_targets(pm) & ~except;
 
 	if (targets == 0)
@@ -142,28 +125,29 @@ pmap_tlb_queue(struct pmap *pm, vaddr_t va, bool global, bool all, uint32_t exce
 void
 pmap_tlb_inval(struct pmap *pm, vaddr_t va, pt_entry_t old, enum pmap_inval_reason why)
 {
-	pmap_stats.inval_requested[why]++;
-	if (pmap_tlb_debug_drop > 0) {
-		pmap_tlb_debug_drop--;
-		return;
-	}
+	PMAP_STAT_INC(inval_requested[why]);
+	unsigned drop = __atomic_load_n(&pmap_tlb_debug_drop, __ATOMIC_RELAXED);
+	while (drop > 0)
+		if (__atomic_compare_exchange_n(&pmap_tlb_debug_drop, &drop, drop - 1, true,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return;
 	if (!pte_tlb_cached_p(old) || !pmap_tlb_queue(pm, va, pte_global_p(old), false, 0))
-		pmap_stats.inval_skipped++;
+		PMAP_STAT_INC(inval_skipped);
 }
 
 /*
  * The calling pmap operation must be complete when it returns (pmap(9)
- * lets only enter, remove, protect, kenter_pa and kremove defer): if this
- * CPU's batch holds work, the release of the pmap lock completes it, in one
+ * lets only enter, remove, protect, kenter_pa and kremove defer): if pm's
+ * batch holds work, the release of pm's lock completes it, in one
  * shootdown, before the operation returns.  Earlier deferred work in the
  * batch completes with it.
  */
 void
-pmap_tlb_complete(void)
+pmap_tlb_complete(struct pmap *pm)
 {
-	struct tlb_batch *b = &pmap_cpus[pmap_cpu_self()].pc_batch;
+	struct pmap_tlb_batch *b = &pm->pm_batch;
 
-	if (b->n > 0 || b->full || b->nfree > 0)
+	if (b->n > 0 || b->full || b->nptps > 0 || b->nchunks > 0)
 		b->urgent = true;
 }
 
@@ -191,11 +175,11 @@ pmap_tlb_spurious(vaddr_t va)
 }
 
 /*
- * This CPU switches away from `old`.  With ASIDs, invalidations queued for
- * it here but not yet completed (in any CPU's batch, until its next
- * pmap_update) would arrive when another tag is live, and tlb_invalidate
- * need only reach that one: forget old's tag here, so that nothing cached
- * under it is used again.
+ * This CPU switches away from `old` (old's lock held).  With ASIDs,
+ * invalidations queued for it with this CPU among the targets but not yet
+ * completed (until old's next pmap_update) would arrive when another tag
+ * is live, and tlb_invalidate need only reach that one: forget old's tag
+ * here, so that nothing cached under it is used again.
  */
 void
 pmap_tlb_leave(struct pmap *old)
@@ -204,12 +188,10 @@ pmap_tlb_leave(struct pmap *old)
 
 	if (old == NULL || old->pm_is_kernel || (pmap_md_ops.caps & PMAP_CAP_ASID) == 0)
 		return;
-	for (unsigned c = 0; c < PMAP_MAXCPUS; c++)
-		if (pmap_cpus[c].pc_batch.targets & (1u << me)) {
-			pmap_md_ops.tlb_forget(old, me);
-			pmap_stats.asid_forgets++;
-			return;
-		}
+	if (old->pm_batch.targets & (1u << me)) {
+		pmap_md_ops.tlb_forget(old, me);
+		PMAP_STAT_INC(asid_forgets);
+	}
 }
 
 /* pmap_fault decided a fault on its own: a later one at the same page is new. */
@@ -223,33 +205,29 @@ void
 pmap_md_tlb_sync(struct pmap *pm, vaddr_t va, bool all, bool urgent)
 {
 	if (pmap_tlb_queue(pm, va, false, all, 1u << pmap_cpu_self()) && urgent)
-		pmap_cpus[pmap_cpu_self()].pc_batch.urgent = true;
-}
-
-static void
-pmap_tlb_defer(paddr_t pa, void *chunk)
-{
-	struct tlb_batch *b = &pmap_cpus[pmap_cpu_self()].pc_batch;
-
-	if (b->nfree == PMAP_FREE_BATCH)
-		pmap_tlb_flush_now();
-	b->free[b->nfree].pa = pa;
-	b->free[b->nfree].chunk = chunk;
-	b->nfree++;
+		pm->pm_batch.urgent = true;
 }
 
 /* Free the page-table page at pa once no TLB holds anything that reaches it. */
 void
-pmap_tlb_free_ptp(paddr_t pa)
+pmap_tlb_free_ptp(struct pmap *pm, paddr_t pa)
 {
-	pmap_tlb_defer(pa, NULL);
+	struct pmap_tlb_batch *b = &pm->pm_batch;
+
+	if (b->nptps == PMAP_FREE_PTPS)
+		pmap_tlb_flush_now(pm);
+	b->ptps[b->nptps++] = pa;
 }
 
-/* Free a pv chunk after the same point: a CPU may still walk it until then. */
+/* Free a pv chunk after the same point (its pmap's batch completes). */
 void
-pmap_tlb_free_chunk(void *chunk)
+pmap_tlb_free_chunk(struct pmap *pm, void *chunk)
 {
-	pmap_tlb_defer(0, chunk);
+	struct pmap_tlb_batch *b = &pm->pm_batch;
+
+	if (b->nchunks == PMAP_FREE_CHUNKS)
+		pmap_tlb_flush_now(pm);
+	b->chunks[b->nchunks++] = chunk;
 }
 
 /* ---- completing ---- */
@@ -271,6 +249,7 @@ pmap_tlb_invalidate_local(unsigned n, bool full, bool global, const vaddr_t *va)
 void
 pmap_tlb_shootdown_poll(void)
 {
+	PMAP_PINNED();		/* this CPU's requests, served on this CPU */
 	unsigned me = pmap_cpu_self();
 
 	if (__atomic_load_n(&pmap_cpus[me].pc_requests, __ATOMIC_RELAXED) == 0)
@@ -279,75 +258,79 @@ pmap_tlb_shootdown_poll(void)
 	for (unsigned s = 0; from != 0; s++, from >>= 1) {
 		if (!(from & 1u))
 			continue;
-		const struct tlb_batch *b = &pmap_cpus[s].pc_batch;	/* still until we answer */
+		/* Still until we answer: its sender holds the batch's pmap lock. */
+		const struct pmap_tlb_batch *b = __atomic_load_n(&pmap_cpus[s].pc_sending,
+		    __ATOMIC_RELAXED);
 		pmap_tlb_invalidate_local(b->n, b->full, b->global, b->va);
 		__atomic_fetch_and(&pmap_cpus[s].pc_unserved, ~(1u << me), __ATOMIC_RELEASE);
 	}
 }
 
+/* Complete pm's batch: shoot down, invalidate here, wait, then free (pm locked). */
 void
-pmap_tlb_flush_now(void)
+pmap_tlb_flush_now(struct pmap *pm)
 {
 	unsigned me = pmap_cpu_self();
-	struct tlb_batch *b = &pmap_cpus[me].pc_batch;
+	struct pmap_tlb_batch *b = &pm->pm_batch;
 	uint32_t remote = b->targets & ~(1u << me) & pmap_kern_cpus_running();
 
+	KASSERTMSG(pmap_locked(pm), "pmap_tlb_flush_now: CPU %u completes the batch of pmap "
+	    "%p without its lock", me, (void *)pm);
 	if (b->n > 0 || b->full) {
 		if (remote != 0) {
-			KASSERTMSG(pmap_lock_held() > 0,
-			    "pmap_tlb_flush_now: CPU %u shoots down without the pmap lock", me);
-			__atomic_store_n(&pmap_cpus[me].pc_unserved, remote, __ATOMIC_RELAXED);
+			struct pmap_cpu *pc = &pmap_cpus[me];
+			__atomic_store_n(&pc->pc_sending, b, __ATOMIC_RELAXED);
+			__atomic_store_n(&pc->pc_unserved, remote, __ATOMIC_RELAXED);
 			for (unsigned t = 0; t < PMAP_MAXCPUS; t++)	/* the batch is the request */
 				if (remote & (1u << t))
 					__atomic_fetch_or(&pmap_cpus[t].pc_requests, 1u << me,
 					    __ATOMIC_RELEASE);
 			pmap_kern_ipi(remote);
-			pmap_stats.shootdowns++;
-			pmap_stats.shootdown_cpus += (unsigned)__builtin_popcount(remote);
+			PMAP_STAT_INC(shootdowns);
+			PMAP_STAT_ADD(shootdown_cpus, __builtin_popcount(remote));
 			if (b->full)
-				pmap_stats.shootdown_full++;
+				PMAP_STAT_INC(shootdown_full);
 			else
-				pmap_stats.shootdown_pages += b->n;
+				PMAP_STAT_ADD(shootdown_pages, b->n);
 		}
 		if (b->targets & (1u << me)) {
 			pmap_tlb_invalidate_local(b->n, b->full, b->global, b->va);
 			if (b->full)
-				pmap_stats.inval_full++;
+				PMAP_STAT_INC(inval_full);
 			else
-				pmap_stats.inval_pages += b->n;
+				PMAP_STAT_ADD(inval_pages, b->n);
 		}
-		while (__atomic_load_n(&pmap_cpus[me].pc_unserved, __ATOMIC_ACQUIRE) != 0)
+		while (__atomic_load_n(&pmap_cpus[me].pc_unserved, __ATOMIC_ACQUIRE) != 0) {
 			pmap_tlb_shootdown_poll();	/* targets answer from their IPI handler
 							 * or spin loop; serve ours meanwhile */
-	}
-	for (unsigned i = 0; i < b->nfree; i++) {
-		if (b->free[i].chunk != NULL) {
-			pmap_kern_chunk_free(b->free[i].chunk);
-			continue;
+			pmap_kern_cpu_relax();
 		}
-		pmap_kern_page_free(b->free[i].pa);
-		pmap_stats.ptp_frees++;
-		pmap_stats.ptp_inuse--;
 	}
-	b->n = b->nfree = 0;
+	for (unsigned i = 0; i < b->nchunks; i++)
+		pmap_kern_chunk_free(b->chunks[i]);
+	for (unsigned i = 0; i < b->nptps; i++) {
+		pmap_kern_page_free(b->ptps[i]);
+		PMAP_STAT_INC(ptp_frees);
+		pmap_stat_ptp_inuse(-1);
+	}
+	b->n = b->nptps = b->nchunks = 0;
 	b->targets = 0;
 	b->full = b->global = b->urgent = false;
 }
 
 /*
- * pmap_update: complete every deferred invalidation and free of this CPU.
- * On return no CPU can use a translation that the changes before it removed
- * or restricted.
+ * pmap_update: complete pm's deferred invalidations and frees.  On return
+ * no CPU can use a translation that pm's changes before it removed or
+ * restricted.
  */
 void
 pmap_update(struct pmap *pm)
 {
-	PMAP_LOCKED();
-	struct tlb_batch *b = &pmap_cpus[pmap_cpu_self()].pc_batch;
+	PMAP_LOCKED(pm);
+	struct pmap_tlb_batch *b = &pm->pm_batch;
 
-	(void)pm;	/* one batch per CPU covers every pmap */
-	if (b->n == 0 && !b->full && b->nfree == 0)
+	if (b->n == 0 && !b->full && b->nptps == 0 && b->nchunks == 0)
 		return;
-	pmap_stats.updates++;
-	pmap_tlb_flush_now();
+	PMAP_STAT_INC(updates);
+	pmap_tlb_flush_now(pm);
 }

@@ -54,7 +54,7 @@ def check(path):
     start = next((i for i, l in enumerate(lines) if l.startswith("# bench: backend")), None)
     mine = [l for l in lines[start:] if l.startswith("#")] if start is not None else []
     wide = [l for l in mine if len(l) > 80]
-    tables = [t for t in ("# Memory", "# Shootdowns", "# Time per operation")
+    tables = [t for t in ("# Memory", "# Shootdowns", "# Time per operation", "# Scaling")
               if not any(l.startswith(t) for l in mine)]
     try:
         backend, _, rows = read_log(path, keep_untimed=True)
@@ -65,8 +65,8 @@ def check(path):
         ("bench_lines_fit_80_columns", bool(mine) and not wide,
          "%d lines, widest %d" % (len(mine), max(map(len, mine), default=0))
          + ("; e.g. %r" % wide[0] if wide else "")),
-        ("bench_three_tables", bool(mine) and not tables,
-         "missing: " + ", ".join(tables) if tables else "memory, shootdowns, time"),
+        ("bench_four_tables", bool(mine) and not tables,
+         "missing: " + ", ".join(tables) if tables else "memory, shootdowns, time, scaling"),
         ("bench_timing_table_parses", parsed, why),
     ]
     print("KTAP version 1\n1..%d" % len(checks))

@@ -12,8 +12,10 @@
 # the suite runs with those environment assignments (say, a narrower model
 # CPU) and command-line words when given; with a CONFIG_X, the mutant applies
 # only to configurations that set it, with !CONFIG_X only to those that do not
-# (others report it skipped).  Exits 0
-# iff every mutant that applies was killed.
+# (others report it skipped).  The environment word MUT_BIN=tsan runs the
+# suite's ThreadSanitizer build instead (a lock mutant: killed when TSan
+# reports a race, or a test fails).  Exits 0 iff every mutant that applies
+# was killed.
 set -uo pipefail
 config=$1
 work=$2
@@ -63,13 +65,18 @@ import os, sys
 line = os.environ["MUT_LINE"]
 src = open(sys.argv[1]).read()
 sys.stdout.write(src.replace(line.strip(), os.environ["MUT_REPL"], 1))' "$f.orig" >"$f"
-	if ! make -s -C "$work/src" O=build "$bin" >"$work/mutant-$n.log" 2>&1; then
+	mbin=$bin
+	case " $envs " in *" MUT_BIN=tsan "*)
+		mbin=build/tsan/pmapkit-host
+		envs="${envs/MUT_BIN=tsan/} TSAN_OPTIONS=halt_on_error=1:exitcode=66" ;;
+	esac
+	if ! make -s -C "$work/src" O=build "$mbin" >"$work/mutant-$n.log" 2>&1; then
 		echo "not ok $n $what: the mutant does not build, see $work/mutant-$n.log"
 		survivors=$((survivors + 1))
 	else
 		# shellcheck disable=SC2086 # VAR=value words for env, words for the suite
 		# (the braces keep bash's "Segmentation fault" notice of a killed mutant quiet)
-		{ (cd "$work/src" && timeout 300 env $envs "./$bin" $args) >"$work/mutant-$n.out" 2>&1; } 2>/dev/null
+		{ (cd "$work/src" && timeout 300 env $envs "./$mbin" $args) >"$work/mutant-$n.out" 2>&1; } 2>/dev/null
 		status=$?
 		killer=$(grep -m1 '^not ok' "$work/mutant-$n.out" | cut -d' ' -f4-)
 		if [ $status -ne 0 ] || [ -n "$killer" ]; then

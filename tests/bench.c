@@ -259,6 +259,120 @@ b_shootdowns(const paddr_t *pa)
 	b_scatter_done(pm);
 }
 
+/*
+ * Scaling (issue 15): pmap_enter of 64 pages and one pmap_remove of them,
+ * with pmap_update, over and over, on one CPU, then on CPU 0 and CPU 1 at
+ * once on two pmaps (disjoint: a lock each), then on one shared pmap
+ * (disjoint VAs, one lock).  Throughput as a ratio to one CPU's: 2 would be
+ * perfect.  A neighbour page keeps each leaf table (no table is freed), the
+ * pmaps are live nowhere (no shootdown): what is measured is the pmap's own
+ * work and its locks.
+ */
+#define B_SCALE_PAGES	64u
+
+struct b_scale {
+	struct pmap	*pm;
+	vaddr_t		 va;
+	const paddr_t	*pa;
+	unsigned	 rounds;
+	unsigned	 started;	/* both begin together */
+};
+static struct b_scale b_sc[2];
+
+static void
+b_scale_fn(void *arg)
+{
+	struct b_scale *s = arg;
+
+	__atomic_add_fetch(&b_sc[0].started, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&b_sc[0].started, __ATOMIC_SEQ_CST) < 2)
+		kern_spin_poll();
+	for (unsigned r = 0; r < s->rounds; r++) {
+		for (unsigned k = 0; k < B_SCALE_PAGES; k++)
+			if (pmap_enter(s->pm, s->va + k * PAGE_SIZE, s->pa[k], RW, 0) != 0)
+				kpanic("b_scale_fn: pmap_enter failed");
+		pmap_remove(s->pm, s->va, s->va + B_SCALE_PAGES * PAGE_SIZE);
+		pmap_update(s->pm);
+	}
+}
+
+/* ns for the run (0 without a clock); two = CPU 1 runs b_sc[1] meanwhile. */
+static uint64_t
+b_scale_run(bool two)
+{
+	uint64_t t0 = plat_nsec();
+
+	b_sc[0].started = two ? 0 : 1;
+	if (two)
+		kern_xcall_async(1, b_scale_fn, &b_sc[1]);
+	b_scale_fn(&b_sc[0]);
+	if (two)
+		kern_xcall_wait(1);
+	return plat_nsec() - t0;
+}
+
+static void
+b_scaling(const paddr_t *pa)
+{
+	struct pmap *pm0 = pmap_create(), *pm1 = pmap_create();
+	const unsigned rounds = plat_nsec() != 0 ? 3000 : 100;
+	unsigned long ops = (unsigned long)rounds * (B_SCALE_PAGES + 2);
+	struct pmap_stats s0, s1;
+
+	kprintf("#\n# Scaling: pmap_enter x %u + pmap_remove + pmap_update, %u rounds\n"
+	    "#   per CPU; throughput as a ratio to one CPU's (2.00: perfect)\n",
+	    B_SCALE_PAGES, rounds);
+	if (kern_ncpus() < 2) {
+		kprintf("#   (one CPU: nothing to compare)\n");
+		pmap_destroy(pm0);
+		pmap_destroy(pm1);
+		return;
+	}
+	kprintf("# %-28s %9s %9s %6s %10s\n", "run", "ns/op", "ratio", "CPUs", "lock waits");
+	b_sc[0] = (struct b_scale){ pm0, B_VA, pa, rounds, 0 };
+	b_sc[1] = (struct b_scale){ pm1, B_VA + 0x00400000u, pa + B_SCALE_PAGES, rounds, 0 };
+	for (int i = 0; i < 2; i++)	/* the neighbours that keep the tables */
+		if (pmap_enter(b_sc[i].pm, b_sc[i].va + B_SCALE_PAGES * PAGE_SIZE,
+		    pa[2 * B_SCALE_PAGES + i], RW, 0) != 0)
+			kpanic("b_scaling: pmap_enter failed");
+	uint64_t one = 0;
+	const char *names[3] = { "one CPU", "two CPUs, two pmaps", "two CPUs, one pmap" };
+	for (int run = 0; run < 3; run++) {
+		if (run == 2) {
+			b_sc[1].pm = pm0;
+			if (pmap_enter(pm0, b_sc[1].va + B_SCALE_PAGES * PAGE_SIZE,
+			    pa[2 * B_SCALE_PAGES + 1], RW, 0) != 0)
+				kpanic("b_scaling: pmap_enter failed");
+		}
+		pmap_stats_get(&s0);
+		uint64_t dt = b_scale_run(run > 0);
+		pmap_stats_get(&s1);
+		unsigned cpus = run > 0 ? 2 : 1;
+		char ns[24], ratio[24];
+		if (dt == 0 || plat_nsec() == 0) {
+			ksnprintf(ns, sizeof(ns), "-");
+			ksnprintf(ratio, sizeof(ratio), "-");
+		} else {
+			uint64_t per = dt * 10 / ops;	/* tenths of ns per op of one CPU */
+			ksnprintf(ns, sizeof(ns), "%llu.%01llu", (unsigned long long)(per / 10),
+			    (unsigned long long)(per % 10));
+			if (run == 0)
+				one = dt;
+			uint64_t r = one * cpus * 100 / dt;
+			ksnprintf(ratio, sizeof(ratio), "%llu.%02llu", (unsigned long long)(r / 100),
+			    (unsigned long long)(r % 100));
+		}
+		kprintf("# %-28s %9s %9s %6u %10lu\n", names[run], ns, ratio, cpus,
+		    s1.lock_spins - s0.lock_spins);
+	}
+	pmap_remove(pm0, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
+	pmap_remove(pm1, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
+	pmap_update(pm0);
+	pmap_update(pm1);
+	pmap_destroy(pm0);
+	pmap_destroy(pm1);
+}
+
 void
 bench_run(void)
 {
@@ -283,6 +397,7 @@ bench_run(void)
 	pmap_activate(pm);
 	b_times(pm, pa);
 	pmap_activate(pmap_kernel());
+	b_scaling(pa);
 	pmap_destroy(pm);
 	pmap_destroy(pm2);
 	for (unsigned i = 0; i < B_N; i++)

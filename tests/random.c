@@ -550,6 +550,15 @@ r_activate_fn(void *pm)
 	pmap_activate(pm);
 }
 
+/* Complete every pmap's deferred work (pmap_update is per pmap). */
+static void
+r_update_all(void)
+{
+	for (int p = 0; p < R_NPMAP; p++)
+		pmap_update(R.pm[p]);
+	pmap_update(pmap_kernel());
+}
+
 static void
 r_activate_on(unsigned c, int p)
 {
@@ -567,7 +576,7 @@ op_probe(void)
 	enum probe_access a = (enum probe_access)r_below(3);
 	/* User probes on CPU 0 in the guest: the platform runs them there only. */
 	bool user = plat_probe_user_supported() && p >= 0 && r_below(2) &&
-	    (c == 0 || !plat_cpus_concurrent());
+	    (c == 0 || plat_probe_user_any_cpu());
 	const struct r_map *m = kslot ? &R.kmap[s] : p >= 0 ? &R.map[p][s] : NULL;
 	vaddr_t va = (kslot ? r_kva(s) : r_va(s)) + (a == PROBE_EXEC ? R_EXEC_OFF : 0);
 	struct r_probe rp = { p >= 0 ? R.pm[p] : pmap_kernel(), va, a, user,
@@ -579,7 +588,7 @@ op_probe(void)
 		return true;		/* user slots with only the kernel live */
 	r_log("probe p%d on CPU %u %s %#" PMAP_PRIxVADDR " %s", p, c, user ? "user" : "kernel", va,
 	    a == PROBE_READ ? "read" : a == PROBE_WRITE ? "write" : "exec");
-	pmap_update(pmap_kernel());
+	r_update_all();
 	if (!r_audit())
 		return false;
 	kern_xcall(c, r_probe_on_cpu, &rp);
@@ -798,7 +807,7 @@ r_step(void)
 		return op_probe();
 	if (dice < 950) {
 		r_log("update");
-		pmap_update(pmap_kernel());
+		r_update_all();
 		return r_audit();
 	}
 	if (dice < 985) {
@@ -941,12 +950,12 @@ r_run(void)
 		if (!r_step() && R.fail == NULL)
 			r_diverge("step returned failure");
 		if (R.fail == NULL && R.step % R_FULL_EVERY == R_FULL_EVERY - 1) {
-			pmap_update(pmap_kernel());
+			r_update_all();
 			r_check_all();
 		}
 	}
 	if (R.fail == NULL) {
-		pmap_update(pmap_kernel());
+		r_update_all();
 		r_check_all();
 	}
 	if (R.fail != NULL) {

@@ -200,6 +200,10 @@ pmap_kern_printf(const char *fmt, ...)
 unsigned pmap_kern_cpu_index(void) { return pmap_model_cpu(); }
 uint32_t pmap_kern_cpus_running(void) { return (1u << NCPUS) - 1; }
 void pmap_kern_ipi(uint32_t cpus) { pmap_model_ipi(cpus); }
+/* One thread switches among the model's CPUs, never preempted: nothing to disable. */
+void pmap_kern_preempt_disable(void) { }
+void pmap_kern_preempt_enable(void) { }
+void pmap_kern_cpu_relax(void) { }
 
 /* ------------------------------------------------------- the VM system */
 

@@ -227,6 +227,7 @@ struct pmap_stats {
 	unsigned long shootdown_full;	/* of the requests, full flushes */
 	unsigned long asid_forgets;	/* CPUs spared an IPI by forgetting an ASID */
 	unsigned long pmaps;		/* pmaps alive, kernel included */
+	unsigned long lock_spins;	/* lock acquisitions that had to wait */
 };
 
 void	pmap_stats_get(struct pmap_stats *);

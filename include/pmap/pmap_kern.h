@@ -72,6 +72,7 @@ void	pmap_kern_printf(const char *fmt, ...)
  * aimed at this CPU, if one is pending.  The kernel calls it from its IPI
  * handler and in every spin-wait (a CPU that waits for another, with
  * interrupts off, must still answer it: pmap_update waits for every target).
+ * Callable in interrupt context and with preemption on (it pins itself).
  */
 unsigned pmap_kern_cpu_index(void);
 uint32_t pmap_kern_cpus_running(void);
@@ -79,10 +80,30 @@ void	pmap_kern_ipi(uint32_t cpus);
 void	pmap_tlb_shootdown_poll(void);
 
 /*
+ * Preemption and spinning, supplied by the kernel (docs/embedding.md,
+ * "Locking and preemption").  pmapkit's locks are spin locks; it holds
+ * each with preemption off and takes nothing else from the kernel.
+ *
+ * pmap_kern_preempt_disable / pmap_kern_preempt_enable: no other thread
+ *   runs on this CPU, and this thread moves to no other CPU, between a
+ *   disable and its enable.  They nest (a count); the enable that ends
+ *   the outermost may preempt.  Callable in any context, before and after
+ *   pmap_bootstrap.  A kernel without preemption: empty functions.
+ *   Interrupts are never masked by pmapkit: they may arrive in the middle
+ *   of any pmap call, and an interrupt handler may call
+ *   pmap_tlb_shootdown_poll but no other pmap function.
+ * pmap_kern_cpu_relax: one step of a spin-wait (x86 pause, or nothing);
+ *   may not block or enable preemption.
+ */
+void	pmap_kern_preempt_disable(void);
+void	pmap_kern_preempt_enable(void);
+void	pmap_kern_cpu_relax(void);
+
+/*
  * For a kernel whose panic can return control (a test harness that longjmps
- * out of pmap_kern_panic): pmap_lock_held() is how deep this CPU holds the
- * pmap lock (0: not at all); after the jump, pmap_panic_unwind(depth) drops
- * it back to the depth saved before the call that panicked.
+ * out of pmap_kern_panic): pmap_lock_held() is how many pmapkit locks this
+ * CPU holds (0: none); after the jump, pmap_panic_unwind(depth) releases
+ * them back to the number saved before the call that panicked.
  */
 unsigned pmap_lock_held(void);
 void	pmap_panic_unwind(unsigned depth);

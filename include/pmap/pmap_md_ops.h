@@ -44,7 +44,38 @@ extern struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS];
 #define PMAP_MK_NOCACHE	0x40u
 
 
+/*
+ * A spin lock of mi/ (mi/pmap_lock.c): the holding CPU + 1 (0: free) and,
+ * for a pmap's, how deep it holds it.  Preemption is off while it is held.
+ */
+struct pmap_spin {
+	uint32_t	 ps_owner;
+	uint32_t	 ps_depth;
+};
+
+#define PMAP_FREE_PTPS		64	/* page-table pages a batch holds back */
+#define PMAP_FREE_CHUNKS	8	/* pv chunks a batch holds back */
+
+/*
+ * A pmap's deferred TLB work (mi/pmap_tlb.c), under its lock: the VAs whose
+ * translations its CPUs may cache, and the pages to free once no CPU can
+ * reach them.  While its CPU shoots down, it is also the request the
+ * targets serve.
+ */
+struct pmap_tlb_batch {
+	unsigned	 n;
+	bool		 full;		/* over the ceiling: flush everything */
+	bool		 global;	/* a global translation is involved */
+	bool		 urgent;	/* complete before the pmap call returns */
+	uint32_t	 targets;	/* CPUs that may cache the translations */
+	vaddr_t		 va[CONFIG_PMAP_TLB_CEILING];
+	unsigned	 nptps, nchunks;
+	paddr_t		 ptps[PMAP_FREE_PTPS];
+	void		*chunks[PMAP_FREE_CHUNKS];
+};
+
 struct pmap {
+	struct pmap_spin pm_lock;	/* first: kept while the struct is pooled */
 	struct pmap_md	 pm_md;		/* backend part: root, links */
 	int		 pm_refs;
 	long		 pm_resident;	/* base pages mapped by leaves */
@@ -58,6 +89,7 @@ struct pmap {
 	/* Address-space tags (mi/pmap_asid.c), per CPU: the tag, valid while */
 	uint32_t	 pm_asid[PMAP_MAXCPUS];
 	uint32_t	 pm_asid_gen[PMAP_MAXCPUS];	/* this is the CPU's generation */
+	struct pmap_tlb_batch pm_batch;	/* deferred invalidations and frees */
 };
 
 struct pmap_md_ops {
@@ -189,7 +221,8 @@ void	pmap_md_boot_account(paddr_t table, int level, unsigned entries, unsigned l
  * PDPTEs, non-leaf entries).  It has dealt with this CPU itself.  Other CPUs
  * where pm is live invalidate va (all: flush every non-global translation)
  * at the next pmap_update or, if urgent, before the current pmap call
- * returns (for state the pmap itself uses, like a self-map alias).
+ * returns (for state the pmap itself uses, like a self-map alias).  pm's
+ * lock held (it is pm's batch).
  */
 void	pmap_md_tlb_sync(struct pmap *, vaddr_t va, bool all, bool urgent);
 void	pmap_md_count_table(bool kernel);
@@ -199,7 +232,9 @@ void	pmap_md_uncount_table(void);
  * pmap (pm NULL: the first; NULL after the last), for a backend that keeps
  * something of the kernel pmap in every user root (kernel root entries).
  * A pmap is on it from the moment root_create returns 0 until
- * root_release is called; pmap lock held.
+ * root_release is called.  Only from table_changed for the kernel pmap:
+ * mi/ holds the list's lock there (and during root_create), so that a
+ * root made meanwhile either copied the kernel entry or is on the list.
  */
 struct pmap *pmap_md_user_next(struct pmap *pm);
 /*

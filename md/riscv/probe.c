@@ -86,6 +86,13 @@ plat_probe_user_supported(void)
 	return probe_user_cpu_ok();
 }
 
+/* Contract (kern.h): the random tester's user probes run on CPU 0 only. */
+bool
+plat_probe_user_any_cpu(void)
+{
+	return false;
+}
+
 static void __attribute__((noreturn))
 probe_bad_access(vaddr_t va, enum probe_access access)
 {

@@ -74,6 +74,13 @@ plat_probe_user_supported(void)
 	return true;
 }
 
+/* Contract (kern.h): the random tester's user probes run on CPU 0 only. */
+bool
+plat_probe_user_any_cpu(void)
+{
+	return false;
+}
+
 /* One armed access; fills the fault fields of r if it faulted. */
 static bool
 probe_kernel(vaddr_t va, enum probe_access access, uint32_t wval,

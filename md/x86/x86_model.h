@@ -30,7 +30,7 @@
 #define X_NX		(1ull << 63)
 #define X_FRAME		0x000FFFFFFFFFF000ull
 
-struct x86_model_cpu {
+struct __attribute__((aligned(64))) x86_model_cpu {
 	uint64_t	cr0, cr3, cr4;
 	uint64_t	efer;
 	uint32_t	cpuid1_edx;		/* leaf 1 EDX */

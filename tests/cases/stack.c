@@ -17,11 +17,12 @@
 /*
  * What a pmap call may take: half a 4 KiB stack on 32-bit targets (twice
  * that on 64-bit ones).  AddressSanitizer's redzones make every frame larger
- * (4-level demotion paths pass 4 KiB under it): twice the budget there; the
- * plain host build and every guest keep the real one.
+ * (4-level demotion paths pass 4 KiB under it), and ThreadSanitizer's
+ * instrumentation some: twice the budget there; the plain host build and
+ * every guest keep the real one.
  */
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define T_ASAN_FRAMES	2
 #endif
 #endif

@@ -136,10 +136,10 @@ t_tlb_model_catches_missing_invalidation(struct tctx *t)
 	T_EQ(t, pmap_enter(pm, UVA, pa, RW, 0), 0);
 	pmap_update(pm);
 	T_ASSERT(t, t_write(UVA, 1));			/* cached writable and dirty */
-	pmap_tlb_debug_drop = 1;
+	__atomic_store_n(&pmap_tlb_debug_drop, 1, __ATOMIC_RELAXED);
 	pmap_protect(pm, UVA, UVA + PAGE_SIZE, VM_PROT_READ);
 	pmap_update(pm);
-	T_EQ(t, pmap_tlb_debug_drop, 0);
+	T_EQ(t, __atomic_load_n(&pmap_tlb_debug_drop, __ATOMIC_RELAXED), 0);
 	bool stale = t_write(UVA, 2);
 	kprintf("# write after a dropped invalidation: %s\n",
 	    stale ? "went through the stale TLB entry" : "faulted");

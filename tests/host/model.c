@@ -14,7 +14,7 @@
 
 uint8_t *model_ram;
 unsigned model_ncpus = 1;
-unsigned model_cpu;			/* the one running now */
+_Thread_local unsigned model_cpu;	/* the one this thread runs as */
 uint64_t model_ram_size;
 
 void
@@ -117,10 +117,17 @@ pmap_model_access(pmap_vaddr_t va, enum pmap_model_access acc, bool user, uint32
 	if (pa + 4 > model_ram_size)
 		model_fatal("pmap_model_access: va %#" PMAP_PRIxVADDR " maps pa %#llx beyond RAM",
 		    va, (unsigned long long)pa);
+	/*
+	 * One access of the word, as the CPU's load or store is: other CPUs
+	 * (threads) may access it at the same time.
+	 */
+	if (pa & 3)
+		model_fatal("pmap_model_access: va %#" PMAP_PRIxVADDR " is not word aligned", va);
+	uint32_t *w = (uint32_t *)(model_ram + pa);
 	if (acc == PMAP_MODEL_READ && readp != NULL)
-		memcpy(readp, model_ram + pa, 4);
+		*readp = __atomic_load_n(w, __ATOMIC_RELAXED);
 	else if (acc == PMAP_MODEL_WRITE)
-		memcpy(model_ram + pa, &wval, 4);
+		__atomic_store_n(w, wval, __ATOMIC_RELAXED);
 	return true;
 }
 

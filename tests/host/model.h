@@ -17,7 +17,7 @@
 extern uint8_t *model_ram;		/* simulated RAM, page aligned */
 extern uint64_t model_ram_size;
 extern unsigned model_ncpus;		/* simulated CPUs, each with its own TLB */
-extern unsigned model_cpu;		/* the one running now */
+extern _Thread_local unsigned model_cpu;	/* the one this thread runs as */
 
 /* RAM regions as the backend's QEMU machine has them for mem bytes; returns
  * the size of the model's RAM array (the highest address + 1). */

@@ -12,12 +12,30 @@
 #define NBUCKETS	4096u
 #define NSIZES		4
 
-struct model_tlb_stats model_tlb_stats;
+struct model_tlb_stats model_tlb_stats[PMAP_MAXCPUS];
 static struct tlb_entry *tlbs[PMAP_MAXCPUS][NBUCKETS];
-static struct tlb_entry *tlb_all[PMAP_MAXCPUS];	/* every entry, by all_next */
+static struct {
+	struct tlb_entry *head;		/* every entry, by all_next */
+} __attribute__((aligned(64))) tlb_alls[PMAP_MAXCPUS];
+#define tlb_all(c)	(tlb_alls[c].head)
 #define buckets		(tlbs[model_cpu])
-static uint8_t sizes[NSIZES];		/* page shifts seen, to probe on lookup */
-static unsigned nsizes;
+#define stats		(model_tlb_stats[model_cpu])
+/*
+ * Page shifts seen, to probe on lookup: bit s for 1 << s bytes, shared by
+ * every CPU (thread), only ever gaining bits.  sizes_of() lists them.
+ */
+static uint64_t shifts_seen;
+
+static unsigned
+sizes_of(uint8_t sizes[NSIZES])
+{
+	uint64_t m = __atomic_load_n(&shifts_seen, __ATOMIC_RELAXED);
+	unsigned n = 0;
+
+	for (; m != 0 && n < NSIZES; m &= m - 1)
+		sizes[n++] = (uint8_t)__builtin_ctzll(m);
+	return n;
+}
 
 /* The page's base, for an entry of 1 << shift bytes. */
 static inline uint64_t
@@ -37,27 +55,31 @@ bucket(uint64_t va, uint8_t shift)
 struct tlb_entry *
 model_tlb_lookup(uint64_t va, uint16_t asid)
 {
+	uint8_t sizes[NSIZES];
+	unsigned nsizes = sizes_of(sizes);
+
 	for (unsigned i = 0; i < nsizes; i++) {
 		uint64_t base = page_of(va, sizes[i]);
 		for (struct tlb_entry *e = buckets[bucket(base, sizes[i])]; e; e = e->next)
 			if (e->va == base && e->shift == sizes[i] && (e->g || e->asid == asid)) {
-				model_tlb_stats.hits++;
+				stats.hits++;
 				return e;
 			}
 	}
-	model_tlb_stats.misses++;
+	stats.misses++;
 	return NULL;
 }
 
 static void
 note_size(uint8_t shift)
 {
-	for (unsigned i = 0; i < nsizes; i++)
-		if (sizes[i] == shift)
-			return;
-	if (nsizes == NSIZES)
+	uint64_t bit = (uint64_t)1 << shift;
+
+	if (__atomic_load_n(&shifts_seen, __ATOMIC_RELAXED) & bit)
+		return;
+	if (__builtin_popcountll(__atomic_fetch_or(&shifts_seen, bit, __ATOMIC_RELAXED) | bit) >
+	    NSIZES)
 		abort();
-	sizes[nsizes++] = shift;
 }
 
 void
@@ -73,10 +95,10 @@ model_tlb_insert(const struct tlb_entry *src)
 	e->next = buckets[b];
 	buckets[b] = e;
 	e->all_prev = NULL;
-	e->all_next = tlb_all[model_cpu];
+	e->all_next = tlb_all(model_cpu);
 	if (e->all_next != NULL)
 		e->all_next->all_prev = e;
-	tlb_all[model_cpu] = e;
+	tlb_all(model_cpu) = e;
 }
 
 static void
@@ -88,7 +110,7 @@ drop_if(unsigned b, bool (*pred)(const struct tlb_entry *, const void *), const 
 			if (e->all_prev != NULL)
 				e->all_prev->all_next = e->all_next;
 			else
-				tlb_all[model_cpu] = e->all_next;
+				tlb_all(model_cpu) = e->all_next;
 			if (e->all_next != NULL)
 				e->all_next->all_prev = e->all_prev;
 			free(e);
@@ -109,7 +131,9 @@ covers(const struct tlb_entry *e, const void *arg)
 void
 model_tlb_inval_va(uint64_t va)
 {
-	model_tlb_stats.inval_page++;
+	stats.inval_page++;
+	uint8_t sizes[NSIZES];
+	unsigned nsizes = sizes_of(sizes);
 	for (unsigned i = 0; i < nsizes; i++)
 		drop_if(bucket(page_of(va, sizes[i]), sizes[i]), covers, &va);
 }
@@ -132,7 +156,9 @@ model_tlb_inval_va_tagged(uint64_t va, uint16_t asid)
 {
 	struct tagged_arg a = { va, asid };
 
-	model_tlb_stats.inval_page++;
+	stats.inval_page++;
+	uint8_t sizes[NSIZES];
+	unsigned nsizes = sizes_of(sizes);
 	for (unsigned i = 0; i < nsizes; i++)
 		drop_if(bucket(page_of(va, sizes[i]), sizes[i]), covers_tagged, &a);
 }
@@ -147,9 +173,9 @@ void
 model_tlb_flush(bool global)
 {
 	if (global)
-		model_tlb_stats.flush_all++;
+		stats.flush_all++;
 	else
-		model_tlb_stats.flush_nonglobal++;
+		stats.flush_nonglobal++;
 	for (unsigned b = 0; b < NBUCKETS; b++)
 		drop_if(b, flushable, &global);
 }
@@ -175,8 +201,10 @@ model_tlb_inval(uint64_t va, bool any_va, uint16_t asid, bool any_asid)
 {
 	struct inval_arg a = { va, any_va, any_asid, asid };
 
-	model_tlb_stats.inval_page++;
+	stats.inval_page++;
 	if (!any_va) {			/* only the buckets that can hold va */
+		uint8_t sizes[NSIZES];
+		unsigned nsizes = sizes_of(sizes);
 		for (unsigned i = 0; i < nsizes; i++)
 			drop_if(bucket(page_of(va, sizes[i]), sizes[i]), inval_match, &a);
 		return;
@@ -198,7 +226,7 @@ model_tlb_check(uint16_t asid, int (*leaf)(uint64_t va, struct tlb_entry *),
 {
 	int bad = 0;
 
-	for (struct tlb_entry *e = tlb_all[model_cpu]; e != NULL; e = e->all_next) {
+	for (struct tlb_entry *e = tlb_all(model_cpu); e != NULL; e = e->all_next) {
 		struct tlb_entry w;
 		if (!e->g && e->asid != asid)
 			continue;

@@ -25,8 +25,8 @@ struct tlb_entry {
 
 struct model_tlb_stats {
 	unsigned long	hits, misses, inval_page, flush_all, flush_nonglobal;
-};
-extern struct model_tlb_stats model_tlb_stats;
+} __attribute__((aligned(64)));		/* per CPU: each its own cache line */
+extern struct model_tlb_stats model_tlb_stats[];	/* per CPU */
 
 struct tlb_entry *model_tlb_lookup(uint64_t va, uint16_t asid);
 void	model_tlb_insert(const struct tlb_entry *);
