@@ -41,6 +41,7 @@ DEPS_OK    := $(O)/.deps-build
 DEPS_QEMU  := $(O)/.deps-qemu
 DEPS_DEBUG := $(O)/.deps-debug
 DEPS_PLOT  := $(O)/.deps-plot
+DEPS_PERF  := $(O)/.deps-perf
 RESULTS    := $(O)/results
 
 # Goals that need no configuration of $(O) itself (test and bench-plot
@@ -168,7 +169,7 @@ GUEST_BASE_CFLAGS = $(GUEST_TARGET_CFLAGS) -std=c11 -O2 -g -ffreestanding -fno-b
 	-Wall -Wextra -Werror=implicit-function-declaration
 GUEST_CFLAGS = $(GUEST_BASE_CFLAGS) -Ikern/libc
 # EXTRA_HOST_CFLAGS is for compiling and linking, e.g. -fsanitize=address,undefined.
-HOST_CFLAGS  = -std=gnu11 -O2 -g -DPMAP_HOST -Wall -Wextra -Wpointer-arith $(HOST_MD_INCLUDES) \
+HOST_CFLAGS  = -std=gnu11 -O2 -gdwarf-4 -DPMAP_HOST -Wall -Wextra -Wpointer-arith $(HOST_MD_INCLUDES) \
 	$(EXTRA_HOST_CFLAGS)
 # AddressSanitizer + UndefinedBehaviorSanitizer build of the host suite, and the
 # libFuzzer build (clang's runtimes come with libclang-rt-14-dev).
@@ -503,13 +504,19 @@ fuzz: $(FUZZ_BIN)
 # every configs/*_defconfig, each built the same way in $(O)/bench/<name>,
 # drawn by scripts/bench-plot.py into $(BENCH_PLOT) (.svg or .png).
 BENCH_PLOT ?= $(O)/bench/bench.svg
-bench: | $(DEPS_QEMU) $(KCONFIG_CONFIG)
+bench: | $(DEPS_QEMU) $(DEPS_PERF) $(KCONFIG_CONFIG)
 	$(Q)scripts/bench-config.sh $(KCONFIG_CONFIG) $(O)/bench
 	$(Q)$(MAKE) O=$(O)/bench bench-here
 
+# The locks' uncontended cost: callgrind of a run on one CPU (scripts/lock-cost.py).
+LOCK_COST_CASES = t_range_across_tables,t_page_protect_three_pmaps,t_modref_by_access
 bench-here: $(GUEST_ELF) $(HOST_BIN)
 	@mkdir -p $(RESULTS)
 	$(Q)$(HOST_BIN) bench | tee $(RESULTS)/bench-host.log
+	$(Q)valgrind -q --tool=callgrind --callgrind-out-file=$(RESULTS)/lock-cost.callgrind \
+		$(HOST_BIN) cpus=1 only=$(LOCK_COST_CASES) >/dev/null && \
+		{ echo "# Lock cost, uncontended (callgrind, cpus=1, only=$(LOCK_COST_CASES)):"; \
+		scripts/lock-cost.py $(RESULTS)/lock-cost.callgrind; } | tee -a $(RESULTS)/bench-host.log
 	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/bench-guest.log,bench)
 
 bench-plot: | $(DEPS_PLOT)

@@ -9,6 +9,7 @@
  *   seed=S       its seed (with random=)
  *   dump         at the end, pmap_dump of the kernel pmap and of a small user pmap
  *   list         print the test cases' names and stop
+ *   failfast     stop the suite at the first failed case (the mutation check)
  * Numbers are decimal or 0x-hex.  Any other word must be the platform's
  * (plat_cmdline_word); an unknown word or a malformed value fails the run.
  */
@@ -134,18 +135,24 @@ run_one(unsigned num, const struct tcase *tc)
 	return t.failed == 0;
 }
 
-/* The suite, or with some != 0 the cases marked in sel[] (in the suite's order). */
+/*
+ * The suite, or with some != 0 the cases marked in sel[] (in the suite's
+ * order); with failfast, none after the first that fails (the plan is then
+ * not met: the mutation check wants only to know that one failed).
+ */
 static int
-run_tests(unsigned some, const bool *sel)
+run_tests(unsigned some, const bool *sel, bool failfast)
 {
 	unsigned n = 0, failed = 0;
 
 	for (unsigned i = 0; i < NTCASES; i++)
 		n += (some == 0 || sel[i]);
 	kprintf("KTAP version 1\n1..%u\n", n);
-	for (unsigned i = 0, num = 0; i < NTCASES; i++)
+	for (unsigned i = 0, num = 0; i < NTCASES && !(failfast && failed); i++)
 		if (some == 0 || sel[i])
 			failed += !run_one(++num, &tcases[i]);
+	if (failed && failfast)
+		kprintf("# failfast: stopped after the first failure\n");
 	return failed == 0 ? KERN_EXIT_PASS : KERN_EXIT_FAIL;
 }
 
@@ -227,7 +234,7 @@ kern_dump(void)
 
 /* What the command line asks for (the file's opening comment). */
 struct kern_args {
-	bool		 bench, dump, list;
+	bool		 bench, dump, list, failfast;
 	unsigned	 only;		/* 0: every case; else how many only= words */
 	bool		 sel[NTCASES];	/* the cases they name */
 	bool		 random;
@@ -254,6 +261,8 @@ parse_args(const char *cmdline, struct kern_args *a, char *why, size_t n)
 			a->dump = true;
 		} else if (len == 4 && strncmp(w, "list", 4) == 0) {
 			a->list = true;
+		} else if (len == 8 && strncmp(w, "failfast", 8) == 0) {
+			a->failfast = true;
 		} else if (kern_cmdline_key(w, len, "only=", &v, &vlen)) {
 			const char *u;
 			size_t ulen;
@@ -318,7 +327,7 @@ kmain(const struct boot_info *bi)
 	} else if (a.random) {
 		status = run_random(a.nops, a.seed);
 	} else {
-		status = run_tests(a.only, a.sel);
+		status = run_tests(a.only, a.sel, a.failfast);
 		pmap_stats_dump(kprintf);
 	}
 	if (a.dump)

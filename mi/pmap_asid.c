@@ -15,8 +15,10 @@
  * forgets its tag there instead (pmap_asid_forget, through the backend's
  * tlb_forget), which costs it a fresh tag at its next activation there.
  *
- * All of it runs with the pmap lock held, on the CPU whose state it
- * changes, but pmap_asid_forget, which the lock alone serializes.
+ * All of it runs with the pmap's lock held and preemption off, on the CPU
+ * whose state it changes (pmap_asids[c] is only ever touched by CPU c),
+ * but pmap_asid_forget, which pm's lock alone serializes with pm's
+ * activation there.
  */
 #include "pmap_int.h"
 

@@ -67,8 +67,9 @@ static bool
 pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
 {
 	pmap_kern_preempt_disable();
-	struct pmap_lock_cpu *lc = pmap_lock_cpu();
-	uint32_t me = pmap_cpu_self() + 1;
+	unsigned cpu = pmap_cpu_self();
+	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	uint32_t me = cpu + 1;
 
 	KASSERTMSG(lc->n < PMAP_HELD_MAX, "pmap_spin_acquire: CPU %u holds %u locks already",
 	    me - 1, lc->n);
@@ -105,8 +106,9 @@ pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
 static void
 pmap_spin_release(struct pmap_spin *l)
 {
-	struct pmap_lock_cpu *lc = pmap_lock_cpu();
-	uint32_t me = pmap_cpu_self() + 1;
+	unsigned cpu = pmap_cpu_self();
+	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	uint32_t me = cpu + 1;
 	unsigned i = lc->n;
 
 	while (i > 0 && lc->held[i - 1].lock != l)
@@ -144,7 +146,7 @@ pmap_trylock(struct pmap *pm)
 void
 pmap_unlock(struct pmap *pm)
 {
-	if (pmap_locked(pm) && pm->pm_lock.ps_depth == 1 && pm->pm_batch.urgent)
+	if (pm->pm_batch.urgent && pm->pm_lock.ps_depth == 1 && pmap_locked(pm))
 		pmap_tlb_flush_now(pm);
 	pmap_spin_release(&pm->pm_lock);
 }

@@ -9,6 +9,7 @@
 #   qemu   the QEMU system emulators (make run, test, bench, debug)
 #   debug  gdb-multiarch (make gdb, and make test's gdb check)
 #   plot   python3-matplotlib (make bench-plot)
+#   perf   valgrind (make bench: the locks' instruction counts)
 #
 # Testing hook: PMAPKIT_DEPS_PRETEND_MISSING="pkg ..." makes the first check
 # treat those packages as missing (the check after an install ignores it).
@@ -22,16 +23,18 @@ declare -A group=(
 	[qemu]="qemu_x86 qemu_misc"
 	[debug]="gdb"
 	[plot]="matplotlib"
+	[perf]="valgrind"
 )
 declare -A pkg=(
 	[clang]=clang [lld]=lld [llvm]=llvm [make]=make [kconfiglib]=python3-kconfiglib
 	[qemu_x86]=qemu-system-x86 [qemu_misc]=qemu-system-misc
 	[compiler_rt]=libclang-rt-14-dev [gdb]=gdb-multiarch [matplotlib]=python3-matplotlib
+	[valgrind]=valgrind
 )
 checks=()
 for g in "${@:-build}"; do
 	if [ -z "${group[$g]+x}" ]; then
-		echo "deps: unknown group \"$g\" (build, qemu, debug, plot)" >&2
+		echo "deps: unknown group \"$g\" (build, qemu, debug, plot, perf)" >&2
 		exit 2
 	fi
 	# shellcheck disable=SC2206 # the group is a word list
@@ -47,6 +50,7 @@ check_qemu_misc()   { command -v qemu-system-riscv32 >/dev/null; }
 check_compiler_rt() { compgen -G '/usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.asan-x86_64.a' >/dev/null; }
 check_gdb()         { command -v gdb-multiarch >/dev/null; }
 check_matplotlib()  { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; }
+check_valgrind()    { command -v valgrind >/dev/null; }
 
 # missing [pretend-list]: print the packages whose check fails.
 missing() {

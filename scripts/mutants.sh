@@ -64,7 +64,7 @@ for m in "${mutants[@]}"; do
 import os, sys
 line = os.environ["MUT_LINE"]
 src = open(sys.argv[1]).read()
-sys.stdout.write(src.replace(line.strip(), os.environ["MUT_REPL"], 1))' "$f.orig" >"$f"
+sys.stdout.write(src.replace(line, os.environ["MUT_REPL"], 1))' "$f.orig" >"$f"
 	mbin=$bin
 	case " $envs " in *" MUT_BIN=tsan "*)
 		mbin=build/tsan/pmapkit-host
@@ -76,7 +76,7 @@ sys.stdout.write(src.replace(line.strip(), os.environ["MUT_REPL"], 1))' "$f.orig
 	else
 		# shellcheck disable=SC2086 # VAR=value words for env, words for the suite
 		# (the braces keep bash's "Segmentation fault" notice of a killed mutant quiet)
-		{ (cd "$work/src" && timeout 300 env $envs "./$mbin" $args) >"$work/mutant-$n.out" 2>&1; } 2>/dev/null
+		{ (cd "$work/src" && timeout 300 env $envs "./$mbin" failfast $args) >"$work/mutant-$n.out" 2>&1; } 2>/dev/null
 		status=$?
 		killer=$(grep -m1 '^not ok' "$work/mutant-$n.out" | cut -d' ' -f4-)
 		if [ $status -ne 0 ] || [ -n "$killer" ]; then

@@ -31,8 +31,8 @@
 #define C_UVA		0x00400000u
 #define C_NSLOT		16	/* VA slots per worker, over two leaf tables */
 #define C_NPAGE		8	/* shared pages */
-#define C_OPS		(t_host_model() ? 600 : 300)	/* per worker and round */
-#define C_ROUNDS	(t_host_model() ? 8 : 4)
+#define C_OPS		(t_host_model() ? 500 : 300)	/* per worker and round */
+#define C_ROUNDS	(t_host_model() ? 6 : 4)
 
 struct c_slot {
 	int		 page;		/* the shared page mapped (this worker's view), -1: none */

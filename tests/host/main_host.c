@@ -1,7 +1,7 @@
 /*
  * The host test program: the test kernel as a process over the MMU model.
  *
- *   pmapkit-host [--help] [list] [bench] [only=NAME[,NAME...]] [random=N [seed=S]]
+ *   pmapkit-host [--help] [list] [bench] [failfast] [only=NAME[,NAME...]] [random=N [seed=S]]
  *                [dump] [cpus=N] [mem=MB]
  *
  * The arguments form the kernel command line (kern/main.c).
@@ -19,6 +19,7 @@ static const char usage[] =
     "  random=N [seed=S]      the differential random tester alone, N >= 1 operations\n"
     "  bench                  the benchmark instead of the suite\n"
     "  dump                   at the end, pmap_dump of the kernel pmap and of a small user pmap\n"
+    "  failfast               stop the suite at the first failed case\n"
     "  cpus=N                 simulated CPUs, 1 .. 8 (default 4)\n"
     "  mem=MB                 model RAM (default CONFIG_GUEST_MEM_MB)\n"
     "Numbers are decimal or 0x-hex; an unknown word or a malformed value fails the run.\n"
