@@ -124,7 +124,7 @@ bool	pmap_lookup(struct pmap *, pmap_vaddr_t va, struct pmap_mapping *);
  * the kernel's from there to PMAP_VM_MAX_KERNEL_VA: not the pmap's own
  * self-map and windows), in address order, a large leaf once and whole;
  * stops at the first non-zero value fn returns and returns it (0 when
- * every mapping was visited).  fn runs with the pmap lock held and the
+ * every mapping was visited).  fn runs with pm's lock held and the
  * walk's table pointers live: it must not call pmapkit (copy what it needs
  * and act after the walk).
  */
@@ -258,7 +258,7 @@ int	pmap_check(struct pmap *, void (*print)(const char *fmt, ...)
  * A, D, cache mode), with its range, size and first physical address
  * ("scattered" when the pages are not one physical range).  pm's part of
  * the space only, as pmap_mappings.  print is called once per line, with
- * the pmap lock held; it must not call pmapkit.
+ * pm's lock held; it must not call pmapkit.
  */
 void	pmap_dump(struct pmap *, void (*print)(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2))));

@@ -158,7 +158,7 @@ struct pmap_md_ops {
 	 * ASID backends: pm is not live on `cpu` (the caller's too) and one of its
 	 * translations changed: whatever cpu cached under pm's ASID must never be
 	 * used again (forget the ASID there; the next activation on cpu takes a
-	 * fresh one).  Called with the pmap lock held.  NULL without ASIDs.
+	 * fresh one).  Called with pm's lock held.  NULL without ASIDs.
 	 */
 	void	(*tlb_forget)(struct pmap *, unsigned cpu);
 	void	(*zero_page)(paddr_t);

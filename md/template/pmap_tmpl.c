@@ -8,10 +8,12 @@
  * what the TLB caches beyond leaves and how it is invalidated.
  *
  * Rules every entry below obeys (docs/PORTING.md, "Multiprocessor"):
- *  - mi/ calls each one with the pmap lock held, except tlb_invalidate and
- *    tlb_flush, which also run in a CPU's shootdown handler while another
- *    CPU holds the lock; so backend-global state (the kernel root, a list
- *    of user roots) needs no lock of its own;
+ *  - mi/ calls each op for a pmap with that pmap's lock held (two pmaps'
+ *    ops may run at once on two CPUs), table_changed for the kernel pmap
+ *    and root_create with the user-pmap list lock held too; tlb_invalidate
+ *    and tlb_flush also run in a CPU's shootdown handler; so backend-global
+ *    state must be per CPU or the kernel root entries (docs/PORTING.md,
+ *    "Contract changes made for finer locking");
  *  - they run on the calling CPU: windows, "the live pmap" and TLB
  *    operations are that CPU's (pmap_kern_cpu_index());
  *  - none may sleep, call back into the pmap(9) API or allocate other than
@@ -231,7 +233,7 @@ tmpl_tlb_flush(bool global)
  * (never the caller) and one of its cached translations changed: whatever
  * cpu cached under pm's ASID must never be used again (forget the ASID:
  * pm's next activation there takes a fresh one; pmap_asid_forget(pm, cpu)
- * does mi/'s part).  Called instead of an IPI, with the pmap lock held;
+ * does mi/'s part).  Called instead of an IPI, with pm's lock held;
  * must not touch cpu's TLB.
  * Tests: t_smp_inactive_no_ipi, t_asid_rollover.
  */
