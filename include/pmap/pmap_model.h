@@ -8,9 +8,16 @@
  * as that machine lays it out, the boot map the guest's entry code leaves,
  * several simulated CPUs each with its own control registers and a strict
  * TLB (a translation stays until an invalidation removes it, so a missing
- * invalidation shows every time).  Only one simulated CPU runs at a time:
- * the program picks it with pmap_model_set_cpu, and its pmap_kern_cpu_index
- * must return pmap_model_cpu().
+ * invalidation shows every time).  The running CPU is per thread: a
+ * program may switch one thread among the CPUs with pmap_model_set_cpu
+ * (examples/host-vm does), or run each CPU on a thread of its own, setting
+ * it once per thread (the test kernel's tests/host/plat_host.c does); only
+ * one thread may run a CPU at a time, and pmap_kern_cpu_index must return
+ * pmap_model_cpu().  The walks read entries atomically and set A/D by
+ * compare-and-swap, as the hardware does, so other CPUs' pmap calls may
+ * change entries meanwhile.  pmap_model_ipi and pmap_model_tlb_audit run
+ * the other CPUs on the calling thread: with a thread per CPU, call them
+ * only where those CPUs are stopped.
  *
  * Something real hardware would not survive (a fault on a malformed upper
  * entry, a torn multi-word entry, an access beyond RAM) ends the process with status 2
