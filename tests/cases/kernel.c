@@ -108,6 +108,37 @@ large_kenter(struct tctx *t, vsize_t size)
 	T_EQ(t, pmap_resident_count(pmap_kernel()), res0);
 }
 
+/*
+ * A whole large kernel leaf write-protected: where kernel root entries are
+ * copied into every user root (i386, riscv-sv32), the copy in a pmap made
+ * before must follow, or that pmap still writes through it.
+ */
+static void
+large_protect(struct tctx *t, vsize_t size)
+{
+	const vaddr_t va = t_large_va(2, size);
+	const paddr_t pa = PMAP_RAM_BASE + size;
+	struct pmap *before = t_pmap(t);
+	uint32_t v;
+
+	pmap_kenter_range(va, pa, size, RW, 0);
+	pmap_update(pmap_kernel());
+	pmap_activate(before);
+	T_ASSERT(t, t_read(va + 0x20, &v) && t_write(va + 0x20, v), "a writable large kernel "
+	    "mapping not writable in a user pmap");
+	pmap_activate(pmap_kernel());
+	pmap_protect(pmap_kernel(), va, va + size, VM_PROT_READ);
+	pmap_update(pmap_kernel());
+	pmap_activate(before);
+	T_ASSERT(t, t_read(va + 0x20, &v), "a write-protected large kernel mapping unreadable");
+	T_ASSERT(t, !t_write(va + 0x20, v), "a pmap made before pmap_protect still writes "
+	    "through its copy of the large kernel leaf");
+	pmap_activate(pmap_kernel());
+	T_CHECK_PMAP(t, before);
+	pmap_kremove(va, size);
+	pmap_update(pmap_kernel());
+}
+
 void
 t_large_kernel_mappings(struct tctx *t)
 {
@@ -115,6 +146,8 @@ t_large_kernel_mappings(struct tctx *t)
 	const vsize_t big = pmap_large_page_size();
 
 	large_kenter(t, small);
+	if (!t->failed)
+		large_protect(t, small);
 	if (big > small && !t->failed) {
 		if (physmem_direct_end() >= PMAP_RAM_BASE + 2 * big)
 			large_kenter(t, big);
