@@ -182,8 +182,9 @@ void	kspin_unlock(struct kspin *);
  * host model has them (elsewhere plat_thread_start returns false).
  * plat_thread_start: run fn(arg) in a new thread on a free CPU other than 0;
  * plat_thread_join: wait for every one started; plat_thread_switch: the
- * calling kernel thread gives its CPU up and takes another free one (true
- * if it moved); plat_thread_self_arg: its arg, NULL outside one.
+ * calling kernel thread gives its CPU up and takes another free one, or
+ * its own again (true if it moved; either way another thread may have run
+ * on the CPU meanwhile); plat_thread_self_arg: its arg, NULL outside one.
  */
 bool	plat_thread_start(void (*fn)(void *), void *arg);
 void	plat_thread_join(void);

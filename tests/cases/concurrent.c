@@ -509,11 +509,13 @@ c_preempt_hook(void)
 	if ((w->prng >> 28) % 4 != 0)
 		return;
 	w->stay = true;
-	if (plat_thread_switch()) {
-		w->moves++;
-		pmap_activate(w->pm);
-		plat_kernel_user_access(true);
-	}
+	/*
+	 * Off the CPU for a moment either way: another thread may have run on
+	 * it meanwhile, with its own pmap.  The switch back is the kernel's.
+	 */
+	w->moves += plat_thread_switch();
+	pmap_activate(w->pm);
+	plat_kernel_user_access(true);
 	w->stay = false;
 }
 
