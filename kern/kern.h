@@ -135,13 +135,6 @@ bool	plat_intr_enable(bool on);
 void	plat_cpu_wait(void);
 void	plat_cpu_relax(void);
 /*
- * Do CPUs run at the same time?  The guest: yes.  The host model: no, a
- * CPU runs only while another hands it control (an IPI or a cross-call runs
- * to completion on the spot), so a cross-call that waits for another CPU
- * never returns there; tests that need concurrency skip on the host.
- */
-bool	plat_cpus_concurrent(void);
-/*
  * Check every CPU's TLB against the page tables: the number of entries a CPU
  * could still use although the tables no longer allow it (each printed), or
  * -1 where TLBs cannot be inspected (the guest: real hardware).

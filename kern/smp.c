@@ -60,9 +60,7 @@ kern_smp_init(void)
 		kpanic("kern_smp_init: plat_start_cpus returned %u CPUs (1 .. %u)", n,
 		    (unsigned)PMAP_MAXCPUS);
 	for (unsigned c = 1; c < n; c++)
-		if (!plat_cpus_concurrent())	/* the model's CPUs run when handed control */
-			kcpus[c].running = true;
-		else if (!__atomic_load_n(&kcpus[c].running, __ATOMIC_ACQUIRE))
+		if (!__atomic_load_n(&kcpus[c].running, __ATOMIC_ACQUIRE))
 			kpanic("kern_smp_init: CPU %u of %u did not reach kern_cpu_start", c, n);
 	__atomic_store_n(&kern_ncpus_running, n, __ATOMIC_RELEASE);
 	kern_smp_selftest();

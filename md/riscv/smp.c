@@ -101,13 +101,6 @@ plat_cpu_index(void)
 	return rv_curcpu()->tc_cpu;
 }
 
-/* Contract (kern.h): CPUs run at the same time (QEMU's MTTCG threads). */
-bool
-plat_cpus_concurrent(void)
-{
-	return true;
-}
-
 /* Contract (riscv_guest.h): this CPU takes the IPI when sstatus.SIE allows. */
 void
 rv_ipi_enable(void)

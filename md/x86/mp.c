@@ -70,12 +70,6 @@ plat_cpu_index(void)
 }
 
 bool
-plat_cpus_concurrent(void)
-{
-	return true;
-}
-
-bool
 plat_intr_enable(bool on)
 {
 	uintptr_t fl;

@@ -233,30 +233,6 @@ t_smp_sync_guarantee(struct tctx *t)
 
 	if (n < 2)
 		T_SKIP(t, "one CPU");
-	if (!plat_cpus_concurrent()) {
-		/* The model: every CPU caches the mapping, then none may use it. */
-		struct pmap *pm = t_pmap(t);
-		for (unsigned round = 0; round < 20; round++) {
-			bool protect = round & 1;
-			T_EQ(t, pmap_enter(pm, UVA, pa, RW, 0), 0);
-			pmap_update(pm);
-			for (unsigned c = 0; c < n; c++)
-				T_ASSERT(t, probe_on(c, pm, UVA, PROBE_WRITE));
-			if (protect)
-				pmap_protect(pm, UVA, UVA + PAGE_SIZE, VM_PROT_READ);
-			else
-				pmap_remove(pm, UVA, UVA + PAGE_SIZE);
-			pmap_update(pm);
-			for (unsigned c = 0; c < n; c++)
-				T_ASSERT(t, !probe_on(c, NULL, UVA, PROBE_WRITE),
-				    "CPU %u writes through an old translation", c);
-			pmap_remove(pm, UVA, UVA + PAGE_SIZE);
-			pmap_update(pm);
-		}
-		for (unsigned c = 1; c < n; c++)
-			t_activate_on(c, pmap_kernel());
-		return;
-	}
 	static struct sync_state s;
 	struct pmap *pm = t_pmap(t);
 	vaddr_t kva = t_kva(t, 1);

@@ -301,12 +301,6 @@ plat_kernel_user_access(bool allow)
 	return model_kernel_user_access(allow);
 }
 
-bool
-plat_cpus_concurrent(void)
-{
-	return true;
-}
-
 /* The model runs user probes on every CPU. */
 bool
 plat_probe_user_any_cpu(void)
