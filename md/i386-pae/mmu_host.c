@@ -41,7 +41,9 @@ static uint64_t pdptes[PMAP_MAXCPUS][4];	/* per CPU, read at CR3 load */
  * stores that the MMU may see half done (SDM 8.1.1).  Entries never seen are
  * learned (bootstrap writes tables before they are live).
  *
- * The CPUs (threads) share the shadow, under shadow_mu.  A helper notes its
+ * The CPUs (threads) share the shadow, in SHADOW_STRIPES parts by entry
+ * address, each under its own lock (one lock made the CPUs of the scaling
+ * bench take turns at every entry write).  A helper notes its
  * write only after the write itself (pmap/pte_atomic.h), so with more than
  * one CPU a walk may read a value whose note is still on its way: the walk
  * waits for the note, up to TEAR_GRACE_S seconds, before it calls the write
@@ -49,12 +51,39 @@ static uint64_t pdptes[PMAP_MAXCPUS][4];	/* per CPU, read at CR3 load */
  * verdict is immediate.
  */
 #define SHADOW_SLOTS	(1u << 20)
+#define SHADOW_STRIPES	64
+#define STRIPE_SLOTS	(SHADOW_SLOTS / SHADOW_STRIPES)
 #define TEAR_GRACE_S	5
 static struct shadow { uint64_t pa, v; } *shadow;
-static unsigned long shadow_used, tear_checks;
-static pthread_mutex_t shadow_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t shadow_noted = PTHREAD_COND_INITIALIZER;	/* a note, for waiting walks */
-static unsigned shadow_waiters;
+static pthread_once_t shadow_once = PTHREAD_ONCE_INIT;
+static unsigned long shadow_used, tear_checks;		/* atomic */
+static struct stripe {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 noted;		/* a note, for waiting walks */
+	unsigned	 waiters;
+} __attribute__((aligned(64))) stripes[SHADOW_STRIPES] = {
+	[0 ... SHADOW_STRIPES - 1] = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 }
+};
+
+static uint64_t
+shadow_hash(uint64_t pa)
+{
+	return (pa >> 3) * 0x9E3779B97F4A7C15ull;
+}
+
+/* The part of the shadow, and its lock, that holds the entry at pa. */
+static struct stripe *
+stripe_of(uint64_t pa)
+{
+	return &stripes[(shadow_hash(pa) >> 32) % SHADOW_STRIPES];
+}
+
+static void
+shadow_alloc(void)
+{
+	if ((shadow = calloc(SHADOW_SLOTS, sizeof(*shadow))) == NULL)
+		model_fatal("PAE model: no memory for the tear-check shadow");
+}
 
 static bool
 same(uint64_t a, uint64_t b)
@@ -62,27 +91,36 @@ same(uint64_t a, uint64_t b)
 	return ((a ^ b) & ~(X_A | X_D)) == 0;
 }
 
-/* Under shadow_mu. */
+/* Under pa's stripe lock: its slot, in the stripe's own part of the table. */
 static struct shadow *
 shadow_slot(uint64_t pa)
 {
-	if (shadow == NULL && (shadow = calloc(SHADOW_SLOTS, sizeof(*shadow))) == NULL)
-		model_fatal("PAE model: no memory for the tear-check shadow");
-	for (uint64_t h = (pa >> 3) * 0x9E3779B97F4A7C15ull;; h++) {
-		struct shadow *s = &shadow[h % SHADOW_SLOTS];
-		if (s->pa == pa + 1 || s->pa == 0)
+	struct shadow *part = &shadow[(size_t)(stripe_of(pa) - stripes) * STRIPE_SLOTS];
+
+	for (uint64_t h = shadow_hash(pa), n = 0; n < STRIPE_SLOTS; h++, n++) {
+		struct shadow *s = &part[h % STRIPE_SLOTS];
+		uint64_t spa = __atomic_load_n(&s->pa, __ATOMIC_ACQUIRE);
+		if (spa == pa + 1 || spa == 0)
 			return s;
 	}
+	model_fatal("PAE model: tear-check shadow full (a stripe of %u entries)",
+	    (unsigned)STRIPE_SLOTS);
 }
 
-/* Under shadow_mu. */
+/*
+ * Under pa's stripe lock.  The slot's fields are single atomic accesses:
+ * walk_read's fast path reads them without the lock (v before pa is
+ * published, so a slot seen claimed has its first value).
+ */
 static void
 shadow_set(struct shadow *s, uint64_t pa, uint64_t v)
 {
-	if (s->pa == 0 && ++shadow_used > SHADOW_SLOTS / 2)
+	__atomic_store_n(&s->v, v, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&s->pa, __ATOMIC_RELAXED) != 0)
+		return;
+	if (__atomic_add_fetch(&shadow_used, 1, __ATOMIC_RELAXED) > SHADOW_SLOTS / 4)
 		model_fatal("PAE model: tear-check shadow full");
-	s->pa = pa + 1;
-	s->v = v;
+	__atomic_store_n(&s->pa, pa + 1, __ATOMIC_RELEASE);
 }
 
 /*
@@ -95,15 +133,17 @@ void
 pae_model_pte_written(const pmap_pte_t *p, pmap_pte_t v)
 {
 	uint64_t pa = (uint64_t)((const uint8_t *)p - model_ram);
+	struct stripe *st = stripe_of(pa);
 
-	pthread_mutex_lock(&shadow_mu);
+	pthread_once(&shadow_once, shadow_alloc);
+	pthread_mutex_lock(&st->mu);
 	struct shadow *s = shadow_slot(pa);
 	uint64_t now = pa < model_ram_size ? x86_model_entry(pa, 8) : v;
 	if (s->pa == 0 || same(now, v) || !same(now, s->v))
 		shadow_set(s, pa, v);
-	if (shadow_waiters != 0)
-		pthread_cond_broadcast(&shadow_noted);
-	pthread_mutex_unlock(&shadow_mu);
+	if (st->waiters != 0)
+		pthread_cond_broadcast(&st->noted);
+	pthread_mutex_unlock(&st->mu);
 }
 
 /* The entry at pa as the walk reads it, checked against the shadow. */
@@ -112,15 +152,24 @@ walk_read(uint64_t pa)
 {
 	struct timespec until = { 0, 0 };
 	bool late = false;
+	struct stripe *st = stripe_of(pa);
 	struct shadow *s;
 	uint64_t v;
 
-	pthread_mutex_lock(&shadow_mu);
-	tear_checks++;
+	pthread_once(&shadow_once, shadow_alloc);
+	__atomic_add_fetch(&tear_checks, 1, __ATOMIC_RELAXED);
+	/* The usual case without the lock: the entry is what the shadow has. */
+	v = x86_model_entry(pa, 8);
+	s = shadow_slot(pa);
+	if (__atomic_load_n(&s->pa, __ATOMIC_ACQUIRE) != 0 &&
+	    same(__atomic_load_n(&s->v, __ATOMIC_RELAXED), v))
+		return v;
+	pthread_mutex_lock(&st->mu);
 	for (;;) {
 		v = x86_model_entry(pa, 8);
 		s = shadow_slot(pa);
-		if (s->pa == 0 || same(s->v, v))
+		if (__atomic_load_n(&s->pa, __ATOMIC_RELAXED) == 0 ||
+		    same(__atomic_load_n(&s->v, __ATOMIC_RELAXED), v))
 			break;
 		if (model_ncpus == 1 || late)
 			model_fatal("PAE model: the entry at pa %#llx became %#llx, last written "
@@ -132,12 +181,12 @@ walk_read(uint64_t pa)
 			until.tv_sec += TEAR_GRACE_S;
 		}
 		/* Look again at each note; once more, the last, when the grace has run out. */
-		shadow_waiters++;
-		late = pthread_cond_timedwait(&shadow_noted, &shadow_mu, &until) == ETIMEDOUT;
-		shadow_waiters--;
+		st->waiters++;
+		late = pthread_cond_timedwait(&st->noted, &st->mu, &until) == ETIMEDOUT;
+		st->waiters--;
 	}
 	shadow_set(s, pa, v);
-	pthread_mutex_unlock(&shadow_mu);
+	pthread_mutex_unlock(&st->mu);
 	return v;
 }
 
@@ -149,11 +198,14 @@ walk_read(uint64_t pa)
 static bool
 walk_set(uint64_t pa, uint64_t old, uint64_t bits)
 {
-	pthread_mutex_lock(&shadow_mu);
+	struct stripe *st = stripe_of(pa);
+
+	pthread_once(&shadow_once, shadow_alloc);
+	pthread_mutex_lock(&st->mu);
 	bool done = x86_model_entry_set(pa, 8, old, bits);
 	if (done && (old | bits) != old)
 		shadow_set(shadow_slot(pa), pa, old | bits);
-	pthread_mutex_unlock(&shadow_mu);
+	pthread_mutex_unlock(&st->mu);
 	return done;
 }
 

@@ -16,25 +16,37 @@
 #ifdef WIN_BASE
 /*
  * Windows: PMAP_NWINDOWS pages per CPU, CPU c's from WIN_BASE + c *
- * PMAP_NWINDOWS pages.  Only their own CPU ever touches them, so a remap
- * needs only a local invlpg.
+ * X86_WIN_STRIDE pages.  Only their own CPU ever touches them, so a remap
+ * needs only a local invlpg.  The stride is a cache line of entries: two
+ * CPUs remapping their windows at once never write one line of the window
+ * table (nor of x86_wins), which measurably cost two CPUs' throughput.
  */
-static paddr_t x86_win_pa[PMAP_MAXCPUS][PMAP_NWINDOWS];
-static bool x86_win_valid[PMAP_MAXCPUS][PMAP_NWINDOWS];
+#define X86_WIN_LINE	(64 / sizeof(pt_entry_t))
+#define X86_WIN_STRIDE	((PMAP_NWINDOWS + X86_WIN_LINE - 1) / X86_WIN_LINE * X86_WIN_LINE)
+static struct {
+	paddr_t		 pa[PMAP_NWINDOWS];
+	bool		 valid[PMAP_NWINDOWS];
+} __attribute__((aligned(64))) x86_wins[PMAP_MAXCPUS];
+
+static vaddr_t
+x86_window_va(unsigned c, int w)
+{
+	return WIN_BASE + (c * X86_WIN_STRIDE + (unsigned)w) * PAGE_SIZE;
+}
 
 /* Map this CPU's window w at pa (remapping, with invlpg, only if it points elsewhere). */
 static pt_entry_t *
 x86_window(int w, paddr_t pa)
 {
 	unsigned c = pmap_kern_cpu_index();
-	vaddr_t wva = WIN_BASE + (c * PMAP_NWINDOWS + w) * PAGE_SIZE;
+	vaddr_t wva = x86_window_va(c, w);
 
-	if (!x86_win_valid[c][w] || x86_win_pa[c][w] != pa) {
+	if (!x86_wins[c].valid[w] || x86_wins[c].pa[w] != pa) {
 		pte_store(x86_kva(PMAP_KPTE_VA(wva)),
 		    pte_make(pa, VM_PROT_READ | VM_PROT_WRITE, 0, PMAP_LEAF_LEVEL));
 		x86_invlpg(wva);
-		x86_win_pa[c][w] = pa;
-		x86_win_valid[c][w] = true;
+		x86_wins[c].pa[w] = pa;
+		x86_wins[c].valid[w] = true;
 	}
 	return x86_kva(wva);
 }
@@ -129,11 +141,12 @@ x86_check_windows(void (*print)(const char *, ...))
 {
 	int errs = 0;
 
-	for (int w = 0; w < PMAP_NWINDOWS * PMAP_MAXCPUS; w++)
-		if (pte_user_p(pte_load(x86_kva(PMAP_KPTE_VA(WIN_BASE + w * PAGE_SIZE))))) {
-			print("x86_check: window %d user-accessible\n", w);
-			errs++;
-		}
+	for (unsigned c = 0; c < PMAP_MAXCPUS; c++)
+		for (int w = 0; w < PMAP_NWINDOWS; w++)
+			if (pte_user_p(pte_load(x86_kva(PMAP_KPTE_VA(x86_window_va(c, w)))))) {
+				print("x86_check: window %d of CPU %u user-accessible\n", w, c);
+				errs++;
+			}
 	return errs;
 }
 #endif /* WIN_BASE */
