@@ -315,7 +315,7 @@ static void
 b_scaling(const paddr_t *pa)
 {
 	struct pmap *pm0 = pmap_create(), *pm1 = pmap_create();
-	const unsigned rounds = plat_nsec() != 0 ? 3000 : 100;
+	const unsigned rounds = plat_nsec() != 0 ? 30000 : 100;
 	unsigned long ops = (unsigned long)rounds * (B_SCALE_PAGES + 2);
 	struct pmap_stats s0, s1;
 
