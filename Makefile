@@ -517,6 +517,7 @@ bench-here: $(GUEST_ELF) $(HOST_BIN)
 		$(HOST_BIN) cpus=1 only=$(LOCK_COST_CASES) >/dev/null && \
 		{ echo "# Lock cost, uncontended (callgrind, cpus=1, only=$(LOCK_COST_CASES)):"; \
 		scripts/lock-cost.py $(RESULTS)/lock-cost.callgrind; } | tee -a $(RESULTS)/bench-host.log
+	$(Q)scripts/icount.py $(HOST_BIN) $(RESULTS)/icount | tee -a $(RESULTS)/bench-host.log
 	$(Q)$(call boot,$(QEMU_RUN),$(RESULTS)/bench-guest.log,bench)
 
 bench-plot: | $(DEPS_PLOT)

@@ -10,6 +10,9 @@
  *   dump         at the end, pmap_dump of the kernel pmap and of a small user pmap
  *   list         print the test cases' names and stop
  *   failfast     stop the suite at the first failed case (the mutation check)
+ *   icount=OP    one operation over its pages, for callgrind (tests/icount.c:
+ *                enter, extract, remove1, removerange, protect, kenter, each
+ *                also as floor_OP)
  * Numbers are decimal or 0x-hex.  Any other word must be the platform's
  * (plat_cmdline_word); an unknown word or a malformed value fails the run.
  */
@@ -19,6 +22,7 @@
 #include "physmem.h"
 #include "t.h"
 #include "bench.h"
+#include "icount.h"
 #include "random.h"
 
 #define KERN_GROW	0x01000000u	/* kernel VA given tables at boot */
@@ -239,6 +243,8 @@ struct kern_args {
 	bool		 sel[NTCASES];	/* the cases they name */
 	bool		 random;
 	uint64_t	 nops, seed;
+	const char	*icount;	/* icount=OP */
+	size_t		 icount_len;
 };
 
 /*
@@ -276,6 +282,14 @@ parse_args(const char *cmdline, struct kern_args *a, char *why, size_t n)
 			for (unsigned i = 0; i < NTCASES; i++)
 				a->sel[i] |= name_listed(tcases[i].name, v, vlen);
 			a->only++;
+		} else if (kern_cmdline_key(w, len, "icount=", &v, &vlen)) {
+			if (!icount_known(v, vlen)) {
+				ksnprintf(why, n, "icount=: no operation \"%.*s\" (tests/icount.c)",
+				    (int)vlen, v);
+				return false;
+			}
+			a->icount = v;
+			a->icount_len = vlen;
 		} else if (kern_cmdline_key(w, len, "random=", &v, &vlen)) {
 			if (!kern_parse_u64(v, vlen, &a->nops) || a->nops == 0 ||
 			    a->nops > ULONG_MAX)
@@ -324,6 +338,8 @@ kmain(const struct boot_info *bi)
 	if (a.bench) {
 		bench_run();
 		status = KERN_EXIT_PASS;
+	} else if (a.icount != NULL) {
+		status = icount_run(a.icount, a.icount_len);
 	} else if (a.random) {
 		status = run_random(a.nops, a.seed);
 	} else {
