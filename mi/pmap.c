@@ -145,6 +145,39 @@ pmap_path_table(const struct pmap_path *path, int l)
 }
 
 /*
+ * A root entry of pm (the one for va) became valid or invalid: a user
+ * pmap's bitmap of used root slots follows (every user-space root entry is
+ * mi/'s: a table or a leaf it installed).  The kernel pmap keeps none: its
+ * root entries are the backend's too, and its walks visit every slot.
+ */
+static inline void
+pmap_root_note(struct pmap *pm, int l, vaddr_t va, bool valid)
+{
+	if (l != 0 || pm->pm_is_kernel)
+		return;
+	unsigned i = pmap_level_index(0, va);
+	uint64_t bit = (uint64_t)1 << (i % 64);
+
+	if (valid)
+		pm->pm_root_used[i / 64] |= bit;
+	else
+		pm->pm_root_used[i / 64] &= ~bit;
+}
+
+/* The first used root slot of user pmap pm at or after i (any past last if none up to it). */
+static unsigned
+pmap_root_next(const struct pmap *pm, unsigned i, unsigned last)
+{
+	while (i <= last) {
+		uint64_t w = pm->pm_root_used[i / 64] >> (i % 64);
+		if (w != 0)
+			return i + (unsigned)__builtin_ctzll(w);
+		i = (i | 63u) + 1;
+	}
+	return i;
+}
+
+/*
  * The backend's table_changed; for the kernel pmap with the user-pmap list
  * locked, as the backend may push a kernel root entry into every user root.
  */
@@ -166,6 +199,7 @@ pmap_free_table(struct pmap *pm, int l, vaddr_t va, pt_entry_t *e, struct pmap_p
 {
 	pt_entry_t old = pte_swap(e, 0);
 
+	pmap_root_note(pm, l, va, false);
 	pmap_table_changed(pm, l, va, false);
 	if (tpp != NULL)
 		tpp->pp_ptpcount--;
@@ -189,26 +223,41 @@ pmap_unref_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path)
 	}
 }
 
+/*
+ * The entries of the table of level l (record tpp, NULL for the root) in
+ * [sva, eva): fn for leaves, recursion for tables.  Only the used ones cost:
+ * a user pmap's root by its bitmap, a table below by its count (the walk
+ * stops once it met as many valid entries as the table holds), so a range
+ * over nothing costs what the tables present cost, not the range's size.
+ */
 static void
 walk_level(struct pmap *pm, int l, vaddr_t sva, vaddr_t eva, pt_entry_t parent,
     struct pmap_page *tpp, pmap_leaf_fn fn, void *arg, bool free_tables)
 {
 	pt_entry_t *tbl = pmap_md_ops.table(pm, l, sva, parent);
-	vaddr_t size = pmap_level_size(l), next;
 
 	if (l == PMAP_LEAF_LEVEL) {
 		fn(pm, sva, &tbl[pmap_level_index(l, sva)],
 		    (unsigned)((eva - sva) >> PAGE_SHIFT), l, tpp, arg);
 		return;
 	}
-	for (vaddr_t va = sva; va < eva; va = next) {
-		next = (va & ~(size - 1)) + size;
-		if (next == 0 || next > eva)
-			next = eva;
-		pt_entry_t *e = &tbl[pmap_level_index(l, va)];
+	vaddr_t size = pmap_level_size(l), base = sva & ~(size - 1);
+	unsigned first = pmap_level_index(l, sva), last = pmap_level_index(l, eva - 1);
+	bool bitmap = l == 0 && !pm->pm_is_kernel;
+	unsigned left = tpp != NULL ? tpp->pp_ptpcount : ~0u;	/* valid entries not yet met */
+
+	for (unsigned i = first; i <= last && left > 0; i++) {
+		if (bitmap && (i = pmap_root_next(pm, i, last)) > last)
+			break;
+		pt_entry_t *e = &tbl[i];
 		pt_entry_t pde = pte_load(e);
 		if (!pte_valid_p(pde))
 			continue;
+		left--;
+		vaddr_t start = base + (vaddr_t)(i - first) * size, va = i == first ? sva : start;
+		vaddr_t next = start + size;
+		if (next == 0 || next > eva)
+			next = eva;
 		if (pte_leaf_p(pde, l)) {
 			fn(pm, va, e, 1, l, tpp, arg);
 			continue;
@@ -276,6 +325,7 @@ pmap_remove_leaf(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int l,
 	}
 	if (l != PMAP_LEAF_LEVEL) {
 		PMAP_STAT_DEC(large_mappings);
+		pmap_root_note(pm, l, va, false);
 		pmap_table_changed(pm, l, va, false);
 	}
 	pmap_tlb_inval(pm, va, old, why);
@@ -298,6 +348,7 @@ pmap_install_leaf(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int l,
 		tpp->pp_ptpcount++;
 	if (l != PMAP_LEAF_LEVEL) {
 		PMAP_STAT_INC(large_mappings);
+		pmap_root_note(pm, l, va, true);
 		pmap_table_changed(pm, l, va, true);
 	}
 }
@@ -459,6 +510,7 @@ pmap_install_tables_to(struct pmap *pm, vaddr_t va, struct pmap_path *path, cons
 		PMAP_COUNT_ADD(pm->pm_ptps, 1);
 		if (l > 0)
 			pmap_path_table(path, l)->pp_ptpcount++;
+		pmap_root_note(pm, l, va, true);
 		pmap_table_changed(pm, l, va, true);
 		pt_entry_t *tbl = pmap_md_ops.table(pm, l + 1, va, pde);
 		path->pte[l + 1] = &tbl[pmap_level_index(l + 1, va)];
@@ -494,6 +546,9 @@ pmap_bootstrap(const struct pmap_bootstrap_args *args)
 	    "pmap_bootstrap: kernel VA %#" PMAP_PRIxVADDR "-%#" PMAP_PRIxVADDR " is not in the "
 	    "kernel part, from %#" PMAP_PRIxVADDR, (vaddr_t)VM_MIN_KERNEL_VA,
 	    (vaddr_t)VM_MAX_KERNEL_VA, pmap_kernel_min());
+	KASSERTMSG(pmap_md_levels[0].pl_entries <= PMAP_ROOT_SLOTS_MAX,
+	    "pmap_bootstrap: a root of %u entries, more than PMAP_ROOT_SLOTS_MAX %u",
+	    (unsigned)pmap_md_levels[0].pl_entries, (unsigned)PMAP_ROOT_SLOTS_MAX);
 	kpm->pm_refs = 1;
 	kpm->pm_is_kernel = true;
 	PMAP_STAT_INC(pmaps);
@@ -1478,11 +1533,36 @@ pmap_large_slot(struct pmap *kpm, vaddr_t va, int l, struct pmap_path *path)
 }
 
 /*
+ * kenter the npages base pages [va, ...) -> [pa, ...), all inside the leaf
+ * table the path reaches: one walk for the run, every slot checked empty
+ * first (nothing changes when one is not), counts added once.
+ */
+static void
+pmap_kenter_run(struct pmap *kpm, vaddr_t va, paddr_t pa, unsigned npages, vm_prot_t prot,
+    unsigned mk, struct pmap_path *path)
+{
+	pt_entry_t *ptep = path->pte[PMAP_LEAF_LEVEL];
+
+	for (unsigned i = 0; i < npages; i++) {
+		pt_entry_t old = pte_load(&ptep[i]);
+		KASSERTMSG(!pte_valid_p(old),
+		    "pmap_kenter_range: va %#" PMAP_PRIxVADDR " already maps pa %#llx",
+		    va + i * PAGE_SIZE, (unsigned long long)pte_pa(old, PMAP_LEAF_LEVEL));
+	}
+	for (unsigned i = 0; i < npages; i++)
+		pte_store(&ptep[i], pte_make(pa + (paddr_t)i * PAGE_SIZE, prot, mk,
+		    PMAP_LEAF_LEVEL));
+	PMAP_COUNT_ADD(kpm->pm_resident, npages);
+	PMAP_COUNT_ADD(kpm->pm_wired, npages);
+	pmap_path_table(path, PMAP_LEAF_LEVEL)->pp_ptpcount += (uint16_t)npages;
+}
+
+/*
  * kenter [va, va + size) -> [pa, ...), with large leaves where alignment,
  * Kconfig (CONFIG_PMAP_PSE) and the hardware allow and no table with entries
  * is there (pmap_large_slot);
- * elsewhere with base pages, allocating kernel tables as needed (panics if
- * none can be had: kernel mappings cannot fail).
+ * elsewhere with base pages, a leaf table's run at a time, allocating kernel
+ * tables as needed (panics if none can be had: kernel mappings cannot fail).
  */
 void
 pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot, unsigned flags)
@@ -1495,21 +1575,29 @@ pmap_kenter_range(vaddr_t va, paddr_t pa, vsize_t size, vm_prot_t prot, unsigned
 	if (size == 0)
 		return;
 	pmap_check_kenter_args("pmap_kenter_range", va, pa, size, prot, flags);
+	unsigned mk = PMAP_MK_GLOBAL | PMAP_MK_WIRED | ((flags & PMAP_NOCACHE) ? PMAP_MK_NOCACHE : 0);
 	while (size > 0) {
 		int l = pmap_large_level(va, pa, size);
 		if (l != PMAP_LEAF_LEVEL && pmap_large_slot(kpm, va, l, &path)) {
-			unsigned mk = PMAP_MK_GLOBAL | PMAP_MK_WIRED |
-			    ((flags & PMAP_NOCACHE) ? PMAP_MK_NOCACHE : 0);
 			pmap_install_leaf(kpm, va, path.pte[l], l, pmap_path_table(&path, l),
 			    pte_make(pa, prot, mk, l));
-		} else {
-			l = PMAP_LEAF_LEVEL;
-			pmap_kernel_tables(va, "pmap_kenter_range");
-			pmap_kenter_pa(va, pa, prot, flags);
+			va += pmap_level_size(l);
+			pa += pmap_level_size(l);
+			size -= pmap_level_size(l);
+			continue;
 		}
-		va += pmap_level_size(l);
-		pa += pmap_level_size(l);
-		size -= pmap_level_size(l);
+		if (!pmap_path_lookup(kpm, va, &path))
+			pmap_kernel_tables_to(va, &path, PMAP_LEAF_LEVEL, "pmap_kenter_range");
+		KASSERTMSG(path.level == PMAP_LEAF_LEVEL,
+		    "pmap_kenter_range: va %#" PMAP_PRIxVADDR " is inside a large mapping", va);
+		vsize_t span = pmap_level_size(PMAP_LEAF_LEVEL - 1);
+		vsize_t run = span - (va & (span - 1));
+		if (run > size)
+			run = size;
+		pmap_kenter_run(kpm, va, pa, (unsigned)(run >> PAGE_SHIFT), prot, mk, &path);
+		va += run;
+		pa += run;
+		size -= run;
 	}
 }
 

@@ -80,6 +80,12 @@ check_table(struct check *c, int l, vaddr_t base, vaddr_t lo, vaddr_t hi, pt_ent
 	for (unsigned i = 0; i < pmap_md_levels[l].pl_entries; i++) {
 		vaddr_t va = pmap_va_canonical(base + i * size);
 		pt_entry_t e = pte_load(&tbl[i]);
+		if (l == 0 && !c->pm->pm_is_kernel && va < VM_MAXUSER_ADDRESS)
+			CHECK(c, pte_valid_p(e) == ((c->pm->pm_root_used[i / 64] >> (i % 64)) & 1),
+			    "pmap_check: pmap %p root slot %u (va %#" PMAP_PRIxVADDR ") is %s but "
+			    "its used bit %s\n", (void *)c->pm, i, va,
+			    pte_valid_p(e) ? "valid" : "invalid",
+			    pte_valid_p(e) ? "is clear" : "is set");
 		if (!pte_valid_p(e)) {
 			CHECK(c, e == 0, "pmap_check: invalid entry for va %#" PMAP_PRIxVADDR
 			    " holds %#llx\n", va, (unsigned long long)e);

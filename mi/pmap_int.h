@@ -13,7 +13,16 @@
 #define KASSERTMSG(c, ...)	do { if (!(c)) pmap_kern_panic(__VA_ARGS__); } while (0)
 
 /* This CPU's number, checked against PMAP_MAXCPUS; its live user pmap, or NULL. */
-unsigned pmap_cpu_self(void);
+void	pmap_cpu_bad(unsigned) __attribute__((noreturn));
+static inline unsigned
+pmap_cpu_self(void)
+{
+	unsigned c = pmap_kern_cpu_index();
+
+	if (__builtin_expect(c >= PMAP_MAXCPUS, 0))
+		pmap_cpu_bad(c);
+	return c;
+}
 struct pmap **pmap_curpmap_ptr(void);
 #define pmap_curpmap	(*pmap_curpmap_ptr())
 
@@ -22,26 +31,160 @@ struct pmap **pmap_curpmap_ptr(void);
  * list's, a page's.  Each is taken with preemption off until its release.
  * PMAP_LOCKED(pm) holds pm's lock until the enclosing function returns;
  * PMAP_PINNED() keeps preemption off as long (per-CPU state, no pmap).
+ *
+ * The uncontended paths are inline here: preemption off, the CPU's index
+ * once, a compare-and-swap, a push on the CPU's held stack; the release
+ * pops it (the newest lock: the common case), stores the free word and
+ * enables preemption.  Recursion, waiting, the order check
+ * (CONFIG_PMAP_DEBUG: every blocking acquire goes the slow way), a release
+ * out of order and every broken rule go to pmap_lock.c.
  */
 enum pmap_lock_class { PMAP_LC_PMAP = 1, PMAP_LC_USERS, PMAP_LC_PAGE };
-void	pmap_lock(struct pmap *);
-bool	pmap_trylock(struct pmap *);
-void	pmap_unlock(struct pmap *);
+#define PMAP_HELD_MAX	16	/* locks one CPU holds at once, recursion included */
+struct pmap_held {
+	struct pmap_spin *lock;
+	enum pmap_lock_class cls;
+};
+extern struct pmap_lock_cpu {
+	struct pmap_held held[PMAP_HELD_MAX];
+	unsigned	 n;
+} __attribute__((aligned(64))) pmap_lock_cpus[PMAP_MAXCPUS];
+#define PMAP_NOCPU	(~0u)	/* a try that failed */
+unsigned pmap_spin_acquire_slow(struct pmap_spin *, enum pmap_lock_class, bool try, unsigned cpu);
+void	pmap_spin_release_slow(struct pmap_spin *, unsigned cpu);
+
+/* Take l (class cls): the CPU's index, or with try PMAP_NOCPU when l is busy. */
+static inline unsigned
+pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
+{
+	pmap_kern_preempt_disable();
+	unsigned cpu = pmap_cpu_self();
+	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	uint32_t free = 0;
+
+#ifdef CONFIG_PMAP_DEBUG
+	if (!try)
+		return pmap_spin_acquire_slow(l, cls, try, cpu);
+#endif
+	if (__builtin_expect(lc->n >= PMAP_HELD_MAX ||
+	    !__atomic_compare_exchange_n(&l->ps_owner, &free, cpu + 1, false, __ATOMIC_ACQUIRE,
+	    __ATOMIC_RELAXED), 0))
+		return pmap_spin_acquire_slow(l, cls, try, cpu);
+	l->ps_depth = 1;
+	lc->held[lc->n++] = (struct pmap_held){ l, cls };
+	return cpu;
+}
+
+/* Release l, taken on this CPU (cpu, as the acquire returned it). */
+static inline void
+pmap_spin_release(struct pmap_spin *l, unsigned cpu)
+{
+	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	unsigned n = lc->n;
+
+	if (__builtin_expect(n == 0 || lc->held[n - 1].lock != l || l->ps_depth != 1 ||
+	    __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != cpu + 1, 0)) {
+		pmap_spin_release_slow(l, cpu);
+		return;
+	}
+	lc->n = n - 1;
+	l->ps_depth = 0;
+	__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
+	pmap_kern_preempt_enable();
+}
+
+
+void	pmap_tlb_flush_now(struct pmap *);	/* complete pm's batch (pm locked) */
+
+static inline unsigned
+pmap_lock_cpu(struct pmap *pm)
+{
+	return pmap_spin_acquire(&pm->pm_lock, PMAP_LC_PMAP, false);
+}
+
+/*
+ * The outermost release completes pm's urgent batch first
+ * (pmap_tlb_flush_now), so a call that may not defer work returns with it
+ * done.
+ */
+static inline void
+pmap_unlock_cpu(struct pmap *pm, unsigned cpu)
+{
+	if (__builtin_expect(pm->pm_batch.urgent, 0) && pm->pm_lock.ps_depth == 1 &&
+	    __atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED) == cpu + 1)
+		pmap_tlb_flush_now(pm);
+	pmap_spin_release(&pm->pm_lock, cpu);
+}
+
+static inline void
+pmap_lock(struct pmap *pm)
+{
+	(void)pmap_lock_cpu(pm);
+}
+
+static inline bool
+pmap_trylock(struct pmap *pm)
+{
+	return pmap_spin_acquire(&pm->pm_lock, PMAP_LC_PMAP, true) != PMAP_NOCPU;
+}
+
+static inline void
+pmap_unlock(struct pmap *pm)
+{
+	pmap_unlock_cpu(pm, pmap_cpu_self());
+}
+
 bool	pmap_locked(const struct pmap *);	/* by this CPU */
 void	pmap_lock_wait(struct pmap *);
-void	pmap_unlock_cleanup(struct pmap **);
 void	pmap_users_lock(void);
 void	pmap_users_unlock(void);
 bool	pmap_users_locked(void);
 void	pmap_users_unlock_cleanup(unsigned *);
-void	pmap_page_lock(struct pmap_page *);
-void	pmap_page_unlock(struct pmap_page *);
+struct pmap_spin *pmap_page_spin(const struct pmap_page *);
+
+static inline unsigned
+pmap_page_lock(struct pmap_page *pg)
+{
+	return pmap_spin_acquire(pmap_page_spin(pg), PMAP_LC_PAGE, false);
+}
+
+static inline void
+pmap_page_unlock_cpu(struct pmap_page *pg, unsigned cpu)
+{
+	pmap_spin_release(pmap_page_spin(pg), cpu);
+}
+
+static inline void
+pmap_page_unlock(struct pmap_page *pg)
+{
+	pmap_page_unlock_cpu(pg, pmap_cpu_self());
+}
+
 void	pmap_page_lock2(struct pmap_page *, struct pmap_page *);	/* NULLs allowed */
 void	pmap_page_unlock2(struct pmap_page *, struct pmap_page *);
 void	pmap_pin(void);
 void	pmap_unpin(unsigned *);
-#define PMAP_LOCKED(pm)	struct pmap *pmap_locked_pm \
-	    __attribute__((cleanup(pmap_unlock_cleanup), unused)) = (pmap_lock(pm), (pm))
+
+/* PMAP_LOCKED's scope: the pmap and the CPU that took its lock. */
+struct pmap_lock_scope {
+	struct pmap	*pm;
+	unsigned	 cpu;
+};
+
+static inline struct pmap_lock_scope
+pmap_lock_scope(struct pmap *pm)
+{
+	return (struct pmap_lock_scope){ pm, pmap_lock_cpu(pm) };
+}
+
+static inline void
+pmap_unlock_scope(struct pmap_lock_scope *s)
+{
+	pmap_unlock_cpu(s->pm, s->cpu);
+}
+
+#define PMAP_LOCKED(pm)	struct pmap_lock_scope pmap_locked_scope \
+	    __attribute__((cleanup(pmap_unlock_scope), unused)) = pmap_lock_scope(pm)
 #define PMAP_USERS_LOCKED() unsigned pmap_users_token \
 	    __attribute__((cleanup(pmap_users_unlock_cleanup), unused)) = (pmap_users_lock(), 0)
 #define PMAP_PINNED()	unsigned pmap_pin_token \
@@ -130,7 +273,6 @@ void		 pmap_pv_chunks_check(struct pmap *, int *errs,
 void	pmap_tlb_inval(struct pmap *, vaddr_t va, pt_entry_t old, enum pmap_inval_reason);
 void	pmap_tlb_free_ptp(struct pmap *, paddr_t pa);
 void	pmap_tlb_free_chunk(struct pmap *, void *chunk);
-void	pmap_tlb_flush_now(struct pmap *);	/* complete pm's batch (pm locked) */
 void	pmap_tlb_complete(struct pmap *);	/* before pm's lock is released */
 void	pmap_tlb_leave(struct pmap *old);	/* this CPU stops running old (old locked) */
 void	pmap_asid_init(void);			/* pmap_bootstrap: the tag width */

@@ -17,17 +17,8 @@
 #include "pmap_int.h"
 
 #define PMAP_PAGE_LOCKS	256	/* page locks, hashed by struct pmap_page */
-#define PMAP_HELD_MAX	16	/* locks one CPU holds at once, recursion included */
 
-struct pmap_held {
-	struct pmap_spin *lock;
-	enum pmap_lock_class cls;
-};
-
-static struct pmap_lock_cpu {
-	struct pmap_held held[PMAP_HELD_MAX];
-	unsigned	 n;
-} __attribute__((aligned(64))) pmap_lock_cpus[PMAP_MAXCPUS];
+struct pmap_lock_cpu pmap_lock_cpus[PMAP_MAXCPUS];
 
 static struct pmap_spin pmap_users_spin;
 static struct {
@@ -39,11 +30,10 @@ static const char *const pmap_lock_class_names[] = {
 	[PMAP_LC_PAGE] = "page lock",
 };
 
-/* This CPU, which must not change: preemption is off. */
-static struct pmap_lock_cpu *
-pmap_lock_cpu(void)
+void
+pmap_cpu_bad(unsigned c)
 {
-	return &pmap_lock_cpus[pmap_cpu_self()];
+	pmap_kern_panic("pmap_cpu_self: CPU %u beyond PMAP_MAXCPUS %u", c, (unsigned)PMAP_MAXCPUS);
 }
 
 #ifdef CONFIG_PMAP_DEBUG
@@ -63,19 +53,22 @@ pmap_lock_order_check(struct pmap_lock_cpu *lc, struct pmap_spin *l, enum pmap_l
 }
 #endif
 
-static bool
-pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
+/*
+ * pmap_spin_acquire's slow way, preemption already off on `cpu`: a lock
+ * this CPU holds (a pmap's: one level deeper), a busy one (wait, serving
+ * shootdowns meanwhile; a try gives up), the held stack full.
+ */
+unsigned
+pmap_spin_acquire_slow(struct pmap_spin *l, enum pmap_lock_class cls, bool try, unsigned cpu)
 {
-	pmap_kern_preempt_disable();
-	unsigned cpu = pmap_cpu_self();
 	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
 	uint32_t me = cpu + 1;
 
 	KASSERTMSG(lc->n < PMAP_HELD_MAX, "pmap_spin_acquire: CPU %u holds %u locks already",
-	    me - 1, lc->n);
+	    cpu, lc->n);
 	if (__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) == me) {
 		KASSERTMSG(cls == PMAP_LC_PMAP, "pmap_spin_acquire: CPU %u takes the %s %p again",
-		    me - 1, pmap_lock_class_names[cls], (void *)l);
+		    cpu, pmap_lock_class_names[cls], (void *)l);
 		l->ps_depth++;
 	} else {
 #ifdef CONFIG_PMAP_DEBUG
@@ -89,7 +82,7 @@ pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
 				break;
 			if (try) {
 				pmap_kern_preempt_enable();
-				return false;
+				return PMAP_NOCPU;
 			}
 			PMAP_STAT_INC(lock_spins);
 			while (__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != 0) {
@@ -100,13 +93,13 @@ pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
 		l->ps_depth = 1;
 	}
 	lc->held[lc->n++] = (struct pmap_held){ l, cls };
-	return true;
+	return cpu;
 }
 
-static void
-pmap_spin_release(struct pmap_spin *l)
+/* pmap_spin_release's slow way: a recursive hold, a release out of order, or a bad one. */
+void
+pmap_spin_release_slow(struct pmap_spin *l, unsigned cpu)
 {
-	unsigned cpu = pmap_cpu_self();
 	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
 	uint32_t me = cpu + 1;
 	unsigned i = lc->n;
@@ -115,7 +108,7 @@ pmap_spin_release(struct pmap_spin *l)
 		i--;
 	KASSERTMSG(i > 0 && __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) == me &&
 	    l->ps_depth > 0, "pmap_spin_release: CPU %u does not hold lock %p (owner %u)",
-	    me - 1, (void *)l, (unsigned)__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED));
+	    cpu, (void *)l, (unsigned)__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED));
 	for (; i < lc->n; i++)
 		lc->held[i - 1] = lc->held[i];
 	lc->n--;
@@ -125,31 +118,6 @@ pmap_spin_release(struct pmap_spin *l)
 }
 
 /* ---- pmap locks ---- */
-
-void
-pmap_lock(struct pmap *pm)
-{
-	pmap_spin_acquire(&pm->pm_lock, PMAP_LC_PMAP, false);
-}
-
-bool
-pmap_trylock(struct pmap *pm)
-{
-	return pmap_spin_acquire(&pm->pm_lock, PMAP_LC_PMAP, true);
-}
-
-/*
- * The outermost release completes pm's urgent batch first
- * (pmap_tlb_complete), so a call that may not defer work returns with it
- * done.
- */
-void
-pmap_unlock(struct pmap *pm)
-{
-	if (pm->pm_batch.urgent && pm->pm_lock.ps_depth == 1 && pmap_locked(pm))
-		pmap_tlb_flush_now(pm);
-	pmap_spin_release(&pm->pm_lock);
-}
 
 bool
 pmap_locked(const struct pmap *pm)
@@ -167,12 +135,6 @@ pmap_lock_wait(struct pmap *pm)
 	}
 }
 
-void
-pmap_unlock_cleanup(struct pmap **pmp)
-{
-	pmap_unlock(*pmp);
-}
-
 /* ---- the user-pmap list lock and the page locks ---- */
 
 void
@@ -184,7 +146,7 @@ pmap_users_lock(void)
 void
 pmap_users_unlock(void)
 {
-	pmap_spin_release(&pmap_users_spin);
+	pmap_spin_release(&pmap_users_spin, pmap_cpu_self());
 }
 
 void
@@ -200,24 +162,12 @@ pmap_users_locked(void)
 	return __atomic_load_n(&pmap_users_spin.ps_owner, __ATOMIC_RELAXED) == pmap_cpu_self() + 1;
 }
 
-static struct pmap_spin *
+struct pmap_spin *
 pmap_page_spin(const struct pmap_page *pg)
 {
 	uintptr_t h = (uintptr_t)pg / sizeof(*pg);
 
 	return &pmap_page_spins[(h ^ (h >> 8)) % PMAP_PAGE_LOCKS].l;
-}
-
-void
-pmap_page_lock(struct pmap_page *pg)
-{
-	pmap_spin_acquire(pmap_page_spin(pg), PMAP_LC_PAGE, false);
-}
-
-void
-pmap_page_unlock(struct pmap_page *pg)
-{
-	pmap_spin_release(pmap_page_spin(pg));
 }
 
 /* Both pages' locks (either may be NULL; they may share one), in address order. */
@@ -246,10 +196,12 @@ pmap_page_unlock2(struct pmap_page *a, struct pmap_page *b)
 	struct pmap_spin *la = a != NULL ? pmap_page_spin(a) : NULL;
 	struct pmap_spin *lb = b != NULL ? pmap_page_spin(b) : NULL;
 
+	unsigned cpu = pmap_cpu_self();
+
 	if (lb != NULL && lb != la)
-		pmap_spin_release(lb);
+		pmap_spin_release(lb, cpu);
 	if (la != NULL)
-		pmap_spin_release(la);
+		pmap_spin_release(la, cpu);
 }
 
 /* ---- preemption alone (per-CPU state without a pmap: windows for zero/copy) ---- */
@@ -273,7 +225,7 @@ unsigned
 pmap_lock_held(void)
 {
 	pmap_kern_preempt_disable();
-	unsigned n = pmap_lock_cpu()->n;
+	unsigned n = pmap_lock_cpus[pmap_cpu_self()].n;
 	pmap_kern_preempt_enable();
 	return n;
 }
@@ -287,7 +239,8 @@ void
 pmap_panic_unwind(unsigned depth)
 {
 	pmap_kern_preempt_disable();
-	struct pmap_lock_cpu *lc = pmap_lock_cpu();
+	unsigned cpu = pmap_cpu_self();
+	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
 
 	KASSERTMSG(depth <= lc->n, "pmap_panic_unwind: depth %u, held %u", depth, lc->n);
 	while (lc->n > depth) {
@@ -295,7 +248,7 @@ pmap_panic_unwind(unsigned depth)
 		if (h.cls == PMAP_LC_PMAP)
 			pmap_unlock((struct pmap *)((char *)h.lock - offsetof(struct pmap, pm_lock)));
 		else
-			pmap_spin_release(h.lock);
+			pmap_spin_release(h.lock, cpu);
 	}
 	pmap_kern_preempt_enable();
 }

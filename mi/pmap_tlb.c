@@ -54,16 +54,6 @@ static struct pmap_cpu pmap_cpus[PMAP_MAXCPUS];
  */
 unsigned pmap_tlb_debug_drop;
 
-unsigned
-pmap_cpu_self(void)
-{
-	unsigned c = pmap_kern_cpu_index();
-
-	KASSERTMSG(c < PMAP_MAXCPUS, "pmap_cpu_self: CPU %u beyond PMAP_MAXCPUS %u", c,
-	    (unsigned)PMAP_MAXCPUS);
-	return c;
-}
-
 struct pmap **
 pmap_curpmap_ptr(void)
 {

@@ -74,6 +74,13 @@ struct pmap_tlb_batch {
 	void		*chunks[PMAP_FREE_CHUNKS];
 };
 
+/*
+ * Root entries a user pmap's bitmap of used root slots covers (mi/: range
+ * walks skip empty root slots a word at a time); a backend's root may have
+ * no more (checked at bootstrap).
+ */
+#define PMAP_ROOT_SLOTS_MAX	1024
+
 struct pmap {
 	struct pmap_spin pm_lock;	/* first: kept while the struct is pooled */
 	struct pmap_md	 pm_md;		/* backend part: root, links */
@@ -90,6 +97,8 @@ struct pmap {
 	uint32_t	 pm_asid[PMAP_MAXCPUS];
 	uint32_t	 pm_asid_gen[PMAP_MAXCPUS];	/* this is the CPU's generation */
 	struct pmap_tlb_batch pm_batch;	/* deferred invalidations and frees */
+	/* User pmaps: the root slots in user space holding a valid entry (mi/ makes them all). */
+	uint64_t	 pm_root_used[PMAP_ROOT_SLOTS_MAX / 64];
 };
 
 struct pmap_md_ops {
