@@ -1197,24 +1197,76 @@ range_split_large(struct pmap *pm, vaddr_t va, pt_entry_t *e, int l, struct pmap
 	return true;
 }
 
+/*
+ * Remove the valid leaves among the n entries at ptep (level l).  Large
+ * leaves one at a time (pmap_remove_leaf, or a split); a leaf table's run
+ * in one pass: the counts and statistics added once, the shootdown targets
+ * found once, and a page lock kept from one page to the next while they
+ * share it (page locks hash by physical neighbourhood: pmap_lock.c).
+ */
 static void
 remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
     struct pmap_page *tpp, void *arg)
 {
 	const struct range_arg *ra = arg;
 
-	for (unsigned i = 0; i < n; i++, va += PAGE_SIZE) {
-		pt_entry_t pte = pte_load(&ptep[i]);
-		if (!pte_valid_p(pte))
-			continue;
-		if (l != PMAP_LEAF_LEVEL &&
-		    range_split_large(pm, va, &ptep[i], l, tpp, ra, remove_fn, ra->free_tables))
-			continue;
-		KASSERTMSG(!ra->kernel_only || !pte_managed_p(pte),
-		    "pmap_kremove: va %#" PMAP_PRIxVADDR " is a managed mapping of pa %#llx",
-		    va, (unsigned long long)pte_pa(pte, l));
-		pmap_remove_leaf(pm, va, &ptep[i], l, tpp, ra->why, NULL);
+	if (l != PMAP_LEAF_LEVEL) {
+		for (unsigned i = 0; i < n; i++, va += PAGE_SIZE) {
+			pt_entry_t pte = pte_load(&ptep[i]);
+			if (!pte_valid_p(pte) || range_split_large(pm, va, &ptep[i], l, tpp, ra,
+			    remove_fn, ra->free_tables))
+				continue;
+			KASSERTMSG(!ra->kernel_only || !pte_managed_p(pte),
+			    "pmap_kremove: va %#" PMAP_PRIxVADDR " is a managed mapping of pa %#llx",
+			    va, (unsigned long long)pte_pa(pte, l));
+			pmap_remove_leaf(pm, va, &ptep[i], l, tpp, ra->why, NULL);
+		}
+		return;
 	}
+	struct pmap_tlb_run run = PMAP_TLB_RUN();
+	struct pmap_spin *held = NULL;
+	unsigned cpu = 0, removed = 0, wired = 0, embedded = 0;
+	bool kernel_only = ra->kernel_only;
+	pt_entry_t bad = 0;
+
+	for (unsigned i = 0; i < n; i++, va += PAGE_SIZE) {
+		pt_entry_t old = pte_load(&ptep[i]);
+		if (!pte_valid_p(old))
+			continue;
+		/* pmap_kremove meets a managed mapping: stop before it (the panic below). */
+		if (__builtin_expect(kernel_only && pte_managed_p(old), 0)) {
+			bad = old;
+			break;
+		}
+		old = pte_swap(&ptep[i], 0);
+		removed++;
+		wired += pte_wired_p(old);
+		if (pte_managed_p(old)) {
+			struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL));
+			struct pmap_spin *spin = pmap_page_spin(pg);
+			if (spin != held) {
+				if (held != NULL)
+					pmap_spin_release(held, cpu);
+				cpu = pmap_spin_acquire(spin, PMAP_LC_PAGE, false);
+				held = spin;
+			}
+			pmap_harvest(pg, old);
+			embedded += pmap_pv_unlink(pg, pm, va);
+		}
+		pmap_tlb_run_inval(pm, &run, va, old);
+	}
+	if (held != NULL)
+		pmap_spin_release(held, cpu);
+	PMAP_COUNT_ADD(pm->pm_resident, -(long)removed);
+	PMAP_COUNT_ADD(pm->pm_wired, -(long)wired);
+	if (tpp != NULL)
+		tpp->pp_ptpcount -= (uint16_t)removed;
+	if (embedded != 0)
+		PMAP_STAT_ADD(pv_embedded, -(long)embedded);
+	pmap_tlb_run_end(&run, ra->why);
+	KASSERTMSG(bad == 0,
+	    "pmap_kremove: va %#" PMAP_PRIxVADDR " is a managed mapping of pa %#llx",
+	    va, (unsigned long long)pte_pa(bad, PMAP_LEAF_LEVEL));
 }
 
 void
@@ -1237,31 +1289,30 @@ pmap_remove_all(struct pmap *pm)
 	return true;
 }
 
-static pt_entry_t
-pte_restrict_fn(pt_entry_t old, const void *arg)
-{
-	return pte_restrict(old, *(const vm_prot_t *)arg);
-}
-
 static void
 protect_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
     struct pmap_page *tpp, void *arg)
 {
 	const struct range_arg *ra = arg;
+	struct pmap_tlb_run run = PMAP_TLB_RUN();
 
 	for (unsigned i = 0; i < n; i++, va += PAGE_SIZE) {
-		if (!pte_valid_p(pte_load(&ptep[i])))
+		pt_entry_t old = pte_load(&ptep[i]);
+		if (!pte_valid_p(old))
 			continue;
 		if (l != PMAP_LEAF_LEVEL &&
 		    range_split_large(pm, va, &ptep[i], l, tpp, ra, protect_fn, false))
 			continue;
-		pt_entry_t old = pmap_pte_update(&ptep[i], pte_restrict_fn, &ra->prot);
+		/* Atomically, keeping A/D the MMU sets meanwhile. */
+		while (!pte_cas(&ptep[i], &old, pte_restrict(old, ra->prot)))
+			continue;
 		if (pte_restrict(old, ra->prot) == old)
 			continue;
 		if (l != PMAP_LEAF_LEVEL)	/* copies of kernel entries follow */
 			pmap_table_changed(pm, l, va, true);
-		pmap_tlb_inval(pm, va, old, PMAP_INV_PROTECT);
+		pmap_tlb_run_inval(pm, &run, va, old);
 	}
+	pmap_tlb_run_end(&run, PMAP_INV_PROTECT);
 }
 
 /* Lower the protection of [sva, eva) to prot; VM_PROT_NONE removes. */
@@ -1534,27 +1585,30 @@ pmap_large_slot(struct pmap *kpm, vaddr_t va, int l, struct pmap_path *path)
 
 /*
  * kenter the npages base pages [va, ...) -> [pa, ...), all inside the leaf
- * table the path reaches: one walk for the run, every slot checked empty
- * first (nothing changes when one is not), counts added once.
+ * table the path reaches: one walk for the run, each slot checked empty as
+ * it is written (a slot in use panics, naming it: the pages before it stay
+ * mapped, as with one pmap_kenter_pa a page), counts added once.
  */
 static void
 pmap_kenter_run(struct pmap *kpm, vaddr_t va, paddr_t pa, unsigned npages, vm_prot_t prot,
     unsigned mk, struct pmap_path *path)
 {
 	pt_entry_t *ptep = path->pte[PMAP_LEAF_LEVEL];
+	unsigned i;
 
-	for (unsigned i = 0; i < npages; i++) {
+	for (i = 0; i < npages; i++) {
 		pt_entry_t old = pte_load(&ptep[i]);
-		KASSERTMSG(!pte_valid_p(old),
-		    "pmap_kenter_range: va %#" PMAP_PRIxVADDR " already maps pa %#llx",
-		    va + i * PAGE_SIZE, (unsigned long long)pte_pa(old, PMAP_LEAF_LEVEL));
-	}
-	for (unsigned i = 0; i < npages; i++)
+		if (__builtin_expect(pte_valid_p(old), 0))
+			break;
 		pte_store(&ptep[i], pte_make(pa + (paddr_t)i * PAGE_SIZE, prot, mk,
 		    PMAP_LEAF_LEVEL));
-	PMAP_COUNT_ADD(kpm->pm_resident, npages);
-	PMAP_COUNT_ADD(kpm->pm_wired, npages);
-	pmap_path_table(path, PMAP_LEAF_LEVEL)->pp_ptpcount += (uint16_t)npages;
+	}
+	PMAP_COUNT_ADD(kpm->pm_resident, i);
+	PMAP_COUNT_ADD(kpm->pm_wired, i);
+	pmap_path_table(path, PMAP_LEAF_LEVEL)->pp_ptpcount += (uint16_t)i;
+	KASSERTMSG(i == npages,
+	    "pmap_kenter_range: va %#" PMAP_PRIxVADDR " already maps pa %#llx",
+	    va + i * PAGE_SIZE, (unsigned long long)pte_pa(pte_load(&ptep[i]), PMAP_LEAF_LEVEL));
 }
 
 /*

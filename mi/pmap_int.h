@@ -140,7 +140,26 @@ void	pmap_users_lock(void);
 void	pmap_users_unlock(void);
 bool	pmap_users_locked(void);
 void	pmap_users_unlock_cleanup(unsigned *);
-struct pmap_spin *pmap_page_spin(const struct pmap_page *);
+
+#define PMAP_PAGE_LOCKS	256	/* page locks, hashed by struct pmap_page */
+/*
+ * Neighbouring records share a page lock, PMAP_PAGE_LOCK_SPAN of them
+ * (2 MiB of 4 KiB pages where the kernel keeps its records in physical
+ * order, as the test kernel does): a range operation over pages that lie
+ * together takes one lock per neighbourhood, not one per page (FreeBSD's
+ * pv list locks hash by superpage the same way).
+ */
+#define PMAP_PAGE_LOCK_SPAN	512
+extern struct pmap_page_spin {
+	struct pmap_spin l;
+} __attribute__((aligned(64))) pmap_page_spins[PMAP_PAGE_LOCKS];
+
+static inline struct pmap_spin *
+pmap_page_spin(const struct pmap_page *pg)
+{
+	return &pmap_page_spins[(uintptr_t)pg / (sizeof(*pg) * PMAP_PAGE_LOCK_SPAN) %
+	    PMAP_PAGE_LOCKS].l;
+}
 
 static inline unsigned
 pmap_page_lock(struct pmap_page *pg)
@@ -260,7 +279,36 @@ bool		 pmap_pv_at_soft_limit(void);
 bool		 pmap_pv_chunk_foreach(struct pmap *, bool (*fn)(struct pv_entry *, void *), void *);
 void		 pmap_pv_free(struct pv_entry *);
 void		 pmap_pv_insert(struct pmap_page *, struct pmap *, vaddr_t, struct pv_entry **sparep);
-void		 pmap_pv_remove(struct pmap_page *, struct pmap *, vaddr_t);
+void		 pmap_pv_remove_listed(struct pmap_page *, struct pmap *, vaddr_t);
+
+/*
+ * Forget the mapping (pm, va) of pg: the page's own slot inline, a listed
+ * entry in pmap_pv.c.  True if it was the slot (the caller subtracts it
+ * from pv_embedded, once for a run).  Page lock held.
+ */
+static inline bool
+pmap_pv_unlink(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
+{
+	if (pg->pp_pmap == pm && pg->pp_va == va) {
+		/*
+		 * No listed mapping moves into the slot: its entry is another
+		 * pmap's, whose chunks only that pmap's lock covers.  The
+		 * next mapping made takes the slot.
+		 */
+		pg->pp_pmap = NULL;
+		pg->pp_va = 0;
+		return true;
+	}
+	pmap_pv_remove_listed(pg, pm, va);
+	return false;
+}
+
+static inline void
+pmap_pv_remove(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
+{
+	if (pmap_pv_unlink(pg, pm, va))
+		PMAP_STAT_DEC(pv_embedded);
+}
 bool		 pmap_pv_has(struct pmap_page *, struct pmap *, vaddr_t);
 unsigned	 pmap_pv_chunk_entries_inuse(struct pmap *);
 unsigned	 pmap_pv_chunk_capacity(void);
@@ -271,6 +319,56 @@ void		 pmap_pv_chunks_check(struct pmap *, int *errs,
 
 /* ---- TLB batching (pmap_tlb.c) ---- */
 void	pmap_tlb_inval(struct pmap *, vaddr_t va, pt_entry_t old, enum pmap_inval_reason);
+
+/*
+ * A run of changed entries of one pmap under one hold of its lock (a range
+ * operation's leaf table): the CPUs to shoot down are found once, at the
+ * first entry a TLB may cache (pm_cpus holds still while pm is locked:
+ * pmap_activate and pmap_leave take the lock), each entry then costs a
+ * queue slot, and the statistics are added once (pmap_tlb_run_end).
+ */
+struct pmap_tlb_run {
+	uint32_t	 targets;
+	bool		 known;		/* targets found */
+	bool		 drop;		/* the test hook is armed (pmap_tlb_debug_drop) */
+	unsigned	 requested, skipped;
+};
+extern unsigned pmap_tlb_debug_drop;
+bool	pmap_tlb_drop_one(void);
+#define PMAP_TLB_RUN() { .drop = __atomic_load_n(&pmap_tlb_debug_drop, __ATOMIC_RELAXED) != 0 }
+uint32_t pmap_tlb_run_targets(struct pmap *);
+void	pmap_tlb_run_end(struct pmap_tlb_run *, enum pmap_inval_reason);
+
+static inline void
+pmap_tlb_run_inval(struct pmap *pm, struct pmap_tlb_run *r, vaddr_t va, pt_entry_t old)
+{
+	struct pmap_tlb_batch *b = &pm->pm_batch;
+
+	r->requested++;
+	if (__builtin_expect(r->drop, 0) && pmap_tlb_drop_one())
+		return;
+	if (!pte_tlb_cached_p(old)) {
+		r->skipped++;
+		return;
+	}
+	if (!r->known) {
+		r->targets = pmap_tlb_run_targets(pm);
+		r->known = true;
+	}
+	if (r->targets == 0) {
+		r->skipped++;
+		return;
+	}
+	b->targets |= r->targets;
+	if (pte_global_p(old))
+		b->global = true;
+	if (b->full)
+		return;
+	if (b->n == CONFIG_PMAP_TLB_CEILING)
+		b->full = true;
+	else
+		b->va[b->n++] = va;
+}
 void	pmap_tlb_free_ptp(struct pmap *, paddr_t pa);
 void	pmap_tlb_free_chunk(struct pmap *, void *chunk);
 void	pmap_tlb_complete(struct pmap *);	/* before pm's lock is released */

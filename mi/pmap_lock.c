@@ -16,14 +16,11 @@
  */
 #include "pmap_int.h"
 
-#define PMAP_PAGE_LOCKS	256	/* page locks, hashed by struct pmap_page */
 
 struct pmap_lock_cpu pmap_lock_cpus[PMAP_MAXCPUS];
 
 static struct pmap_spin pmap_users_spin;
-static struct {
-	struct pmap_spin l;
-} __attribute__((aligned(64))) pmap_page_spins[PMAP_PAGE_LOCKS];
+struct pmap_page_spin pmap_page_spins[PMAP_PAGE_LOCKS];
 
 static const char *const pmap_lock_class_names[] = {
 	[PMAP_LC_PMAP] = "pmap lock", [PMAP_LC_USERS] = "user-pmap list lock",
@@ -160,14 +157,6 @@ bool
 pmap_users_locked(void)
 {
 	return __atomic_load_n(&pmap_users_spin.ps_owner, __ATOMIC_RELAXED) == pmap_cpu_self() + 1;
-}
-
-struct pmap_spin *
-pmap_page_spin(const struct pmap_page *pg)
-{
-	uintptr_t h = (uintptr_t)pg / sizeof(*pg);
-
-	return &pmap_page_spins[(h ^ (h >> 8)) % PMAP_PAGE_LOCKS].l;
 }
 
 /* Both pages' locks (either may be NULL; they may share one), in address order. */

@@ -199,21 +199,10 @@ pmap_pv_insert(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pv_entr
 
 /* Forget that pm maps pg at va; the mapping must be recorded. */
 void
-pmap_pv_remove(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
+pmap_pv_remove_listed(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 {
 	struct pv_entry **pvp, *pv;
 
-	if (pg->pp_pmap == pm && pg->pp_va == va) {
-		/*
-		 * No listed mapping moves into the slot: its entry is another
-		 * pmap's, whose chunks only that pmap's lock covers.  The
-		 * next mapping made takes the slot.
-		 */
-		pg->pp_pmap = NULL;
-		pg->pp_va = 0;
-		PMAP_STAT_DEC(pv_embedded);
-		return;
-	}
 	for (pvp = &pg->pp_pvlist; (pv = *pvp) != NULL; pvp = &pv->pv_next) {
 		if (pv->pv_va == va && pmap_pv_pmap(pv) == pm) {
 			*pvp = pv->pv_next;

@@ -111,18 +111,42 @@ pmap_tlb_queue(struct pmap *pm, vaddr_t va, bool global, bool all, uint32_t exce
 	return true;
 }
 
+/* The test hook: true (and one fewer to drop) if this request is to be dropped. */
+bool
+pmap_tlb_drop_one(void)
+{
+	unsigned drop = __atomic_load_n(&pmap_tlb_debug_drop, __ATOMIC_RELAXED);
+
+	while (drop > 0)
+		if (__atomic_compare_exchange_n(&pmap_tlb_debug_drop, &drop, drop - 1, true,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+uint32_t
+pmap_tlb_run_targets(struct pmap *pm)
+{
+	return pmap_tlb_targets(pm);
+}
+
+void
+pmap_tlb_run_end(struct pmap_tlb_run *r, enum pmap_inval_reason why)
+{
+	if (r->requested != 0)
+		PMAP_STAT_ADD(inval_requested[why], r->requested);
+	if (r->skipped != 0)
+		PMAP_STAT_ADD(inval_skipped, r->skipped);
+}
+
 /* The entry `old` for va in pm was changed; queue its invalidation if needed. */
 void
 pmap_tlb_inval(struct pmap *pm, vaddr_t va, pt_entry_t old, enum pmap_inval_reason why)
 {
-	PMAP_STAT_INC(inval_requested[why]);
-	unsigned drop = __atomic_load_n(&pmap_tlb_debug_drop, __ATOMIC_RELAXED);
-	while (drop > 0)
-		if (__atomic_compare_exchange_n(&pmap_tlb_debug_drop, &drop, drop - 1, true,
-		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-			return;
-	if (!pte_tlb_cached_p(old) || !pmap_tlb_queue(pm, va, pte_global_p(old), false, 0))
-		PMAP_STAT_INC(inval_skipped);
+	struct pmap_tlb_run r = PMAP_TLB_RUN();
+
+	pmap_tlb_run_inval(pm, &r, va, old);
+	pmap_tlb_run_end(&r, why);
 }
 
 /*

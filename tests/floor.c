@@ -5,7 +5,11 @@
  * are read against the same tree shape and entry format.  No pv entries,
  * no resident or table counts, no batching, no locks, no TLB invalidation,
  * no checks: plain loads and stores in tables reached through the direct
- * map (plat_phys), never made live on a CPU.  Table pages come from the
+ * map (plat_phys), never made live on a CPU.  Each entry is read and
+ * written in one access (<pte.h>'s pte_load and pte_store), as any code
+ * writing tables an MMU walks must: plain stores would let the compiler
+ * merge them into vector stores, which no page-table writer may use.
+ * Table pages come from the
  * test kernel's allocator and are never freed (the run is a throwaway
  * process).
  */
@@ -52,9 +56,9 @@ fl_leaf_table(struct floor *f, vaddr_t va)
 
 	for (int l = 0; l < PMAP_LEAF_LEVEL; l++) {
 		pt_entry_t *e = &fl_table(t)[fl_index(l, va)];
-		if (!pte_valid_p(*e))
-			*e = pte_make_table(fl_new_table(), true, l);
-		t = pte_pa(*e, l);
+		if (!pte_valid_p(pte_load(e)))
+			pte_store(e, pte_make_table(fl_new_table(), true, l));
+		t = pte_pa(pte_load(e), l);
 	}
 	return fl_table(t);
 }
@@ -62,8 +66,8 @@ fl_leaf_table(struct floor *f, vaddr_t va)
 void
 floor_enter(struct floor *f, vaddr_t va, paddr_t pa, vm_prot_t prot)
 {
-	fl_leaf_table(f, va)[fl_index(PMAP_LEAF_LEVEL, va)] =
-	    pte_make(pa, prot, PMAP_MK_USER, PMAP_LEAF_LEVEL);
+	pte_store(&fl_leaf_table(f, va)[fl_index(PMAP_LEAF_LEVEL, va)],
+	    pte_make(pa, prot, PMAP_MK_USER, PMAP_LEAF_LEVEL));
 }
 
 paddr_t
@@ -72,12 +76,12 @@ floor_extract(struct floor *f, vaddr_t va)
 	paddr_t t = f->root;
 
 	for (int l = 0; l < PMAP_LEAF_LEVEL; l++) {
-		pt_entry_t e = fl_table(t)[fl_index(l, va)];
+		pt_entry_t e = pte_load(&fl_table(t)[fl_index(l, va)]);
 		if (!pte_valid_p(e))
 			return 0;
 		t = pte_pa(e, l);
 	}
-	pt_entry_t e = fl_table(t)[fl_index(PMAP_LEAF_LEVEL, va)];
+	pt_entry_t e = pte_load(&fl_table(t)[fl_index(PMAP_LEAF_LEVEL, va)]);
 	return pte_valid_p(e) ? pte_pa(e, PMAP_LEAF_LEVEL) + (va & PAGE_MASK) : 0;
 }
 
@@ -92,13 +96,13 @@ fl_range(paddr_t t, int l, vaddr_t sva, vaddr_t eva, bool clear, vm_prot_t prot)
 		next = (va & ~(size - 1)) + size;
 		if (next == 0 || next > eva)
 			next = eva;
-		pt_entry_t *e = &tbl[fl_index(l, va)];
-		if (!pte_valid_p(*e))
+		pt_entry_t *e = &tbl[fl_index(l, va)], v = pte_load(e);
+		if (!pte_valid_p(v))
 			continue;
 		if (l == PMAP_LEAF_LEVEL)
-			*e = clear ? 0 : pte_restrict(*e, prot);
+			pte_store(e, clear ? 0 : pte_restrict(v, prot));
 		else
-			fl_range(pte_pa(*e, l), l + 1, va, next, clear, prot);
+			fl_range(pte_pa(v, l), l + 1, va, next, clear, prot);
 	}
 }
 
@@ -124,7 +128,7 @@ floor_map_range(struct floor *f, vaddr_t va, paddr_t pa, unsigned npages, vm_pro
 		pt_entry_t *tbl = fl_leaf_table(f, va);
 		unsigned i = fl_index(PMAP_LEAF_LEVEL, va);
 		for (; i < per && npages > 0; i++, npages--, va += PAGE_SIZE, pa += PAGE_SIZE)
-			tbl[i] = pte_make(pa, prot, PMAP_MK_GLOBAL | PMAP_MK_WIRED,
-			    PMAP_LEAF_LEVEL);
+			pte_store(&tbl[i], pte_make(pa, prot, PMAP_MK_GLOBAL | PMAP_MK_WIRED,
+			    PMAP_LEAF_LEVEL));
 	}
 }
