@@ -450,7 +450,7 @@ pmap_md_boot_direct(paddr_t table, unsigned first, paddr_t pa, paddr_t end, int 
 	vaddr_t step = pmap_level_size(level);
 	unsigned n = 0, leaves = 0;
 
-	for (unsigned i = first; i < pmap_md_levels[level].pl_entries && pa < end;
+	for (unsigned i = first; i < PMAP_LEVEL_ENTRIES(level) && pa < end;
 	    i++, pa += step, n++) {
 		bool text = pa < a->text_end && pa + step > a->text_start;
 		pt_entry_t e;
@@ -481,7 +481,7 @@ pmap_md_boot_link(paddr_t table, int level, unsigned slot, paddr_t next)
 	pt_entry_t *e = &pmap_md_ops.table_page(table)[slot];
 	bool was = pte_valid_p(pte_load(e));
 
-	KASSERTMSG(level < PMAP_LEAF_LEVEL && slot < pmap_md_levels[level].pl_entries,
+	KASSERTMSG(level < PMAP_LEAF_LEVEL && slot < PMAP_LEVEL_ENTRIES(level),
 	    "pmap_md_boot_link: level %d slot %u", level, slot);
 	pte_store(e, pte_make_table(next, false, level));
 	pmap_md_boot_account(table, level, was ? 0 : 1, 0);
@@ -546,9 +546,17 @@ pmap_bootstrap(const struct pmap_bootstrap_args *args)
 	    "pmap_bootstrap: kernel VA %#" PMAP_PRIxVADDR "-%#" PMAP_PRIxVADDR " is not in the "
 	    "kernel part, from %#" PMAP_PRIxVADDR, (vaddr_t)VM_MIN_KERNEL_VA,
 	    (vaddr_t)VM_MAX_KERNEL_VA, pmap_kernel_min());
-	KASSERTMSG(pmap_md_levels[0].pl_entries <= PMAP_ROOT_SLOTS_MAX,
-	    "pmap_bootstrap: a root of %u entries, more than PMAP_ROOT_SLOTS_MAX %u",
-	    (unsigned)pmap_md_levels[0].pl_entries, (unsigned)PMAP_ROOT_SLOTS_MAX);
+	_Static_assert(PMAP_LEVEL_ENTRIES(0) <= PMAP_ROOT_SLOTS_MAX,
+	    "a root of more entries than PMAP_ROOT_SLOTS_MAX");
+	_Static_assert(PMAP_LEVEL_SHIFT(PMAP_LEAF_LEVEL) == PAGE_SHIFT,
+	    "the leaf level indexes base pages");
+	for (int l = 0; l < PMAP_MD_NLEVELS; l++)
+		KASSERTMSG(pmap_md_levels[l].pl_shift == PMAP_LEVEL_SHIFT(l) &&
+		    pmap_md_levels[l].pl_entries == PMAP_LEVEL_ENTRIES(l),
+		    "pmap_bootstrap: pmap_md_levels[%d] is (%u, %u), the backend's index bits "
+		    "make (%u, %u): fill it with PMAP_LEVEL", l,
+		    (unsigned)pmap_md_levels[l].pl_shift, (unsigned)pmap_md_levels[l].pl_entries,
+		    (unsigned)PMAP_LEVEL_SHIFT(l), (unsigned)PMAP_LEVEL_ENTRIES(l));
 	kpm->pm_refs = 1;
 	kpm->pm_is_kernel = true;
 	PMAP_STAT_INC(pmaps);
@@ -1071,16 +1079,17 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	 * other locks), and the decision is made again.
 	 */
 	struct pmap_victim victim = { NULL, 0 };
+	struct pmap_page_locks plocks;
 	struct pmap_page *opg;
 	bool same;
 	for (;;) {
 		same = pte_valid_p(old) && pte_pa(old, PMAP_LEAF_LEVEL) == pa;
 		opg = !same && pte_valid_p(old) && pte_managed_p(old) ?
 		    pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL)) : NULL;
-		pmap_page_lock2(pg, opg);
+		plocks = pmap_page_lock2(pg, opg);
 		if (pg == NULL || same || spare != NULL || pg->pp_pmap == NULL)
 			break;
-		pmap_page_unlock2(pg, opg);
+		pmap_page_unlock2(plocks, pmap_locked_scope.cpu);
 		if ((pmap_pv_at_soft_limit() && !pmap_pv_find_victim(pm, &victim)) ||
 		    (spare = pmap_pv_alloc(pm)) == NULL) {
 			pmap_pv_victim_drop(pm, &victim);
@@ -1110,7 +1119,7 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 			pmap_pv_insert(pg, pm, va, &spare);
 		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, tpp, npte);
 	}
-	pmap_page_unlock2(pg, opg);
+	pmap_page_unlock2(plocks, pmap_locked_scope.cpu);
 	if (spare != NULL)
 		pmap_pv_free(spare);
 	return 0;

@@ -77,7 +77,7 @@ check_table(struct check *c, int l, vaddr_t base, vaddr_t lo, vaddr_t hi, pt_ent
 	vaddr_t size = pmap_level_size(l);
 	unsigned valid = 0;
 
-	for (unsigned i = 0; i < pmap_md_levels[l].pl_entries; i++) {
+	for (unsigned i = 0; i < PMAP_LEVEL_ENTRIES(l); i++) {
 		vaddr_t va = pmap_va_canonical(base + i * size);
 		pt_entry_t e = pte_load(&tbl[i]);
 		if (l == 0 && !c->pm->pm_is_kernel && va < VM_MAXUSER_ADDRESS)

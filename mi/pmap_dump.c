@@ -108,7 +108,7 @@ dump_tables(struct pmap *pm, int l, vaddr_t base, pt_entry_t parent, vaddr_t lo,
 	pt_entry_t *tbl = pmap_md_ops.table(pm, l, base, parent);
 	vaddr_t size = pmap_level_size(l);
 
-	for (unsigned i = 0; i < pmap_md_levels[l].pl_entries; i++) {
+	for (unsigned i = 0; i < PMAP_LEVEL_ENTRIES(l); i++) {
 		vaddr_t va = pmap_va_canonical(base + i * size);
 		pt_entry_t e = pte_load(&tbl[i]);
 		if (!pte_valid_p(e) || pte_leaf_p(e, l) || va + (size - 1) < lo || va > hi - 1)

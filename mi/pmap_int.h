@@ -179,8 +179,40 @@ pmap_page_unlock(struct pmap_page *pg)
 	pmap_page_unlock_cpu(pg, pmap_cpu_self());
 }
 
-void	pmap_page_lock2(struct pmap_page *, struct pmap_page *);	/* NULLs allowed */
-void	pmap_page_unlock2(struct pmap_page *, struct pmap_page *);
+/*
+ * Both pages' locks (either page may be NULL; they may share one), the
+ * lower first; pmap_page_unlock2 releases what this took.
+ */
+struct pmap_page_locks {
+	struct pmap_spin *lo, *hi;
+};
+
+static inline struct pmap_page_locks
+pmap_page_lock2(struct pmap_page *a, struct pmap_page *b)
+{
+	struct pmap_spin *la = a != NULL ? pmap_page_spin(a) : NULL;
+	struct pmap_spin *lb = b != NULL ? pmap_page_spin(b) : NULL;
+	struct pmap_page_locks l = { la, lb != la ? lb : NULL };
+
+	if (l.lo == NULL || (l.hi != NULL && l.hi < l.lo))
+		l = (struct pmap_page_locks){ l.hi, l.lo };
+	if (l.lo != NULL)
+		pmap_spin_acquire(l.lo, PMAP_LC_PAGE, false);
+	if (l.hi != NULL)
+		pmap_spin_acquire(l.hi, PMAP_LC_PAGE, false);
+	return l;
+}
+
+/* cpu: this CPU's index. */
+static inline void
+pmap_page_unlock2(struct pmap_page_locks l, unsigned cpu)
+{
+	if (l.hi != NULL)
+		pmap_spin_release(l.hi, cpu);
+	if (l.lo != NULL)
+		pmap_spin_release(l.lo, cpu);
+}
+
 void	pmap_pin(void);
 void	pmap_unpin(unsigned *);
 
@@ -230,11 +262,11 @@ unsigned long pmap_stat_pv_inuse_now(void);
 /* A pmap's counts, written under its lock, read without it (pmap_resident_count). */
 #define PMAP_COUNT_ADD(lv, v)	__atomic_store_n(&(lv), (lv) + (v), __ATOMIC_RELAXED)
 
-/* Geometry helpers over pmap_md_levels[]. */
-static inline vaddr_t pmap_level_size(int l) { return (vaddr_t)1 << pmap_md_levels[l].pl_shift; }
+/* Geometry helpers: constants (PMAP_LEVEL_SHIFT, PMAP_LEVEL_ENTRIES) where l is. */
+static inline vaddr_t pmap_level_size(int l) { return (vaddr_t)1 << PMAP_LEVEL_SHIFT(l); }
 static inline unsigned pmap_level_index(int l, vaddr_t va)
 {
-	return (va >> pmap_md_levels[l].pl_shift) & (pmap_md_levels[l].pl_entries - 1u);
+	return (unsigned)(va >> PMAP_LEVEL_SHIFT(l)) & (PMAP_LEVEL_ENTRIES(l) - 1u);
 }
 static inline long pmap_level_pages(int l) { return (long)(pmap_level_size(l) >> PAGE_SHIFT); }
 
@@ -251,7 +283,7 @@ static inline long pmap_level_pages(int l) { return (long)(pmap_level_size(l) >>
  */
 static inline unsigned pmap_va_bits(void)
 {
-	return pmap_md_levels[0].pl_shift + (unsigned)__builtin_ctz(pmap_md_levels[0].pl_entries);
+	return PMAP_LEVEL_SHIFT(0) + PMAP_MD_ROOT_BITS;
 }
 static inline vaddr_t pmap_va_canonical(vaddr_t va)
 {

@@ -159,40 +159,6 @@ pmap_users_locked(void)
 	return __atomic_load_n(&pmap_users_spin.ps_owner, __ATOMIC_RELAXED) == pmap_cpu_self() + 1;
 }
 
-/* Both pages' locks (either may be NULL; they may share one), in address order. */
-void
-pmap_page_lock2(struct pmap_page *a, struct pmap_page *b)
-{
-	struct pmap_spin *la = a != NULL ? pmap_page_spin(a) : NULL;
-	struct pmap_spin *lb = b != NULL ? pmap_page_spin(b) : NULL;
-
-	if (la == lb)
-		lb = NULL;
-	if (la != NULL && lb != NULL && lb < la) {
-		struct pmap_spin *t = la;
-		la = lb;
-		lb = t;
-	}
-	if (la != NULL)
-		pmap_spin_acquire(la, PMAP_LC_PAGE, false);
-	if (lb != NULL)
-		pmap_spin_acquire(lb, PMAP_LC_PAGE, false);
-}
-
-void
-pmap_page_unlock2(struct pmap_page *a, struct pmap_page *b)
-{
-	struct pmap_spin *la = a != NULL ? pmap_page_spin(a) : NULL;
-	struct pmap_spin *lb = b != NULL ? pmap_page_spin(b) : NULL;
-
-	unsigned cpu = pmap_cpu_self();
-
-	if (lb != NULL && lb != la)
-		pmap_spin_release(lb, cpu);
-	if (la != NULL)
-		pmap_spin_release(la, cpu);
-}
-
 /* ---- preemption alone (per-CPU state without a pmap: windows for zero/copy) ---- */
 
 void

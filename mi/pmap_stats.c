@@ -81,8 +81,7 @@ pmap_backend_levels(void)
 vaddr_t
 pmap_table_span(int level)
 {
-	unsigned bits = pmap_md_levels[level].pl_shift +
-	    (unsigned)__builtin_ctz(pmap_md_levels[level].pl_entries);
+	unsigned bits = PMAP_LEVEL_SHIFT(level) + (unsigned)__builtin_ctz(PMAP_LEVEL_ENTRIES(level));
 
 	return bits >= 8 * sizeof(vaddr_t) ? 0 : (vaddr_t)1 << bits;
 }
@@ -93,7 +92,7 @@ pmap_large_page_size(void)
 #ifdef CONFIG_PMAP_PSE
 	for (int l = 0; l < PMAP_LEAF_LEVEL; l++)
 		if (pmap_md_levels[l].pl_leaf_ok)
-			return (vsize_t)1 << pmap_md_levels[l].pl_shift;
+			return (vsize_t)1 << PMAP_LEVEL_SHIFT(l);
 #endif
 	return PAGE_SIZE;
 }

@@ -1,7 +1,8 @@
 /*
  * The floor for the instruction counts (tests/icount.c): what a page-table
  * walker costs with nothing else, over the backend's own geometry
- * (pmap_md_levels) and entry helpers (<pte.h>), so that pmapkit's numbers
+ * (PMAP_LEVEL_SHIFT, PMAP_LEVEL_ENTRIES: constants, as mi/ uses them) and
+ * entry helpers (<pte.h>), so that pmapkit's numbers
  * are read against the same tree shape and entry format.  No pv entries,
  * no resident or table counts, no batching, no locks, no TLB invalidation,
  * no checks: plain loads and stores in tables reached through the direct
@@ -28,7 +29,7 @@ fl_table(paddr_t pa)
 static inline unsigned
 fl_index(int l, vaddr_t va)
 {
-	return (unsigned)(va >> pmap_md_levels[l].pl_shift) & (pmap_md_levels[l].pl_entries - 1u);
+	return (unsigned)(va >> PMAP_LEVEL_SHIFT(l)) & (PMAP_LEVEL_ENTRIES(l) - 1u);
 }
 
 static paddr_t
@@ -90,7 +91,7 @@ static void
 fl_range(paddr_t t, int l, vaddr_t sva, vaddr_t eva, bool clear, vm_prot_t prot)
 {
 	pt_entry_t *tbl = fl_table(t);
-	vaddr_t size = (vaddr_t)1 << pmap_md_levels[l].pl_shift;
+	vaddr_t size = (vaddr_t)1 << PMAP_LEVEL_SHIFT(l);
 
 	for (vaddr_t va = sva, next; va < eva; va = next) {
 		next = (va & ~(size - 1)) + size;
@@ -122,7 +123,7 @@ floor_protect(struct floor *f, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 void
 floor_map_range(struct floor *f, vaddr_t va, paddr_t pa, unsigned npages, vm_prot_t prot)
 {
-	unsigned per = pmap_md_levels[PMAP_LEAF_LEVEL].pl_entries;
+	unsigned per = PMAP_LEVEL_ENTRIES(PMAP_LEAF_LEVEL);
 
 	while (npages > 0) {
 		pt_entry_t *tbl = fl_leaf_table(f, va);

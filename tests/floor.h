@@ -1,6 +1,6 @@
 /*
  * The floor of the instruction counts (tests/floor.c): a bare walker over
- * the backend's geometry (pmap_md_levels) and entry helpers (<pte.h>),
+ * the backend's geometry (PMAP_LEVEL_SHIFT, PMAP_LEVEL_ENTRIES) and entry helpers (<pte.h>),
  * with none of a pmap's bookkeeping.
  */
 #ifndef TESTS_FLOOR_H

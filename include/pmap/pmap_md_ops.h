@@ -34,6 +34,18 @@ struct pmap_level {
 extern struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS];
 #define PMAP_LEAF_LEVEL	(PMAP_MD_NLEVELS - 1)
 
+/*
+ * The geometry from the backend's pmap_md.h: PMAP_MD_ROOT_BITS index bits
+ * in the root, PMAP_MD_INDEX_BITS in every table below it, the leaf level
+ * indexing base pages.  Compile-time constants, so that a walk folds them
+ * into its instructions; a backend fills pmap_md_levels[] with
+ * PMAP_LEVEL(l, leaf_ok), and mi/ reads only pl_leaf_ok from it.
+ */
+#define PMAP_LEVEL_SHIFT(l)	(PMAP_PAGE_SHIFT + PMAP_MD_INDEX_BITS * (PMAP_LEAF_LEVEL - (l)))
+#define PMAP_LEVEL_ENTRIES(l)	\
+	((l) == 0 ? 1u << PMAP_MD_ROOT_BITS : 1u << PMAP_MD_INDEX_BITS)
+#define PMAP_LEVEL(l, leaf_ok)	{ PMAP_LEVEL_SHIFT(l), PMAP_LEVEL_ENTRIES(l), leaf_ok }
+
 /* Generic properties pte_make() turns into hardware bits. */
 #define PMAP_MK_WIRED	0x01u
 #define PMAP_MK_MANAGED	0x02u

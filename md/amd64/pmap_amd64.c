@@ -65,13 +65,14 @@ _Static_assert(PML4_SLOT(KERNBASE) == KPML4_DMAP && PML4_SLOT(VM_MIN_KERNEL_VA) 
 
 /* The level count is this table's: LA57 is one more row on top. */
 struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
+	/* root first: PML5 (48, 512) with LA57, PML4 (39, 512) */
 #ifdef CONFIG_AMD64_LA57
-	{ 48, 512, false },	/* PML5 */
+	PMAP_LEVEL(PMAP_LEAF_LEVEL - 4, false),
 #endif
-	{ 39, 512, false },	/* PML4 */
-	{ 30, 512, true },	/* PDPT: 1 GiB leaves (CPUID.80000001H:EDX[26]) */
-	{ 21, 512, true },	/* page directory: 2 MiB leaves */
-	{ 12, 512, true },	/* page table */
+	PMAP_LEVEL(PMAP_LEAF_LEVEL - 3, false),
+	PMAP_LEVEL(PMAP_LEAF_LEVEL - 2, true),	/* PDPT (30): 1 GiB leaves (CPUID.80000001H:EDX[26]) */
+	PMAP_LEVEL(PMAP_LEAF_LEVEL - 1, true),	/* page directory (21): 2 MiB leaves */
+	PMAP_LEVEL(PMAP_LEAF_LEVEL, true),	/* page table (12) */
 };
 
 pt_entry_t pmap_amd64_pg_g;

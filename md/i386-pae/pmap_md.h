@@ -45,6 +45,9 @@ typedef uint64_t pmap_pte_t __attribute__((aligned(8)));
 
 #define PMAP_MD_NAME		"i386-pae"
 #define PMAP_MD_NLEVELS		3
+/* Index bits of the root (the 4-entry PDPT) and of every table below it (PORTING.md). */
+#define PMAP_MD_ROOT_BITS	2
+#define PMAP_MD_INDEX_BITS	9
 #define PMAP_PA_BITS		36		/* classic PAE; QEMU's -cpu max has more */
 #define PMAP_PA_MAX		0xFFFFFFFFFull
 

@@ -61,9 +61,9 @@
 #include "../x86/pmap_x86.h"
 
 struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
-	{ 30, 4, false },	/* PDPT */
-	{ 21, 512, true },	/* page directory: 2 MiB leaves */
-	{ 12, 512, true },	/* page table */
+	PMAP_LEVEL(0, false),	/* PDPT (30, 4) */
+	PMAP_LEVEL(1, true),	/* page directory (21, 512): 2 MiB leaves */
+	PMAP_LEVEL(2, true),	/* page table (12, 512) */
 };
 
 pt_entry_t pmap_pae_pg_g;

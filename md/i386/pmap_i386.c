@@ -46,8 +46,8 @@
 #include "../x86/pmap_x86.h"
 
 struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
-	{ 22, 1024, true },	/* page directory: 4 MiB leaves with PSE */
-	{ 12, 1024, true },	/* page table */
+	PMAP_LEVEL(0, true),	/* page directory (22, 1024): 4 MiB leaves with PSE */
+	PMAP_LEVEL(1, true),	/* page table (12, 1024) */
 };
 
 pt_entry_t pmap_i386_pg_g;

@@ -36,6 +36,9 @@ typedef uint32_t pmap_pte_t;
 
 #define PMAP_MD_NAME		"i386"
 #define PMAP_MD_NLEVELS		2
+/* Index bits of the root and of every table below it (the geometry: PORTING.md). */
+#define PMAP_MD_ROOT_BITS	10
+#define PMAP_MD_INDEX_BITS	10
 #define PMAP_PA_BITS		32
 #define PMAP_PA_MAX		0xFFFFFFFFull	/* highest addressable byte */
 

@@ -49,8 +49,8 @@
 #define SV32_NWINDOWS	2		/* per CPU */
 
 struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
-	{ 22, 1024, true },	/* root: 4 MiB megapages */
-	{ 12, 1024, true },	/* leaf table */
+	PMAP_LEVEL(0, true),	/* root (22, 1024): 4 MiB megapages */
+	PMAP_LEVEL(1, true),	/* leaf table (12, 1024) */
 };
 
 static paddr_t sv32_winpt;			/* the window page table */

@@ -50,6 +50,10 @@ typedef uint64_t pmap_pte_t;
 #define PMAP_VM_MAXUSER_ADDRESS	0x0000004000000000ull	/* the lower half of 39 bits */
 #endif
 
+/* Index bits of the root and of every table below it (the geometry: PORTING.md). */
+#define PMAP_MD_ROOT_BITS	9
+#define PMAP_MD_INDEX_BITS	9
+
 #define PMAP_PAGE_SHIFT		12
 #define PMAP_PAGE_SIZE		(1u << PMAP_PAGE_SHIFT)
 #define PMAP_PAGE_MASK		(PMAP_PAGE_SIZE - 1)

@@ -58,14 +58,14 @@ _Static_assert(ROOT_SLOT(KERNBASE) >= ROOT_KERNEL && ROOT_SLOT(VM_MIN_KERNEL_VA)
 /* The level count is this table's: Sv48 is one more row on top, Sv57 two. */
 struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
 #if PMAP_MD_NLEVELS >= 5
-	{ 48, 512, false },	/* 256 TiB leaves exist, pmapkit makes none */
+	PMAP_LEVEL(PMAP_LEAF_LEVEL - 4, false),	/* (48, 512): 256 TiB leaves exist, pmapkit makes none */
 #endif
 #if PMAP_MD_NLEVELS >= 4
-	{ 39, 512, false },	/* 512 GiB leaves exist, pmapkit makes none */
+	PMAP_LEVEL(PMAP_LEAF_LEVEL - 3, false),	/* (39, 512): 512 GiB leaves exist, pmapkit makes none */
 #endif
-	{ 30, 512, true },	/* 1 GiB gigapages */
-	{ 21, 512, true },	/* 2 MiB megapages */
-	{ 12, 512, true },	/* page table */
+	PMAP_LEVEL(PMAP_LEAF_LEVEL - 2, true),	/* (30, 512): 1 GiB gigapages */
+	PMAP_LEVEL(PMAP_LEAF_LEVEL - 1, true),	/* (21, 512): 2 MiB megapages */
+	PMAP_LEVEL(PMAP_LEAF_LEVEL, true),	/* page table (12, 512) */
 };
 
 static unsigned sv39_asid_bits;

@@ -58,6 +58,12 @@ typedef uint32_t pmap_pte_t;		/* TODO: one entry (pt_entry_t) */
 #define PMAP_MD_NAME		"template"
 /* Levels in the tree, root included; sizes pmap_md_levels[] (pmap_tmpl.c).  TODO */
 #define PMAP_MD_NLEVELS		2
+/*
+ * Index bits of the root and of every table below it: the geometry
+ * (PORTING.md, "Layer 1").  TODO
+ */
+#define PMAP_MD_ROOT_BITS	10
+#define PMAP_MD_INDEX_BITS	10
 
 /* The base page.  TODO: the leaf level's pl_shift must equal PMAP_PAGE_SHIFT. */
 #define PMAP_PAGE_SHIFT		12

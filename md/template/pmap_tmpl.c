@@ -44,8 +44,8 @@
  * TODO: the placeholder is a 2-level tree of 1024 entries (i386, sv32).
  */
 struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS] = {
-	{ 22, 1024, true },	/* TODO: root */
-	{ 12, 1024, true },	/* TODO: leaf table */
+	PMAP_LEVEL(0, true),	/* TODO: root; may it hold a large leaf? */
+	PMAP_LEVEL(1, true),	/* TODO: leaf table */
 };
 
 /* ------------------------------------------------------------ bootstrap */
