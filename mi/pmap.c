@@ -145,6 +145,61 @@ pmap_path_table(const struct pmap_path *path, int l)
 }
 
 /*
+ * A software paging-structure cache, one entry per CPU: the entry above
+ * the leaf table of this CPU's last lookup (and that table's record), for
+ * pm as it was at generation gen.  Any change of an entry above the leaf
+ * level of pm steps pm_walk_gen (pmap_table_changed, the boot-time links),
+ * so an entry with the current generation still describes the tree.  Used
+ * with pm locked (the generation holds still) and preemption off.
+ */
+static struct pmap_walk_cache {
+	struct pmap	*pm;
+	uint64_t	 gen;
+	vaddr_t		 tag;		/* va >> the span of one leaf table */
+	pt_entry_t	 pde;		/* the entry pointing at the leaf table */
+	struct pmap_page *tpp;		/* the leaf table's record */
+} __attribute__((aligned(64))) pmap_walk_caches[PMAP_MAXCPUS];
+
+/*
+ * The leaf-level slot for va in pm, where tables reach down to it (NULL: a
+ * table is missing, or a large leaf covers va), and in *tppp the record of
+ * the leaf table holding it.  A lookup in the span of the leaf table the
+ * CPU's cache names asks the backend for that table alone; another walks
+ * from the root and fills the cache.  pm locked on CPU cpu.
+ */
+static pt_entry_t *pmap_leaf_slot_walk(struct pmap *, struct pmap_walk_cache *, vaddr_t,
+    struct pmap_page **);
+
+static inline pt_entry_t *
+pmap_leaf_slot(struct pmap *pm, unsigned cpu, vaddr_t va, struct pmap_page **tppp)
+{
+	struct pmap_walk_cache *wc = &pmap_walk_caches[cpu];
+
+	if (__builtin_expect(wc->pm != pm || wc->gen != pm->pm_walk_gen ||
+	    wc->tag != va >> PMAP_LEVEL_SHIFT(PMAP_LEAF_LEVEL - 1), 0))
+		return pmap_leaf_slot_walk(pm, wc, va, tppp);
+	*tppp = wc->tpp;
+	return &pmap_md_ops.table(pm, PMAP_LEAF_LEVEL, va, wc->pde)[
+	    pmap_level_index(PMAP_LEAF_LEVEL, va)];
+}
+
+/* pmap_leaf_slot from the root, filling the cache wc. */
+static pt_entry_t *
+pmap_leaf_slot_walk(struct pmap *pm, struct pmap_walk_cache *wc, vaddr_t va,
+    struct pmap_page **tppp)
+{
+	vaddr_t tag = va >> PMAP_LEVEL_SHIFT(PMAP_LEAF_LEVEL - 1);
+	struct pmap_path path;
+	if (!pmap_path_lookup(pm, va, &path) || path.level != PMAP_LEAF_LEVEL)
+		return NULL;
+	pt_entry_t pde = pte_load(path.pte[PMAP_LEAF_LEVEL - 1]);
+	*wc = (struct pmap_walk_cache){ pm, pm->pm_walk_gen, tag, pde,
+	    pmap_table_page(pde, PMAP_LEAF_LEVEL - 1) };
+	*tppp = wc->tpp;
+	return path.pte[PMAP_LEAF_LEVEL];
+}
+
+/*
  * A root entry of pm (the one for va) became valid or invalid: a user
  * pmap's bitmap of used root slots follows (every user-space root entry is
  * mi/'s: a table or a leaf it installed).  The kernel pmap keeps none: its
@@ -184,6 +239,7 @@ pmap_root_next(const struct pmap *pm, unsigned i, unsigned last)
 static void
 pmap_table_changed(struct pmap *pm, int l, vaddr_t va, bool installed)
 {
+	pm->pm_walk_gen++;	/* every walk cache entry of pm is stale */
 	if (!pm->pm_is_kernel) {
 		pmap_md_ops.table_changed(pm, l, va, installed);
 		return;
@@ -485,6 +541,7 @@ pmap_md_boot_link(paddr_t table, int level, unsigned slot, paddr_t next)
 	    "pmap_md_boot_link: level %d slot %u", level, slot);
 	pte_store(e, pte_make_table(next, false, level));
 	pmap_md_boot_account(table, level, was ? 0 : 1, 0);
+	kernel_pmap_store.pm_walk_gen++;
 }
 
 static void
@@ -731,8 +788,13 @@ pmap_create_canfail(void)
 
 	if (pm == NULL)
 		return NULL;
-	/* Everything but the lock, which a page operation may be reading (pmap_lock.c). */
-	memset((char *)pm + sizeof(pm->pm_lock), 0, sizeof(*pm) - sizeof(pm->pm_lock));
+	/*
+	 * Everything but the lock, which a page operation may be reading
+	 * (pmap_lock.c), and the walk generation, stepped: no CPU's walk cache
+	 * may take this pmap for the one that had this struct before.
+	 */
+	memset(&pm->pm_md, 0, sizeof(*pm) - offsetof(struct pmap, pm_md));
+	pm->pm_walk_gen++;
 	pm->pm_refs = 1;
 	if (pmap_md_ops.root_create(pm) != 0) {
 		pmap_pool_put(pm);
@@ -1051,14 +1113,19 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	    "pmap_enter: access type %#x exceeds prot %#x at va %#" PMAP_PRIxVADDR,
 	    flags & VM_PROT_ALL, prot, va);
 
-	struct pmap_page *pg = pmap_kern_phys_to_page(pa);
-	bool found = pmap_path_lookup(pm, va, &path);
-	KASSERTMSG(!found || path.level == PMAP_LEAF_LEVEL,
-	    "pmap_enter: va %#" PMAP_PRIxVADDR " lies inside a large mapping", va);
-	KASSERTMSG(found || !pm->pm_is_kernel,
-	    "pmap_enter: kernel va %#" PMAP_PRIxVADDR " beyond pmap_growkernel (%#"
-	    PMAP_PRIxVADDR ")", va, kva_grown);
-	pt_entry_t old = found ? pte_load(path.pte[path.level]) : 0;
+	struct pmap_page *pg = pmap_kern_phys_to_page(pa), *tpp = NULL;
+	unsigned cpu = pmap_locked_scope.cpu;
+	pt_entry_t *ptep = pmap_leaf_slot(pm, cpu, va, &tpp);
+	bool found = ptep != NULL;
+	if (!found) {		/* tables to make, or a large leaf in the way */
+		found = pmap_path_lookup(pm, va, &path);
+		KASSERTMSG(!found, "pmap_enter: va %#" PMAP_PRIxVADDR " lies inside a large mapping",
+		    va);
+		KASSERTMSG(!pm->pm_is_kernel,
+		    "pmap_enter: kernel va %#" PMAP_PRIxVADDR " beyond pmap_growkernel (%#"
+		    PMAP_PRIxVADDR ")", va, kva_grown);
+	}
+	pt_entry_t old = found ? pte_load(ptep) : 0;
 	KASSERTMSG(!pte_valid_p(old) || pte_managed_p(old) || pg == NULL,
 	    "pmap_enter: va %#" PMAP_PRIxVADDR " holds a kenter mapping of pa %#llx", va,
 	    (unsigned long long)pte_pa(old, PMAP_LEAF_LEVEL));
@@ -1089,24 +1156,31 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 		plocks = pmap_page_lock2(pg, opg);
 		if (pg == NULL || same || spare != NULL || pg->pp_pmap == NULL)
 			break;
-		pmap_page_unlock2(plocks, pmap_locked_scope.cpu);
+		pmap_page_unlock2(plocks, cpu);
 		if ((pmap_pv_at_soft_limit() && !pmap_pv_find_victim(pm, &victim)) ||
 		    (spare = pmap_pv_alloc(pm)) == NULL) {
 			pmap_pv_victim_drop(pm, &victim);
 			return pmap_enter_fail("a pv entry", va, flags, ptps, nptp);
 		}
 		if (victim.pm != NULL) {
-			/* Its walk may remap the windows our path points into: walk again. */
+			/*
+			 * Its walk may remap the windows our pointers lead into: walk
+			 * again (a reclaim in pm frees no table of pm).
+			 */
 			pmap_pv_reclaim(pm, &victim);
-			found = pmap_path_lookup(pm, va, &path);
-			old = found ? pte_load(path.pte[path.level]) : 0;
+			if (found)
+				ptep = pmap_leaf_slot(pm, cpu, va, &tpp);
+			else
+				pmap_path_lookup(pm, va, &path);
+			old = found ? pte_load(ptep) : 0;
 		}
 	}
 
-	if (!found)
+	if (!found) {
 		pmap_install_tables(pm, va, &path, ptps);
-	pt_entry_t *ptep = path.pte[PMAP_LEAF_LEVEL];
-	struct pmap_page *tpp = pmap_path_table(&path, PMAP_LEAF_LEVEL);
+		ptep = path.pte[PMAP_LEAF_LEVEL];
+		tpp = pmap_path_table(&path, PMAP_LEAF_LEVEL);
+	}
 	pt_entry_t npte = pte_make(pa, prot, pmap_mk_flags(pm, pg != NULL, flags),
 	    PMAP_LEAF_LEVEL);
 	if (same) {
@@ -1119,7 +1193,7 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 			pmap_pv_insert(pg, pm, va, &spare);
 		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, tpp, npte);
 	}
-	pmap_page_unlock2(plocks, pmap_locked_scope.cpu);
+	pmap_page_unlock2(plocks, cpu);
 	if (spare != NULL)
 		pmap_pv_free(spare);
 	return 0;
@@ -1286,6 +1360,19 @@ pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 	    !pm->pm_is_kernel };
 
 	pmap_check_range("pmap_remove", pm, sva, eva);
+	if (eva - sva == PAGE_SIZE) {	/* one page: through the walk cache */
+		struct pmap_page *tpp;
+		pt_entry_t *ptep = pmap_leaf_slot(pm, pmap_locked_scope.cpu, sva, &tpp);
+		if (ptep != NULL) {
+			remove_fn(pm, sva, ptep, 1, PMAP_LEAF_LEVEL, tpp, &ra);
+			if (ra.free_tables && tpp->pp_ptpcount == 0) {
+				struct pmap_path path;
+				pmap_path_lookup(pm, sva, &path);
+				pmap_unref_tables(pm, sva, &path);
+			}
+			return;
+		}
+	}
 	pmap_walk_range(pm, sva, eva, remove_fn, &ra, ra.free_tables);
 }
 
@@ -1382,11 +1469,18 @@ bool
 pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
 {
 	PMAP_LOCKED(pm);
+	struct pmap_page *tpp;
+	pt_entry_t *ptep = pmap_leaf_slot(pm, pmap_locked_scope.cpu, va, &tpp);
 	pt_entry_t pte;
-	int l;
+	int l = PMAP_LEAF_LEVEL;
 
-	if (!pmap_leaf_at(pm, va, &pte, &l))
+	if (ptep != NULL) {
+		pte = pte_load(ptep);
+		if (!pte_valid_p(pte))
+			return false;
+	} else if (!pmap_leaf_at(pm, va, &pte, &l)) {	/* no table, or a large leaf */
 		return false;
+	}
 	if (pap != NULL)
 		*pap = pte_pa(pte, l) + (va & (pmap_level_size(l) - 1));
 	return true;

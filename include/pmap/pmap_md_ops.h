@@ -95,6 +95,11 @@ struct pmap_tlb_batch {
 
 struct pmap {
 	struct pmap_spin pm_lock;	/* first: kept while the struct is pooled */
+	/*
+	 * Changes of entries above the leaf level (mi/pmap.c's walk cache),
+	 * kept while pooled too and stepped at pmap_create.
+	 */
+	uint64_t	 pm_walk_gen;
 	struct pmap_md	 pm_md;		/* backend part: root, links */
 	int		 pm_refs;
 	long		 pm_resident;	/* base pages mapped by leaves */
