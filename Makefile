@@ -353,7 +353,7 @@ boot = extra='$(KERNEL_CMDLINE)'; \
 	QEMU_PASS_STATUS=$(QEMU_PASS_STATUS) QEMU_MEM_MB=$(QEMU_MEM_MB) \
 	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $(QEMU_ARGS_$(1)) \
 	-smp $(or $(4),$(QEMU_SMP)) $(5) $(QEMU_EXTRA) $${cmdline:+-append "$$cmdline"}
-HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan host-tsan fuzz mutants matrix example)
+HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan host-tsan fuzz mutants matrix example icount)
 NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))
 GUEST_RESULTS = $(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),$(RESULTS)/$(t)-smp$(n).ktap))
 TEST_RESULTS = $(HOST_RESULTS) $(GUEST_RESULTS) $(NOCPU_RESULTS) $(RESULTS)/bench.ktap \
@@ -405,7 +405,7 @@ test_once = t0=$${EPOCHREALTIME//[!0-9]/}; scripts/run-ktap.sh -t $(3) $(2) $(4)
 ONCE_RESULTS = $(if $(filter yes,$(TEST_RUNNER)),$(O)/runner/runner.ktap) \
 	$(if $(filter yes,$(TEST_TEMPLATE)),$(O)/template.ktap) \
 	$(foreach b,$(TEST_PORT_COPY),$(O)/port-copy-$(b).ktap)
-test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG)
+test: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG) $(DEPS_PERF)
 	@rm -rf $(O)/test-summary.txt $(O)/runner $(O)/template.ktap $(O)/port-copy*
 	$(Q)started=$$(date +%s); n=$(words $(DEFCONFIGS)); i=0; \
 	for c in $(DEFCONFIGS); do \
@@ -452,7 +452,7 @@ TEST_SUMMARY ?= yes
 # TEST_LOG, then its progress line.
 step = t0=$${EPOCHREALTIME//[!0-9]/}; { $(2); } >>$(TEST_LOG) 2>&1; \
 	scripts/step-report.sh "$(TEST_LABEL): $(1)" $$t0 $$? $(or $(3),-) $(TEST_LOG)
-test-backend: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG) backend-check
+test-backend: | $(DEPS_OK) $(DEPS_QEMU) $(DEPS_DEBUG) $(DEPS_PERF) backend-check
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	@printf '%s\n' $(notdir $(TEST_RESULTS)) >$(RESULTS)/manifest
 	$(Q)t0=$${EPOCHREALTIME//[!0-9]/}; \
@@ -476,6 +476,8 @@ test-runs:
 	$(Q)$(call step,host suite under ThreadSanitizer,$(call run_ktap,host-tsan,$(HOST_TIMEOUT),env TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(TSAN_BIN)),$(RESULTS)/host-tsan.ktap)
 	$(Q)$(call step,fuzz pass ($(FUZZ_TEST_TIME) s),$(call run_ktap,fuzz,$(HOST_TIMEOUT),scripts/fuzz-run.sh $(FUZZ_BIN) $(FUZZ_TEST_TIME) $(O)/fuzz/corpus),$(RESULTS)/fuzz.ktap)
 	$(Q)$(call step,mutation check,$(call run_ktap,mutants,$(MUTANTS_TIMEOUT),scripts/mutants.sh $(KCONFIG_CONFIG) $(O)/mutants),$(RESULTS)/mutants.ktap)
+	$(Q)$(call step,instruction counts (tests/icount-budgets),$(call run_ktap,icount,$(HOST_TIMEOUT),\
+		scripts/icount-check.sh $(KCONFIG_CONFIG) $(O)/icount $(notdir $(O))),$(RESULTS)/icount.ktap)
 	$(Q)$(call step,library + examples/host-vm,$(call run_ktap,example,$(HOST_TIMEOUT),scripts/example-run.sh $(O) $(O)/example),$(RESULTS)/example.ktap)
 	$(Q)$(call step,memory/CPU matrix,$(call run_ktap,matrix,$(MATRIX_TIMEOUT),scripts/matrix.sh --kernel $(GUEST_ELF) \
 		--host $(HOST_BIN) --pass $(QEMU_PASS_STATUS) --nocpu $(QEMU_NOCPU_STATUS) \

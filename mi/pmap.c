@@ -305,6 +305,8 @@ walk_level(struct pmap *pm, int l, vaddr_t sva, vaddr_t eva, pt_entry_t parent,
 	for (unsigned i = first; i <= last && left > 0; i++) {
 		if (bitmap && (i = pmap_root_next(pm, i, last)) > last)
 			break;
+		while (i < last && !pte_valid_p(pte_load(&tbl[i])))	/* the empty ones, tightly */
+			i++;
 		pt_entry_t *e = &tbl[i];
 		pt_entry_t pde = pte_load(e);
 		if (!pte_valid_p(pde))
@@ -567,7 +569,7 @@ pmap_install_tables_to(struct pmap *pm, vaddr_t va, struct pmap_path *path, cons
 		PMAP_COUNT_ADD(pm->pm_ptps, 1);
 		if (l > 0)
 			pmap_path_table(path, l)->pp_ptpcount++;
-		pmap_root_note(pm, l, va, true);
+		pmap_root_note(pm, l, va, true);	/* a table hooked in */
 		pmap_table_changed(pm, l, va, true);
 		pt_entry_t *tbl = pmap_md_ops.table(pm, l + 1, va, pde);
 		path->pte[l + 1] = &tbl[pmap_level_index(l + 1, va)];
@@ -1336,7 +1338,7 @@ remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 			pmap_harvest(pg, old);
 			embedded += pmap_pv_unlink(pg, pm, va);
 		}
-		pmap_tlb_run_inval(pm, &run, va, old);
+		pmap_tlb_run_inval(pm, &run, va, old);	/* the removed entry */
 	}
 	if (held != NULL)
 		pmap_spin_release(held, cpu);
@@ -1406,7 +1408,7 @@ protect_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 			continue;
 		if (l != PMAP_LEAF_LEVEL)	/* copies of kernel entries follow */
 			pmap_table_changed(pm, l, va, true);
-		pmap_tlb_run_inval(pm, &run, va, old);
+		pmap_tlb_run_inval(pm, &run, va, old);	/* the restricted entry */
 	}
 	pmap_tlb_run_end(&run, PMAP_INV_PROTECT);
 }

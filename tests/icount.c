@@ -11,7 +11,11 @@
  * The operations: enter (into present tables), extract, remove1 (one
  * pmap_remove per page, then one pmap_update), removerange (one pmap_remove
  * of the range, pmap_update), protect (one pmap_protect of the range to
- * read-only), kenter (one pmap_kenter_range of 4 KiB pages).
+ * read-only), kenter (one pmap_kenter_range of 4 KiB pages); emptyspan and
+ * emptyhalf: one pmap_remove over a span that holds no table (up to 3 GiB
+ * of user space, and half of it), a page mapped just below it, counted per
+ * call: scripts/icount.py checks that twice the span costs about the same
+ * (the walk costs what the tables present cost, not the span's size).
  */
 #include "t.h"
 #include "floor.h"
@@ -87,6 +91,30 @@ ic_kenter(vaddr_t kva, unsigned n)
 	pmap_kenter_range(kva, ic_kpa(), n * PAGE_SIZE, RW, 0);
 }
 
+/* The empty span: [IC_VA, IC_VA + span), whole leaf-table spans, at most 3 GiB; or its half. */
+static vaddr_t
+ic_span(bool half)
+{
+	vaddr_t leaf = t_leaf_span(), room = VM_MAXUSER_ADDRESS - IC_VA - leaf;
+	vaddr_t span = room < (vaddr_t)3 << 30 ? room : (vaddr_t)3 << 30;
+
+	if (half)
+		span /= 2;
+	return span & ~(leaf - 1);
+}
+
+static __attribute__((noinline)) void
+ic_emptyspan(struct pmap *pm, vaddr_t span)
+{
+	pmap_remove(pm, IC_VA, IC_VA + span);
+}
+
+static __attribute__((noinline)) void
+floor_ic_emptyspan(struct floor *f, vaddr_t span)
+{
+	floor_remove(f, IC_VA, IC_VA + span);
+}
+
 static __attribute__((noinline)) void
 floor_ic_enter(struct floor *f, unsigned n)
 {
@@ -141,7 +169,7 @@ ic_map(struct pmap *pm, struct floor *f, unsigned n)
 }
 
 static const char *const ic_ops[] = { "enter", "extract", "remove1", "removerange",
-	"protect", "kenter" };
+	"protect", "kenter", "emptyspan", "emptyhalf" };
 
 bool
 icount_known(const char *op, size_t len)
@@ -204,6 +232,18 @@ icount_run(const char *op, size_t len)
 			fl ? floor_ic_protect(&f, n) : ic_protect(pm, n);
 		else
 			fl ? floor_ic_removerange(&f, n) : ic_removerange(pm, n);
+	} else if (IS("emptyspan") || IS("emptyhalf")) {
+		/* The tables of the page below the span stay outside it. */
+		vaddr_t span = ic_span(IS("emptyhalf"));
+		if (fl) {
+			floor_enter(&f, IC_VA - PAGE_SIZE, ic_pa[0], RW);
+			floor_ic_emptyspan(&f, span);
+		} else {
+			if (pmap_enter(pm, IC_VA - PAGE_SIZE, ic_pa[0], RW, 0) != 0)
+				kpanic("icount_run: pmap_enter failed");
+			ic_emptyspan(pm, span);
+		}
+		n = 1;
 	} else {
 		n = IC_PAGES - 1;
 		fl ? floor_ic_kenter(&f, kva, n) : ic_kenter(kva, n);

@@ -553,3 +553,97 @@ t_smp_preempt(struct tctx *t)
 	c_report("preempt", nthreads, &s0);
 	T_ASSERT(t, moves > 0, "no thread was ever moved to another CPU");
 }
+
+/*
+ * pv reclaim on every CPU at once: each CPU enters the shared pages at
+ * random slots of its own pmap and removes some, with the pv soft limit a
+ * few entries above what is in use, so that nearly every enter that needs
+ * a pv entry first takes a mapping away, from another CPU's pmap (only
+ * tried: one that is busy is passed over) or its own.  Two CPUs touch one
+ * page's pv list at once all the time: a reclaim removing a mapping of a
+ * page, an enter listing another.  Then each pmap passes pmap_check (every
+ * managed leaf with its pv entry and no pv entry without its leaf), and
+ * reclaims must have happened.  Under ThreadSanitizer a pv list changed
+ * without its page's lock is a race report.
+ */
+#define R_SLOTS		48
+#define R_OPS		(t_host_model() ? 1500 : 400)
+
+static struct {
+	struct pmap	*pm[PMAP_MAXCPUS];
+	unsigned long	 enters[PMAP_MAXCPUS], enomem[PMAP_MAXCPUS];
+	unsigned	 started, n;
+} R;
+
+static void
+r_worker_run(void *arg)
+{
+	unsigned c = (unsigned)(uintptr_t)arg;
+	struct pmap *pm = R.pm[c];
+	uint32_t rng = 0x9e3779b9u * (c + 1);
+
+	__atomic_add_fetch(&R.started, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&R.started, __ATOMIC_SEQ_CST) < R.n)
+		pmap_tlb_shootdown_poll();
+	for (unsigned i = 0; i < R_OPS; i++) {
+		rng ^= rng << 13;
+		rng ^= rng >> 17;
+		rng ^= rng << 5;
+		vaddr_t va = C_UVA + (rng % R_SLOTS) * PAGE_SIZE;
+		if ((rng >> 24) % 4 == 0) {
+			pmap_remove(pm, va, va + PAGE_SIZE);
+		} else if (pmap_enter(pm, va, C.page[(rng >> 16) % C_NPAGE].pa,
+		    VM_PROT_READ | VM_PROT_WRITE, PMAP_CANFAIL) == 0) {
+			R.enters[c]++;
+		} else {
+			R.enomem[c]++;
+		}
+		if (i % 16 == 15)
+			pmap_update(pm);
+	}
+	pmap_update(pm);
+}
+
+void
+t_smp_reclaim(struct tctx *t)
+{
+	unsigned n = kern_ncpus();
+	struct pmap_stats s0, s1;
+	unsigned long enters = 0, enomem = 0;
+
+	if (n < 2)
+		T_SKIP(t, "one CPU");
+	for (unsigned g = 0; g < C_NPAGE; g++)
+		C.page[g].pa = t_page(t);
+	for (unsigned c = 0; c < n; c++) {
+		R.pm[c] = pmap_create();
+		R.enters[c] = R.enomem[c] = 0;
+	}
+	R.started = 0;
+	R.n = n;
+	pmap_stats_get(&s0);
+	pmap_pv_set_soft_limit(s0.pv_inuse + 8);
+	for (unsigned c = 1; c < n; c++)
+		kern_xcall_async(c, r_worker_run, (void *)(uintptr_t)c);
+	r_worker_run((void *)(uintptr_t)0);
+	for (unsigned c = 1; c < n; c++)
+		kern_xcall_wait(c);
+	pmap_pv_set_soft_limit(CONFIG_PMAP_PV_SOFT_LIMIT);
+	pmap_stats_get(&s1);
+	for (unsigned c = 0; c < n; c++) {
+		T_CHECK_PMAP(t, R.pm[c]);
+		enters += R.enters[c];
+		enomem += R.enomem[c];
+	}
+	kprintf("# reclaim: %u CPUs x %u ops: %lu enters, %lu refused (ENOMEM), %lu reclaims, "
+	    "%lu lock waits\n", n, R_OPS, enters, enomem, s1.pv_reclaims - s0.pv_reclaims,
+	    s1.lock_spins - s0.lock_spins);
+	T_ASSERT(t, s1.pv_reclaims - s0.pv_reclaims >= n * 10,
+	    "only %lu pv reclaims: the test did not press the soft limit",
+	    s1.pv_reclaims - s0.pv_reclaims);
+	for (unsigned c = 0; c < n; c++) {
+		pmap_remove(R.pm[c], VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
+		pmap_update(R.pm[c]);
+		pmap_destroy(R.pm[c]);
+	}
+}
