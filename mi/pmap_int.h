@@ -41,12 +41,8 @@ struct pmap **pmap_curpmap_ptr(void);
  */
 enum pmap_lock_class { PMAP_LC_PMAP = 1, PMAP_LC_USERS, PMAP_LC_PAGE };
 #define PMAP_HELD_MAX	16	/* locks one CPU holds at once, recursion included */
-struct pmap_held {
-	struct pmap_spin *lock;
-	enum pmap_lock_class cls;
-};
 extern struct pmap_lock_cpu {
-	struct pmap_held held[PMAP_HELD_MAX];
+	struct pmap_spin *held[PMAP_HELD_MAX];	/* oldest first; the class follows from the address */
 	unsigned	 n;
 } __attribute__((aligned(64))) pmap_lock_cpus[PMAP_MAXCPUS];
 #define PMAP_NOCPU	(~0u)	/* a try that failed */
@@ -66,32 +62,40 @@ pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
 	if (!try)
 		return pmap_spin_acquire_slow(l, cls, try, cpu);
 #endif
-	if (__builtin_expect(lc->n >= PMAP_HELD_MAX ||
+	unsigned n = lc->n;
+	if (__builtin_expect(n >= PMAP_HELD_MAX ||
 	    !__atomic_compare_exchange_n(&l->ps_owner, &free, cpu + 1, false, __ATOMIC_ACQUIRE,
 	    __ATOMIC_RELAXED), 0))
 		return pmap_spin_acquire_slow(l, cls, try, cpu);
-	l->ps_depth = 1;
-	lc->held[lc->n++] = (struct pmap_held){ l, cls };
+	if (cls == PMAP_LC_PMAP)	/* the only recursive class */
+		l->ps_depth = 1;
+	lc->held[n] = l;
+	lc->n = n + 1;
 	return cpu;
 }
 
-/* Release l, taken on this CPU (cpu, as the acquire returned it). */
+/* Release l (class cls), taken on this CPU (cpu, as the acquire returned it). */
 static inline void
-pmap_spin_release(struct pmap_spin *l, unsigned cpu)
+pmap_spin_release_cls(struct pmap_spin *l, enum pmap_lock_class cls, unsigned cpu)
 {
 	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
 	unsigned n = lc->n;
 
-	if (__builtin_expect(n == 0 || lc->held[n - 1].lock != l || l->ps_depth != 1 ||
+	if (__builtin_expect(n == 0 || lc->held[n - 1] != l ||
+	    (cls == PMAP_LC_PMAP && l->ps_depth != 1) ||
 	    __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != cpu + 1, 0)) {
 		pmap_spin_release_slow(l, cpu);
 		return;
 	}
 	lc->n = n - 1;
-	l->ps_depth = 0;
+	if (cls == PMAP_LC_PMAP)
+		l->ps_depth = 0;
 	__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
 	pmap_kern_preempt_enable();
 }
+
+/* A lock that is never taken twice: a page lock, the user-pmap list lock. */
+#define pmap_spin_release(l, cpu)	pmap_spin_release_cls((l), PMAP_LC_PAGE, (cpu))
 
 
 void	pmap_tlb_flush_now(struct pmap *);	/* complete pm's batch (pm locked) */
@@ -113,7 +117,7 @@ pmap_unlock_cpu(struct pmap *pm, unsigned cpu)
 	if (__builtin_expect(pm->pm_batch.urgent, 0) && pm->pm_lock.ps_depth == 1 &&
 	    __atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED) == cpu + 1)
 		pmap_tlb_flush_now(pm);
-	pmap_spin_release(&pm->pm_lock, cpu);
+	pmap_spin_release_cls(&pm->pm_lock, PMAP_LC_PMAP, cpu);
 }
 
 static inline void

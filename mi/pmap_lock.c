@@ -33,6 +33,18 @@ pmap_cpu_bad(unsigned c)
 	pmap_kern_panic("pmap_cpu_self: CPU %u beyond PMAP_MAXCPUS %u", c, (unsigned)PMAP_MAXCPUS);
 }
 
+/* A held lock's class, from where it lies. */
+static enum pmap_lock_class
+pmap_lock_class_of(const struct pmap_spin *l)
+{
+	if (l == &pmap_users_spin)
+		return PMAP_LC_USERS;
+	if ((uintptr_t)l >= (uintptr_t)pmap_page_spins &&
+	    (uintptr_t)l < (uintptr_t)(pmap_page_spins + PMAP_PAGE_LOCKS))
+		return PMAP_LC_PAGE;
+	return PMAP_LC_PMAP;
+}
+
 #ifdef CONFIG_PMAP_DEBUG
 /*
  * Waiting for l (class cls) while holding a lock of the same or a higher
@@ -41,12 +53,14 @@ pmap_cpu_bad(unsigned c)
 static void
 pmap_lock_order_check(struct pmap_lock_cpu *lc, struct pmap_spin *l, enum pmap_lock_class cls)
 {
-	for (unsigned i = 0; i < lc->n; i++)
-		if ((lc->held[i].cls > cls || (lc->held[i].cls == cls &&
-		    !(cls == PMAP_LC_PAGE && lc->held[i].lock < l))) && lc->held[i].lock != l)
+	for (unsigned i = 0; i < lc->n; i++) {
+		enum pmap_lock_class hc = pmap_lock_class_of(lc->held[i]);
+		if ((hc > cls || (hc == cls && !(cls == PMAP_LC_PAGE && lc->held[i] < l))) &&
+		    lc->held[i] != l)
 			pmap_kern_panic("pmap lock order: CPU %u waits for the %s %p while holding "
 			    "the %s %p", pmap_cpu_self(), pmap_lock_class_names[cls], (void *)l,
-			    pmap_lock_class_names[lc->held[i].cls], (void *)lc->held[i].lock);
+			    pmap_lock_class_names[hc], (void *)lc->held[i]);
+	}
 }
 #endif
 
@@ -89,7 +103,7 @@ pmap_spin_acquire_slow(struct pmap_spin *l, enum pmap_lock_class cls, bool try, 
 		}
 		l->ps_depth = 1;
 	}
-	lc->held[lc->n++] = (struct pmap_held){ l, cls };
+	lc->held[lc->n++] = l;
 	return cpu;
 }
 
@@ -101,15 +115,18 @@ pmap_spin_release_slow(struct pmap_spin *l, unsigned cpu)
 	uint32_t me = cpu + 1;
 	unsigned i = lc->n;
 
-	while (i > 0 && lc->held[i - 1].lock != l)
+	bool recursive = pmap_lock_class_of(l) == PMAP_LC_PMAP;
+
+	while (i > 0 && lc->held[i - 1] != l)
 		i--;
 	KASSERTMSG(i > 0 && __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) == me &&
-	    l->ps_depth > 0, "pmap_spin_release: CPU %u does not hold lock %p (owner %u)",
+	    (!recursive || l->ps_depth > 0),
+	    "pmap_spin_release: CPU %u does not hold lock %p (owner %u)",
 	    cpu, (void *)l, (unsigned)__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED));
 	for (; i < lc->n; i++)
 		lc->held[i - 1] = lc->held[i];
 	lc->n--;
-	if (--l->ps_depth == 0)
+	if (!recursive || --l->ps_depth == 0)
 		__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
 	pmap_kern_preempt_enable();
 }
@@ -199,11 +216,11 @@ pmap_panic_unwind(unsigned depth)
 
 	KASSERTMSG(depth <= lc->n, "pmap_panic_unwind: depth %u, held %u", depth, lc->n);
 	while (lc->n > depth) {
-		struct pmap_held h = lc->held[lc->n - 1];
-		if (h.cls == PMAP_LC_PMAP)
-			pmap_unlock((struct pmap *)((char *)h.lock - offsetof(struct pmap, pm_lock)));
+		struct pmap_spin *h = lc->held[lc->n - 1];
+		if (pmap_lock_class_of(h) == PMAP_LC_PMAP)
+			pmap_unlock((struct pmap *)((char *)h - offsetof(struct pmap, pm_lock)));
 		else
-			pmap_spin_release(h.lock, cpu);
+			pmap_spin_release(h, cpu);
 	}
 	pmap_kern_preempt_enable();
 }
