@@ -193,9 +193,13 @@ pmap_leaf_slot_walk(struct pmap *pm, struct pmap_walk_cache *wc, vaddr_t va,
 	if (!pmap_path_lookup(pm, va, &path) || path.level != PMAP_LEAF_LEVEL)
 		return NULL;
 	pt_entry_t pde = pte_load(path.pte[PMAP_LEAF_LEVEL - 1]);
-	*wc = (struct pmap_walk_cache){ pm, pm->pm_walk_gen, tag, pde,
-	    pmap_table_page(pde, PMAP_LEAF_LEVEL - 1) };
-	*tppp = wc->tpp;
+	*tppp = pmap_table_page(pde, PMAP_LEAF_LEVEL - 1);
+	/*
+	 * Only a pmap's own space is cached: a user root's kernel entries are
+	 * copies that change with the kernel pmap's generation, not this one's.
+	 */
+	if (pm->pm_is_kernel || va < VM_MAXUSER_ADDRESS)
+		*wc = (struct pmap_walk_cache){ pm, pm->pm_walk_gen, tag, pde, *tppp };
 	return path.pte[PMAP_LEAF_LEVEL];
 }
 
@@ -479,6 +483,7 @@ pmap_md_boot_table(void)
 void
 pmap_md_boot_account(paddr_t table, int level, unsigned entries, unsigned leaves)
 {
+	kernel_pmap_store.pm_walk_gen++;	/* the backend made entries, maybe above the leaves */
 	struct pmap *kpm = &kernel_pmap_store;
 	struct pmap_page *pp = pmap_kern_phys_to_page(table);
 
@@ -505,6 +510,7 @@ unsigned
 pmap_md_boot_direct(paddr_t table, unsigned first, paddr_t pa, paddr_t end, int level,
     const struct pmap_bootstrap_args *a)
 {
+	kernel_pmap_store.pm_walk_gen++;	/* entries above the leaf level, maybe */
 	vaddr_t step = pmap_level_size(level);
 	unsigned n = 0, leaves = 0;
 

@@ -54,7 +54,9 @@ static inline unsigned
 pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
 {
 	pmap_kern_preempt_disable();
-	unsigned cpu = pmap_cpu_self();
+	unsigned cpu = pmap_kern_cpu_index();	/* pmap_cpu_self, on this function's lines */
+	if (__builtin_expect(cpu >= PMAP_MAXCPUS, 0))
+		pmap_cpu_bad(cpu);
 	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
 	uint32_t free = 0;
 

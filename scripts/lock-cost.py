@@ -1,48 +1,114 @@
 #!/usr/bin/env python3
-"""The uncontended cost of pmapkit's locks, in instructions per call, from a
-callgrind profile of a run on one CPU (no lock ever waits there):
+"""The uncontended cost of pmapkit's locks, in instructions per acquire and
+per release, from a callgrind profile of a run on one CPU (no lock ever
+waits there):
 
     valgrind --tool=callgrind --callgrind-out-file=F pmapkit-host cpus=1 only=...
-    scripts/lock-cost.py F
+    scripts/lock-cost.py F [mi/pmap_int.h]
 
-For each lock function, the calls made to it and the instructions they took
-(inclusive: the kernel's pmap_kern_preempt_disable/enable and, with
-CONFIG_PMAP_DEBUG, the order check included), summed over every caller.
-pmap_unlock_cleanup is the release at the end of a PMAP_LOCKED scope.
+The uncontended paths are inline (mi/pmap_int.h: pmap_spin_acquire and
+pmap_spin_release_cls, wherever they were inlined), so this reads
+callgrind's line-level costs: the instructions on those functions' lines,
+plus what the calls made from those lines took (the kernel's
+pmap_kern_preempt_disable/enable and pmap_kern_cpu_index, the out-of-line
+slow paths of recursion and the order check), divided by the acquires
+(calls of pmap_kern_preempt_disable from pmap_spin_acquire's lines) and the
+releases (calls of pmap_kern_preempt_enable from pmap_spin_release_cls's).
 """
+import os
 import re
 import sys
 
-FUNCS = ("pmap_lock", "pmap_unlock", "pmap_unlock_cleanup", "pmap_trylock", "pmap_page_lock",
-         "pmap_page_unlock", "pmap_users_lock", "pmap_users_unlock", "pmap_users_unlock_cleanup")
+KERNEL = ("pmap_kern_preempt_disable", "pmap_kern_preempt_enable", "pmap_kern_cpu_index")
+
+
+def ranges(header):
+    """{function: (first line, last line)} of the two inline lock paths in header."""
+    want = ("pmap_spin_acquire", "pmap_spin_release_cls")
+    out, cur, start = {}, None, 0
+    with open(header, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    for i, line in enumerate(lines, 1):
+        m = re.match(r"(\w+)\(", line)
+        if m and m.group(1) in want and i > 1 and lines[i - 2].startswith("static inline"):
+            cur, start = m.group(1), i
+        elif cur and line == "}":
+            out[cur] = (start, i)
+            cur = None
+    missing = [w for w in want if w not in out]
+    if missing:
+        sys.exit("lock-cost: %s has no %s" % (header, ", ".join(missing)))
+    return out
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
-    names, calls, cost = {}, {}, {}
-    pending = None          # the function of the last cfn= line, until its calls= and cost
+    header = sys.argv[2] if len(sys.argv) == 3 else os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "mi", "pmap_int.h")
+    span = ranges(header)
+    names, files = {}, {}
+    own = {k: 0 for k in span}          # instructions on the functions' own lines
+    called = {k: 0 for k in span}       # inclusive cost of calls made from them
+    kernel = {k: 0 for k in span}       # of which the kernel's primitives
+    count = {"pmap_spin_acquire": 0, "pmap_spin_release_cls": 0}
+    cur_file, last, callee, ncalls = None, 0, None, None
+
+    def where(path, line):
+        if path is None or not path.endswith("mi/pmap_int.h"):
+            return None
+        for fn, (a, b) in span.items():
+            if a <= line <= b:
+                return fn
+        return None
+
     with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
-        lines = iter(f)
-        for line in lines:
-            m = re.match(r"(c?)fn=\((\d+)\)(?: (.*))?$", line.rstrip("\n"))
-            if m:               # a function's name is given once, with its first id
-                if m.group(3):
-                    names[m.group(2)] = m.group(3)
-                pending = names.get(m.group(2)) if m.group(1) else None
+        for raw in f:
+            line = raw.rstrip("\n")
+            m = re.match(r"(fl|fi|fe|fn|cfn|cfi|cfl|cob|ob)=\((\d+)\)(?: (.*))?$", line)
+            if m:
+                kind, ident, name = m.groups()
+                table = names if kind in ("fn", "cfn") else files
+                if name is not None:
+                    table[ident] = name
+                if kind in ("fl", "fi", "fe"):
+                    cur_file = files.get(ident)
+                elif kind == "cfn":
+                    callee = names.get(ident)
                 continue
-            if line.startswith("calls=") and pending in FUNCS:
-                n = int(line.split()[0][len("calls="):])
-                ir = int(next(lines).split()[1])
-                calls[pending] = calls.get(pending, 0) + n
-                cost[pending] = cost.get(pending, 0) + ir
-                pending = None
-    if not calls:
-        sys.exit("lock-cost: no calls to pmapkit's lock functions in %s" % sys.argv[1])
-    for fn in FUNCS:
-        if fn in calls:
-            print("# %-18s %9d calls %7.1f instructions each" %
-                  (fn, calls[fn], cost[fn] / calls[fn]))
+            if line.startswith("calls="):
+                ncalls = int(line.split()[0][len("calls="):])
+                continue
+            if not line or not (line[0].isdigit() or line[0] in "+-*"):
+                continue
+            parts = line.split()
+            pos = parts[0]
+            if pos.startswith("+"):
+                last += int(pos[1:])
+            elif pos.startswith("-"):
+                last -= int(pos[1:])
+            elif pos != "*":
+                last = int(pos)
+            cost = int(parts[1]) if len(parts) > 1 else 0
+            fn = where(cur_file, last)
+            if ncalls is not None:
+                if fn is not None:
+                    called[fn] += cost
+                    if callee in KERNEL:
+                        kernel[fn] += cost
+                    if (fn, callee) in (("pmap_spin_acquire", "pmap_kern_preempt_disable"),
+                                        ("pmap_spin_release_cls", "pmap_kern_preempt_enable")):
+                        count[fn] += ncalls
+                ncalls = None
+            elif fn is not None:
+                own[fn] += cost
+    if not all(count.values()):
+        sys.exit("lock-cost: no inlined lock paths found in %s" % sys.argv[1])
+    for fn, label in (("pmap_spin_acquire", "acquire"), ("pmap_spin_release_cls", "release")):
+        n = count[fn]
+        print("# %-8s %9d times %6.1f instructions each: pmapkit's %5.1f, the kernel's "
+              "primitives %5.1f" % (label, n, (own[fn] + called[fn]) / n,
+                                    (own[fn] + called[fn] - kernel[fn]) / n, kernel[fn] / n))
 
 
 if __name__ == "__main__":
