@@ -29,6 +29,8 @@ import re
 import subprocess
 import sys
 
+import callgrind
+
 OPS = [("enter", "enter, tables present"), ("extract", "extract"),
        ("remove1", "remove, one call a page"), ("removerange", "remove, 4096-page range"),
        ("protect", "protect, 4096-page range"), ("kenter", "kenter_range, 4 KiB pages")]
@@ -48,33 +50,11 @@ def floor_file(path):
 
 def self_costs(profile):
     """{(file, function): self instructions} from a callgrind output file."""
-    files, fns, costs = {}, {}, {}
-    cur_file, cur_fn, after_calls = None, None, False
-    with open(profile, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            m = re.match(r"(fl|fi|fe|fn|cfn|cfl|cfi|cob|ob)=\((\d+)\)(?: (.*))?$", line)
-            if m:
-                kind, ident, name = m.groups()
-                table = fns if kind in ("fn", "cfn") else files
-                if name is not None:
-                    table[ident] = name
-                if kind == "fl":
-                    cur_file = files.get(ident)
-                elif kind == "fn":
-                    cur_fn = fns.get(ident)
-                continue
-            if line.startswith("calls="):
-                after_calls = True
-                continue
-            if line and (line[0].isdigit() or line[0] in "+-*"):
-                parts = line.split()
-                if after_calls:
-                    after_calls = False
-                    continue
-                if len(parts) >= 2 and cur_fn is not None:
-                    key = (cur_file or "?", cur_fn)
-                    costs[key] = costs.get(key, 0) + int(parts[1])
+    costs = {}
+    for file, _, fn, _, calls, _, cost in callgrind.records(profile):
+        if calls is None and fn is not None:
+            key = (file or "?", fn)
+            costs[key] = costs.get(key, 0) + cost
     return costs
 
 

@@ -19,6 +19,8 @@ import os
 import re
 import sys
 
+import callgrind
+
 KERNEL = ("pmap_kern_preempt_disable", "pmap_kern_preempt_enable", "pmap_kern_cpu_index")
 
 
@@ -47,14 +49,12 @@ def main():
     header = sys.argv[2] if len(sys.argv) == 3 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "..", "mi", "pmap_int.h")
     span = ranges(header)
-    names, files = {}, {}
     own = {k: 0 for k in span}          # instructions on the functions' own lines
     called = {k: 0 for k in span}       # inclusive cost of calls made from them
     kernel = {k: 0 for k in span}       # of which the kernel's primitives
     count = {"pmap_spin_acquire": 0, "pmap_spin_release_cls": 0}
-    cur_file, last, callee, ncalls = None, 0, None, None
 
-    def where(path, line):
+    def inside(path, line):
         if path is None or not path.endswith("mi/pmap_int.h"):
             return None
         for fn, (a, b) in span.items():
@@ -62,46 +62,19 @@ def main():
                 return fn
         return None
 
-    with open(sys.argv[1], encoding="utf-8", errors="replace") as f:
-        for raw in f:
-            line = raw.rstrip("\n")
-            m = re.match(r"(fl|fi|fe|fn|cfn|cfi|cfl|cob|ob)=\((\d+)\)(?: (.*))?$", line)
-            if m:
-                kind, ident, name = m.groups()
-                table = names if kind in ("fn", "cfn") else files
-                if name is not None:
-                    table[ident] = name
-                if kind in ("fl", "fi", "fe"):
-                    cur_file = files.get(ident)
-                elif kind == "cfn":
-                    callee = names.get(ident)
-                continue
-            if line.startswith("calls="):
-                ncalls = int(line.split()[0][len("calls="):])
-                continue
-            if not line or not (line[0].isdigit() or line[0] in "+-*"):
-                continue
-            parts = line.split()
-            pos = parts[0]
-            if pos.startswith("+"):
-                last += int(pos[1:])
-            elif pos.startswith("-"):
-                last -= int(pos[1:])
-            elif pos != "*":
-                last = int(pos)
-            cost = int(parts[1]) if len(parts) > 1 else 0
-            fn = where(cur_file, last)
-            if ncalls is not None:
-                if fn is not None:
-                    called[fn] += cost
-                    if callee in KERNEL:
-                        kernel[fn] += cost
-                    if (fn, callee) in (("pmap_spin_acquire", "pmap_kern_preempt_disable"),
-                                        ("pmap_spin_release_cls", "pmap_kern_preempt_enable")):
-                        count[fn] += ncalls
-                ncalls = None
-            elif fn is not None:
-                own[fn] += cost
+    for _, where, _, callee, calls, line, cost in callgrind.records(sys.argv[1]):
+        fn = inside(where, line)
+        if fn is None:
+            continue
+        if calls is None:
+            own[fn] += cost
+            continue
+        called[fn] += cost
+        if callee in KERNEL:
+            kernel[fn] += cost
+        if (fn, callee) in (("pmap_spin_acquire", "pmap_kern_preempt_disable"),
+                            ("pmap_spin_release_cls", "pmap_kern_preempt_enable")):
+            count[fn] += calls
     if not all(count.values()):
         sys.exit("lock-cost: no inlined lock paths found in %s" % sys.argv[1])
     for fn, label in (("pmap_spin_acquire", "acquire"), ("pmap_spin_release_cls", "release")):
