@@ -1216,6 +1216,7 @@ struct range_arg {
 	enum pmap_inval_reason why;
 	bool		 kernel_only;	/* pmap_kremove: managed mappings forbidden */
 	bool		 free_tables;	/* unhook tables a removal leaves empty */
+	unsigned	 cpu;		/* this CPU (the pmap lock's holder) */
 };
 
 static pt_entry_t
@@ -1292,8 +1293,9 @@ range_split_large(struct pmap *pm, vaddr_t va, pt_entry_t *e, int l, struct pmap
  * Remove the valid leaves among the n entries at ptep (level l).  Large
  * leaves one at a time (pmap_remove_leaf, or a split); a leaf table's run
  * in one pass: the counts and statistics added once, the shootdown targets
- * found once, and a page lock kept from one page to the next while they
- * share it (page locks hash by physical neighbourhood: pmap_lock.c).
+ * found once, each page's lock taken without preemption or CPU-index calls
+ * (the pmap lock has preemption off already) and kept for the next page
+ * when it hashes to the same lock.
  */
 static void
 remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
@@ -1316,7 +1318,7 @@ remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 	}
 	struct pmap_tlb_run run = PMAP_TLB_RUN();
 	struct pmap_spin *held = NULL;
-	unsigned cpu = 0, removed = 0, wired = 0, embedded = 0;
+	unsigned cpu = ra->cpu, removed = 0, wired = 0, embedded = 0;
 	bool kernel_only = ra->kernel_only;
 	pt_entry_t bad = 0;
 
@@ -1337,8 +1339,8 @@ remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 			struct pmap_spin *spin = pmap_page_spin(pg);
 			if (spin != held) {
 				if (held != NULL)
-					pmap_spin_release(held, cpu);
-				cpu = pmap_spin_acquire(spin, PMAP_LC_PAGE, false);
+					pmap_page_spin_release_pinned(held, cpu);
+				pmap_page_spin_acquire_pinned(spin, cpu);
 				held = spin;
 			}
 			pmap_harvest(pg, old);
@@ -1347,7 +1349,7 @@ remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 		pmap_tlb_run_inval(pm, &run, va, old);	/* the removed entry */
 	}
 	if (held != NULL)
-		pmap_spin_release(held, cpu);
+		pmap_page_spin_release_pinned(held, cpu);
 	PMAP_COUNT_ADD(pm->pm_resident, -(long)removed);
 	PMAP_COUNT_ADD(pm->pm_wired, -(long)wired);
 	if (tpp != NULL)
@@ -1365,7 +1367,7 @@ pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
 	PMAP_LOCKED(pm);
 	struct range_arg ra = { "pmap_remove", sva, eva, 0, PMAP_INV_REMOVE, false,
-	    !pm->pm_is_kernel };
+	    !pm->pm_is_kernel, pmap_locked_scope.cpu };
 
 	pmap_check_range("pmap_remove", pm, sva, eva);
 	if (eva - sva == PAGE_SIZE) {	/* one page: through the walk cache */
@@ -1425,7 +1427,7 @@ pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 {
 	PMAP_LOCKED(pm);
 	struct range_arg ra = { "pmap_protect", sva, eva, prot, PMAP_INV_PROTECT, false,
-	    !pm->pm_is_kernel };
+	    !pm->pm_is_kernel, pmap_locked_scope.cpu };
 
 	pmap_check_prot("pmap_protect", prot);
 	if (!(prot & VM_PROT_READ)) {
@@ -1771,7 +1773,8 @@ void
 pmap_kremove(vaddr_t va, vsize_t size)
 {
 	PMAP_LOCKED(&kernel_pmap_store);
-	struct range_arg ra = { "pmap_kremove", va, va + size, 0, PMAP_INV_REMOVE, true, false };
+	struct range_arg ra = { "pmap_kremove", va, va + size, 0, PMAP_INV_REMOVE, true, false,
+	    pmap_locked_scope.cpu };
 
 	pmap_check_range("pmap_kremove", &kernel_pmap_store, va, va + size);
 	pmap_walk_range(&kernel_pmap_store, va, va + size, remove_fn, &ra, false);

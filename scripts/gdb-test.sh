@@ -108,14 +108,19 @@ def pmapkit_test(tag, cmd):
 end
 break pmap_remove_all if $_caller_is("kern_dump")
 continue
+# The user pmap, from kern_dump's frame: inside pmap_remove_all the argument's
+# location may already be reused once the (inline) lock code has run.
+up
+set $upm = pm
+down
 python pmapkit_test("symbols", 'printf "kmain %#lx pmap_stats_cpu %#lx\\n", &kmain, &pmap_stats_cpu')
 python pmapkit_test("walk_text", "pmap-walk kmain")
 python pmapkit_test("walk_data", "pmap-walk &pmap_stats_cpu")
-python pmapkit_test("walk_user", "pmap-walk 0x20000000 pm")
+python pmapkit_test("walk_user", "pmap-walk 0x20000000 $upm")
 python pmapkit_test("walk_unmapped", "pmap-walk 0x20000000")
 python pmapkit_test("dump_kernel", "pmap-dump")
-python pmapkit_test("dump_user", "pmap-dump pm")
-python pmapkit_test("pv", "pmap-pv $pmap_pa(0x20000000, pm)")
+python pmapkit_test("dump_user", "pmap-dump $upm")
+python pmapkit_test("pv", "pmap-pv $pmap_pa(0x20000000, $upm)")
 python pmapkit_test("bad_va", "pmap-walk @BAD_VA@")
 python pmapkit_test("pv_unmanaged", "pmap-pv @UNMANAGED_PA@")
 set pmapkit-physmem direct

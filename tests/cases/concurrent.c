@@ -613,7 +613,7 @@ t_smp_reclaim(struct tctx *t)
 
 	if (n < 2)
 		T_SKIP(t, "one CPU");
-	for (unsigned g = 0; g < C_NPAGE; g++)
+	for (unsigned g = 0; g < C_NPAGE; g++)	/* neighbours: each its own page lock */
 		C.page[g].pa = t_page(t);
 	for (unsigned c = 0; c < n; c++) {
 		R.pm[c] = pmap_create();
