@@ -211,12 +211,19 @@ dump_line(const char *fmt, ...)
 /*
  * dump: the kernel pmap, and a user pmap with a few kinds of mapping (a
  * read-write run, a read-only page, a wired page), as pmap_dump shows them.
+ * The user pmap is also in kern_dump_pmap until it is destroyed, for the
+ * gdb test (scripts/gdb-test.sh), which stops in pmap_remove_all: an
+ * optimized callee's argument is no reliable place to read it from.
  */
+struct pmap *volatile kern_dump_pmap;
+
 static void
 kern_dump(void)
 {
 	struct pmap *pm = pmap_create();
 	paddr_t pa[4];
+
+	kern_dump_pmap = pm;
 
 	for (unsigned i = 0; i < 4; i++)
 		if (physmem_alloc(&pa[i]) != 0)
@@ -231,6 +238,7 @@ kern_dump(void)
 	pmap_dump(pm, dump_line);
 	pmap_remove_all(pm);
 	pmap_update(pm);
+	kern_dump_pmap = NULL;
 	pmap_destroy(pm);
 	for (unsigned i = 0; i < 4; i++)
 		physmem_free(pa[i]);

@@ -108,11 +108,9 @@ def pmapkit_test(tag, cmd):
 end
 break pmap_remove_all if $_caller_is("kern_dump")
 continue
-# The user pmap, from kern_dump's frame: inside pmap_remove_all the argument's
-# location may already be reused once the (inline) lock code has run.
-up
-set $upm = pm
-down
+# The user pmap from the kernel's global, not from pmap_remove_all's
+# argument, whose location the optimized (inline-lock) code may have reused.
+set $upm = kern_dump_pmap
 python pmapkit_test("symbols", 'printf "kmain %#lx pmap_stats_cpu %#lx\\n", &kmain, &pmap_stats_cpu')
 python pmapkit_test("walk_text", "pmap-walk kmain")
 python pmapkit_test("walk_data", "pmap-walk &pmap_stats_cpu")
