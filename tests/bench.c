@@ -55,10 +55,10 @@ b_times(struct pmap *pm, paddr_t *pa)
 	const unsigned rounds = 16;
 
 	kprintf("#\n# Time per operation (user pmap, distinct pages; range = %u pages);\n"
-	    "#   ns/op on the host includes the MMU model's work (its walks, TLBs and\n"
-	    "#   windows): the library's own cost is make bench's instruction counts;\n"
+	    "#   ns/op on the host includes the MMU model's work (its walks, TLBs and\n", B_N);
+	kprintf("#   windows): the library's own cost is make bench's instruction counts;\n"
 	    "#   invlpg/full: TLB invalidations issued; skipped: not needed (never\n"
-	    "#   touched); freed: page-table pages freed\n", B_N);
+	    "#   touched); freed: page-table pages freed\n");
 	kprintf("# %-28s %9s %6s %6s %5s %7s %5s\n", "operation", "ns/op", "ops", "invlpg",
 	    "full", "skipped", "freed");
 	b_start();
