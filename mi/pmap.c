@@ -415,16 +415,26 @@ pmap_install_leaf(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int l,
 	}
 }
 
-/* Atomically replace the leaf with f(old), keeping A/D the MMU sets meanwhile. */
-static pt_entry_t
-pmap_pte_update(pt_entry_t *ptep, pt_entry_t (*f)(pt_entry_t, const void *),
-    const void *arg)
+/*
+ * Atomically replace the leaf with f(old), keeping A/D the MMU sets
+ * meanwhile; old is what the caller last read there.  Always inline, so
+ * that f is a known function at each call (a range's loop pays no indirect
+ * call per entry).
+ */
+static inline __attribute__((always_inline)) pt_entry_t
+pmap_pte_update_from(pt_entry_t *ptep, pt_entry_t old,
+    pt_entry_t (*f)(pt_entry_t, const void *), const void *arg)
 {
-	pt_entry_t old = pte_load(ptep);
-
 	while (!pte_cas(ptep, &old, f(old, arg)))
 		continue;
 	return old;
+}
+
+static inline __attribute__((always_inline)) pt_entry_t
+pmap_pte_update(pt_entry_t *ptep, pt_entry_t (*f)(pt_entry_t, const void *),
+    const void *arg)
+{
+	return pmap_pte_update_from(ptep, pte_load(ptep), f, arg);
 }
 
 /* ------------------------------------------------------ table allocation */
@@ -1395,6 +1405,12 @@ pmap_remove_all(struct pmap *pm)
 	return true;
 }
 
+static pt_entry_t
+pte_restrict_fn(pt_entry_t old, const void *arg)
+{
+	return pte_restrict(old, *(const vm_prot_t *)arg);
+}
+
 static void
 protect_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
     struct pmap_page *tpp, void *arg)
@@ -1409,9 +1425,7 @@ protect_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 		if (l != PMAP_LEAF_LEVEL &&
 		    range_split_large(pm, va, &ptep[i], l, tpp, ra, protect_fn, false))
 			continue;
-		/* Atomically, keeping A/D the MMU sets meanwhile. */
-		while (!pte_cas(&ptep[i], &old, pte_restrict(old, ra->prot)))
-			continue;
+		old = pmap_pte_update_from(&ptep[i], old, pte_restrict_fn, &ra->prot);
 		if (pte_restrict(old, ra->prot) == old)
 			continue;
 		if (l != PMAP_LEAF_LEVEL)	/* copies of kernel entries follow */

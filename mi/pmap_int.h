@@ -419,14 +419,29 @@ struct pmap_tlb_run {
 extern unsigned pmap_tlb_debug_drop;
 bool	pmap_tlb_drop_one(void);
 #define PMAP_TLB_RUN() { .drop = __atomic_load_n(&pmap_tlb_debug_drop, __ATOMIC_RELAXED) != 0 }
-uint32_t pmap_tlb_run_targets(struct pmap *);
+uint32_t pmap_tlb_targets(struct pmap *);	/* the CPUs that may cache pm's translations */
 void	pmap_tlb_run_end(struct pmap_tlb_run *, enum pmap_inval_reason);
+
+/* Add va (all: a full flush) to pm's batch, for the CPUs targets (not none). */
+static inline void
+pmap_tlb_batch_add(struct pmap *pm, uint32_t targets, vaddr_t va, bool global, bool all)
+{
+	struct pmap_tlb_batch *b = &pm->pm_batch;
+
+	b->targets |= targets;
+	if (global)
+		b->global = true;
+	if (b->full)
+		return;
+	if (all || b->n == CONFIG_PMAP_TLB_CEILING)
+		b->full = true;
+	else
+		b->va[b->n++] = va;
+}
 
 static inline void
 pmap_tlb_run_inval(struct pmap *pm, struct pmap_tlb_run *r, vaddr_t va, pt_entry_t old)
 {
-	struct pmap_tlb_batch *b = &pm->pm_batch;
-
 	r->requested++;
 	if (__builtin_expect(r->drop, 0) && pmap_tlb_drop_one())
 		return;
@@ -435,22 +450,14 @@ pmap_tlb_run_inval(struct pmap *pm, struct pmap_tlb_run *r, vaddr_t va, pt_entry
 		return;
 	}
 	if (!r->known) {
-		r->targets = pmap_tlb_run_targets(pm);
+		r->targets = pmap_tlb_targets(pm);
 		r->known = true;
 	}
 	if (r->targets == 0) {
 		r->skipped++;
 		return;
 	}
-	b->targets |= r->targets;
-	if (pte_global_p(old))
-		b->global = true;
-	if (b->full)
-		return;
-	if (b->n == CONFIG_PMAP_TLB_CEILING)
-		b->full = true;
-	else
-		b->va[b->n++] = va;
+	pmap_tlb_batch_add(pm, r->targets, va, pte_global_p(old), false);
 }
 void	pmap_tlb_free_ptp(struct pmap *, paddr_t pa);
 void	pmap_tlb_free_chunk(struct pmap *, void *chunk);

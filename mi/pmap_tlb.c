@@ -60,8 +60,6 @@ pmap_curpmap_ptr(void)
 	return &pmap_cpus[pmap_cpu_self()].pc_curpmap;
 }
 
-
-
 /* ---- queueing ---- */
 
 /*
@@ -70,7 +68,7 @@ pmap_curpmap_ptr(void)
  * instead: tlb_invalidate need only reach the live tag (PORTING.md), so a
  * local invalidation cannot stand in for pm's.
  */
-static uint32_t
+uint32_t
 pmap_tlb_targets(struct pmap *pm)
 {
 	uint32_t running = pmap_kern_cpus_running();
@@ -93,21 +91,11 @@ pmap_tlb_targets(struct pmap *pm)
 static bool
 pmap_tlb_queue(struct pmap *pm, vaddr_t va, bool global, bool all, uint32_t except)
 {
-	struct pmap_tlb_batch *b = &pm->pm_batch;
 	uint32_t targets = pmap_tlb_targets(pm) & ~except;
 
 	if (targets == 0)
 		return false;
-	b->targets |= targets;
-	if (global)
-		b->global = true;
-	if (b->full)
-		return true;
-	if (all || b->n == CONFIG_PMAP_TLB_CEILING) {
-		b->full = true;
-		return true;
-	}
-	b->va[b->n++] = va;
+	pmap_tlb_batch_add(pm, targets, va, global, all);
 	return true;
 }
 
@@ -122,12 +110,6 @@ pmap_tlb_drop_one(void)
 		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 			return true;
 	return false;
-}
-
-uint32_t
-pmap_tlb_run_targets(struct pmap *pm)
-{
-	return pmap_tlb_targets(pm);
 }
 
 void
