@@ -150,7 +150,10 @@ pmap_path_table(const struct pmap_path *path, int l)
  * pm as it was at generation gen.  Any change of an entry above the leaf
  * level of pm steps pm_walk_gen (pmap_table_changed, the boot-time links),
  * so an entry with the current generation still describes the tree.  Used
- * with pm locked (the generation holds still) and preemption off.
+ * with pm locked (the generation holds still) and preemption off, or by
+ * pmap_extract's unlocked path (below).  Where the backend reaches every
+ * table through a map that never changes (PMAP_MD_DIRECT_TABLES), the
+ * entry keeps the leaf table's address too and asks the backend nothing.
  */
 static struct pmap_walk_cache {
 	struct pmap	*pm;
@@ -158,7 +161,29 @@ static struct pmap_walk_cache {
 	vaddr_t		 tag;		/* va >> the span of one leaf table */
 	pt_entry_t	 pde;		/* the entry pointing at the leaf table */
 	struct pmap_page *tpp;		/* the leaf table's record */
+#ifdef PMAP_MD_DIRECT_TABLES
+	pt_entry_t	*tbl;		/* the leaf table, through the direct map */
+#endif
 } __attribute__((aligned(64))) pmap_walk_caches[PMAP_MAXCPUS];
+
+/*
+ * Step pm's walk generation: every walk cache entry of pm is stale.  With
+ * PMAP_MD_DIRECT_TABLES the store is atomic and fenced for pmap_extract's
+ * unlocked readers: a table unhooked before the step is freed (its page
+ * reused) only after it, so a reader that saw the reused page's contents
+ * sees the new generation.  Elsewhere only lock holders read it (and a
+ * 32-bit CPU may have no 64-bit atomic store).
+ */
+static inline void
+pmap_walk_gen_step(struct pmap *pm)
+{
+#ifdef PMAP_MD_DIRECT_TABLES
+	__atomic_store_n(&pm->pm_walk_gen, pm->pm_walk_gen + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+#else
+	pm->pm_walk_gen++;
+#endif
+}
 
 /*
  * The leaf-level slot for va in pm, where tables reach down to it (NULL: a
@@ -179,8 +204,12 @@ pmap_leaf_slot(struct pmap *pm, unsigned cpu, vaddr_t va, struct pmap_page **tpp
 	    wc->tag != va >> PMAP_LEVEL_SHIFT(PMAP_LEAF_LEVEL - 1), 0))
 		return pmap_leaf_slot_walk(pm, wc, va, tppp);
 	*tppp = wc->tpp;
+#ifdef PMAP_MD_DIRECT_TABLES
+	return &wc->tbl[pmap_level_index(PMAP_LEAF_LEVEL, va)];
+#else
 	return &pmap_md_ops.table(pm, PMAP_LEAF_LEVEL, va, wc->pde)[
 	    pmap_level_index(PMAP_LEAF_LEVEL, va)];
+#endif
 }
 
 /* pmap_leaf_slot from the root, filling the cache wc. */
@@ -199,7 +228,11 @@ pmap_leaf_slot_walk(struct pmap *pm, struct pmap_walk_cache *wc, vaddr_t va,
 	 * copies that change with the kernel pmap's generation, not this one's.
 	 */
 	if (pm->pm_is_kernel || va < VM_MAXUSER_ADDRESS)
-		*wc = (struct pmap_walk_cache){ pm, pm->pm_walk_gen, tag, pde, *tppp };
+		*wc = (struct pmap_walk_cache){ pm, pm->pm_walk_gen, tag, pde, *tppp,
+#ifdef PMAP_MD_DIRECT_TABLES
+		    path.pte[PMAP_LEAF_LEVEL] - pmap_level_index(PMAP_LEAF_LEVEL, va),
+#endif
+		};
 	return path.pte[PMAP_LEAF_LEVEL];
 }
 
@@ -243,7 +276,7 @@ pmap_root_next(const struct pmap *pm, unsigned i, unsigned last)
 static void
 pmap_table_changed(struct pmap *pm, int l, vaddr_t va, bool installed)
 {
-	pm->pm_walk_gen++;	/* every walk cache entry of pm is stale */
+	pmap_walk_gen_step(pm);	/* every walk cache entry of pm is stale */
 	if (!pm->pm_is_kernel) {
 		pmap_md_ops.table_changed(pm, l, va, installed);
 		return;
@@ -493,7 +526,7 @@ pmap_md_boot_table(void)
 void
 pmap_md_boot_account(paddr_t table, int level, unsigned entries, unsigned leaves)
 {
-	kernel_pmap_store.pm_walk_gen++;	/* the backend made entries, maybe above the leaves */
+	pmap_walk_gen_step(&kernel_pmap_store);	/* the backend made entries, maybe above the leaves */
 	struct pmap *kpm = &kernel_pmap_store;
 	struct pmap_page *pp = pmap_kern_phys_to_page(table);
 
@@ -520,7 +553,7 @@ unsigned
 pmap_md_boot_direct(paddr_t table, unsigned first, paddr_t pa, paddr_t end, int level,
     const struct pmap_bootstrap_args *a)
 {
-	kernel_pmap_store.pm_walk_gen++;	/* entries above the leaf level, maybe */
+	pmap_walk_gen_step(&kernel_pmap_store);	/* entries above the leaf level, maybe */
 	vaddr_t step = pmap_level_size(level);
 	unsigned n = 0, leaves = 0;
 
@@ -559,7 +592,7 @@ pmap_md_boot_link(paddr_t table, int level, unsigned slot, paddr_t next)
 	    "pmap_md_boot_link: level %d slot %u", level, slot);
 	pte_store(e, pte_make_table(next, false, level));
 	pmap_md_boot_account(table, level, was ? 0 : 1, 0);
-	kernel_pmap_store.pm_walk_gen++;
+	pmap_walk_gen_step(&kernel_pmap_store);
 }
 
 static void
@@ -812,7 +845,7 @@ pmap_create_canfail(void)
 	 * may take this pmap for the one that had this struct before.
 	 */
 	memset(&pm->pm_md, 0, sizeof(*pm) - offsetof(struct pmap, pm_md));
-	pm->pm_walk_gen++;
+	pmap_walk_gen_step(pm);
 	pm->pm_refs = 1;
 	if (pmap_md_ops.root_create(pm) != 0) {
 		pmap_pool_put(pm);
@@ -1489,10 +1522,72 @@ pmap_leaf_at(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int *levelp)
 	return pte_valid_p(*ptep);
 }
 
+#ifdef PMAP_MD_DIRECT_TABLES
+/*
+ * pmap_extract without the lock: the leaf entry for va through this CPU's
+ * walk cache, when it names va's leaf table at pm's current generation,
+ * read between two reads of the generation (a sequence lock's reader).
+ * The direct map reaches every page at any time, so the read is safe even
+ * when the table was unhooked, freed and reused meanwhile: the second read
+ * then sees the generation stepped (pmap_walk_gen_step) and the entry is
+ * dropped.  An entry read with the generation unchanged was in va's table
+ * at some instant of the call, which is all pmap_extract promises against
+ * a concurrent change.  false: no answer this way; take the lock.
+ */
+static inline bool
+pmap_extract_unlocked(struct pmap *pm, vaddr_t va, pt_entry_t *ptep)
+{
+	pmap_kern_preempt_disable();	/* this CPU's cache */
+	const struct pmap_walk_cache *wc = &pmap_walk_caches[pmap_cpu_self()];
+	uint64_t gen = __atomic_load_n(&pm->pm_walk_gen, __ATOMIC_ACQUIRE);
+	bool hit = wc->pm == pm && wc->gen == gen &&
+	    wc->tag == va >> PMAP_LEVEL_SHIFT(PMAP_LEAF_LEVEL - 1);
+
+	if (hit) {
+		PMAP_SPECULATIVE_READS_BEGIN();	/* of a page maybe reused */
+		*ptep = pte_load(&wc->tbl[pmap_level_index(PMAP_LEAF_LEVEL, va)]);
+		PMAP_SPECULATIVE_READS_END();
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		hit = __atomic_load_n(&pm->pm_walk_gen, __ATOMIC_RELAXED) == gen;
+	}
+	pmap_kern_preempt_enable();
+	return hit;
+}
+#endif
+
+/*
+ * pmap_extract under pm's lock: out of line where the unlocked path comes
+ * first (that path then saves no registers for it), inline elsewhere.
+ */
+#ifdef PMAP_MD_DIRECT_TABLES
+static __attribute__((noinline)) bool
+#else
+static inline __attribute__((always_inline)) bool
+#endif
+pmap_extract_locked(struct pmap *, vaddr_t, paddr_t *);
+
 bool
 pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
 {
+#ifdef PMAP_MD_DIRECT_TABLES
+	pt_entry_t leaf;
+
+	if (pmap_extract_unlocked(pm, va, &leaf)) {
+		if (!pte_valid_p(leaf))
+			return false;
+		if (pap != NULL)
+			*pap = pte_pa(leaf, PMAP_LEAF_LEVEL) + (va & PAGE_MASK);
+		return true;
+	}
+#endif
+	return pmap_extract_locked(pm, va, pap);
+}
+
+static bool
+pmap_extract_locked(struct pmap *pm, vaddr_t va, paddr_t *pap)
+{
 	PMAP_LOCKED(pm);
+	PMAP_STAT_ADD_ON(pmap_locked_scope.cpu, extract_locked, 1);
 	struct pmap_page *tpp;
 	pt_entry_t *ptep = pmap_leaf_slot(pm, pmap_locked_scope.cpu, va, &tpp);
 	pt_entry_t pte;

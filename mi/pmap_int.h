@@ -24,6 +24,23 @@ pmap_cpu_self(void)
 	return c;
 }
 struct pmap **pmap_curpmap_ptr(void);
+/*
+ * Reads that may meet a page freed and reused meanwhile, their values then
+ * discarded (pmap_extract's unlocked path): ThreadSanitizer is told not to
+ * take them for races with the page's new owner.  Nothing elsewhere.
+ */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+void AnnotateIgnoreReadsBegin(const char *, int);
+void AnnotateIgnoreReadsEnd(const char *, int);
+#define PMAP_SPECULATIVE_READS_BEGIN()	AnnotateIgnoreReadsBegin(__FILE__, __LINE__)
+#define PMAP_SPECULATIVE_READS_END()	AnnotateIgnoreReadsEnd(__FILE__, __LINE__)
+#endif
+#endif
+#ifndef PMAP_SPECULATIVE_READS_BEGIN
+#define PMAP_SPECULATIVE_READS_BEGIN()	do { } while (0)
+#define PMAP_SPECULATIVE_READS_END()	do { } while (0)
+#endif
 #define pmap_curpmap	(*pmap_curpmap_ptr())
 
 /*
@@ -300,10 +317,11 @@ pmap_unlock_scope(struct pmap_lock_scope *s)
 extern struct pmap_stats_cpu {
 	struct pmap_stats s;
 } __attribute__((aligned(64))) pmap_stats_cpu[PMAP_MAXCPUS];
-#define PMAP_STAT_ADD(f, v)	do {						\
-	unsigned long *pmap_stat_p = &pmap_stats_cpu[pmap_cpu_self()].s.f;		\
+#define PMAP_STAT_ADD_ON(cpu, f, v)	do {					\
+	unsigned long *pmap_stat_p = &pmap_stats_cpu[(cpu)].s.f;			\
 	__atomic_store_n(pmap_stat_p, *pmap_stat_p + (unsigned long)(v), __ATOMIC_RELAXED); \
 } while (0)
+#define PMAP_STAT_ADD(f, v)	PMAP_STAT_ADD_ON(pmap_cpu_self(), f, v)
 #define PMAP_STAT_INC(f)	PMAP_STAT_ADD(f, 1)
 #define PMAP_STAT_DEC(f)	PMAP_STAT_ADD(f, -1l)
 void	pmap_stat_pv_inuse(long delta);

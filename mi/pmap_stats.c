@@ -147,7 +147,7 @@ pmap_stats_dump(void (*print)(const char *fmt, ...) __attribute__((format(printf
 	print("  shootdowns %lu to %lu CPUs (%lu pages, %lu full flushes), ASIDs forgotten "
 	    "instead %lu\n", s->shootdowns, s->shootdown_cpus, s->shootdown_pages,
 	    s->shootdown_full, s->asid_forgets);
-	print("  lock waits %lu\n", s->lock_spins);
+	print("  lock waits %lu, extracts under the lock %lu\n", s->lock_spins, s->extract_locked);
 }
 
 void

@@ -228,6 +228,7 @@ struct pmap_stats {
 	unsigned long asid_forgets;	/* CPUs spared an IPI by forgetting an ASID */
 	unsigned long pmaps;		/* pmaps alive, kernel included */
 	unsigned long lock_spins;	/* lock acquisitions that had to wait */
+	unsigned long extract_locked;	/* pmap_extract calls answered under the pmap's lock */
 };
 
 void	pmap_stats_get(struct pmap_stats *);

@@ -54,6 +54,13 @@ typedef uint64_t pmap_pte_t;
 #define PMAP_MD_ROOT_BITS	9
 #define PMAP_MD_INDEX_BITS	9
 
+/*
+ * Every table page is reached through the direct map, the same on every CPU
+ * and never changed: mi/ may keep a table's address, and pmap_extract may
+ * read through it without the pmap's lock (PORTING.md).
+ */
+#define PMAP_MD_DIRECT_TABLES	1
+
 #define PMAP_PAGE_SHIFT		12
 #define PMAP_PAGE_SIZE		(1u << PMAP_PAGE_SHIFT)
 #define PMAP_PAGE_MASK		(PMAP_PAGE_SIZE - 1)

@@ -647,3 +647,143 @@ t_smp_reclaim(struct tctx *t)
 		pmap_destroy(R.pm[c]);
 	}
 }
+
+/*
+ * pmap_extract against tables freed and reused under it.  Every CPU works
+ * on one shared pmap over E_SPANS leaf-table spans, where slot k of span s
+ * is only ever mapped to E.page[s][k % E_NPG].  A round of a CPU either
+ * reads: enters a slot of a span (its walk cache now names that span's
+ * leaf table: on a backend with PMAP_MD_DIRECT_TABLES, extracts there are
+ * answered without the lock) and extracts slots of the span E_BURST times;
+ * or churns: removes a whole span, whose emptied leaf table is freed at the
+ * pmap_update, and fills every slot of another span, which takes a table
+ * (likely that one) if it had none.  An extract must answer "not mapped"
+ * or the slot's page, at the offset asked: an entry read from a freed
+ * table that became another span's names a page of that span.  Then
+ * pmap_check; the answers given without the lock are counted
+ * (extract_locked) and must have happened where the backend allows them.
+ */
+#define E_SPANS		4
+#define E_SLOTS		8
+#define E_NPG		4
+#define E_BURST		4096
+#define E_ROUNDS	(t_host_model() ? 200 : 24)
+
+static struct {
+	struct pmap	*pm;
+	paddr_t		 page[E_SPANS][E_NPG];
+	unsigned	 started, n;
+	unsigned long	 extracts[PMAP_MAXCPUS], found[PMAP_MAXCPUS], emptied[PMAP_MAXCPUS];
+	char		 fail[PMAP_MAXCPUS][160];
+} E;
+
+static vaddr_t
+e_va(unsigned s, unsigned k)
+{
+	return C_UVA + s * t_leaf_span() + k * PAGE_SIZE;
+}
+
+static uint32_t
+e_rand(uint32_t *rng)
+{
+	*rng ^= *rng << 13;
+	*rng ^= *rng >> 17;
+	*rng ^= *rng << 5;
+	return *rng;
+}
+
+static void
+e_worker_run(void *arg)
+{
+	unsigned c = (unsigned)(uintptr_t)arg;
+	uint32_t rng = 0x85ebca6bu * (c + 1);
+
+	__atomic_add_fetch(&E.started, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&E.started, __ATOMIC_SEQ_CST) < E.n)
+		pmap_tlb_shootdown_poll();
+	for (unsigned i = 0; i < E_ROUNDS && E.fail[c][0] == '\0'; i++) {
+		uint32_t r = e_rand(&rng);
+		unsigned s = r % E_SPANS;
+
+		if ((r >> 8) % 4 == 0) {
+			unsigned t = (s + 1 + (r >> 12) % (E_SPANS - 1)) % E_SPANS;
+			pmap_remove(E.pm, e_va(s, 0), e_va(s, E_SLOTS));
+			pmap_update(E.pm);
+			E.emptied[c]++;
+			for (unsigned k = 0; k < E_SLOTS; k++)
+				(void)pmap_enter(E.pm, e_va(t, k), E.page[t][k % E_NPG], VM_PROT_READ,
+				    PMAP_CANFAIL);
+			continue;
+		}
+		unsigned k0 = (r >> 12) % E_SLOTS;
+		(void)pmap_enter(E.pm, e_va(s, k0), E.page[s][k0 % E_NPG], VM_PROT_READ,
+		    PMAP_CANFAIL);
+		for (unsigned b = 0; b < E_BURST; b++) {
+			uint32_t x = e_rand(&rng);
+			unsigned k = x % E_SLOTS;
+			vaddr_t va = e_va(s, k) + ((x >> 8) & PAGE_MASK);
+			paddr_t want = E.page[s][k % E_NPG] + ((x >> 8) & PAGE_MASK), pa;
+
+			E.extracts[c]++;
+			if (!pmap_extract(E.pm, va, &pa))
+				continue;
+			E.found[c]++;
+			if (pa != want) {
+				ksnprintf(E.fail[c], sizeof(E.fail[c]), "CPU %u: pmap_extract of va %#"
+				    PMAP_PRIxVADDR " gave pa %#llx; only %#llx is ever mapped there", c,
+				    va, (unsigned long long)pa, (unsigned long long)want);
+				break;
+			}
+		}
+	}
+	pmap_update(E.pm);
+}
+
+void
+t_smp_extract(struct tctx *t)
+{
+	unsigned n = kern_ncpus();
+	struct pmap_stats s0, s1;
+	unsigned long extracts = 0, found = 0, emptied = 0;
+
+	if (n < 2)
+		T_SKIP(t, "one CPU");
+	for (unsigned s = 0; s < E_SPANS; s++)
+		for (unsigned g = 0; g < E_NPG; g++)
+			E.page[s][g] = t_page(t);
+	E.pm = pmap_create();
+	E.started = 0;
+	E.n = n;
+	for (unsigned c = 0; c < n; c++) {
+		E.extracts[c] = E.found[c] = E.emptied[c] = 0;
+		E.fail[c][0] = '\0';
+	}
+	pmap_stats_get(&s0);
+	for (unsigned c = 1; c < n; c++)
+		kern_xcall_async(c, e_worker_run, (void *)(uintptr_t)c);
+	e_worker_run((void *)(uintptr_t)0);
+	for (unsigned c = 1; c < n; c++)
+		kern_xcall_wait(c);
+	pmap_stats_get(&s1);
+	T_CHECK_PMAP(t, E.pm);
+	for (unsigned c = 0; c < n; c++) {
+		T_ASSERT(t, E.fail[c][0] == '\0', "%s", E.fail[c]);
+		extracts += E.extracts[c];
+		found += E.found[c];
+		emptied += E.emptied[c];
+	}
+	unsigned long locked = s1.extract_locked - s0.extract_locked;
+	kprintf("# extract: %u CPUs x %u rounds: %lu extracts (%lu mapped, %lu without the lock), "
+	    "%lu spans emptied, %lu tables freed\n", n, E_ROUNDS, extracts, found, extracts - locked,
+	    emptied, s1.ptp_frees - s0.ptp_frees);
+	T_ASSERT(t, found > 0 && emptied > 0 && s1.ptp_frees > s0.ptp_frees,
+	    "the test did not race extracts with freed tables");
+#ifdef PMAP_MD_DIRECT_TABLES
+	T_ASSERT(t, locked < extracts, "every one of %lu extracts took the lock", extracts);
+#else
+	T_EQ(t, locked, extracts);	/* no unlocked path on this backend */
+#endif
+	pmap_remove(E.pm, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
+	pmap_update(E.pm);
+	pmap_destroy(E.pm);
+}
