@@ -19,9 +19,7 @@
 # come between them, so a lock mutant's run is repeated, up to TSAN_TRIES
 # times, until it is killed (measured under a second job's load: the pv
 # reclaim mutant was killed in 11 of 16 single runs, pmap_create's in 14).
-# The word MUT_TRIES=n repeats any other mutant's run so, up to n times (a
-# race a test meets only when the host preempts a thread at the right
-# instruction).  Exits 0 iff every mutant that applies was killed.
+# Exits 0 iff every mutant that applies was killed.
 set -uo pipefail
 config=$1
 work=$2
@@ -72,10 +70,6 @@ line = os.environ["MUT_LINE"]
 src = open(sys.argv[1]).read()
 sys.stdout.write(src.replace(line, os.environ["MUT_REPL"], 1))' "$f.orig" >"$f"
 	mbin=$bin tries=1
-	case " $envs " in *" MUT_TRIES="*)
-		tries=$(sed -n 's/.*MUT_TRIES=\([0-9]*\).*/\1/p' <<<"$envs")
-		envs=$(sed 's/MUT_TRIES=[0-9]*//' <<<"$envs") ;;
-	esac
 	case " $envs " in *" MUT_BIN=tsan "*)
 		mbin=build/tsan/pmapkit-host tries=${TSAN_TRIES:-6}
 		envs="${envs/MUT_BIN=tsan/} TSAN_OPTIONS=halt_on_error=1:exitcode=66" ;;

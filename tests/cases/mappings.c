@@ -48,6 +48,50 @@ t_enter_extract_remove(struct tctx *t)
 }
 
 /*
+ * pmap_extract after the leaf table it last went through was freed and
+ * taken again as the next span's table (the allocator hands back the page
+ * it took last; a mapping two spans up keeps the table above both): the
+ * answer must be the asked va's, not what the reused page holds at that
+ * slot.  Where pmap_extract answers from the walk cache without the lock
+ * (PMAP_MD_DIRECT_TABLES), the second extract must have done so (the first
+ * filled the cache: an enter that makes tables leaves it), and the last one
+ * shows that a cache entry of an older generation is not used.
+ */
+void
+t_extract_reused_table(struct tctx *t)
+{
+	struct pmap *pm = t_pmap(t);
+	paddr_t a = t_page(t), b = t_page(t), c = t_page(t), got = 0;
+	vaddr_t va0 = UVA + 5 * PAGE_SIZE, va1 = va0 + t_leaf_span(), va2 = va1 + t_leaf_span();
+	struct pmap_stats s0, s1;
+
+	T_EQ(t, pmap_enter(pm, va2, c, VM_PROT_READ, 0), 0);
+	T_EQ(t, pmap_enter(pm, va0, a, VM_PROT_READ, 0), 0);
+	T_ASSERT(t, pmap_extract(pm, va0 + 8, &got));
+	pmap_stats_get(&s0);
+	T_ASSERT(t, pmap_extract(pm, va0, &got));
+	pmap_stats_get(&s1);
+	T_EQ(t, got, a);
+#ifdef PMAP_MD_DIRECT_TABLES
+	T_EQ(t, s1.extract_locked - s0.extract_locked, 0);	/* from the walk cache */
+#else
+	T_EQ(t, s1.extract_locked - s0.extract_locked, 1);
+#endif
+	unsigned long frees = s1.ptp_frees;
+	pmap_remove(pm, va0, va0 + PAGE_SIZE);
+	pmap_update(pm);
+	pmap_stats_get(&s1);
+	T_EQ(t, s1.ptp_frees - frees, 1);	/* va0's leaf table, alone */
+	T_EQ(t, pmap_enter(pm, va1, b, VM_PROT_READ, 0), 0);
+	T_ASSERT(t, !pmap_extract(pm, va0, &got), "pmap_extract of the removed va %#"
+	    PMAP_PRIxVADDR " gave pa %#llx (%#llx is mapped at the same slot one span up)", va0,
+	    (unsigned long long)got, (unsigned long long)b);
+	T_ASSERT(t, pmap_extract(pm, va1, &got));
+	T_EQ(t, got, b);
+	T_CHECK_PMAP(t, pm);
+}
+
+/*
  * 3000 mappings from 100 pages below a leaf-table boundary, each writing its
  * own word; remove a run that crosses boundaries and empties the middle
  * tables (the counts follow the backend's geometry).
