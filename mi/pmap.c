@@ -195,21 +195,37 @@ pmap_walk_gen_step(struct pmap *pm)
 static pt_entry_t *pmap_leaf_slot_walk(struct pmap *, struct pmap_walk_cache *, vaddr_t,
     struct pmap_page **);
 
-static inline pt_entry_t *
-pmap_leaf_slot(struct pmap *pm, unsigned cpu, vaddr_t va, struct pmap_page **tppp)
+/* Whether wc names the leaf table for va in pm at generation gen. */
+static inline bool
+pmap_walk_cache_hit(const struct pmap_walk_cache *wc, const struct pmap *pm, uint64_t gen,
+    vaddr_t va)
 {
-	struct pmap_walk_cache *wc = &pmap_walk_caches[cpu];
+	return wc->pm == pm && wc->gen == gen &&
+	    wc->tag == va >> PMAP_LEVEL_SHIFT(PMAP_LEAF_LEVEL - 1);
+}
 
-	if (__builtin_expect(wc->pm != pm || wc->gen != pm->pm_walk_gen ||
-	    wc->tag != va >> PMAP_LEVEL_SHIFT(PMAP_LEAF_LEVEL - 1), 0))
-		return pmap_leaf_slot_walk(pm, wc, va, tppp);
-	*tppp = wc->tpp;
+/* The leaf slot for va in the table a hit of wc names. */
+static inline pt_entry_t *
+pmap_walk_cache_slot(const struct pmap_walk_cache *wc, struct pmap *pm, vaddr_t va)
+{
 #ifdef PMAP_MD_DIRECT_TABLES
+	(void)pm;
 	return &wc->tbl[pmap_level_index(PMAP_LEAF_LEVEL, va)];
 #else
 	return &pmap_md_ops.table(pm, PMAP_LEAF_LEVEL, va, wc->pde)[
 	    pmap_level_index(PMAP_LEAF_LEVEL, va)];
 #endif
+}
+
+static inline pt_entry_t *
+pmap_leaf_slot(struct pmap *pm, unsigned cpu, vaddr_t va, struct pmap_page **tppp)
+{
+	struct pmap_walk_cache *wc = &pmap_walk_caches[cpu];
+
+	if (__builtin_expect(!pmap_walk_cache_hit(wc, pm, pm->pm_walk_gen, va), 0))
+		return pmap_leaf_slot_walk(pm, wc, va, tppp);
+	*tppp = wc->tpp;
+	return pmap_walk_cache_slot(wc, pm, va);
 }
 
 /* pmap_leaf_slot from the root, filling the cache wc. */
@@ -1540,12 +1556,11 @@ pmap_extract_unlocked(struct pmap *pm, vaddr_t va, pt_entry_t *ptep)
 	pmap_kern_preempt_disable();	/* this CPU's cache */
 	const struct pmap_walk_cache *wc = &pmap_walk_caches[pmap_cpu_self()];
 	uint64_t gen = __atomic_load_n(&pm->pm_walk_gen, __ATOMIC_ACQUIRE);
-	bool hit = wc->pm == pm && wc->gen == gen &&
-	    wc->tag == va >> PMAP_LEVEL_SHIFT(PMAP_LEAF_LEVEL - 1);
+	bool hit = pmap_walk_cache_hit(wc, pm, gen, va);
 
 	if (hit) {
 		PMAP_SPECULATIVE_READS_BEGIN();	/* of a page maybe reused */
-		*ptep = pte_load(&wc->tbl[pmap_level_index(PMAP_LEAF_LEVEL, va)]);
+		*ptep = pte_load(pmap_walk_cache_slot(wc, pm, va));
 		PMAP_SPECULATIVE_READS_END();
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		hit = __atomic_load_n(&pm->pm_walk_gen, __ATOMIC_RELAXED) == gen;
