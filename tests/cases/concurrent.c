@@ -90,13 +90,20 @@ c_max(unsigned long *p, unsigned long v)
 		continue;
 }
 
+/* Marsaglia's xorshift32: the workers' random choices, one state each. */
+static uint32_t
+c_xorshift(uint32_t *rng)
+{
+	*rng ^= *rng << 13;
+	*rng ^= *rng >> 17;
+	*rng ^= *rng << 5;
+	return *rng;
+}
+
 static uint32_t
 c_rand(struct c_worker *w)
 {
-	w->rng ^= w->rng << 13;
-	w->rng ^= w->rng >> 17;
-	w->rng ^= w->rng << 5;
-	return w->rng;
+	return c_xorshift(&w->rng);
 }
 
 static vaddr_t
@@ -586,9 +593,7 @@ r_worker_run(void *arg)
 	while (__atomic_load_n(&R.started, __ATOMIC_SEQ_CST) < R.n)
 		pmap_tlb_shootdown_poll();
 	for (unsigned i = 0; i < R_OPS; i++) {
-		rng ^= rng << 13;
-		rng ^= rng >> 17;
-		rng ^= rng << 5;
+		c_xorshift(&rng);
 		vaddr_t va = C_UVA + (rng % R_SLOTS) * PAGE_SIZE;
 		if ((rng >> 24) % 4 == 0) {
 			pmap_remove(pm, va, va + PAGE_SIZE);
@@ -683,15 +688,6 @@ e_va(unsigned s, unsigned k)
 	return C_UVA + s * t_leaf_span() + k * PAGE_SIZE;
 }
 
-static uint32_t
-e_rand(uint32_t *rng)
-{
-	*rng ^= *rng << 13;
-	*rng ^= *rng >> 17;
-	*rng ^= *rng << 5;
-	return *rng;
-}
-
 static void
 e_worker_run(void *arg)
 {
@@ -702,7 +698,7 @@ e_worker_run(void *arg)
 	while (__atomic_load_n(&E.started, __ATOMIC_SEQ_CST) < E.n)
 		pmap_tlb_shootdown_poll();
 	for (unsigned i = 0; i < E_ROUNDS && E.fail[c][0] == '\0'; i++) {
-		uint32_t r = e_rand(&rng);
+		uint32_t r = c_xorshift(&rng);
 		unsigned s = r % E_SPANS;
 
 		if ((r >> 8) % 4 == 0) {
@@ -719,7 +715,7 @@ e_worker_run(void *arg)
 		(void)pmap_enter(E.pm, e_va(s, k0), E.page[s][k0 % E_NPG], VM_PROT_READ,
 		    PMAP_CANFAIL);
 		for (unsigned b = 0; b < E_BURST; b++) {
-			uint32_t x = e_rand(&rng);
+			uint32_t x = c_xorshift(&rng);
 			unsigned k = x % E_SLOTS;
 			vaddr_t va = e_va(s, k) + ((x >> 8) & PAGE_MASK);
 			paddr_t want = E.page[s][k % E_NPG] + ((x >> 8) & PAGE_MASK), pa;
