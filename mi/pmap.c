@@ -73,8 +73,8 @@ pmap_check_range(const char *fn, struct pmap *pm, vaddr_t sva, vaddr_t eva)
 	}
 }
 
-/* A single page at va in pm's part of the space. */
-static void
+/* A single page at va in pm's part of the space (inline: every single-page call's path). */
+static inline __attribute__((always_inline)) void
 pmap_check_va(const char *fn, struct pmap *pm, vaddr_t va)
 {
 	pmap_check_page_aligned(fn, "va", va);
@@ -164,6 +164,9 @@ static struct pmap_walk_cache {
 #ifdef PMAP_MD_DIRECT_TABLES
 	pt_entry_t	*tbl;		/* the leaf table, through the direct map */
 #endif
+	/* pmap_enter's fast path: the leaf bits (no frame) its last key made. */
+	unsigned	 pte_key;	/* pmap_enter_key; 0: none yet */
+	pt_entry_t	 pte_bits;
 } __attribute__((aligned(64))) pmap_walk_caches[PMAP_MAXCPUS];
 
 /*
@@ -243,12 +246,16 @@ pmap_leaf_slot_walk(struct pmap *pm, struct pmap_walk_cache *wc, vaddr_t va,
 	 * Only a pmap's own space is cached: a user root's kernel entries are
 	 * copies that change with the kernel pmap's generation, not this one's.
 	 */
-	if (pm->pm_is_kernel || va < VM_MAXUSER_ADDRESS)
-		*wc = (struct pmap_walk_cache){ pm, pm->pm_walk_gen, tag, pde, *tppp,
+	if (pm->pm_is_kernel || va < VM_MAXUSER_ADDRESS) {
+		wc->pm = pm;
+		wc->gen = pm->pm_walk_gen;
+		wc->tag = tag;
+		wc->pde = pde;
+		wc->tpp = *tppp;
 #ifdef PMAP_MD_DIRECT_TABLES
-		    path.pte[PMAP_LEAF_LEVEL] - pmap_level_index(PMAP_LEAF_LEVEL, va),
+		wc->tbl = path.pte[PMAP_LEAF_LEVEL] - pmap_level_index(PMAP_LEAF_LEVEL, va);
 #endif
-		};
+	}
 	return path.pte[PMAP_LEAF_LEVEL];
 }
 
@@ -650,6 +657,44 @@ pmap_install_tables(struct pmap *pm, vaddr_t va, struct pmap_path *path, const p
 
 /* ------------------------------------------------------------- bootstrap */
 
+/*
+ * The frame part of a leaf entry for pa.  <pte.h>'s contract (PORTING.md):
+ * a leaf's pte_make is this frame ORed with bits that depend on prot and mk
+ * alone, the two disjoint, so that pmap_enter can keep the bits of its last
+ * (prot, flags) and add each page's frame.  pmap_check_pte_make verifies it.
+ */
+static inline pt_entry_t
+pmap_leaf_frame(paddr_t pa)
+{
+	return pte_make(pa, VM_PROT_ALL, 0, PMAP_LEAF_LEVEL) ^
+	    pte_make(0, VM_PROT_ALL, 0, PMAP_LEAF_LEVEL);
+}
+
+/* The contract above, for every prot and property set, at three frames (after md bootstrap). */
+static void
+pmap_check_pte_make(void)
+{
+	paddr_t top = (paddr_t)(PMAP_PA_TOP & ~(uint64_t)PAGE_MASK);
+	const paddr_t pas[] = { PAGE_SIZE, top, top & (paddr_t)0x5555555555555000ull };
+
+	for (vm_prot_t prot = VM_PROT_READ; prot <= VM_PROT_ALL; prot++) {
+		if ((prot & VM_PROT_WRITE) && !(prot & VM_PROT_READ))
+			continue;
+		for (unsigned mk = 0; mk <= PMAP_MK_ALL; mk++) {
+			pt_entry_t bits = pte_make(0, prot, mk, PMAP_LEAF_LEVEL);
+			for (unsigned i = 0; i < sizeof(pas) / sizeof(pas[0]); i++) {
+				pt_entry_t f = pmap_leaf_frame(pas[i]);
+				KASSERTMSG(pte_make(pas[i], prot, mk, PMAP_LEAF_LEVEL) == (f | bits) &&
+				    (f & bits) == 0 && pte_pa(f | bits, PMAP_LEAF_LEVEL) == pas[i],
+				    "pmap_bootstrap: the backend's pte_make(pa %#llx, prot %#x, mk %#x) "
+				    "is not the frame %#llx ORed with pte_make(0, ...) %#llx",
+				    (unsigned long long)pas[i], prot, mk, (unsigned long long)f,
+				    (unsigned long long)bits);
+			}
+		}
+	}
+}
+
 void
 pmap_bootstrap(const struct pmap_bootstrap_args *args)
 {
@@ -685,6 +730,7 @@ pmap_bootstrap(const struct pmap_bootstrap_args *args)
 	kpm->pm_is_kernel = true;
 	PMAP_STAT_INC(pmaps);
 	pmap_md_ops.bootstrap(kpm, args);
+	pmap_check_pte_make();
 	pmap_asid_init();
 	virtual_avail = kva_grown = VM_MIN_KERNEL_VA;
 	virtual_end = VM_MAX_KERNEL_VA;
@@ -1158,18 +1204,79 @@ pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptp
 }
 
 /*
+ * The leaf entry's bits other than the frame depend on prot, the flags
+ * pmap_mk_flags reads, whether the page is managed and whose pmap it is:
+ * pmap_enter_key packs them, and each CPU keeps the bits its last key made
+ * (a VM system maps run after run alike).  That the bits and the frame
+ * combine by OR is part of <pte.h>'s contract (PORTING.md; checked by
+ * t_pte_frame_or).
+ */
+#define PMAP_ENTER_KEY_FLAGS	(VM_PROT_ALL | PMAP_WIRED | PMAP_NOCACHE)
+_Static_assert((PMAP_ENTER_KEY_FLAGS & ~0xffu) == 0, "pmap_enter_key: flags above bit 7");
+
+static inline unsigned
+pmap_enter_key(const struct pmap *pm, vm_prot_t prot, unsigned flags, bool managed)
+{
+	unsigned key = 1u << 13 | (flags & PMAP_ENTER_KEY_FLAGS);	/* bits 0-7, 13 */
+
+	key += prot << 8;		/* bits 8-10 */
+	key += (unsigned)managed << 11;
+	key += (unsigned)pm->pm_is_kernel << 12;
+	return key;
+}
+
+static pt_entry_t __attribute__((noinline))
+pmap_enter_bits(struct pmap_walk_cache *wc, const struct pmap *pm, vm_prot_t prot,
+    unsigned flags, bool managed)
+{
+	wc->pte_key = pmap_enter_key(pm, prot, flags, managed);
+	wc->pte_bits = pte_make(0, prot, pmap_mk_flags(pm, managed, flags), PMAP_LEAF_LEVEL);
+	return wc->pte_bits;
+}
+
+/*
+ * pmap_enter's common case, with pm locked on CPU cpu: va's leaf table in
+ * this CPU's walk cache, no mapping at va, and pa unmanaged or its page's
+ * own pv slot free.  Makes the mapping and returns true; false (nothing
+ * changed) for everything else, which pmap_enter_slow does.
+ */
+static inline bool
+pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, vm_prot_t prot,
+    unsigned flags, struct pmap_page *pg)
+{
+	struct pmap_walk_cache *wc = &pmap_walk_caches[cpu];
+
+	if (__builtin_expect(!pmap_walk_cache_hit(wc, pm, pm->pm_walk_gen, va), 0))
+		return false;
+	pt_entry_t *ptep = pmap_walk_cache_slot(wc, pm, va);
+	if (pte_valid_p(pte_load(ptep)))
+		return false;
+	pt_entry_t bits = __builtin_expect(wc->pte_key == pmap_enter_key(pm, prot, flags,
+	    pg != NULL), 1) ? wc->pte_bits : pmap_enter_bits(wc, pm, prot, flags, pg != NULL);
+	pt_entry_t npte = bits | pmap_leaf_frame(pa);
+	if (pg == NULL) {
+		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, wc->tpp, npte);
+		return true;
+	}
+	struct pmap_spin *spin = pmap_page_spin(pg);	/* the page's pv slot */
+	pmap_page_spin_acquire_pinned(spin, cpu);
+	bool embedded = pmap_pv_embed(pg, pm, va, cpu);
+	if (embedded)
+		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, wc->tpp, npte);
+	pmap_page_spin_release_pinned(spin, cpu);
+	return embedded;
+}
+
+static int pmap_enter_slow(struct pmap *, vaddr_t, paddr_t, vm_prot_t, unsigned,
+    struct pmap_page *);
+
+/*
  * Map va to pa with prot in pm.  Either the mapping is made, or (with
  * PMAP_CANFAIL) ENOMEM is returned and pm is exactly as before.
  */
 int
 pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
 {
-	PMAP_LOCKED(pm);	/* pm's tables, counts, pv chunks and batch */
-	struct pmap_path path;
-	paddr_t ptps[PMAP_MD_NLEVELS];
-	struct pv_entry *spare = NULL;
-	int nptp = 0;
-
 	pmap_check_va("pmap_enter", pm, va);
 	pmap_check_pa("pmap_enter", pa);
 	pmap_check_prot("pmap_enter", prot);
@@ -1180,7 +1287,28 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	    "pmap_enter: access type %#x exceeds prot %#x at va %#" PMAP_PRIxVADDR,
 	    flags & VM_PROT_ALL, prot, va);
 
-	struct pmap_page *pg = pmap_kern_phys_to_page(pa), *tpp = NULL;
+	struct pmap_page *pg = pmap_kern_phys_to_page(pa);
+	unsigned cpu = pmap_lock_cpu(pm);	/* as for pmap_enter_slow */
+	bool done = pmap_enter_fast(pm, cpu, va, pa, prot, flags, pg);
+	pmap_unlock_cpu(pm, cpu);
+	return done ? 0 : pmap_enter_slow(pm, va, pa, prot, flags, pg);
+}
+
+/*
+ * Every other case of pmap_enter, from the start under a lock of its own
+ * (the fast path's may have been let go): tables to make, a mapping to
+ * replace or re-enter, a pv entry to take.
+ */
+static int __attribute__((noinline))
+pmap_enter_slow(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags,
+    struct pmap_page *pg)
+{
+	PMAP_LOCKED(pm);	/* pm's tables, counts, pv chunks and batch */
+	struct pmap_path path;
+	paddr_t ptps[PMAP_MD_NLEVELS];
+	struct pv_entry *spare = NULL;
+	int nptp = 0;
+	struct pmap_page *tpp = NULL;
 	unsigned cpu = pmap_locked_scope.cpu;
 	pt_entry_t *ptep = pmap_leaf_slot(pm, cpu, va, &tpp);
 	bool found = ptep != NULL;

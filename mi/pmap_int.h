@@ -61,6 +61,7 @@ enum pmap_lock_class { PMAP_LC_PMAP = 1, PMAP_LC_USERS, PMAP_LC_PAGE };
 extern struct pmap_lock_cpu {
 	struct pmap_spin *held[PMAP_HELD_MAX];	/* oldest first; the class follows from the address */
 	unsigned	 n;
+	struct pmap_spin *page;	/* the pinned page lock (below), newer than all of held */
 } __attribute__((aligned(64))) pmap_lock_cpus[PMAP_MAXCPUS];
 #define PMAP_NOCPU	(~0u)	/* a try that failed */
 unsigned pmap_spin_acquire_slow(struct pmap_spin *, enum pmap_lock_class, bool try, unsigned cpu);
@@ -114,49 +115,45 @@ pmap_spin_release_cls(struct pmap_spin *l, enum pmap_lock_class cls, unsigned cp
 }
 
 /*
- * A page lock taken and released with preemption already off on CPU cpu
- * (a pmap lock held, as in a range removal's loop): the uncontended path
- * makes no preemption or CPU-index calls.  Where the slow path runs, the
- * preemption count is raised and lowered around it, so that it stays
- * balanced whichever way each half went.
+ * The pinned page lock: one page lock at a time, taken and released with
+ * preemption already off on CPU cpu (a pmap lock held: a range removal's
+ * loop, pmap_enter's fast path), and nothing else taken while it is held.
+ * It is kept in the CPU's `page` instead of on the held stack, so that the
+ * uncontended pair is a compare-and-swap and three stores.  A busy lock, a
+ * second pinned one (a panic) and CONFIG_PMAP_DEBUG's order check go to
+ * pmap_page_spin_wait; pmap_panic_unwind releases it first.
  */
+void	pmap_page_spin_wait(struct pmap_spin *, unsigned cpu);
+void	pmap_page_spin_bad(struct pmap_spin *, unsigned cpu) __attribute__((noreturn));
+
 static inline void
 pmap_page_spin_acquire_pinned(struct pmap_spin *l, unsigned cpu)
 {
 	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
-	unsigned n = lc->n;
 	uint32_t free = 0;
 
-#ifndef CONFIG_PMAP_DEBUG	/* with it, every blocking acquire meets the order check */
-	if (__builtin_expect(n < PMAP_HELD_MAX &&
+#ifndef CONFIG_PMAP_DEBUG	/* with it, every acquire meets the order check */
+	if (__builtin_expect(lc->page == NULL &&
 	    __atomic_compare_exchange_n(&l->ps_owner, &free, cpu + 1, false, __ATOMIC_ACQUIRE,
 	    __ATOMIC_RELAXED), 1)) {
-		lc->held[n] = l;
-		lc->n = n + 1;
+		lc->page = l;
 		return;
 	}
 #else
-	(void)n;
+	(void)lc;
 	(void)free;
 #endif
-	pmap_kern_preempt_disable();
-	pmap_spin_acquire_slow(l, PMAP_LC_PAGE, false, cpu);
-	pmap_kern_preempt_enable();
+	pmap_page_spin_wait(l, cpu);
 }
 
 static inline void
 pmap_page_spin_release_pinned(struct pmap_spin *l, unsigned cpu)
 {
 	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
-	unsigned n = lc->n;
 
-	if (__builtin_expect(n == 0 || lc->held[n - 1] != l ||
-	    __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != cpu + 1, 0)) {
-		pmap_kern_preempt_disable();
-		pmap_spin_release_slow(l, cpu);	/* enables it again */
-		return;
-	}
-	lc->n = n - 1;
+	if (__builtin_expect(lc->page != l, 0))
+		pmap_page_spin_bad(l, cpu);
+	lc->page = NULL;
 	__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
 }
 
@@ -380,6 +377,22 @@ bool		 pmap_pv_at_soft_limit(void);
 bool		 pmap_pv_chunk_foreach(struct pmap *, bool (*fn)(struct pv_entry *, void *), void *);
 void		 pmap_pv_free(struct pv_entry *);
 void		 pmap_pv_insert(struct pmap_page *, struct pmap *, vaddr_t, struct pv_entry **sparep);
+
+/*
+ * Record (pm, va) in pg's own slot if it is free (pmap_pv_insert's first
+ * case, pmap_enter's fast path); false if it is taken.  CPU cpu (preemption
+ * off), pm's lock and the page lock held.
+ */
+static inline bool
+pmap_pv_embed(struct pmap_page *pg, struct pmap *pm, vaddr_t va, unsigned cpu)
+{
+	if (pg->pp_pmap != NULL)
+		return false;
+	pg->pp_pmap = pm;
+	pg->pp_va = va;
+	PMAP_STAT_ADD_ON(cpu, pv_embedded, 1);
+	return true;
+}
 void		 pmap_pv_remove_listed(struct pmap_page *, struct pmap *, vaddr_t);
 
 /*

@@ -53,6 +53,10 @@ pmap_lock_class_of(const struct pmap_spin *l)
 static void
 pmap_lock_order_check(struct pmap_lock_cpu *lc, struct pmap_spin *l, enum pmap_lock_class cls)
 {
+	if (lc->page != NULL)
+		pmap_kern_panic("pmap lock order: CPU %u waits for the %s %p while holding "
+		    "the pinned page lock %p", pmap_cpu_self(), pmap_lock_class_names[cls],
+		    (void *)l, (void *)lc->page);
 	for (unsigned i = 0; i < lc->n; i++) {
 		enum pmap_lock_class hc = pmap_lock_class_of(lc->held[i]);
 		if ((hc > cls || (hc == cls && !(cls == PMAP_LC_PAGE && lc->held[i] < l))) &&
@@ -129,6 +133,39 @@ pmap_spin_release_slow(struct pmap_spin *l, unsigned cpu)
 	if (!recursive || --l->ps_depth == 0)
 		__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
 	pmap_kern_preempt_enable();
+}
+
+/* pmap_page_spin_acquire_pinned's slow way: a busy lock, a second pinned one, the order check. */
+void
+pmap_page_spin_wait(struct pmap_spin *l, unsigned cpu)
+{
+	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	uint32_t me = cpu + 1;
+
+	KASSERTMSG(lc->page == NULL, "pmap_page_spin_acquire_pinned: CPU %u takes the page "
+	    "lock %p holding the page lock %p", cpu, (void *)l, (void *)lc->page);
+#ifdef CONFIG_PMAP_DEBUG
+	pmap_lock_order_check(lc, l, PMAP_LC_PAGE);
+#endif
+	for (;;) {
+		uint32_t free = 0;
+		if (__atomic_compare_exchange_n(&l->ps_owner, &free, me, false, __ATOMIC_ACQUIRE,
+		    __ATOMIC_RELAXED))
+			break;
+		PMAP_STAT_INC(lock_spins);
+		while (__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != 0) {
+			pmap_tlb_shootdown_poll();
+			pmap_kern_cpu_relax();
+		}
+	}
+	lc->page = l;
+}
+
+void
+pmap_page_spin_bad(struct pmap_spin *l, unsigned cpu)
+{
+	pmap_kern_panic("pmap_page_spin_release_pinned: CPU %u does not hold the page lock %p "
+	    "(it holds %p)", cpu, (void *)l, (void *)pmap_lock_cpus[cpu].page);
 }
 
 /* ---- pmap locks ---- */
@@ -215,6 +252,8 @@ pmap_panic_unwind(unsigned depth)
 	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
 
 	KASSERTMSG(depth <= lc->n, "pmap_panic_unwind: depth %u, held %u", depth, lc->n);
+	if (lc->page != NULL)
+		pmap_page_spin_release_pinned(lc->page, cpu);
 	while (lc->n > depth) {
 		struct pmap_spin *h = lc->held[lc->n - 1];
 		if (pmap_lock_class_of(h) == PMAP_LC_PMAP)

@@ -181,12 +181,8 @@ pmap_pv_insert(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pv_entr
 {
 	struct pv_entry *pv;
 
-	if (pg->pp_pmap == NULL) {
-		pg->pp_pmap = pm;
-		pg->pp_va = va;
-		PMAP_STAT_INC(pv_embedded);
+	if (pmap_pv_embed(pg, pm, va, pmap_cpu_self()))
 		return;
-	}
 	pv = *sparep;
 	KASSERTMSG(pv != NULL && pmap_pv_pmap(pv) == pm,
 	    "pmap_pv_insert: no spare pv entry of pmap %p for va %#" PMAP_PRIxVADDR, (void *)pm,

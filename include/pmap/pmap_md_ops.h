@@ -54,6 +54,7 @@ extern struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS];
 #define PMAP_MK_REF	0x10u	/* enter already referenced */
 #define PMAP_MK_MOD	0x20u	/* enter already modified */
 #define PMAP_MK_NOCACHE	0x40u
+#define PMAP_MK_ALL	0x7fu	/* every property together */
 
 
 /*

@@ -265,4 +265,23 @@ t_edge_inputs(struct tctx *t)
 	pmap_protect(pm, UVA, UVA, VM_PROT_READ);
 	T_EQ(t, pmap_resident_count(pm), 2);
 	T_CHECK_PMAP(t, pm);
+	/*
+	 * A managed page next to the unmanaged one, with the same prot and
+	 * flags (pmap_enter keeps the entry bits of its last call): each entry
+	 * must say which it is, and pmap_page_protect reach the managed one.
+	 */
+	paddr_t ram[2] = { t_page(t), t_page(t) };
+	T_EQ(t, pmap_enter(pm, UVA + PAGE_SIZE, ram[0], VM_PROT_READ, 0), 0);
+	T_EQ(t, pmap_enter(pm, UVA + 2 * PAGE_SIZE, top, VM_PROT_READ, 0), 0);
+	T_EQ(t, pmap_enter(pm, UVA + 3 * PAGE_SIZE, ram[1], VM_PROT_READ, 0), 0);
+	T_CHECK_PMAP(t, pm);
+	for (unsigned i = 0; i < 2; i++) {
+		vaddr_t va = UVA + (1 + 2 * i) * PAGE_SIZE;
+		pmap_page_protect(t_pg(ram[i]), VM_PROT_NONE);
+		T_ASSERT(t, !pmap_extract(pm, va, NULL), "pmap_page_protect missed va %#"
+		    PMAP_PRIxVADDR, va);
+	}
+	T_ASSERT(t, pmap_extract(pm, UVA + 2 * PAGE_SIZE, &got) && got == top);
+	T_EQ(t, pmap_resident_count(pm), 3);
+	T_CHECK_PMAP(t, pm);
 }
