@@ -1509,25 +1509,24 @@ remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 	bool kernel_only = ra->kernel_only;
 	pt_entry_t bad = 0;
 
-	for (unsigned i = 0; i < n; i++, va += PAGE_SIZE) {
-		pt_entry_t old = pte_load(&ptep[i]);
+	for (pt_entry_t *end = ptep + n; ptep < end; ptep++, va += PAGE_SIZE) {
+		pt_entry_t old = pte_load(ptep);
 		if (!pte_valid_p(old))
 			continue;
+		bool managed = pte_managed_p(old);	/* a software bit: the MMU leaves it */
 		/* pmap_kremove meets a managed mapping: stop before it (the panic below). */
-		if (__builtin_expect(kernel_only && pte_managed_p(old), 0)) {
+		if (__builtin_expect(kernel_only && managed, 0)) {
 			bad = old;
 			break;
 		}
-		old = pte_swap(&ptep[i], 0);
+		old = pte_swap(ptep, 0);
 		removed++;
 		wired += pte_wired_p(old);
-		if (pte_managed_p(old)) {
+		if (managed) {
 			struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL));
 			struct pmap_spin *spin = pmap_page_spin(pg);
 			if (spin != held) {
-				if (held != NULL)
-					pmap_page_spin_release_pinned(held, cpu);
-				pmap_page_spin_acquire_pinned(spin, cpu);
+				pmap_page_spin_switch_pinned(held, spin, cpu);
 				held = spin;
 			}
 			pmap_harvest(pg, old);

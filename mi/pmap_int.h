@@ -157,6 +157,30 @@ pmap_page_spin_release_pinned(struct pmap_spin *l, unsigned cpu)
 	__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
 }
 
+/* Let go of the pinned page lock held (NULL: none is) and take l in its place. */
+static inline void
+pmap_page_spin_switch_pinned(struct pmap_spin *held, struct pmap_spin *l, unsigned cpu)
+{
+	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	uint32_t free = 0;
+
+	if (__builtin_expect(lc->page != held, 0))
+		pmap_page_spin_bad(held, cpu);
+	if (held != NULL)
+		__atomic_store_n(&held->ps_owner, 0, __ATOMIC_RELEASE);
+#ifndef CONFIG_PMAP_DEBUG	/* with it, every acquire meets the order check */
+	if (__builtin_expect(__atomic_compare_exchange_n(&l->ps_owner, &free, cpu + 1, false,
+	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1)) {
+		lc->page = l;
+		return;
+	}
+#else
+	(void)free;
+#endif
+	lc->page = NULL;
+	pmap_page_spin_wait(l, cpu);
+}
+
 /* A lock that is never taken twice: a page lock, the user-pmap list lock. */
 #define pmap_spin_release(l, cpu)	pmap_spin_release_cls((l), PMAP_LC_PAGE, (cpu))
 

@@ -164,8 +164,8 @@ pmap_page_spin_wait(struct pmap_spin *l, unsigned cpu)
 void
 pmap_page_spin_bad(struct pmap_spin *l, unsigned cpu)
 {
-	pmap_kern_panic("pmap_page_spin_release_pinned: CPU %u does not hold the page lock %p "
-	    "(it holds %p)", cpu, (void *)l, (void *)pmap_lock_cpus[cpu].page);
+	pmap_kern_panic("pmap page lock: CPU %u lets go of the pinned page lock %p, but holds %p",
+	    cpu, (void *)l, (void *)pmap_lock_cpus[cpu].page);
 }
 
 /* ---- pmap locks ---- */
