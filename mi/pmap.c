@@ -1208,8 +1208,8 @@ pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptp
  * pmap_mk_flags reads, whether the page is managed and whose pmap it is:
  * pmap_enter_key packs them, and each CPU keeps the bits its last key made
  * (a VM system maps run after run alike).  That the bits and the frame
- * combine by OR is part of <pte.h>'s contract (PORTING.md; checked by
- * t_pte_frame_or).
+ * combine by OR is part of <pte.h>'s contract (pmap_leaf_frame; PORTING.md;
+ * checked at bootstrap by pmap_check_pte_make).
  */
 #define PMAP_ENTER_KEY_FLAGS	(VM_PROT_ALL | PMAP_WIRED | PMAP_NOCACHE)
 _Static_assert((PMAP_ENTER_KEY_FLAGS & ~0xffu) == 0, "pmap_enter_key: flags above bit 7");
