@@ -174,19 +174,57 @@ static struct pmap_walk_cache {
  * PMAP_MD_DIRECT_TABLES the store is atomic and fenced for pmap_extract's
  * unlocked readers: a table unhooked before the step is freed (its page
  * reused) only after it, so a reader that saw the reused page's contents
- * sees the new generation.  Elsewhere only lock holders read it (and a
- * 32-bit CPU may have no 64-bit atomic store).
+ * sees the new generation.  Elsewhere only lock holders read it.
+ *
+ * Where vaddr_t is 32 bits wide the CPU may have no 64-bit atomic access
+ * (rv32): the generation is stepped and read by halves.  A step stores the
+ * high half first when the low one carries, then the low half; a reader
+ * loads high, low, high (pmap_walk_gen_load) and takes a pair whose two
+ * high loads differ for no generation.  The one pair it can take that was
+ * never the generation, the new high half with the old low half at a
+ * carry, lies above every value held so far, so no cache entry holds it.
  */
+#define PMAP_GEN_SPLIT	(sizeof(vaddr_t) < sizeof(uint64_t))
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+enum { PMAP_GEN_LO = 0, PMAP_GEN_HI = 1 };
+#else
+enum { PMAP_GEN_LO = 1, PMAP_GEN_HI = 0 };
+#endif
+#define PMAP_GEN_NONE	UINT64_MAX	/* no generation (never reached) */
+
 static inline void
 pmap_walk_gen_step(struct pmap *pm)
 {
 #ifdef PMAP_MD_DIRECT_TABLES
-	__atomic_store_n(&pm->pm_walk_gen, pm->pm_walk_gen + 1, __ATOMIC_RELAXED);
+	if (PMAP_GEN_SPLIT) {
+		uint32_t lo = pm->pm_walk_gen32[PMAP_GEN_LO] + 1;
+		if (lo == 0)
+			__atomic_store_n(&pm->pm_walk_gen32[PMAP_GEN_HI],
+			    pm->pm_walk_gen32[PMAP_GEN_HI] + 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&pm->pm_walk_gen32[PMAP_GEN_LO], lo, __ATOMIC_RELEASE);
+	} else {
+		__atomic_store_n(&pm->pm_walk_gen, pm->pm_walk_gen + 1, __ATOMIC_RELAXED);
+	}
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 #else
 	pm->pm_walk_gen++;
 #endif
 }
+
+#ifdef PMAP_MD_DIRECT_TABLES
+/* pm's generation without its lock (an acquire); PMAP_GEN_NONE for a torn pair. */
+static inline uint64_t
+pmap_walk_gen_load(const struct pmap *pm)
+{
+	if (!PMAP_GEN_SPLIT)
+		return __atomic_load_n(&pm->pm_walk_gen, __ATOMIC_ACQUIRE);
+	uint32_t hi = __atomic_load_n(&pm->pm_walk_gen32[PMAP_GEN_HI], __ATOMIC_ACQUIRE);
+	uint32_t lo = __atomic_load_n(&pm->pm_walk_gen32[PMAP_GEN_LO], __ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&pm->pm_walk_gen32[PMAP_GEN_HI], __ATOMIC_RELAXED) != hi)
+		return PMAP_GEN_NONE;
+	return (uint64_t)hi << 32 | lo;
+}
+#endif
 
 /*
  * The leaf-level slot for va in pm, where tables reach down to it (NULL: a
@@ -1682,7 +1720,7 @@ pmap_extract_unlocked(struct pmap *pm, vaddr_t va, pt_entry_t *ptep)
 {
 	pmap_kern_preempt_disable();	/* this CPU's cache */
 	const struct pmap_walk_cache *wc = &pmap_walk_caches[pmap_cpu_self()];
-	uint64_t gen = __atomic_load_n(&pm->pm_walk_gen, __ATOMIC_ACQUIRE);
+	uint64_t gen = pmap_walk_gen_load(pm);
 	bool hit = pmap_walk_cache_hit(wc, pm, gen, va);
 
 	if (hit) {
@@ -1690,7 +1728,7 @@ pmap_extract_unlocked(struct pmap *pm, vaddr_t va, pt_entry_t *ptep)
 		*ptep = pte_load(pmap_walk_cache_slot(wc, pm, va));
 		PMAP_SPECULATIVE_READS_END();
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		hit = __atomic_load_n(&pm->pm_walk_gen, __ATOMIC_RELAXED) == gen;
+		hit = pmap_walk_gen_load(pm) == gen;
 	}
 	pmap_kern_preempt_enable();
 	return hit;

@@ -98,9 +98,13 @@ struct pmap {
 	struct pmap_spin pm_lock;	/* first: kept while the struct is pooled */
 	/*
 	 * Changes of entries above the leaf level (mi/pmap.c's walk cache),
-	 * kept while pooled too and stepped at pmap_create.
+	 * kept while pooled too and stepped at pmap_create.  Its two halves
+	 * are for a 32-bit CPU's readers without the lock (pmap_walk_gen_load).
 	 */
-	uint64_t	 pm_walk_gen;
+	union {
+		uint64_t	 pm_walk_gen;
+		uint32_t	 pm_walk_gen32[2];	/* in memory order */
+	};
 	struct pmap_md	 pm_md;		/* backend part: root, links */
 	int		 pm_refs;
 	long		 pm_resident;	/* base pages mapped by leaves */

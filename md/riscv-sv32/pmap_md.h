@@ -35,6 +35,13 @@ typedef uint32_t pmap_pte_t;
 #define PMAP_PRIxPADDR		__UINT64_FMTx__
 
 #define PMAP_MD_NAME		"riscv-sv32"
+/*
+ * Every table page is reached through the direct map, the same on every CPU
+ * and never changed: mi/ may keep a table's address, and pmap_extract may
+ * read through it without the pmap's lock (PORTING.md; rv32 has no 64-bit
+ * atomic load, so mi/ reads the generation by halves).
+ */
+#define PMAP_MD_DIRECT_TABLES	1
 #define PMAP_MD_NLEVELS		2
 /* Index bits of the root and of every table below it (the geometry: PORTING.md). */
 #define PMAP_MD_ROOT_BITS	10

@@ -5,6 +5,8 @@
  */
 #include "t.h"
 
+#include <pmap/pmap_md_ops.h>	/* struct pmap: t_extract_reused_table sets pm_walk_gen */
+
 #define UVA		0x10000000u
 #define RW		(VM_PROT_READ | VM_PROT_WRITE)
 
@@ -57,14 +59,17 @@ t_enter_extract_remove(struct tctx *t)
  * filled the cache: an enter that makes tables leaves it), and the last one
  * shows that a cache entry of an older generation is not used.
  */
-void
-t_extract_reused_table(struct tctx *t)
+static void
+extract_reused_table(struct tctx *t, uint64_t gen)
 {
 	struct pmap *pm = t_pmap(t);
 	paddr_t a = t_page(t), b = t_page(t), c = t_page(t), got = 0;
 	vaddr_t va0 = UVA + 5 * PAGE_SIZE, va1 = va0 + t_leaf_span(), va2 = va1 + t_leaf_span();
 	struct pmap_stats s0, s1;
 
+	if (gen != 0)	/* a fresh pmap, no CPU's walk cache names it: a jump forward */
+		pm->pm_walk_gen = gen;
+	gen = pm->pm_walk_gen;
 	T_EQ(t, pmap_enter(pm, va2, c, VM_PROT_READ, 0), 0);
 	T_EQ(t, pmap_enter(pm, va0, a, VM_PROT_READ, 0), 0);
 	T_ASSERT(t, pmap_extract(pm, va0 + 8, &got));
@@ -89,6 +94,21 @@ t_extract_reused_table(struct tctx *t)
 	T_ASSERT(t, pmap_extract(pm, va1, &got));
 	T_EQ(t, got, b);
 	T_CHECK_PMAP(t, pm);
+	/* It only grows: a value it held before may be a stale cache entry's. */
+	T_ASSERT(t, pm->pm_walk_gen > gen, "the walk generation went from %#llx to %#llx",
+	    (unsigned long long)gen, (unsigned long long)pm->pm_walk_gen);
+}
+
+/*
+ * The above as the pmap is made, then with its generation two steps below
+ * the carry out of its low 32 bits (mi/ steps and reads it by halves where
+ * vaddr_t is 32 bits wide): the tables made step it across.
+ */
+void
+t_extract_reused_table(struct tctx *t)
+{
+	extract_reused_table(t, 0);
+	extract_reused_table(t, UINT32_MAX - 1);
 }
 
 /*
