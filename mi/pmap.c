@@ -1515,12 +1515,68 @@ range_split_large(struct pmap *pm, vaddr_t va, pt_entry_t *e, int l, struct pmap
 }
 
 /*
- * Remove the valid leaves among the n entries at ptep (level l).  Large
- * leaves one at a time (pmap_remove_leaf, or a split); a leaf table's run
- * in one pass: the counts and statistics added once, the shootdown targets
- * found once, each page's lock taken without preemption or CPU-index calls
- * (the pmap lock has preemption off already) and kept for the next page
- * when it hashes to the same lock.
+ * remove_fn's run of n entries of a leaf table, in one pass: the counts and
+ * statistics added once, the shootdown targets found once, each page's lock
+ * taken pinned (the pmap lock has preemption off already) and kept for the
+ * next page when it hashes to the same lock.  kernel_only is a constant at
+ * each of remove_fn's two calls: pmap_kremove's check of each page costs
+ * nothing elsewhere.
+ */
+static inline __attribute__((always_inline)) void
+remove_leaves(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, struct pmap_page *tpp,
+    const struct range_arg *ra, bool kernel_only)
+{
+	struct pmap_tlb_run run = PMAP_TLB_RUN();
+	struct pmap_spin *held = NULL;
+	/* Entries removed (low half) and wired ones among them (high half): one register. */
+	_Static_assert(PMAP_LEVEL_ENTRIES(PMAP_LEAF_LEVEL) <= 0xffffu, "a run's counts overflow");
+	uint32_t counts = 0;
+	unsigned cpu = ra->cpu, embedded = 0;
+	pt_entry_t bad = 0;
+
+	for (pt_entry_t *end = ptep + n; ptep < end; ptep++, va += PAGE_SIZE) {
+		pt_entry_t old = pte_load(ptep);
+		if (!pte_valid_p(old))
+			continue;
+		bool managed = pte_managed_p(old);	/* a software bit: the MMU leaves it */
+		/* pmap_kremove meets a managed mapping: stop before it (the panic below). */
+		if (__builtin_expect(kernel_only && managed, 0)) {
+			bad = old;
+			break;
+		}
+		old = pte_swap(ptep, 0);
+		counts += 1u | (uint32_t)pte_wired_p(old) << 16;
+		if (managed) {
+			struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL));
+			struct pmap_spin *spin = pmap_page_spin(pg);
+			if (spin != held) {
+				pmap_page_spin_switch_pinned(held, spin, cpu);
+				held = spin;
+			}
+			pmap_harvest(pg, old);
+			embedded += pmap_pv_unlink(pg, pm, va);
+		}
+		pmap_tlb_run_inval(pm, &run, va, old);	/* the removed entry */
+	}
+	if (held != NULL)
+		pmap_page_spin_release_pinned(held, cpu);
+	unsigned removed = counts & 0xffffu, wired = counts >> 16;
+	PMAP_COUNT_ADD(pm->pm_resident, -(long)removed);
+	PMAP_COUNT_ADD(pm->pm_wired, -(long)wired);
+	if (tpp != NULL)
+		tpp->pp_ptpcount -= (uint16_t)removed;
+	if (embedded != 0)
+		PMAP_STAT_ADD(pv_embedded, -(long)embedded);
+	pmap_tlb_run_end(&run, ra->why, removed);	/* each removed entry was handed to it */
+	KASSERTMSG(bad == 0,
+	    "pmap_kremove: va %#" PMAP_PRIxVADDR " is a managed mapping of pa %#llx",
+	    va, (unsigned long long)pte_pa(bad, PMAP_LEAF_LEVEL));
+}
+
+/*
+ * Remove the valid leaves among the n entries at ptep (level l): large
+ * leaves one at a time (pmap_remove_leaf, or a split), a leaf table's run
+ * in one pass (remove_leaves).
  */
 static void
 remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
@@ -1541,49 +1597,10 @@ remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 		}
 		return;
 	}
-	struct pmap_tlb_run run = PMAP_TLB_RUN();
-	struct pmap_spin *held = NULL;
-	unsigned cpu = ra->cpu, removed = 0, wired = 0, embedded = 0;
-	bool kernel_only = ra->kernel_only;
-	pt_entry_t bad = 0;
-
-	for (pt_entry_t *end = ptep + n; ptep < end; ptep++, va += PAGE_SIZE) {
-		pt_entry_t old = pte_load(ptep);
-		if (!pte_valid_p(old))
-			continue;
-		bool managed = pte_managed_p(old);	/* a software bit: the MMU leaves it */
-		/* pmap_kremove meets a managed mapping: stop before it (the panic below). */
-		if (__builtin_expect(kernel_only && managed, 0)) {
-			bad = old;
-			break;
-		}
-		old = pte_swap(ptep, 0);
-		removed++;
-		wired += pte_wired_p(old);
-		if (managed) {
-			struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL));
-			struct pmap_spin *spin = pmap_page_spin(pg);
-			if (spin != held) {
-				pmap_page_spin_switch_pinned(held, spin, cpu);
-				held = spin;
-			}
-			pmap_harvest(pg, old);
-			embedded += pmap_pv_unlink(pg, pm, va);
-		}
-		pmap_tlb_run_inval(pm, &run, va, old);	/* the removed entry */
-	}
-	if (held != NULL)
-		pmap_page_spin_release_pinned(held, cpu);
-	PMAP_COUNT_ADD(pm->pm_resident, -(long)removed);
-	PMAP_COUNT_ADD(pm->pm_wired, -(long)wired);
-	if (tpp != NULL)
-		tpp->pp_ptpcount -= (uint16_t)removed;
-	if (embedded != 0)
-		PMAP_STAT_ADD(pv_embedded, -(long)embedded);
-	pmap_tlb_run_end(&run, ra->why);
-	KASSERTMSG(bad == 0,
-	    "pmap_kremove: va %#" PMAP_PRIxVADDR " is a managed mapping of pa %#llx",
-	    va, (unsigned long long)pte_pa(bad, PMAP_LEAF_LEVEL));
+	if (ra->kernel_only)	/* the check below made once a run, not once a page */
+		remove_leaves(pm, va, ptep, n, tpp, ra, true);
+	else
+		remove_leaves(pm, va, ptep, n, tpp, ra, false);
 }
 
 void
@@ -1631,6 +1648,7 @@ protect_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 {
 	const struct range_arg *ra = arg;
 	struct pmap_tlb_run run = PMAP_TLB_RUN();
+	unsigned changed = 0;
 
 	for (unsigned i = 0; i < n; i++, va += PAGE_SIZE) {
 		pt_entry_t old = pte_load(&ptep[i]);
@@ -1644,9 +1662,10 @@ protect_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 			continue;
 		if (l != PMAP_LEAF_LEVEL)	/* copies of kernel entries follow */
 			pmap_table_changed(pm, l, va, true);
+		changed++;
 		pmap_tlb_run_inval(pm, &run, va, old);	/* the restricted entry */
 	}
-	pmap_tlb_run_end(&run, PMAP_INV_PROTECT);
+	pmap_tlb_run_end(&run, PMAP_INV_PROTECT, changed);
 }
 
 /* Lower the protection of [sva, eva) to prot; VM_PROT_NONE removes. */

@@ -469,13 +469,14 @@ struct pmap_tlb_run {
 	uint32_t	 targets;
 	bool		 known;		/* targets found */
 	bool		 drop;		/* the test hook is armed (pmap_tlb_debug_drop) */
-	unsigned	 requested, skipped;
+	unsigned	 skipped;
 };
 extern unsigned pmap_tlb_debug_drop;
 bool	pmap_tlb_drop_one(void);
 #define PMAP_TLB_RUN() { .drop = __atomic_load_n(&pmap_tlb_debug_drop, __ATOMIC_RELAXED) != 0 }
 uint32_t pmap_tlb_targets(struct pmap *);	/* the CPUs that may cache pm's translations */
-void	pmap_tlb_run_end(struct pmap_tlb_run *, enum pmap_inval_reason);
+/* The run's statistics: `requested` entries were handed to pmap_tlb_run_inval. */
+void	pmap_tlb_run_end(struct pmap_tlb_run *, enum pmap_inval_reason, unsigned requested);
 
 /* Add va (all: a full flush) to pm's batch, for the CPUs targets (not none). */
 static inline void
@@ -497,13 +498,12 @@ pmap_tlb_batch_add(struct pmap *pm, uint32_t targets, vaddr_t va, bool global, b
 static inline void
 pmap_tlb_run_inval(struct pmap *pm, struct pmap_tlb_run *r, vaddr_t va, pt_entry_t old)
 {
-	r->requested++;
-	if (__builtin_expect(r->drop, 0) && pmap_tlb_drop_one())
-		return;
 	if (!pte_tlb_cached_p(old)) {
 		r->skipped++;
 		return;
 	}
+	if (__builtin_expect(r->drop, 0) && pmap_tlb_drop_one())	/* a needed one */
+		return;
 	if (!r->known) {
 		r->targets = pmap_tlb_targets(pm);
 		r->known = true;

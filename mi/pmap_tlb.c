@@ -113,10 +113,10 @@ pmap_tlb_drop_one(void)
 }
 
 void
-pmap_tlb_run_end(struct pmap_tlb_run *r, enum pmap_inval_reason why)
+pmap_tlb_run_end(struct pmap_tlb_run *r, enum pmap_inval_reason why, unsigned requested)
 {
-	if (r->requested != 0)
-		PMAP_STAT_ADD(inval_requested[why], r->requested);
+	if (requested != 0)
+		PMAP_STAT_ADD(inval_requested[why], requested);
 	if (r->skipped != 0)
 		PMAP_STAT_ADD(inval_skipped, r->skipped);
 }
@@ -128,7 +128,7 @@ pmap_tlb_inval(struct pmap *pm, vaddr_t va, pt_entry_t old, enum pmap_inval_reas
 	struct pmap_tlb_run r = PMAP_TLB_RUN();
 
 	pmap_tlb_run_inval(pm, &r, va, old);
-	pmap_tlb_run_end(&r, why);
+	pmap_tlb_run_end(&r, why, 1);
 }
 
 /*
