@@ -119,43 +119,13 @@ pmap_spin_release_cls(struct pmap_spin *l, enum pmap_lock_class cls, unsigned cp
  * preemption already off on CPU cpu (a pmap lock held: a range removal's
  * loop, pmap_enter's fast path), and nothing else taken while it is held.
  * It is kept in the CPU's `page` instead of on the held stack, so that the
- * uncontended pair is a compare-and-swap and three stores.  A busy lock, a
- * second pinned one (a panic) and CONFIG_PMAP_DEBUG's order check go to
- * pmap_page_spin_wait; pmap_panic_unwind releases it first.
+ * uncontended pair is a compare-and-swap and three stores.  A pinned lock
+ * the CPU's record does not name (a panic: pmap_page_spin_bad) is checked
+ * before anything changes; a busy lock and CONFIG_PMAP_DEBUG's order check
+ * go to pmap_page_spin_wait; pmap_panic_unwind releases it first.
  */
 void	pmap_page_spin_wait(struct pmap_spin *, unsigned cpu);
 void	pmap_page_spin_bad(struct pmap_spin *, unsigned cpu) __attribute__((noreturn));
-
-static inline void
-pmap_page_spin_acquire_pinned(struct pmap_spin *l, unsigned cpu)
-{
-	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
-	uint32_t free = 0;
-
-#ifndef CONFIG_PMAP_DEBUG	/* with it, every acquire meets the order check */
-	if (__builtin_expect(lc->page == NULL &&
-	    __atomic_compare_exchange_n(&l->ps_owner, &free, cpu + 1, false, __ATOMIC_ACQUIRE,
-	    __ATOMIC_RELAXED), 1)) {
-		lc->page = l;
-		return;
-	}
-#else
-	(void)lc;
-	(void)free;
-#endif
-	pmap_page_spin_wait(l, cpu);
-}
-
-static inline void
-pmap_page_spin_release_pinned(struct pmap_spin *l, unsigned cpu)
-{
-	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
-
-	if (__builtin_expect(lc->page != l, 0))
-		pmap_page_spin_bad(l, cpu);
-	lc->page = NULL;
-	__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
-}
 
 /* Let go of the pinned page lock held (NULL: none is) and take l in its place. */
 static inline void
@@ -179,6 +149,23 @@ pmap_page_spin_switch_pinned(struct pmap_spin *held, struct pmap_spin *l, unsign
 #endif
 	lc->page = NULL;
 	pmap_page_spin_wait(l, cpu);
+}
+
+static inline void
+pmap_page_spin_acquire_pinned(struct pmap_spin *l, unsigned cpu)
+{
+	pmap_page_spin_switch_pinned(NULL, l, cpu);
+}
+
+static inline void
+pmap_page_spin_release_pinned(struct pmap_spin *l, unsigned cpu)
+{
+	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+
+	if (__builtin_expect(lc->page != l, 0))
+		pmap_page_spin_bad(l, cpu);
+	lc->page = NULL;
+	__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
 }
 
 /* A lock that is never taken twice: a page lock, the user-pmap list lock. */

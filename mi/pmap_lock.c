@@ -135,14 +135,14 @@ pmap_spin_release_slow(struct pmap_spin *l, unsigned cpu)
 	pmap_kern_preempt_enable();
 }
 
-/* pmap_page_spin_acquire_pinned's slow way: a busy lock, a second pinned one, the order check. */
+/* pmap_page_spin_switch_pinned's slow way: a busy lock, the order check. */
 void
 pmap_page_spin_wait(struct pmap_spin *l, unsigned cpu)
 {
 	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
 	uint32_t me = cpu + 1;
 
-	KASSERTMSG(lc->page == NULL, "pmap_page_spin_acquire_pinned: CPU %u takes the page "
+	KASSERTMSG(lc->page == NULL, "pmap_page_spin_wait: CPU %u waits for the page "
 	    "lock %p holding the page lock %p", cpu, (void *)l, (void *)lc->page);
 #ifdef CONFIG_PMAP_DEBUG
 	pmap_lock_order_check(lc, l, PMAP_LC_PAGE);
@@ -164,8 +164,8 @@ pmap_page_spin_wait(struct pmap_spin *l, unsigned cpu)
 void
 pmap_page_spin_bad(struct pmap_spin *l, unsigned cpu)
 {
-	pmap_kern_panic("pmap page lock: CPU %u lets go of the pinned page lock %p, but holds %p",
-	    cpu, (void *)l, (void *)pmap_lock_cpus[cpu].page);
+	pmap_kern_panic("pmap page lock: CPU %u holds the pinned page lock %p, not %p",
+	    cpu, (void *)pmap_lock_cpus[cpu].page, (void *)l);
 }
 
 /* ---- pmap locks ---- */
