@@ -90,6 +90,18 @@ c_max(unsigned long *p, unsigned long v)
 		continue;
 }
 
+/*
+ * A worker of n checks in at *started and waits for the others, serving
+ * shootdowns meanwhile (t_smp_reclaim's and t_smp_extract's workers).
+ */
+static void
+c_start_together(unsigned *started, unsigned n)
+{
+	__atomic_add_fetch(started, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(started, __ATOMIC_SEQ_CST) < n)
+		pmap_tlb_shootdown_poll();
+}
+
 /* Marsaglia's xorshift32: the workers' random choices, one state each. */
 static uint32_t
 c_xorshift(uint32_t *rng)
@@ -589,9 +601,7 @@ r_worker_run(void *arg)
 	struct pmap *pm = R.pm[c];
 	uint32_t rng = 0x9e3779b9u * (c + 1);
 
-	__atomic_add_fetch(&R.started, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&R.started, __ATOMIC_SEQ_CST) < R.n)
-		pmap_tlb_shootdown_poll();
+	c_start_together(&R.started, R.n);
 	for (unsigned i = 0; i < R_OPS; i++) {
 		c_xorshift(&rng);
 		vaddr_t va = C_UVA + (rng % R_SLOTS) * PAGE_SIZE;
@@ -694,9 +704,7 @@ e_worker_run(void *arg)
 	unsigned c = (unsigned)(uintptr_t)arg;
 	uint32_t rng = 0x85ebca6bu * (c + 1);
 
-	__atomic_add_fetch(&E.started, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&E.started, __ATOMIC_SEQ_CST) < E.n)
-		pmap_tlb_shootdown_poll();
+	c_start_together(&E.started, E.n);
 	for (unsigned i = 0; i < E_ROUNDS && E.fail[c][0] == '\0'; i++) {
 		uint32_t r = c_xorshift(&rng);
 		unsigned s = r % E_SPANS;
