@@ -291,7 +291,9 @@ pmap_leaf_slot_walk(struct pmap *pm, struct pmap_walk_cache *wc, vaddr_t va,
 		wc->pde = pde;
 		wc->tpp = *tppp;
 #ifdef PMAP_MD_DIRECT_TABLES
-		wc->tbl = path.pte[PMAP_LEAF_LEVEL] - pmap_level_index(PMAP_LEAF_LEVEL, va);
+		wc->tbl = pmap_md_ops.table_direct != NULL ?
+		    pmap_md_ops.table_direct(pte_pa(pde, PMAP_LEAF_LEVEL - 1)) :
+		    path.pte[PMAP_LEAF_LEVEL] - pmap_level_index(PMAP_LEAF_LEVEL, va);
 #endif
 	}
 	return path.pte[PMAP_LEAF_LEVEL];

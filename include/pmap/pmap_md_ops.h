@@ -158,6 +158,15 @@ struct pmap_md_ops {
 	pt_entry_t *(*table)(struct pmap *, int level, vaddr_t va,
 	    pt_entry_t parent);
 	/*
+	 * With PMAP_MD_DIRECT_TABLES, for a backend whose table() answers
+	 * through a per-CPU or per-address-space map (windows, a recursive
+	 * slot) but that keeps every table page in a direct map as well
+	 * (ptp_limit): the table page at pa through that map, valid on every
+	 * CPU for as long as the kernel runs.  NULL: table() itself answers
+	 * through the direct map.
+	 */
+	pt_entry_t *(*table_direct)(paddr_t pa);
+	/*
 	 * An entry above the leaf level for va was installed or cleared: a table
 	 * pointer, or a large leaf (installed also when a large leaf's protection
 	 * changed; a demotion is a clear of the large leaf, then an install of

@@ -44,6 +44,13 @@ typedef uint64_t pmap_pte_t __attribute__((aligned(8)));
 #define PMAP_PRIxPADDR		__UINT64_FMTx__
 
 #define PMAP_MD_NAME		"i386-pae"
+/*
+ * Walks reach tables through the recursive slot and per-CPU windows, but
+ * every table page also lies in the direct map (pmap_md_ops.table_direct):
+ * mi/ may keep a leaf table's address, and pmap_extract may read through it
+ * without the pmap's lock (PORTING.md; mi/ reads the generation by halves).
+ */
+#define PMAP_MD_DIRECT_TABLES	1
 #define PMAP_MD_NLEVELS		3
 /* Index bits of the root (the 4-entry PDPT) and of every table below it (PORTING.md). */
 #define PMAP_MD_ROOT_BITS	2

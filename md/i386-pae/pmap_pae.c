@@ -46,12 +46,14 @@
 #define PMAP_KPTE_VA(va)	(PTE_BASE + (((va) - KERNBASE) >> PAGE_SHIFT) * sizeof(pt_entry_t))
 #define LOW_LIMIT	((paddr_t)1 << 32)
 /*
- * Page-table pages stay below 4 GiB: measured, qemu-system-i386 7.2 (PAE,
- * -cpu max) does not walk a directory or table above 4 GiB (accesses through
- * it fault) while qemu-system-x86_64 and the host model do.  Data pages may
- * lie anywhere in the 36-bit space.
+ * Page-table pages stay in the direct map (below PMAP_DIRECT_END, so
+ * table_direct reaches each), which also keeps them below 4 GiB: measured,
+ * qemu-system-i386 7.2 (PAE, -cpu max) does not walk a directory or table
+ * above 4 GiB (accesses through it fault) while qemu-system-x86_64 and the
+ * host model do.  Data pages may lie anywhere in the 36-bit space.
  */
-#define PAE_PTP_LIMIT	LOW_LIMIT
+#define PAE_PTP_LIMIT	PMAP_DIRECT_END
+_Static_assert(PMAP_DIRECT_END <= LOW_LIMIT, "pae: the direct map reaches above 4 GiB");
 /*
  * QEMU 7.2 sets bit 5 (accessed) in PAE PDPTEs it walks, a bit the SDM
  * reserves there (Table 4-8) and real CPUs never write; the checks allow it.
@@ -328,6 +330,7 @@ const struct pmap_md_ops pmap_md_ops = {
 	.ptp_limit = PAE_PTP_LIMIT,
 	.bootstrap = pae_bootstrap,
 	.table = pae_table,
+	.table_direct = x86_table_direct,
 	.table_changed = pae_table_changed,
 	.root_create = pae_root_create,
 	.root_release = pae_root_release,

@@ -35,6 +35,13 @@ typedef uint32_t pmap_pte_t;
 #define PMAP_PRIxPADDR		__UINT32_FMTx__
 
 #define PMAP_MD_NAME		"i386"
+/*
+ * Walks reach tables through the recursive slot and per-CPU windows, but
+ * every table page also lies in the direct map (pmap_md_ops.table_direct):
+ * mi/ may keep a leaf table's address, and pmap_extract may read through it
+ * without the pmap's lock (PORTING.md; mi/ reads the generation by halves).
+ */
+#define PMAP_MD_DIRECT_TABLES	1
 #define PMAP_MD_NLEVELS		2
 /* Index bits of the root and of every table below it (the geometry: PORTING.md). */
 #define PMAP_MD_ROOT_BITS	10

@@ -92,6 +92,22 @@ x86_copy_page(paddr_t src, paddr_t dst)
 {
 	memcpy(x86_window(X86_WIN_DST, dst), x86_window(X86_WIN_SRC, src), PAGE_SIZE);
 }
+
+/*
+ * A table page through the direct map (pmap_md_ops.table_direct): every
+ * table page lies below PMAP_DIRECT_END (ptp_limit, and the boot map), so
+ * mi/ may keep a leaf table's address there and read it without the lock,
+ * while walks still go through the windows and the recursive slot.
+ */
+static pt_entry_t *
+x86_table_direct(paddr_t pa)
+{
+	if (pa < PMAP_RAM_BASE || pa >= PMAP_DIRECT_END)
+		pmap_kern_panic("x86_table_direct: table page %#" PMAP_PRIxPADDR
+		    " is outside the direct map (below %#" PMAP_PRIxPADDR ")", pa,
+		    (paddr_t)PMAP_DIRECT_END);
+	return x86_kva(PMAP_DIRECT_VA(pa));
+}
 #endif /* WIN_BASE */
 
 /*
