@@ -48,8 +48,11 @@ pmap_check_pa(const char *fn, paddr_t pa)
 	    (unsigned long long)pa, pmap_pa_width);
 }
 
-/* [sva, eva) must be page aligned, ordered, and inside pm's part of the space. */
-static void
+/*
+ * [sva, eva) must be page aligned, ordered, and inside pm's part of the
+ * space (inline: pmap_remove's one-page path runs it every call).
+ */
+static inline __attribute__((always_inline)) void
 pmap_check_range(const char *fn, struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
 	pmap_check_page_aligned(fn, "sva", sva);
@@ -1605,28 +1608,77 @@ remove_fn(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, int l,
 		remove_leaves(pm, va, ptep, n, tpp, ra, false);
 }
 
+/*
+ * pmap_remove of the one page at va, whose leaf slot ptep (in the table
+ * whose record is tpp) the walk cache gave: remove_leaves for one entry,
+ * without a run's loop and counts.  pm locked on CPU cpu.
+ */
+static inline void
+pmap_remove_page(struct pmap *pm, unsigned cpu, vaddr_t va, pt_entry_t *ptep,
+    struct pmap_page *tpp)
+{
+	pt_entry_t old = pte_load(ptep);
+
+	if (!pte_valid_p(old))
+		return;
+	bool managed = pte_managed_p(old);	/* a software bit: the MMU leaves it */
+	old = pte_swap(ptep, 0);
+	PMAP_COUNT_ADD(pm->pm_resident, -1);
+	if (pte_wired_p(old))
+		PMAP_COUNT_ADD(pm->pm_wired, -1);
+	if (tpp != NULL)
+		tpp->pp_ptpcount--;
+	if (managed) {
+		struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL));
+		struct pmap_spin *spin = pmap_page_spin(pg);	/* its pv list and attributes */
+		pmap_page_spin_acquire_pinned(spin, cpu);
+		pmap_harvest(pg, old);
+		unsigned embedded = pmap_pv_unlink(pg, pm, va);
+		pmap_page_spin_release_pinned(spin, cpu);
+		if (embedded != 0)
+			PMAP_STAT_ADD_ON(cpu, pv_embedded, -1);
+	}
+	pmap_tlb_inval_on(pm, cpu, va, old, PMAP_INV_REMOVE);	/* the removed entry */
+}
+
+/* pmap_remove's walk of [sva, eva) (out of line: the one-page path saves no registers for it). */
+static void __attribute__((noinline))
+pmap_remove_range(struct pmap *pm, unsigned cpu, vaddr_t sva, vaddr_t eva)
+{
+	bool free_tables = !pm->pm_is_kernel;
+	struct range_arg ra = { "pmap_remove", sva, eva, 0, PMAP_INV_REMOVE, false, free_tables,
+	    cpu };
+
+	pmap_walk_range(pm, sva, eva, remove_fn, &ra, free_tables);
+}
+
+/* Unhook the tables above user va that the removal of its page left empty. */
+static void __attribute__((noinline))
+pmap_remove_tables(struct pmap *pm, vaddr_t va)
+{
+	struct pmap_path path;
+
+	pmap_path_lookup(pm, va, &path);
+	pmap_unref_tables(pm, va, &path);
+}
+
 void
 pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
 	PMAP_LOCKED(pm);
-	struct range_arg ra = { "pmap_remove", sva, eva, 0, PMAP_INV_REMOVE, false,
-	    !pm->pm_is_kernel, pmap_locked_scope.cpu };
 
 	pmap_check_range("pmap_remove", pm, sva, eva);
 	if (eva - sva == PAGE_SIZE) {	/* one page: through the walk cache */
 		struct pmap_page *tpp;
 		pt_entry_t *ptep = pmap_leaf_slot(pm, pmap_locked_scope.cpu, sva, &tpp);
 		if (ptep != NULL) {
-			remove_fn(pm, sva, ptep, 1, PMAP_LEAF_LEVEL, tpp, &ra);
-			if (ra.free_tables && tpp->pp_ptpcount == 0) {
-				struct pmap_path path;
-				pmap_path_lookup(pm, sva, &path);
-				pmap_unref_tables(pm, sva, &path);
-			}
+			pmap_remove_page(pm, pmap_locked_scope.cpu, sva, ptep, tpp);
+			if (!pm->pm_is_kernel && tpp->pp_ptpcount == 0)
+				pmap_remove_tables(pm, sva);
 			return;
 		}
 	}
-	pmap_walk_range(pm, sva, eva, remove_fn, &ra, ra.free_tables);
+	pmap_remove_range(pm, pmap_locked_scope.cpu, sva, eva);
 }
 
 bool

@@ -501,6 +501,18 @@ pmap_tlb_run_inval(struct pmap *pm, struct pmap_tlb_run *r, vaddr_t va, pt_entry
 	}
 	pmap_tlb_batch_add(pm, r->targets, va, pte_global_p(old), false);
 }
+/* pmap_tlb_inval inline, for pm locked on CPU cpu (a one-page call's path). */
+static inline void
+pmap_tlb_inval_on(struct pmap *pm, unsigned cpu, vaddr_t va, pt_entry_t old,
+    enum pmap_inval_reason why)
+{
+	struct pmap_tlb_run r = PMAP_TLB_RUN();
+
+	pmap_tlb_run_inval(pm, &r, va, old);
+	PMAP_STAT_ADD_ON(cpu, inval_requested[why], 1);
+	if (r.skipped != 0)
+		PMAP_STAT_ADD_ON(cpu, inval_skipped, 1);
+}
 void	pmap_tlb_free_ptp(struct pmap *, paddr_t pa);
 void	pmap_tlb_free_chunk(struct pmap *, void *chunk);
 void	pmap_tlb_complete(struct pmap *);	/* before pm's lock is released */

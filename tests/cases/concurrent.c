@@ -314,8 +314,14 @@ c_worker_run(void *arg)
 			c_enter(w, s, (int)((x >> 16) % C_NPAGE));
 			dirty = true;
 		} else if (d < 42) {
-			pmap_remove(w->pm, c_va(s), c_va(s) + PAGE_SIZE);
-			sl->page = -1;
+			/*
+			 * One page (pmap_remove's one-page path) or, half the time, this
+			 * slot and the next in one range (the range loop's page locks).
+			 */
+			unsigned n = (x >> 31) && s % (C_NSLOT / 2) != C_NSLOT / 2 - 1 ? 2 : 1;
+			pmap_remove(w->pm, c_va(s), c_va(s) + n * PAGE_SIZE);
+			for (unsigned k = 0; k < n; k++)
+				w->slot[s + k].page = -1;
 			w->removes++;
 			dirty = true;
 		} else if (d < 50) {
