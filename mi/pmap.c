@@ -1255,25 +1255,32 @@ pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptp
  * checked at bootstrap by pmap_check_pte_make).
  */
 #define PMAP_ENTER_KEY_FLAGS	(VM_PROT_ALL | PMAP_WIRED | PMAP_NOCACHE)
-_Static_assert((PMAP_ENTER_KEY_FLAGS & ~0xffu) == 0, "pmap_enter_key: flags above bit 7");
+/*
+ * pmap_enter's prot and flags in one word once they are checked (one
+ * register fewer on the fast path and into pmap_enter_slow): the flags in
+ * bits 0-7, prot in bits 8-10.
+ */
+#define PMAP_ENTER_PF(prot, flags)	((flags) | (prot) << 8)
+#define PMAP_PF_PROT(pf)		((vm_prot_t)((pf) >> 8))
+#define PMAP_PF_FLAGS(pf)		((pf) & 0xffu)
+_Static_assert((PMAP_FLAGS_ALL & ~0xffu) == 0, "PMAP_ENTER_PF: flags above bit 7");
 
 static inline unsigned
-pmap_enter_key(const struct pmap *pm, vm_prot_t prot, unsigned flags, bool managed)
+pmap_enter_key(const struct pmap *pm, unsigned pf, bool managed)
 {
-	unsigned key = 1u << 13 | (flags & PMAP_ENTER_KEY_FLAGS);	/* bits 0-7, 13 */
+	unsigned key = pf & (PMAP_ENTER_KEY_FLAGS + (VM_PROT_ALL << 8));	/* bits 0-10 */
 
-	key += prot << 8;		/* bits 8-10 */
 	key += (unsigned)managed << 11;
 	key += (unsigned)pm->pm_is_kernel << 12;
-	return key;
+	return key + (1u << 13);	/* never 0, which means no key yet */
 }
 
 static pt_entry_t __attribute__((noinline))
-pmap_enter_bits(struct pmap_walk_cache *wc, const struct pmap *pm, vm_prot_t prot,
-    unsigned flags, bool managed)
+pmap_enter_bits(struct pmap_walk_cache *wc, const struct pmap *pm, unsigned pf, bool managed)
 {
-	wc->pte_key = pmap_enter_key(pm, prot, flags, managed);
-	wc->pte_bits = pte_make(0, prot, pmap_mk_flags(pm, managed, flags), PMAP_LEAF_LEVEL);
+	wc->pte_key = pmap_enter_key(pm, pf, managed);
+	wc->pte_bits = pte_make(0, PMAP_PF_PROT(pf), pmap_mk_flags(pm, managed, PMAP_PF_FLAGS(pf)),
+	    PMAP_LEAF_LEVEL);
 	return wc->pte_bits;
 }
 
@@ -1284,8 +1291,8 @@ pmap_enter_bits(struct pmap_walk_cache *wc, const struct pmap *pm, vm_prot_t pro
  * changed) for everything else, which pmap_enter_slow does.
  */
 static inline bool
-pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, vm_prot_t prot,
-    unsigned flags, struct pmap_page *pg)
+pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, unsigned pf,
+    struct pmap_page *pg)
 {
 	struct pmap_walk_cache *wc = &pmap_walk_caches[cpu];
 
@@ -1294,8 +1301,8 @@ pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, vm_prot_t
 	pt_entry_t *ptep = pmap_walk_cache_slot(wc, pm, va);
 	if (pte_valid_p(pte_load(ptep)))
 		return false;
-	pt_entry_t bits = __builtin_expect(wc->pte_key == pmap_enter_key(pm, prot, flags,
-	    pg != NULL), 1) ? wc->pte_bits : pmap_enter_bits(wc, pm, prot, flags, pg != NULL);
+	pt_entry_t bits = __builtin_expect(wc->pte_key == pmap_enter_key(pm, pf, pg != NULL), 1) ?
+	    wc->pte_bits : pmap_enter_bits(wc, pm, pf, pg != NULL);
 	pt_entry_t npte = bits | pmap_leaf_frame(pa);
 	if (pg == NULL) {
 		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, wc->tpp, npte);
@@ -1310,18 +1317,16 @@ pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, vm_prot_t
 	return embedded;
 }
 
-static int pmap_enter_slow(struct pmap *, vaddr_t, paddr_t, vm_prot_t, unsigned,
-    struct pmap_page *);
+static int pmap_enter_slow(struct pmap *, vaddr_t, paddr_t, unsigned pf, struct pmap_page *);
 
 /*
  * Map va to pa with prot in pm.  Either the mapping is made, or (with
  * PMAP_CANFAIL) ENOMEM is returned and pm is exactly as before.
  */
-int
-pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
+/* pmap_enter's prot and flags checks, each with its own message (the fast test failed). */
+static void __attribute__((noinline, cold))
+pmap_enter_bad(vaddr_t va, vm_prot_t prot, unsigned flags)
 {
-	pmap_check_va("pmap_enter", pm, va);
-	pmap_check_pa("pmap_enter", pa);
 	pmap_check_prot("pmap_enter", prot);
 	KASSERTMSG(prot != VM_PROT_NONE, "pmap_enter: va %#" PMAP_PRIxVADDR " with VM_PROT_NONE",
 	    va);
@@ -1329,12 +1334,29 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	KASSERTMSG((flags & VM_PROT_ALL & ~prot) == 0,
 	    "pmap_enter: access type %#x exceeds prot %#x at va %#" PMAP_PRIxVADDR,
 	    flags & VM_PROT_ALL, prot, va);
+	pmap_kern_panic("pmap_enter_bad: prot %#x and flags %#x pass every check", prot, flags);
+}
 
+/* The prots pmap_enter takes (a bit each): not NONE, and no write without read. */
+#define PMAP_ENTER_PROTS	(1u << VM_PROT_READ | 1u << (VM_PROT_READ | VM_PROT_WRITE) | \
+	1u << VM_PROT_EXECUTE | 1u << (VM_PROT_READ | VM_PROT_EXECUTE) | 1u << VM_PROT_ALL)
+
+int
+pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
+{
+	pmap_check_va("pmap_enter", pm, va);
+	pmap_check_pa("pmap_enter", pa);
+	/* pmap_check_prot, not NONE, known flags, access within prot: one test. */
+	if (__builtin_expect(prot > VM_PROT_ALL || !(PMAP_ENTER_PROTS >> prot & 1) ||
+	    (flags & ~PMAP_FLAGS_ALL) != 0 || (flags & VM_PROT_ALL & ~prot) != 0, 0))
+		pmap_enter_bad(va, prot, flags);
+
+	unsigned pf = PMAP_ENTER_PF(prot, flags);
 	struct pmap_page *pg = pmap_kern_phys_to_page(pa);
 	unsigned cpu = pmap_lock_cpu(pm);	/* as for pmap_enter_slow */
-	bool done = pmap_enter_fast(pm, cpu, va, pa, prot, flags, pg);
+	bool done = pmap_enter_fast(pm, cpu, va, pa, pf, pg);
 	pmap_unlock_cpu(pm, cpu);
-	return done ? 0 : pmap_enter_slow(pm, va, pa, prot, flags, pg);
+	return done ? 0 : pmap_enter_slow(pm, va, pa, pf, pg);
 }
 
 /*
@@ -1343,10 +1365,11 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
  * replace or re-enter, a pv entry to take.
  */
 static int __attribute__((noinline))
-pmap_enter_slow(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags,
-    struct pmap_page *pg)
+pmap_enter_slow(struct pmap *pm, vaddr_t va, paddr_t pa, unsigned pf, struct pmap_page *pg)
 {
 	PMAP_LOCKED(pm);	/* pm's tables, counts, pv chunks and batch */
+	vm_prot_t prot = PMAP_PF_PROT(pf);
+	unsigned flags = PMAP_PF_FLAGS(pf);
 	struct pmap_path path;
 	paddr_t ptps[PMAP_MD_NLEVELS];
 	struct pv_entry *spare = NULL;
