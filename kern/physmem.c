@@ -315,9 +315,18 @@ pmap_kern_page_alloc(paddr_t *pap)
 	return physmem_alloc(pap);
 }
 
+static paddr_t misplace_pa;	/* fault injection: see physmem.h */
+void physmem_misplace_next(paddr_t pa) { __atomic_store_n(&misplace_pa, pa, __ATOMIC_RELAXED); }
+
 int
 pmap_kern_page_alloc_below(paddr_t limit, paddr_t *pap)
 {
+	paddr_t pa = __atomic_exchange_n(&misplace_pa, 0, __ATOMIC_RELAXED);
+
+	if (pa != 0) {
+		*pap = pa;
+		return 0;
+	}
 	return physmem_alloc_range(0, limit, pap);
 }
 

@@ -19,5 +19,11 @@ unsigned long physmem_managed_count(void);
 unsigned long physmem_alloc_count(void);	/* successful allocations so far */
 /* Fault injection: the allocation n from now (0 = next) fails; -1 disables. */
 void	physmem_fail_after(long n);
+/*
+ * Fault injection: the next pmap_kern_page_alloc_below answers pa (taken
+ * from nobody, whatever its limit), as a kernel that ignores the limit
+ * would; 0 disables.
+ */
+void	physmem_misplace_next(paddr_t pa);
 
 #endif

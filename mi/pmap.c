@@ -546,6 +546,10 @@ pmap_ptp_alloc(struct pmap *pm, paddr_t *pap)
 
 	if (error)
 		return error;
+	/* A table the backend cannot reach (or the MMU cannot walk) is never used. */
+	KASSERTMSG(pmap_md_ops.ptp_limit == 0 || *pap < pmap_md_ops.ptp_limit,
+	    "pmap_ptp_alloc: page %#llx from pmap_kern_page_alloc_below is not below %#llx",
+	    (unsigned long long)*pap, (unsigned long long)pmap_md_ops.ptp_limit);
 	struct pmap_page *pg = pmap_kern_phys_to_page(*pap);
 	KASSERTMSG(pg != NULL && pg->pp_pmap == NULL && pg->pp_ptpcount == 0,
 	    "pmap_ptp_alloc: page %#llx from the kernel is not free",

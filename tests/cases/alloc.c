@@ -4,6 +4,8 @@
  */
 #include "t.h"
 
+#include <pmap/pmap_md_ops.h>
+
 #define UVA	0x50000000u
 #define RW	(VM_PROT_READ | VM_PROT_WRITE)
 
@@ -52,6 +54,49 @@ t_canfail_ptp(struct tctx *t)
 	T_EQ(t, pmap_enter(pm, UVA, pa, RW, PMAP_CANFAIL | PMAP_WIRED), 0);
 	T_EQ(t, pmap_wired_count(pm), 1);
 	T_CHECK_PMAP(t, pm);
+}
+
+static struct pmap *pl_pm;
+static paddr_t pl_pa;
+
+static void
+pl_enter(void *arg)
+{
+	(void)arg;
+	(void)pmap_enter(pl_pm, UVA, pl_pa, RW, 0);
+}
+
+/*
+ * A kernel whose pmap_kern_page_alloc_below answers a page at the limit
+ * (ptp_limit: tables the backend reaches only below it, or the MMU walks
+ * only below it): pmap_enter panics naming the page, before it changes
+ * anything.
+ */
+void
+t_ptp_limit_checked(struct tctx *t)
+{
+	const paddr_t limit = pmap_md_ops.ptp_limit;
+	char want[128];
+
+	if (!t_panics_catchable())
+		T_SKIP(t, "panics are caught on the host build only");
+	if (limit == 0)
+		T_SKIP(t, "this backend takes table pages anywhere (no ptp_limit)");
+	pl_pm = t_pmap(t);
+	pl_pa = t_page(t);
+	struct pm_state s0, s1;
+	pm_state(pl_pm, &s0);
+	ksnprintf(want, sizeof(want), "pmap_ptp_alloc: page %#llx from pmap_kern_page_alloc_below "
+	    "is not below %#llx", (unsigned long long)limit, (unsigned long long)limit);
+	physmem_misplace_next(limit);
+	bool panicked = t_expect_panic(t, pl_enter, NULL, want);
+	physmem_misplace_next(0);
+	T_ASSERT(t, panicked, "wants \"%s\"", want);
+	pm_state(pl_pm, &s1);
+	T_ASSERT(t, pm_state_eq(&s0, &s1), "pmap changed by the enter that panicked");
+	T_CHECK_PMAP(t, pl_pm);
+	T_EQ(t, pmap_enter(pl_pm, UVA, pl_pa, RW, 0), 0);	/* a page below the limit: fine */
+	T_CHECK_PMAP(t, pl_pm);
 }
 
 /* The page is mapped once elsewhere, so this pmap needs a pv chunk: fail that. */
