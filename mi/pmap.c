@@ -155,7 +155,7 @@ pmap_path_table(const struct pmap_path *path, int l)
  * so an entry with the current generation still describes the tree.  Used
  * with pm locked (the generation holds still) and preemption off, or by
  * pmap_extract's unlocked path (below).  Where the backend reaches every
- * table through a map that never changes (PMAP_MD_DIRECT_TABLES), the
+ * table through a map that never changes (PMAP_DIRECT_TABLES), the
  * entry keeps the leaf table's address too and asks the backend nothing.
  */
 static struct pmap_walk_cache {
@@ -164,7 +164,7 @@ static struct pmap_walk_cache {
 	vaddr_t		 tag;		/* va >> the span of one leaf table */
 	pt_entry_t	 pde;		/* the entry pointing at the leaf table */
 	struct pmap_page *tpp;		/* the leaf table's record */
-#ifdef PMAP_MD_DIRECT_TABLES
+#ifdef PMAP_DIRECT_TABLES
 	pt_entry_t	*tbl;		/* the leaf table, through the direct map */
 #endif
 	/* pmap_enter's fast path: the leaf bits (no frame) its last key made. */
@@ -174,7 +174,7 @@ static struct pmap_walk_cache {
 
 /*
  * Step pm's walk generation: every walk cache entry of pm is stale.  With
- * PMAP_MD_DIRECT_TABLES the store is atomic and fenced for pmap_extract's
+ * PMAP_DIRECT_TABLES the store is atomic and fenced for pmap_extract's
  * unlocked readers: a table unhooked before the step is freed (its page
  * reused) only after it, so a reader that saw the reused page's contents
  * sees the new generation.  Elsewhere only lock holders read it.
@@ -198,7 +198,7 @@ enum { PMAP_GEN_LO = 1, PMAP_GEN_HI = 0 };
 static inline void
 pmap_walk_gen_step(struct pmap *pm)
 {
-#ifdef PMAP_MD_DIRECT_TABLES
+#ifdef PMAP_DIRECT_TABLES
 	if (PMAP_GEN_SPLIT) {
 		uint32_t lo = pm->pm_walk_gen32[PMAP_GEN_LO] + 1;
 		if (lo == 0)
@@ -214,7 +214,7 @@ pmap_walk_gen_step(struct pmap *pm)
 #endif
 }
 
-#ifdef PMAP_MD_DIRECT_TABLES
+#ifdef PMAP_DIRECT_TABLES
 /* pm's generation without its lock (an acquire); PMAP_GEN_NONE for a torn pair. */
 static inline uint64_t
 pmap_walk_gen_load(const struct pmap *pm)
@@ -252,7 +252,7 @@ pmap_walk_cache_hit(const struct pmap_walk_cache *wc, const struct pmap *pm, uin
 static inline pt_entry_t *
 pmap_walk_cache_slot(const struct pmap_walk_cache *wc, struct pmap *pm, vaddr_t va)
 {
-#ifdef PMAP_MD_DIRECT_TABLES
+#ifdef PMAP_DIRECT_TABLES
 	(void)pm;
 	return &wc->tbl[pmap_level_index(PMAP_LEAF_LEVEL, va)];
 #else
@@ -293,7 +293,7 @@ pmap_leaf_slot_walk(struct pmap *pm, struct pmap_walk_cache *wc, vaddr_t va,
 		wc->tag = tag;
 		wc->pde = pde;
 		wc->tpp = *tppp;
-#ifdef PMAP_MD_DIRECT_TABLES
+#ifdef PMAP_DIRECT_TABLES
 		wc->tbl = pmap_md_ops.table_direct != NULL ?
 		    pmap_md_ops.table_direct(pte_pa(pde, PMAP_LEAF_LEVEL - 1)) :
 		    path.pte[PMAP_LEAF_LEVEL] - pmap_level_index(PMAP_LEAF_LEVEL, va);
@@ -1803,7 +1803,7 @@ pmap_leaf_at(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int *levelp)
 	return pte_valid_p(*ptep);
 }
 
-#ifdef PMAP_MD_DIRECT_TABLES
+#ifdef PMAP_DIRECT_TABLES
 /*
  * pmap_extract without the lock: the leaf entry for va through this CPU's
  * walk cache, when it names va's leaf table at pm's current generation,
@@ -1839,7 +1839,7 @@ pmap_extract_unlocked(struct pmap *pm, vaddr_t va, pt_entry_t *ptep)
  * pmap_extract under pm's lock: out of line where the unlocked path comes
  * first (that path then saves no registers for it), inline elsewhere.
  */
-#ifdef PMAP_MD_DIRECT_TABLES
+#ifdef PMAP_DIRECT_TABLES
 static __attribute__((noinline)) bool
 #else
 static inline __attribute__((always_inline)) bool
@@ -1849,7 +1849,7 @@ pmap_extract_locked(struct pmap *, vaddr_t, paddr_t *);
 bool
 pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
 {
-#ifdef PMAP_MD_DIRECT_TABLES
+#ifdef PMAP_DIRECT_TABLES
 	pt_entry_t leaf;
 
 	if (pmap_extract_unlocked(pm, va, &leaf)) {

@@ -46,6 +46,16 @@ extern struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS];
 	((l) == 0 ? 1u << PMAP_MD_ROOT_BITS : 1u << PMAP_MD_INDEX_BITS)
 #define PMAP_LEVEL(l, leaf_ok)	{ PMAP_LEVEL_SHIFT(l), PMAP_LEVEL_ENTRIES(l), leaf_ok }
 
+/*
+ * Whether mi/ keeps tables' direct addresses: the backend says they have
+ * one (PMAP_MD_DIRECT_TABLES, PORTING.md), unless CONFIG_PMAP_TABLE_CALLS
+ * has mi/ ask table() every time, as for a port without (mi/ and the tests
+ * read this, never the backend's macro).
+ */
+#if defined(PMAP_MD_DIRECT_TABLES) && !defined(CONFIG_PMAP_TABLE_CALLS)
+#define PMAP_DIRECT_TABLES	1
+#endif
+
 /* Generic properties pte_make() turns into hardware bits. */
 #define PMAP_MK_WIRED	0x01u
 #define PMAP_MK_MANAGED	0x02u

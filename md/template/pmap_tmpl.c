@@ -338,6 +338,12 @@ const struct pmap_md_ops pmap_md_ops = {
 	.ptp_limit = 0,			/* TODO: tables below this pa (PMAP_DIRECT_END), 0: anywhere */
 	.bootstrap = tmpl_bootstrap,
 	.table = tmpl_table,
+	/*
+	 * TODO: with PMAP_MD_DIRECT_TABLES in pmap_md.h, where table() uses
+	 * maps of its own (windows, a recursive slot) but every table page also
+	 * lies in a direct map: that address (x86_table_direct); else NULL.
+	 */
+	.table_direct = NULL,
 	.table_changed = tmpl_table_changed,
 	.root_create = tmpl_root_create,
 	.root_release = tmpl_root_release,

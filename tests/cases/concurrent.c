@@ -28,6 +28,8 @@
  */
 #include "../t.h"
 
+#include <pmap/pmap_md_ops.h>	/* PMAP_DIRECT_TABLES: t_smp_extract's expectation */
+
 #define C_UVA		0x00400000u
 #define C_NSLOT		16	/* VA slots per worker, over two leaf tables */
 #define C_NPAGE		8	/* shared pages */
@@ -674,7 +676,7 @@ t_smp_reclaim(struct tctx *t)
  * on one shared pmap over E_SPANS leaf-table spans, where slot k of span s
  * is only ever mapped to E.page[s][k % E_NPG].  A round of a CPU either
  * reads: enters a slot of a span (its walk cache now names that span's
- * leaf table: on a backend with PMAP_MD_DIRECT_TABLES, extracts there are
+ * leaf table: on a backend with PMAP_DIRECT_TABLES, extracts there are
  * answered without the lock) and extracts slots of the span E_BURST times;
  * or churns: removes a whole span, whose emptied leaf table is freed at the
  * pmap_update, and fills every slot of another span, which takes a table
@@ -788,7 +790,7 @@ t_smp_extract(struct tctx *t)
 	    emptied, s1.ptp_frees - s0.ptp_frees);
 	T_ASSERT(t, found > 0 && emptied > 0 && s1.ptp_frees > s0.ptp_frees,
 	    "the test did not race extracts with freed tables");
-#ifdef PMAP_MD_DIRECT_TABLES
+#ifdef PMAP_DIRECT_TABLES
 	T_ASSERT(t, locked < extracts, "every one of %lu extracts took the lock", extracts);
 #else
 	T_EQ(t, locked, extracts);	/* no unlocked path on this backend */

@@ -55,7 +55,7 @@ t_enter_extract_remove(struct tctx *t)
  * it took last; a mapping two spans up keeps the table above both): the
  * answer must be the asked va's, not what the reused page holds at that
  * slot.  Where pmap_extract answers from the walk cache without the lock
- * (PMAP_MD_DIRECT_TABLES), the second extract must have done so (the first
+ * (PMAP_DIRECT_TABLES), the second extract must have done so (the first
  * filled the cache: an enter that makes tables leaves it), and the last one
  * shows that a cache entry of an older generation is not used.
  */
@@ -84,7 +84,7 @@ extract_reused_table(struct tctx *t, bool carry)
 	T_ASSERT(t, pmap_extract(pm, va0, &got));
 	pmap_stats_get(&s1);
 	T_EQ(t, got, a);
-#ifdef PMAP_MD_DIRECT_TABLES
+#ifdef PMAP_DIRECT_TABLES
 	T_EQ(t, s1.extract_locked - s0.extract_locked, 0);	/* from the walk cache */
 #else
 	T_EQ(t, s1.extract_locked - s0.extract_locked, 1);
