@@ -315,14 +315,24 @@ pmap_kern_page_alloc(paddr_t *pap)
 	return physmem_alloc(pap);
 }
 
-static paddr_t misplace_pa;	/* fault injection: see physmem.h */
-void physmem_misplace_next(paddr_t pa) { __atomic_store_n(&misplace_pa, pa, __ATOMIC_RELAXED); }
+/* Fault injection (physmem.h), under physmem_lock: paddr_t may be wider than rv32's atomics. */
+static paddr_t misplace_pa;
+
+void
+physmem_misplace_next(paddr_t pa)
+{
+	kspin_lock(&physmem_lock);
+	misplace_pa = pa;
+	kspin_unlock(&physmem_lock);
+}
 
 int
 pmap_kern_page_alloc_below(paddr_t limit, paddr_t *pap)
 {
-	paddr_t pa = __atomic_exchange_n(&misplace_pa, 0, __ATOMIC_RELAXED);
-
+	kspin_lock(&physmem_lock);
+	paddr_t pa = misplace_pa;
+	misplace_pa = 0;
+	kspin_unlock(&physmem_lock);
 	if (pa != 0) {
 		*pap = pa;
 		return 0;

@@ -1323,10 +1323,6 @@ pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, unsigned 
 
 static int pmap_enter_slow(struct pmap *, vaddr_t, paddr_t, unsigned pf, struct pmap_page *);
 
-/*
- * Map va to pa with prot in pm.  Either the mapping is made, or (with
- * PMAP_CANFAIL) ENOMEM is returned and pm is exactly as before.
- */
 /* pmap_enter's prot and flags checks, each with its own message (the fast test failed). */
 static void __attribute__((noinline, cold))
 pmap_enter_bad(vaddr_t va, vm_prot_t prot, unsigned flags)
@@ -1345,6 +1341,10 @@ pmap_enter_bad(vaddr_t va, vm_prot_t prot, unsigned flags)
 #define PMAP_ENTER_PROTS	(1u << VM_PROT_READ | 1u << (VM_PROT_READ | VM_PROT_WRITE) | \
 	1u << VM_PROT_EXECUTE | 1u << (VM_PROT_READ | VM_PROT_EXECUTE) | 1u << VM_PROT_ALL)
 
+/*
+ * Map va to pa with prot in pm.  Either the mapping is made, or (with
+ * PMAP_CANFAIL) ENOMEM is returned and pm is exactly as before.
+ */
 int
 pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned flags)
 {

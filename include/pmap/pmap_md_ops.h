@@ -49,8 +49,8 @@ extern struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS];
 /*
  * Whether mi/ keeps tables' direct addresses: the backend says they have
  * one (PMAP_MD_DIRECT_TABLES, PORTING.md), unless CONFIG_PMAP_TABLE_CALLS
- * has mi/ ask table() every time, as for a port without (mi/ and the tests
- * read this, never the backend's macro).
+ * has mi/ ask table() every time, as for a port without a direct map of its
+ * tables.  mi/ and the tests read this, never the backend's macro.
  */
 #if defined(PMAP_MD_DIRECT_TABLES) && !defined(CONFIG_PMAP_TABLE_CALLS)
 #define PMAP_DIRECT_TABLES	1
