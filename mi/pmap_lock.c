@@ -68,6 +68,32 @@ pmap_lock_order_check(struct pmap_lock_cpu *lc, struct pmap_spin *l, enum pmap_l
 }
 #endif
 
+/* Until l is free (not taking it), serving shootdowns meanwhile. */
+static void
+pmap_spin_wait_free(const struct pmap_spin *l)
+{
+	while (__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != 0) {
+		pmap_tlb_shootdown_poll();
+		pmap_kern_cpu_relax();
+	}
+}
+
+/* Take l for owner me, waiting while it is busy; with try, false at once instead. */
+static bool
+pmap_spin_take(struct pmap_spin *l, uint32_t me, bool try)
+{
+	for (;;) {
+		uint32_t free = 0;
+		if (__atomic_compare_exchange_n(&l->ps_owner, &free, me, false,
+		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+		if (try)
+			return false;
+		PMAP_STAT_INC(lock_spins);
+		pmap_spin_wait_free(l);
+	}
+}
+
 /*
  * pmap_spin_acquire's slow way, preemption already off on `cpu`: a lock
  * this CPU holds (a pmap's: one level deeper), a busy one (wait, serving
@@ -90,20 +116,9 @@ pmap_spin_acquire_slow(struct pmap_spin *l, enum pmap_lock_class cls, bool try, 
 		if (!try)
 			pmap_lock_order_check(lc, l, cls);
 #endif
-		for (;;) {
-			uint32_t free = 0;
-			if (__atomic_compare_exchange_n(&l->ps_owner, &free, me, false,
-			    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-				break;
-			if (try) {
-				pmap_kern_preempt_enable();
-				return PMAP_NOCPU;
-			}
-			PMAP_STAT_INC(lock_spins);
-			while (__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != 0) {
-				pmap_tlb_shootdown_poll();
-				pmap_kern_cpu_relax();
-			}
+		if (!pmap_spin_take(l, me, try)) {
+			pmap_kern_preempt_enable();
+			return PMAP_NOCPU;
 		}
 		l->ps_depth = 1;
 	}
@@ -140,24 +155,13 @@ void
 pmap_page_spin_wait(struct pmap_spin *l, unsigned cpu)
 {
 	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
-	uint32_t me = cpu + 1;
 
 	KASSERTMSG(lc->page == NULL, "pmap_page_spin_wait: CPU %u waits for the page "
 	    "lock %p holding the page lock %p", cpu, (void *)l, (void *)lc->page);
 #ifdef CONFIG_PMAP_DEBUG
 	pmap_lock_order_check(lc, l, PMAP_LC_PAGE);
 #endif
-	for (;;) {
-		uint32_t free = 0;
-		if (__atomic_compare_exchange_n(&l->ps_owner, &free, me, false, __ATOMIC_ACQUIRE,
-		    __ATOMIC_RELAXED))
-			break;
-		PMAP_STAT_INC(lock_spins);
-		while (__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != 0) {
-			pmap_tlb_shootdown_poll();
-			pmap_kern_cpu_relax();
-		}
-	}
+	(void)pmap_spin_take(l, cpu + 1, false);
 	lc->page = l;
 }
 
@@ -180,10 +184,7 @@ pmap_locked(const struct pmap *pm)
 void
 pmap_lock_wait(struct pmap *pm)
 {
-	while (__atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED) != 0) {
-		pmap_tlb_shootdown_poll();
-		pmap_kern_cpu_relax();
-	}
+	pmap_spin_wait_free(&pm->pm_lock);
 }
 
 /* ---- the user-pmap list lock and the page locks ---- */
