@@ -501,7 +501,18 @@ pmap_tlb_run_inval(struct pmap *pm, struct pmap_tlb_run *r, vaddr_t va, pt_entry
 	}
 	pmap_tlb_batch_add(pm, r->targets, va, pte_global_p(old), false);
 }
-/* pmap_tlb_inval inline, for pm locked on CPU cpu (a one-page call's path). */
+/* pmap_tlb_run_end on CPU cpu, known already. */
+static inline void
+pmap_tlb_run_end_on(const struct pmap_tlb_run *r, enum pmap_inval_reason why,
+    unsigned requested, unsigned cpu)
+{
+	if (requested != 0)
+		PMAP_STAT_ADD_ON(cpu, inval_requested[why], requested);
+	if (r->skipped != 0)
+		PMAP_STAT_ADD_ON(cpu, inval_skipped, r->skipped);
+}
+
+/* pmap_tlb_inval on CPU cpu, inline (a one-page call's path): a run of one entry. */
 static inline void
 pmap_tlb_inval_on(struct pmap *pm, unsigned cpu, vaddr_t va, pt_entry_t old,
     enum pmap_inval_reason why)
@@ -509,9 +520,7 @@ pmap_tlb_inval_on(struct pmap *pm, unsigned cpu, vaddr_t va, pt_entry_t old,
 	struct pmap_tlb_run r = PMAP_TLB_RUN();
 
 	pmap_tlb_run_inval(pm, &r, va, old);
-	PMAP_STAT_ADD_ON(cpu, inval_requested[why], 1);
-	if (r.skipped != 0)
-		PMAP_STAT_ADD_ON(cpu, inval_skipped, 1);
+	pmap_tlb_run_end_on(&r, why, 1, cpu);
 }
 void	pmap_tlb_free_ptp(struct pmap *, paddr_t pa);
 void	pmap_tlb_free_chunk(struct pmap *, void *chunk);

@@ -115,20 +115,14 @@ pmap_tlb_drop_one(void)
 void
 pmap_tlb_run_end(struct pmap_tlb_run *r, enum pmap_inval_reason why, unsigned requested)
 {
-	if (requested != 0)
-		PMAP_STAT_ADD(inval_requested[why], requested);
-	if (r->skipped != 0)
-		PMAP_STAT_ADD(inval_skipped, r->skipped);
+	pmap_tlb_run_end_on(r, why, requested, pmap_cpu_self());
 }
 
 /* The entry `old` for va in pm was changed; queue its invalidation if needed. */
 void
 pmap_tlb_inval(struct pmap *pm, vaddr_t va, pt_entry_t old, enum pmap_inval_reason why)
 {
-	struct pmap_tlb_run r = PMAP_TLB_RUN();
-
-	pmap_tlb_run_inval(pm, &r, va, old);
-	pmap_tlb_run_end(&r, why, 1);
+	pmap_tlb_inval_on(pm, pmap_cpu_self(), va, old, why);
 }
 
 /*
