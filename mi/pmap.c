@@ -95,6 +95,14 @@ pmap_check_va(const char *fn, struct pmap *pm, vaddr_t va)
 	}
 }
 
+/*
+ * The prots a mapping may have (a bit each): not NONE, and no write without
+ * read (pmap_check_prot's rule; pmap_enter's single test, bootstrap's check
+ * of pte_make).
+ */
+#define PMAP_ENTER_PROTS	(1u << VM_PROT_READ | 1u << (VM_PROT_READ | VM_PROT_WRITE) | \
+	1u << VM_PROT_EXECUTE | 1u << (VM_PROT_READ | VM_PROT_EXECUTE) | 1u << VM_PROT_ALL)
+
 static void
 pmap_check_prot(const char *fn, vm_prot_t prot)
 {
@@ -725,7 +733,7 @@ pmap_check_pte_make(void)
 	const paddr_t pas[] = { PAGE_SIZE, top, top & (paddr_t)0x5555555555555000ull };
 
 	for (vm_prot_t prot = VM_PROT_READ; prot <= VM_PROT_ALL; prot++) {
-		if ((prot & VM_PROT_WRITE) && !(prot & VM_PROT_READ))
+		if (!(PMAP_ENTER_PROTS >> prot & 1))
 			continue;
 		for (unsigned mk = 0; mk <= PMAP_MK_ALL; mk++) {
 			pt_entry_t bits = pte_make(0, prot, mk, PMAP_LEAF_LEVEL);
@@ -1336,10 +1344,6 @@ pmap_enter_bad(vaddr_t va, vm_prot_t prot, unsigned flags)
 	    flags & VM_PROT_ALL, prot, va);
 	pmap_kern_panic("pmap_enter_bad: prot %#x and flags %#x pass every check", prot, flags);
 }
-
-/* The prots pmap_enter takes (a bit each): not NONE, and no write without read. */
-#define PMAP_ENTER_PROTS	(1u << VM_PROT_READ | 1u << (VM_PROT_READ | VM_PROT_WRITE) | \
-	1u << VM_PROT_EXECUTE | 1u << (VM_PROT_READ | VM_PROT_EXECUTE) | 1u << VM_PROT_ALL)
 
 /*
  * Map va to pa with prot in pm.  Either the mapping is made, or (with
