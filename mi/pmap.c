@@ -185,12 +185,14 @@ static struct pmap_walk_cache {
  * PMAP_DIRECT_TABLES the store is atomic and fenced for pmap_extract's
  * unlocked readers: a table unhooked before the step is freed (its page
  * reused) only after it, so a reader that saw the reused page's contents
- * sees the new generation.  Elsewhere only lock holders read it.
+ * sees the new generation.  pm's extract hint is cleared first, behind a
+ * release fence, so a reader that sees the new generation sees no hint
+ * older than it.  Elsewhere only lock holders read it.
  *
  * Where vaddr_t is 32 bits wide the CPU may have no 64-bit atomic access
  * (rv32): the generation is stepped and read by halves.  A step stores the
  * high half first when the low one carries, then the low half; a reader
- * loads high, low, high (pmap_walk_gen_load) and takes a pair whose two
+ * loads high, low, high (pmap_walk_gen_begin) and takes a pair whose two
  * high loads differ for no generation.  The one pair it can take that was
  * never the generation, the new high half with the old low half at a
  * carry, lies above every value held so far, so no cache entry holds it.
@@ -202,11 +204,16 @@ enum { PMAP_GEN_LO = 0, PMAP_GEN_HI = 1 };
 enum { PMAP_GEN_LO = 1, PMAP_GEN_HI = 0 };
 #endif
 #define PMAP_GEN_NONE	UINT64_MAX	/* no generation (never reached) */
+/* Leaf-table tags + 1 fit in a table address's page-offset bits: pmap_extract's hint. */
+#define PMAP_EXTRACT_HINT \
+	(pmap_va_bits() - PMAP_LEVEL_SHIFT(PMAP_LEAF_LEVEL - 1) < PAGE_SHIFT)
 
 static inline void
 pmap_walk_gen_step(struct pmap *pm)
 {
 #ifdef PMAP_DIRECT_TABLES
+	__atomic_store_n(&pm->pm_extract_hint, 0, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (PMAP_GEN_SPLIT) {
 		uint32_t lo = pm->pm_walk_gen32[PMAP_GEN_LO] + 1;
 		if (lo == 0)
@@ -223,17 +230,42 @@ pmap_walk_gen_step(struct pmap *pm)
 }
 
 #ifdef PMAP_DIRECT_TABLES
+/* pm's generation without its lock (an acquire) in *genp; false for a torn pair. */
+static inline bool
+pmap_walk_gen_begin(const struct pmap *pm, uint64_t *genp)
+{
+	if (!PMAP_GEN_SPLIT) {
+		*genp = __atomic_load_n(&pm->pm_walk_gen, __ATOMIC_ACQUIRE);
+		return true;
+	}
+	uint32_t hi = __atomic_load_n(&pm->pm_walk_gen32[PMAP_GEN_HI], __ATOMIC_ACQUIRE);
+	uint32_t lo = __atomic_load_n(&pm->pm_walk_gen32[PMAP_GEN_LO], __ATOMIC_ACQUIRE);
+	*genp = (uint64_t)hi << 32 | lo;
+	return __atomic_load_n(&pm->pm_walk_gen32[PMAP_GEN_HI], __ATOMIC_RELAXED) == hi;
+}
+
 /* pm's generation without its lock (an acquire); PMAP_GEN_NONE for a torn pair. */
 static inline uint64_t
 pmap_walk_gen_load(const struct pmap *pm)
 {
+	uint64_t gen;
+
+	return pmap_walk_gen_begin(pm, &gen) ? gen : PMAP_GEN_NONE;
+}
+
+/*
+ * Whether pm's generation is still gen, read by pmap_walk_gen_begin before
+ * (a sequence lock's second read).  By halves: the low half (an acquire, so
+ * that a carry stored before it is seen), then the high one; the same low
+ * half after a change means 2^32 steps or more, so a carry, so a new high half.
+ */
+static inline bool
+pmap_walk_gen_same(const struct pmap *pm, uint64_t gen)
+{
 	if (!PMAP_GEN_SPLIT)
-		return __atomic_load_n(&pm->pm_walk_gen, __ATOMIC_ACQUIRE);
-	uint32_t hi = __atomic_load_n(&pm->pm_walk_gen32[PMAP_GEN_HI], __ATOMIC_ACQUIRE);
-	uint32_t lo = __atomic_load_n(&pm->pm_walk_gen32[PMAP_GEN_LO], __ATOMIC_ACQUIRE);
-	if (__atomic_load_n(&pm->pm_walk_gen32[PMAP_GEN_HI], __ATOMIC_RELAXED) != hi)
-		return PMAP_GEN_NONE;
-	return (uint64_t)hi << 32 | lo;
+		return __atomic_load_n(&pm->pm_walk_gen, __ATOMIC_ACQUIRE) == gen;
+	return __atomic_load_n(&pm->pm_walk_gen32[PMAP_GEN_LO], __ATOMIC_ACQUIRE) == (uint32_t)gen &&
+	    __atomic_load_n(&pm->pm_walk_gen32[PMAP_GEN_HI], __ATOMIC_RELAXED) == gen >> 32;
 }
 #endif
 
@@ -305,6 +337,9 @@ pmap_leaf_slot_walk(struct pmap *pm, struct pmap_walk_cache *wc, vaddr_t va,
 		wc->tbl = pmap_md_ops.table_direct != NULL ?
 		    pmap_md_ops.table_direct(pte_pa(pde, PMAP_LEAF_LEVEL - 1)) :
 		    path.pte[PMAP_LEAF_LEVEL] - pmap_level_index(PMAP_LEAF_LEVEL, va);
+		if (PMAP_EXTRACT_HINT && ((uintptr_t)wc->tbl & PAGE_MASK) == 0)
+			__atomic_store_n(&pm->pm_extract_hint,
+			    (uintptr_t)wc->tbl | (uintptr_t)(tag + 1), __ATOMIC_RELEASE);
 #endif
 	}
 	return path.pte[PMAP_LEAF_LEVEL];
@@ -1808,6 +1843,25 @@ pmap_leaf_at(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int *levelp)
 }
 
 #ifdef PMAP_DIRECT_TABLES
+#ifdef CONFIG_PMAP_DEBUG
+/*
+ * Test hook (CONFIG_PMAP_DEBUG): called once, then disarmed, by pmap_extract's
+ * unlocked paths between finding va's leaf table and reading the entry, as a
+ * CPU that changed the tree meanwhile would.
+ */
+void (*pmap_debug_extract_race)(struct pmap *, vaddr_t);
+#define PMAP_EXTRACT_RACE(pm, va)	do {						\
+	void (*pmap_race_fn)(struct pmap *, vaddr_t) =				\
+	    __atomic_load_n(&pmap_debug_extract_race, __ATOMIC_RELAXED);		\
+	if (pmap_race_fn != NULL) {						\
+		__atomic_store_n(&pmap_debug_extract_race, NULL, __ATOMIC_RELAXED);	\
+		pmap_race_fn((pm), (va));					\
+	}									\
+} while (0)
+#else
+#define PMAP_EXTRACT_RACE(pm, va)	((void)0)
+#endif
+
 /*
  * pmap_extract without the lock: the leaf entry for va through this CPU's
  * walk cache, when it names va's leaf table at pm's current generation,
@@ -1828,14 +1882,46 @@ pmap_extract_unlocked(struct pmap *pm, vaddr_t va, pt_entry_t *ptep)
 	bool hit = pmap_walk_cache_hit(wc, pm, gen, va);
 
 	if (hit) {
+		const pt_entry_t *slot = pmap_walk_cache_slot(wc, pm, va);
+		PMAP_EXTRACT_RACE(pm, va);
 		PMAP_SPECULATIVE_READS_BEGIN();	/* of a page maybe reused */
-		*ptep = pte_load(pmap_walk_cache_slot(wc, pm, va));
+		*ptep = pte_load(slot);
 		PMAP_SPECULATIVE_READS_END();
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		hit = pmap_walk_gen_load(pm) == gen;
+		hit = pmap_walk_gen_same(pm, gen);
 	}
 	pmap_kern_preempt_enable();
 	return hit;
+}
+#endif
+
+#ifdef PMAP_DIRECT_TABLES
+/*
+ * pmap_extract through pm's hint (PMAP_EXTRACT_HINT), without the lock and
+ * without preemption off: the hint names a leaf table of pm at the
+ * generation read before it (a hint is written under the lock after the
+ * step it belongs to, and cleared before every step), and the entry read
+ * from it counts only if the generation is the same after: a sequence
+ * lock's reader, as pmap_extract_unlocked above.  false: no answer.
+ */
+static inline bool
+pmap_extract_hinted(struct pmap *pm, vaddr_t va, pt_entry_t *ptep)
+{
+	uint64_t gen;
+
+	if (!pmap_walk_gen_begin(pm, &gen))
+		return false;
+	/* Less va's tag + 1: a table's address, page aligned, only for va's tag. */
+	uintptr_t tbl = __atomic_load_n(&pm->pm_extract_hint, __ATOMIC_ACQUIRE) -
+	    ((uintptr_t)(va >> PMAP_LEVEL_SHIFT(PMAP_LEAF_LEVEL - 1)) + 1);
+	if ((tbl & PAGE_MASK) != 0)
+		return false;
+	PMAP_EXTRACT_RACE(pm, va);
+	PMAP_SPECULATIVE_READS_BEGIN();	/* of a page maybe reused */
+	*ptep = pte_load(&((pt_entry_t *)tbl)[pmap_level_index(PMAP_LEAF_LEVEL, va)]);
+	PMAP_SPECULATIVE_READS_END();
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return pmap_walk_gen_same(pm, gen);
 }
 #endif
 
@@ -1850,10 +1936,26 @@ static inline __attribute__((always_inline)) bool
 #endif
 pmap_extract_locked(struct pmap *, vaddr_t, paddr_t *);
 
-bool
-pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
-{
 #ifdef PMAP_DIRECT_TABLES
+/* What pmap_extract answers for the leaf-level entry leaf read for va. */
+static inline __attribute__((always_inline)) bool
+pmap_extract_answer(pt_entry_t leaf, vaddr_t va, paddr_t *pap)
+{
+	if (!pte_valid_p(leaf))
+		return false;
+	if (pap != NULL)
+		*pap = pte_pa(leaf, PMAP_LEAF_LEVEL) + (va & PAGE_MASK);
+	return true;
+}
+
+/*
+ * pmap_extract through this CPU's walk cache, then under the lock (the
+ * answer written out: through pmap_extract_answer, clang lays out the
+ * 64-bit backends' hit two instructions longer).
+ */
+static inline __attribute__((always_inline)) bool
+pmap_extract_cpu(struct pmap *pm, vaddr_t va, paddr_t *pap)
+{
 	pt_entry_t leaf;
 
 	if (pmap_extract_unlocked(pm, va, &leaf)) {
@@ -1863,8 +1965,31 @@ pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
 			*pap = pte_pa(leaf, PMAP_LEAF_LEVEL) + (va & PAGE_MASK);
 		return true;
 	}
-#endif
 	return pmap_extract_locked(pm, va, pap);
+}
+
+/* pmap_extract_cpu past a hint that did not answer (out of line: the hint's path saves nothing). */
+static __attribute__((noinline)) bool
+pmap_extract_slow(struct pmap *pm, vaddr_t va, paddr_t *pap)
+{
+	return pmap_extract_cpu(pm, va, pap);
+}
+#endif
+
+bool
+pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
+{
+#ifdef PMAP_DIRECT_TABLES
+	if (PMAP_EXTRACT_HINT) {	/* no call to the kernel on a hit */
+		pt_entry_t leaf;
+		if (pmap_extract_hinted(pm, va, &leaf))
+			return pmap_extract_answer(leaf, va, pap);
+		return pmap_extract_slow(pm, va, pap);
+	}
+	return pmap_extract_cpu(pm, va, pap);
+#else
+	return pmap_extract_locked(pm, va, pap);
+#endif
 }
 
 static bool

@@ -459,6 +459,8 @@ struct pmap_tlb_run {
 	unsigned	 skipped;
 };
 extern unsigned pmap_tlb_debug_drop;
+/* Test hook (CONFIG_PMAP_DEBUG, PMAP_DIRECT_TABLES): mi/pmap.c's unlocked pmap_extract. */
+extern void (*pmap_debug_extract_race)(struct pmap *, vaddr_t);
 bool	pmap_tlb_drop_one(void);
 #define PMAP_TLB_RUN() { .drop = __atomic_load_n(&pmap_tlb_debug_drop, __ATOMIC_RELAXED) != 0 }
 uint32_t pmap_tlb_targets(struct pmap *);	/* the CPUs that may cache pm's translations */

@@ -117,6 +117,11 @@ int	t_pmap_check(struct pmap *);
 
 /* Knob in mi/pmap_tlb.c for the model-strictness test: drop N invalidations. */
 extern unsigned pmap_tlb_debug_drop;
+/*
+ * Hook in mi/pmap.c (CONFIG_PMAP_DEBUG, PMAP_DIRECT_TABLES): called once by an
+ * unlocked pmap_extract after it found the leaf table, before it reads the entry.
+ */
+extern void (*pmap_debug_extract_race)(struct pmap *, vaddr_t);
 
 #define T_CASE(fn)	void fn(struct tctx *);
 #include "cases/cases.def"

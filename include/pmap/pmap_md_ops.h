@@ -115,6 +115,12 @@ struct pmap {
 		uint64_t	 pm_walk_gen;
 		uint32_t	 pm_walk_gen32[2];	/* in memory order */
 	};
+	/*
+	 * pmap_extract's hint (mi/pmap.c, where the tags are narrow enough):
+	 * a leaf table through the direct map with its tag + 1 in the low
+	 * bits, written under the lock, cleared at each step of pm_walk_gen.
+	 */
+	uintptr_t	 pm_extract_hint;
 	struct pmap_md	 pm_md;		/* backend part: root, links */
 	int		 pm_refs;
 	long		 pm_resident;	/* base pages mapped by leaves */

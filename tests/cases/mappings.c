@@ -119,6 +119,73 @@ t_extract_reused_table(struct tctx *t)
 }
 
 /*
+ * pmap_extract without the lock (PMAP_DIRECT_TABLES) against a tree changed
+ * between its finding va's leaf table and its reading the entry: the hook
+ * (pmap_debug_extract_race, CONFIG_PMAP_DEBUG) removes va's one mapping,
+ * whose leaf table is freed at the pmap_update, and maps the same slot one
+ * span up, which takes that page as its table.  The entry read is then the
+ * other span's, and only the generation's second read can refuse it.
+ */
+#if defined(PMAP_DIRECT_TABLES) && defined(CONFIG_PMAP_DEBUG)
+static struct {
+	vaddr_t	 va, up;
+	paddr_t	 pa;
+	unsigned long frees;
+	bool	 ran;
+} xr;
+
+static void
+extract_race_fn(struct pmap *pm, vaddr_t va)
+{
+	struct pmap_stats s;
+
+	xr.ran = va == xr.va;
+	pmap_stats_get(&s);
+	xr.frees = s.ptp_frees;
+	pmap_remove(pm, xr.va, xr.va + PAGE_SIZE);
+	pmap_update(pm);
+	pmap_stats_get(&s);
+	xr.frees = s.ptp_frees - xr.frees;
+	if (pmap_enter(pm, xr.up, xr.pa, VM_PROT_READ, PMAP_CANFAIL) != 0)
+		xr.frees = 0;
+}
+#endif
+
+void
+t_extract_race(struct tctx *t)
+{
+#if !defined(PMAP_DIRECT_TABLES) || !defined(CONFIG_PMAP_DEBUG)
+	T_SKIP(t, "no unlocked pmap_extract, or no CONFIG_PMAP_DEBUG (its hook)");
+#else
+	struct pmap *pm = t_pmap(t);
+	paddr_t a = t_page(t), c = t_page(t), got = 0;
+	vaddr_t va0 = UVA + 5 * PAGE_SIZE;
+
+	xr.va = va0;
+	xr.up = va0 + t_leaf_span();
+	xr.pa = t_page(t);
+	xr.ran = false;
+	/* A mapping two spans up keeps the tables above va0's leaf table. */
+	T_EQ(t, pmap_enter(pm, xr.up + t_leaf_span(), c, VM_PROT_READ, 0), 0);
+	T_EQ(t, pmap_enter(pm, va0, a, VM_PROT_READ, 0), 0);
+	T_ASSERT(t, pmap_extract(pm, va0, &got));
+	T_EQ(t, got, a);
+	__atomic_store_n(&pmap_debug_extract_race, extract_race_fn, __ATOMIC_RELAXED);
+	bool found = pmap_extract(pm, va0, &got);
+	T_ASSERT(t, xr.ran, "pmap_extract of va %#" PMAP_PRIxVADDR " took no unlocked path",
+	    va0);
+	T_EQ(t, xr.frees, 1);	/* va0's leaf table freed, and the enter one span up worked */
+	T_ASSERT(t, !found, "pmap_extract of va %#" PMAP_PRIxVADDR ", removed while it read, "
+	    "gave pa %#llx (%#llx is mapped at the same slot one span up)", va0,
+	    (unsigned long long)got, (unsigned long long)xr.pa);
+	T_ASSERT(t, pmap_extract(pm, xr.up, &got));
+	T_EQ(t, got, xr.pa);
+	T_CHECK_PMAP(t, pm);
+#endif
+}
+
+
+/*
  * 3000 mappings from 100 pages below a leaf-table boundary, each writing its
  * own word; remove a run that crosses boundaries and empties the middle
  * tables (the counts follow the backend's geometry).
