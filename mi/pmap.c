@@ -155,30 +155,7 @@ pmap_path_table(const struct pmap_path *path, int l)
 	return l == 0 ? NULL : pmap_table_page(pte_load(path->pte[l - 1]), l - 1);
 }
 
-/*
- * A software paging-structure cache, one entry per CPU: the entry above
- * the leaf table of this CPU's last lookup (and that table's record), for
- * pm as it was at generation gen.  Any change of an entry above the leaf
- * level of pm steps pm_walk_gen (pmap_table_changed, the boot-time links),
- * so an entry with the current generation still describes the tree.  Used
- * with pm locked (the generation holds still) and preemption off, or by
- * pmap_extract's unlocked path (below).  Where the backend reaches every
- * table through a map that never changes (PMAP_DIRECT_TABLES), the
- * entry keeps the leaf table's address too and asks the backend nothing.
- */
-static struct pmap_walk_cache {
-	struct pmap	*pm;
-	uint64_t	 gen;
-	vaddr_t		 tag;		/* va >> the span of one leaf table */
-	pt_entry_t	 pde;		/* the entry pointing at the leaf table */
-	struct pmap_page *tpp;		/* the leaf table's record */
-#ifdef PMAP_DIRECT_TABLES
-	pt_entry_t	*tbl;		/* the leaf table, through the direct map */
-#endif
-	/* pmap_enter's fast path: the leaf bits (no frame) its last key made. */
-	unsigned	 pte_key;	/* pmap_enter_key; 0: none yet */
-	pt_entry_t	 pte_bits;
-} __attribute__((aligned(64))) pmap_walk_caches[PMAP_MAXCPUS];
+/* The walk cache (struct pmap_walk_cache, pmap_int.h): one per CPU in pmap_percpu. */
 
 /*
  * Step pm's walk generation: every walk cache entry of pm is stale.  With
@@ -304,7 +281,7 @@ pmap_walk_cache_slot(const struct pmap_walk_cache *wc, struct pmap *pm, vaddr_t 
 static inline pt_entry_t *
 pmap_leaf_slot(struct pmap *pm, unsigned cpu, vaddr_t va, struct pmap_page **tppp)
 {
-	struct pmap_walk_cache *wc = &pmap_walk_caches[cpu];
+	struct pmap_walk_cache *wc = &pmap_percpu[cpu].wc;
 
 	if (__builtin_expect(!pmap_walk_cache_hit(wc, pm, pm->pm_walk_gen, va), 0))
 		return pmap_leaf_slot_walk(pm, wc, va, tppp);
@@ -1341,7 +1318,7 @@ static inline bool
 pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, unsigned pf,
     struct pmap_page *pg)
 {
-	struct pmap_walk_cache *wc = &pmap_walk_caches[cpu];
+	struct pmap_walk_cache *wc = &pmap_percpu[cpu].wc;
 
 	if (__builtin_expect(!pmap_walk_cache_hit(wc, pm, pm->pm_walk_gen, va), 0))
 		return false;
@@ -1877,7 +1854,7 @@ static inline bool
 pmap_extract_unlocked(struct pmap *pm, vaddr_t va, pt_entry_t *ptep)
 {
 	pmap_kern_preempt_disable();	/* this CPU's cache */
-	const struct pmap_walk_cache *wc = &pmap_walk_caches[pmap_cpu_self()];
+	const struct pmap_walk_cache *wc = &pmap_percpu[pmap_cpu_self()].wc;
 	uint64_t gen = pmap_walk_gen_load(pm);
 	bool hit = pmap_walk_cache_hit(wc, pm, gen, va);
 

@@ -58,12 +58,50 @@ void AnnotateIgnoreReadsEnd(const char *, int);
  */
 enum pmap_lock_class { PMAP_LC_PMAP = 1, PMAP_LC_USERS, PMAP_LC_PAGE };
 #define PMAP_HELD_MAX	16	/* locks one CPU holds at once, recursion included */
-extern struct pmap_lock_cpu {
+struct pmap_lock_cpu {
 	struct pmap_spin *held[PMAP_HELD_MAX];	/* oldest first; the class follows from the address */
 	unsigned	 n;
 	struct pmap_spin *page;	/* the pinned page lock (below), newer than all of held */
-} __attribute__((aligned(64))) pmap_lock_cpus[PMAP_MAXCPUS];
+};
 #define PMAP_NOCPU	(~0u)	/* a try that failed */
+
+/*
+ * A software paging-structure cache, one entry per CPU (mi/pmap.c): the
+ * entry above the leaf table of this CPU's last lookup (and that table's
+ * record), for pm as it was at generation gen.  Any change of an entry
+ * above the leaf level of pm steps pm_walk_gen (pmap_table_changed, the
+ * boot-time links), so an entry with the current generation still
+ * describes the tree.  Used with pm locked (the generation holds still) and
+ * preemption off, or by pmap_extract's unlocked path.  Where the backend
+ * reaches every table through a map that never changes
+ * (PMAP_DIRECT_TABLES), the entry keeps the leaf table's address too and
+ * asks the backend nothing.
+ */
+struct pmap_walk_cache {
+	struct pmap	*pm;
+	uint64_t	 gen;
+	vaddr_t		 tag;		/* va >> the span of one leaf table */
+	pt_entry_t	 pde;		/* the entry pointing at the leaf table */
+	struct pmap_page *tpp;		/* the leaf table's record */
+#ifdef PMAP_DIRECT_TABLES
+	pt_entry_t	*tbl;		/* the leaf table, through the direct map */
+#endif
+	/* pmap_enter's fast path: the leaf bits (no frame) its last key made. */
+	unsigned	 pte_key;	/* pmap_enter_key; 0: none yet */
+	pt_entry_t	 pte_bits;
+};
+
+/*
+ * What mi/ keeps per CPU, in one record so that a call reaches its lock
+ * stack, walk cache and statistics from one base address (pmap_lock.c):
+ * each part written only by its CPU with preemption off.
+ */
+extern struct pmap_percpu {
+	struct pmap_lock_cpu	lock;
+	struct pmap_walk_cache	wc;
+	struct pmap_stats	stats;	/* summed when read (pmap_stats.c) */
+} __attribute__((aligned(64))) pmap_percpu[PMAP_MAXCPUS];
+
 unsigned pmap_spin_acquire_slow(struct pmap_spin *, enum pmap_lock_class, bool try, unsigned cpu);
 void	pmap_spin_release_slow(struct pmap_spin *, unsigned cpu);
 
@@ -75,7 +113,7 @@ pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
 	unsigned cpu = pmap_kern_cpu_index();	/* pmap_cpu_self, on this function's lines */
 	if (__builtin_expect(cpu >= PMAP_MAXCPUS, 0))
 		pmap_cpu_bad(cpu);
-	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 	uint32_t free = 0;
 
 #ifdef CONFIG_PMAP_DEBUG
@@ -98,7 +136,7 @@ pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
 static inline void
 pmap_spin_release_cls(struct pmap_spin *l, enum pmap_lock_class cls, unsigned cpu)
 {
-	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 	unsigned n = lc->n;
 
 	if (__builtin_expect(n == 0 || lc->held[n - 1] != l ||
@@ -131,7 +169,7 @@ void	pmap_page_spin_bad(struct pmap_spin *, unsigned cpu) __attribute__((noretur
 static inline void
 pmap_page_spin_switch_pinned(struct pmap_spin *held, struct pmap_spin *l, unsigned cpu)
 {
-	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 	uint32_t free = 0;
 
 	if (__builtin_expect(lc->page != held, 0))
@@ -160,7 +198,7 @@ pmap_page_spin_acquire_pinned(struct pmap_spin *l, unsigned cpu)
 static inline void
 pmap_page_spin_release_pinned(struct pmap_spin *l, unsigned cpu)
 {
-	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 
 	if (__builtin_expect(lc->page != l, 0))
 		pmap_page_spin_bad(l, cpu);
@@ -322,11 +360,8 @@ pmap_unlock_scope(struct pmap_lock_scope *s)
  * written only by its CPU with preemption off (a lock held or pinned);
  * the two with high-water marks are global atomics.
  */
-extern struct pmap_stats_cpu {
-	struct pmap_stats s;
-} __attribute__((aligned(64))) pmap_stats_cpu[PMAP_MAXCPUS];
 #define PMAP_STAT_ADD_ON(cpu, f, v)	do {					\
-	unsigned long *pmap_stat_p = &pmap_stats_cpu[(cpu)].s.f;			\
+	unsigned long *pmap_stat_p = &pmap_percpu[(cpu)].stats.f;			\
 	__atomic_store_n(pmap_stat_p, *pmap_stat_p + (unsigned long)(v), __ATOMIC_RELAXED); \
 } while (0)
 #define PMAP_STAT_ADD(f, v)	PMAP_STAT_ADD_ON(pmap_cpu_self(), f, v)

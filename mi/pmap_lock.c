@@ -17,7 +17,7 @@
 #include "pmap_int.h"
 
 
-struct pmap_lock_cpu pmap_lock_cpus[PMAP_MAXCPUS];
+struct pmap_percpu pmap_percpu[PMAP_MAXCPUS];	/* pmap_int.h */
 
 static struct pmap_spin pmap_users_spin;
 struct pmap_page_spin pmap_page_spins[PMAP_PAGE_LOCKS];
@@ -102,7 +102,7 @@ pmap_spin_take(struct pmap_spin *l, uint32_t me, bool try)
 unsigned
 pmap_spin_acquire_slow(struct pmap_spin *l, enum pmap_lock_class cls, bool try, unsigned cpu)
 {
-	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 	uint32_t me = cpu + 1;
 
 	KASSERTMSG(lc->n < PMAP_HELD_MAX, "pmap_spin_acquire: CPU %u holds %u locks already",
@@ -130,7 +130,7 @@ pmap_spin_acquire_slow(struct pmap_spin *l, enum pmap_lock_class cls, bool try, 
 void
 pmap_spin_release_slow(struct pmap_spin *l, unsigned cpu)
 {
-	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 	uint32_t me = cpu + 1;
 	unsigned i = lc->n;
 
@@ -154,7 +154,7 @@ pmap_spin_release_slow(struct pmap_spin *l, unsigned cpu)
 void
 pmap_page_spin_wait(struct pmap_spin *l, unsigned cpu)
 {
-	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 
 	KASSERTMSG(lc->page == NULL, "pmap_page_spin_wait: CPU %u waits for the page "
 	    "lock %p holding the page lock %p", cpu, (void *)l, (void *)lc->page);
@@ -169,7 +169,7 @@ void
 pmap_page_spin_bad(struct pmap_spin *l, unsigned cpu)
 {
 	pmap_kern_panic("pmap page lock: CPU %u holds the pinned page lock %p, not %p",
-	    cpu, (void *)pmap_lock_cpus[cpu].page, (void *)l);
+	    cpu, (void *)pmap_percpu[cpu].lock.page, (void *)l);
 }
 
 /* ---- pmap locks ---- */
@@ -235,7 +235,7 @@ unsigned
 pmap_lock_held(void)
 {
 	pmap_kern_preempt_disable();
-	unsigned n = pmap_lock_cpus[pmap_cpu_self()].n;
+	unsigned n = pmap_percpu[pmap_cpu_self()].lock.n;
 	pmap_kern_preempt_enable();
 	return n;
 }
@@ -250,7 +250,7 @@ pmap_panic_unwind(unsigned depth)
 {
 	pmap_kern_preempt_disable();
 	unsigned cpu = pmap_cpu_self();
-	struct pmap_lock_cpu *lc = &pmap_lock_cpus[cpu];
+	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 
 	KASSERTMSG(depth <= lc->n, "pmap_panic_unwind: depth %u, held %u", depth, lc->n);
 	if (lc->page != NULL)

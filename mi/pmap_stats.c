@@ -4,7 +4,6 @@
  */
 #include "pmap_int.h"
 
-struct pmap_stats_cpu pmap_stats_cpu[PMAP_MAXCPUS];	/* each CPU's counts (pmap_int.h) */
 /* The counts with high-water marks, global: pv entries and page-table pages in use. */
 static struct {
 	unsigned long	pv_inuse, pv_highwater;
@@ -114,7 +113,7 @@ pmap_stats_get(struct pmap_stats *st)
 	    "struct pmap_stats holds only unsigned longs");
 	memset(st, 0, sizeof(*st));
 	for (unsigned c = 0; c < PMAP_MAXCPUS; c++) {
-		const unsigned long *f = (const unsigned long *)&pmap_stats_cpu[c].s;
+		const unsigned long *f = (const unsigned long *)&pmap_percpu[c].stats;
 		for (size_t i = 0; i < nfields; i++)
 			sum[i] += __atomic_load_n(&f[i], __ATOMIC_RELAXED);
 	}

@@ -111,9 +111,9 @@ continue
 # The user pmap from the kernel's global, not from pmap_remove_all's
 # argument, whose location the optimized (inline-lock) code may have reused.
 set $upm = kern_dump_pmap
-python pmapkit_test("symbols", 'printf "kmain %#lx pmap_stats_cpu %#lx\\n", &kmain, &pmap_stats_cpu')
+python pmapkit_test("symbols", 'printf "kmain %#lx pmap_percpu %#lx\\n", &kmain, &pmap_percpu')
 python pmapkit_test("walk_text", "pmap-walk kmain")
-python pmapkit_test("walk_data", "pmap-walk &pmap_stats_cpu")
+python pmapkit_test("walk_data", "pmap-walk &pmap_percpu")
 python pmapkit_test("walk_user", "pmap-walk 0x20000000 $upm")
 python pmapkit_test("walk_unmapped", "pmap-walk 0x20000000")
 python pmapkit_test("dump_kernel", "pmap-dump")
@@ -258,7 +258,7 @@ sec = sections(gdb_log)
 cdumps = dumps(console)
 ckernel = next((d for d in cdumps if d["header"][1] == "kernel"), None)
 cuser = next((d for d in cdumps if d["header"][1] == "user"), None)
-syms = dict((k, int(v, 16)) for k, v in re.findall(r"(kmain|pmap_stats_cpu) (0x[0-9a-f]+)",
+syms = dict((k, int(v, 16)) for k, v in re.findall(r"(kmain|pmap_percpu) (0x[0-9a-f]+)",
                                                     sec.get("symbols", "")))
 
 stop = re.search(r"^Breakpoint \d+, pmap_remove_all.*$", gdb_log, re.M)
@@ -295,7 +295,7 @@ def check_kernel_walk(name, tag, sym, prot):
 
 
 check_kernel_walk("gdb_walk_text", "walk_text", "kmain", "r.x")
-check_kernel_walk("gdb_walk_data", "walk_data", "pmap_stats_cpu", "rw.")
+check_kernel_walk("gdb_walk_data", "walk_data", "pmap_percpu", "rw.")
 
 pa, kind = final("walk_user")
 urun = next((r for r in cuser["runs"] if r[0] == 0x20000000), None) if cuser else None
