@@ -57,9 +57,18 @@ void AnnotateIgnoreReadsEnd(const char *, int);
  * out of order and every broken rule go to pmap_lock.c.
  */
 enum pmap_lock_class { PMAP_LC_PMAP = 1, PMAP_LC_USERS, PMAP_LC_PAGE };
+#define PMAP_SPIN_CPU	0xffffu		/* ps_owner: the holder + 1 */
+#define PMAP_SPIN_DEPTH1 0x10000u	/* ps_owner: one level of a pmap lock's depth */
+/* The owner word of a lock of class cls taken once, on CPU cpu. */
+#define PMAP_SPIN_OWNER(cls, cpu) \
+	((cpu) + 1 + ((cls) == PMAP_LC_PMAP ? PMAP_SPIN_DEPTH1 : 0))
 #define PMAP_HELD_MAX	16	/* locks one CPU holds at once, recursion included */
 struct pmap_lock_cpu {
-	struct pmap_spin *held[PMAP_HELD_MAX];	/* oldest first; the class follows from the address */
+	/*
+	 * held[1] .. held[n], oldest first (the class follows from the address);
+	 * held[0] stays NULL, so the newest, held[n], names no lock when n is 0.
+	 */
+	struct pmap_spin *held[PMAP_HELD_MAX + 1];
 	unsigned	 n;
 	struct pmap_spin *page;	/* the pinned page lock (below), newer than all of held */
 };
@@ -122,12 +131,10 @@ pmap_spin_acquire(struct pmap_spin *l, enum pmap_lock_class cls, bool try)
 #endif
 	unsigned n = lc->n;
 	if (__builtin_expect(n >= PMAP_HELD_MAX ||
-	    !__atomic_compare_exchange_n(&l->ps_owner, &free, cpu + 1, false, __ATOMIC_ACQUIRE,
-	    __ATOMIC_RELAXED), 0))
+	    !__atomic_compare_exchange_n(&l->ps_owner, &free, PMAP_SPIN_OWNER(cls, cpu), false,
+	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 0))
 		return pmap_spin_acquire_slow(l, cls, try, cpu);
-	if (cls == PMAP_LC_PMAP)	/* the only recursive class */
-		l->ps_depth = 1;
-	lc->held[n] = l;
+	lc->held[n + 1] = l;
 	lc->n = n + 1;
 	return cpu;
 }
@@ -139,15 +146,13 @@ pmap_spin_release_cls(struct pmap_spin *l, enum pmap_lock_class cls, unsigned cp
 	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 	unsigned n = lc->n;
 
-	if (__builtin_expect(n == 0 || lc->held[n - 1] != l ||
-	    (cls == PMAP_LC_PMAP && l->ps_depth != 1) ||
-	    __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != cpu + 1, 0)) {
+	/* Held once (a pmap's: not recursively), the newest on the stack. */
+	if (__builtin_expect(lc->held[n] != l ||
+	    __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != PMAP_SPIN_OWNER(cls, cpu), 0)) {
 		pmap_spin_release_slow(l, cpu);
 		return;
 	}
 	lc->n = n - 1;
-	if (cls == PMAP_LC_PMAP)
-		l->ps_depth = 0;
 	__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
 	pmap_kern_preempt_enable();
 }
@@ -226,8 +231,9 @@ pmap_lock_cpu(struct pmap *pm)
 static inline void
 pmap_unlock_cpu(struct pmap *pm, unsigned cpu)
 {
-	if (__builtin_expect(pm->pm_batch.urgent, 0) && pm->pm_lock.ps_depth == 1 &&
-	    __atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED) == cpu + 1)
+	if (__builtin_expect(pm->pm_batch.urgent, 0) &&
+	    __atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED) ==
+	    PMAP_SPIN_OWNER(PMAP_LC_PMAP, cpu))
 		pmap_tlb_flush_now(pm);
 	pmap_spin_release_cls(&pm->pm_lock, PMAP_LC_PMAP, cpu);
 }

@@ -18,6 +18,7 @@
 
 
 struct pmap_percpu pmap_percpu[PMAP_MAXCPUS];	/* pmap_int.h */
+_Static_assert(PMAP_MAXCPUS < PMAP_SPIN_CPU, "a lock word's low half holds a CPU + 1");
 
 static struct pmap_spin pmap_users_spin;
 struct pmap_page_spin pmap_page_spins[PMAP_PAGE_LOCKS];
@@ -57,7 +58,7 @@ pmap_lock_order_check(struct pmap_lock_cpu *lc, struct pmap_spin *l, enum pmap_l
 		pmap_kern_panic("pmap lock order: CPU %u waits for the %s %p while holding "
 		    "the pinned page lock %p", pmap_cpu_self(), pmap_lock_class_names[cls],
 		    (void *)l, (void *)lc->page);
-	for (unsigned i = 0; i < lc->n; i++) {
+	for (unsigned i = 1; i <= lc->n; i++) {
 		enum pmap_lock_class hc = pmap_lock_class_of(lc->held[i]);
 		if ((hc > cls || (hc == cls && !(cls == PMAP_LC_PAGE && lc->held[i] < l))) &&
 		    lc->held[i] != l)
@@ -107,22 +108,24 @@ pmap_spin_acquire_slow(struct pmap_spin *l, enum pmap_lock_class cls, bool try, 
 
 	KASSERTMSG(lc->n < PMAP_HELD_MAX, "pmap_spin_acquire: CPU %u holds %u locks already",
 	    cpu, lc->n);
-	if (__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) == me) {
+	uint32_t owner = __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED);
+	if ((owner & PMAP_SPIN_CPU) == me) {
 		KASSERTMSG(cls == PMAP_LC_PMAP, "pmap_spin_acquire: CPU %u takes the %s %p again",
 		    cpu, pmap_lock_class_names[cls], (void *)l);
-		l->ps_depth++;
+		KASSERTMSG(owner < ~PMAP_SPIN_CPU, "pmap_spin_acquire: CPU %u holds %p %u deep",
+		    cpu, (void *)l, owner / PMAP_SPIN_DEPTH1);
+		__atomic_store_n(&l->ps_owner, owner + PMAP_SPIN_DEPTH1, __ATOMIC_RELAXED);
 	} else {
 #ifdef CONFIG_PMAP_DEBUG
 		if (!try)
 			pmap_lock_order_check(lc, l, cls);
 #endif
-		if (!pmap_spin_take(l, me, try)) {
+		if (!pmap_spin_take(l, PMAP_SPIN_OWNER(cls, cpu), try)) {
 			pmap_kern_preempt_enable();
 			return PMAP_NOCPU;
 		}
-		l->ps_depth = 1;
 	}
-	lc->held[lc->n++] = l;
+	lc->held[++lc->n] = l;
 	return cpu;
 }
 
@@ -136,16 +139,19 @@ pmap_spin_release_slow(struct pmap_spin *l, unsigned cpu)
 
 	bool recursive = pmap_lock_class_of(l) == PMAP_LC_PMAP;
 
-	while (i > 0 && lc->held[i - 1] != l)
+	while (i > 0 && lc->held[i] != l)
 		i--;
-	KASSERTMSG(i > 0 && __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) == me &&
-	    (!recursive || l->ps_depth > 0),
+	uint32_t owner = __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED);
+	KASSERTMSG(i > 0 && (owner & PMAP_SPIN_CPU) == me &&
+	    (!recursive || owner >= PMAP_SPIN_DEPTH1),
 	    "pmap_spin_release: CPU %u does not hold lock %p (owner %u)",
-	    cpu, (void *)l, (unsigned)__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED));
+	    cpu, (void *)l, (unsigned)(owner & PMAP_SPIN_CPU));
 	for (; i < lc->n; i++)
-		lc->held[i - 1] = lc->held[i];
+		lc->held[i] = lc->held[i + 1];
 	lc->n--;
-	if (!recursive || --l->ps_depth == 0)
+	if (recursive && owner >= 2 * PMAP_SPIN_DEPTH1)	/* one level less */
+		__atomic_store_n(&l->ps_owner, owner - PMAP_SPIN_DEPTH1, __ATOMIC_RELAXED);
+	else
 		__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
 	pmap_kern_preempt_enable();
 }
@@ -177,7 +183,8 @@ pmap_page_spin_bad(struct pmap_spin *l, unsigned cpu)
 bool
 pmap_locked(const struct pmap *pm)
 {
-	return __atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED) == pmap_cpu_self() + 1;
+	return (__atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED) & PMAP_SPIN_CPU) ==
+	    pmap_cpu_self() + 1;
 }
 
 /* Until pm's lock is free (not taking it): a page operation waits so before retrying. */
@@ -256,7 +263,7 @@ pmap_panic_unwind(unsigned depth)
 	if (lc->page != NULL)
 		pmap_page_spin_release_pinned(lc->page, cpu);
 	while (lc->n > depth) {
-		struct pmap_spin *h = lc->held[lc->n - 1];
+		struct pmap_spin *h = lc->held[lc->n];
 		if (pmap_lock_class_of(h) == PMAP_LC_PMAP)
 			pmap_unlock((struct pmap *)((char *)h - offsetof(struct pmap, pm_lock)));
 		else

@@ -68,12 +68,12 @@ extern struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS];
 
 
 /*
- * A spin lock of mi/ (mi/pmap_lock.c): the holding CPU + 1 (0: free) and,
- * for a pmap's, how deep it holds it.  Preemption is off while it is held.
+ * A spin lock of mi/ (mi/pmap_lock.c), one word: 0 when free, else the
+ * holding CPU + 1 in the low 16 bits and, for a pmap's, how deep it holds
+ * it in the high 16.  Preemption is off while it is held.
  */
 struct pmap_spin {
 	uint32_t	 ps_owner;
-	uint32_t	 ps_depth;
 };
 
 #define PMAP_FREE_PTPS		64	/* page-table pages a batch holds back */
