@@ -265,17 +265,23 @@ pmap_walk_cache_hit(const struct pmap_walk_cache *wc, const struct pmap *pm, uin
 	    wc->tag == va >> PMAP_LEVEL_SHIFT(PMAP_LEAF_LEVEL - 1);
 }
 
-/* The leaf slot for va in the table a hit of wc names. */
+/*
+ * The leaf slot for va in the table a hit of wc names: never NULL (said to
+ * the compiler, so that a caller's test of pmap_leaf_slot's answer is made
+ * on the walk's path alone).
+ */
 static inline pt_entry_t *
 pmap_walk_cache_slot(const struct pmap_walk_cache *wc, struct pmap *pm, vaddr_t va)
 {
 #ifdef PMAP_DIRECT_TABLES
 	(void)pm;
-	return &wc->tbl[pmap_level_index(PMAP_LEAF_LEVEL, va)];
+	pt_entry_t *tbl = wc->tbl;
 #else
-	return &pmap_md_ops.table(pm, PMAP_LEAF_LEVEL, va, wc->pde)[
-	    pmap_level_index(PMAP_LEAF_LEVEL, va)];
+	pt_entry_t *tbl = pmap_md_ops.table(pm, PMAP_LEAF_LEVEL, va, wc->pde);
 #endif
+	if (tbl == NULL)
+		__builtin_unreachable();
+	return &tbl[pmap_level_index(PMAP_LEAF_LEVEL, va)];
 }
 
 static inline pt_entry_t *
