@@ -22,7 +22,9 @@ static vaddr_t virtual_avail, virtual_end;
 static vaddr_t kva_grown;		/* kernel tables exist below this */
 /* Physical-address bits mappable on this CPU (pmap_pa_bits, fixed at bootstrap). */
 static unsigned pmap_pa_width = PMAP_PA_BITS;
-#define PMAP_PA_TOP	(((uint64_t)1 << pmap_pa_width) - 1)
+static uint64_t pmap_pa_end = (uint64_t)1 << PMAP_PA_BITS;	/* 1 << pmap_pa_width */
+#define PMAP_PA_TOP	(pmap_pa_end - 1)
+_Static_assert(PMAP_PA_BITS < 64, "pmap_pa_end: a physical address of fewer than 64 bits");
 
 struct pmap *
 pmap_kernel(void)
@@ -43,7 +45,7 @@ static void
 pmap_check_pa(const char *fn, paddr_t pa)
 {
 	pmap_check_page_aligned(fn, "pa", pa);
-	KASSERTMSG((uint64_t)pa + PAGE_MASK <= PMAP_PA_TOP,
+	KASSERTMSG((uint64_t)pa < pmap_pa_end,	/* pa + PAGE_MASK <= PMAP_PA_TOP: pa is aligned */
 	    "%s: pa %#llx beyond the %u-bit physical address space", fn,
 	    (unsigned long long)pa, pmap_pa_width);
 }
@@ -311,6 +313,8 @@ pmap_leaf_slot_walk(struct pmap *pm, struct pmap_walk_cache *wc, vaddr_t va,
 	 * copies that change with the kernel pmap's generation, not this one's.
 	 */
 	if (pm->pm_is_kernel || va < VM_MAXUSER_ADDRESS) {
+		if (wc->pm != pm)
+			wc->pte_key = 0;	/* the kept leaf bits were another pmap's */
 		wc->pm = pm;
 		wc->gen = pm->pm_walk_gen;
 		wc->tag = tag;
@@ -775,6 +779,7 @@ pmap_bootstrap(const struct pmap_bootstrap_args *args)
 	struct pmap *kpm = &kernel_pmap_store;
 
 	pmap_pa_width = pmap_pa_bits();
+	pmap_pa_end = (uint64_t)1 << pmap_pa_width;
 	/*
 	 * The layout against the level table: with canonical addresses the
 	 * user part is the lower half exactly, so that the kernel part,
@@ -1295,20 +1300,24 @@ pmap_enter_fail(const char *what, vaddr_t va, unsigned flags, const paddr_t *ptp
 #define PMAP_PF_FLAGS(pf)		((pf) & 0xffu)
 _Static_assert((PMAP_FLAGS_ALL & ~0xffu) == 0, "PMAP_ENTER_PF: flags above bit 7");
 
+/*
+ * Whose pmap it is (the kernel's: global, not user) is not in the key: the
+ * key belongs to the walk cache entry, whose pmap it is, and a fill for
+ * another pmap forgets it (pmap_leaf_slot_walk).  Never 0, which means no
+ * key yet: prot, which pmap_enter never takes as VM_PROT_NONE, is in it.
+ */
 static inline unsigned
-pmap_enter_key(const struct pmap *pm, unsigned pf, bool managed)
+pmap_enter_key(unsigned pf, bool managed)
 {
 	unsigned key = pf & (PMAP_ENTER_KEY_FLAGS + (VM_PROT_ALL << 8));	/* bits 0-10 */
 
-	key += (unsigned)managed << 11;
-	key += (unsigned)pm->pm_is_kernel << 12;
-	return key + (1u << 13);	/* never 0, which means no key yet */
+	return key + ((unsigned)managed << 11);
 }
 
 static pt_entry_t __attribute__((noinline))
 pmap_enter_bits(struct pmap_walk_cache *wc, const struct pmap *pm, unsigned pf, bool managed)
 {
-	wc->pte_key = pmap_enter_key(pm, pf, managed);
+	wc->pte_key = pmap_enter_key(pf, managed);
 	wc->pte_bits = pte_make(0, PMAP_PF_PROT(pf), pmap_mk_flags(pm, managed, PMAP_PF_FLAGS(pf)),
 	    PMAP_LEAF_LEVEL);
 	return wc->pte_bits;
@@ -1331,7 +1340,7 @@ pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, unsigned 
 	pt_entry_t *ptep = pmap_walk_cache_slot(wc, pm, va);
 	if (pte_valid_p(pte_load(ptep)))
 		return false;
-	pt_entry_t bits = __builtin_expect(wc->pte_key == pmap_enter_key(pm, pf, pg != NULL), 1) ?
+	pt_entry_t bits = __builtin_expect(wc->pte_key == pmap_enter_key(pf, pg != NULL), 1) ?
 	    wc->pte_bits : pmap_enter_bits(wc, pm, pf, pg != NULL);
 	pt_entry_t npte = bits | pmap_leaf_frame(pa);
 	if (pg == NULL) {

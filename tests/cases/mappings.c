@@ -107,6 +107,47 @@ extract_reused_table(struct tctx *t, bool carry)
 }
 
 /*
+ * pmap_enter's kept leaf bits (the fast path's pmap_enter_key) are the walk
+ * cache entry's pmap's: the same prot, flags and managed page entered into
+ * the kernel pmap and then into a user pmap on one CPU, three in each leaf
+ * table (the first may make tables, the second fill the walk cache, the
+ * third takes the fast path with the kept bits), give the user mappings user
+ * bits, not the kernel's global ones.
+ */
+void
+t_enter_bits_per_pmap(struct tctx *t)
+{
+	struct pmap *pm = active_pmap(t), *kpm = pmap_kernel();
+	vaddr_t kva = t_kva(t, 3);
+	vaddr_t va[6] = { kva, kva + PAGE_SIZE, kva + 2 * PAGE_SIZE,
+	    UVA, UVA + PAGE_SIZE, UVA + 2 * PAGE_SIZE };
+	struct pmap *pms[6] = { kpm, kpm, kpm, pm, pm, pm };
+	struct pmap_mapping m[6];
+	bool found[6], supported;
+	int err[6];
+
+	for (unsigned i = 0; i < 6; i++)
+		err[i] = pmap_enter(pms[i], va[i], t_page(t), RW, 0);
+	pmap_update(pm);
+	for (unsigned i = 0; i < 6; i++)
+		found[i] = pmap_lookup(pms[i], va[i], &m[i]);
+	/* The kernel's managed mappings gone before any check can end the test. */
+	pmap_remove(kpm, kva, kva + 3 * PAGE_SIZE);
+	pmap_update(kpm);
+	for (unsigned i = 0; i < 6; i++) {
+		bool kernel = pms[i] == kpm;
+		T_EQ(t, err[i], 0);
+		T_ASSERT(t, found[i]);
+		T_ASSERT(t, m[i].user == !kernel && (kernel || !m[i].global), "%s mapping at va %#"
+		    PMAP_PRIxVADDR ": user %d, global %d", kernel ? "kernel" : "user", va[i],
+		    m[i].user, m[i].global);
+	}
+	T_ASSERT(t, t_user_write(va[5], 7, &supported) || !supported,
+	    "a user write to va %#" PMAP_PRIxVADDR " faulted", va[5]);
+	T_CHECK_PMAP(t, pm);
+}
+
+/*
  * The above as the pmap is made, then with its generation two steps below
  * the carry out of its low 32 bits (mi/ steps and reads it by halves where
  * vaddr_t is 32 bits wide): the tables made step it across.
