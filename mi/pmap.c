@@ -34,12 +34,10 @@ pmap_kernel(void)
 
 /* ---------------------------------------------------------------- checks */
 
-static void
-pmap_check_page_aligned(const char *fn, const char *what, uint64_t v)
-{
-	KASSERTMSG((v & PAGE_MASK) == 0, "%s: %s %#llx not page aligned", fn, what,
-	    (unsigned long long)v);
-}
+/* v (a va or a pa, tested at its own width) page aligned. */
+#define pmap_check_page_aligned(fn, what, v)						\
+	KASSERTMSG(((v) & PAGE_MASK) == 0, "%s: %s %#llx not page aligned", (fn), (what),	\
+	    (unsigned long long)(v))
 
 static void
 pmap_check_pa(const char *fn, paddr_t pa)
@@ -1729,12 +1727,14 @@ pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 	if (eva - sva == PAGE_SIZE) {	/* one page: through the walk cache */
 		struct pmap_page *tpp;
 		pt_entry_t *ptep = pmap_leaf_slot(pm, pmap_locked_scope.cpu, sva, &tpp);
-		if (ptep != NULL) {
-			pmap_remove_page(pm, pmap_locked_scope.cpu, sva, ptep, tpp);
-			if (!pm->pm_is_kernel && tpp->pp_ptpcount == 0)
-				pmap_remove_tables(pm, sva);
+		if (ptep == NULL) {	/* no table, or a large leaf (eva is no longer live) */
+			pmap_remove_range(pm, pmap_locked_scope.cpu, sva, sva + PAGE_SIZE);
 			return;
 		}
+		pmap_remove_page(pm, pmap_locked_scope.cpu, sva, ptep, tpp);
+		if (!pm->pm_is_kernel && tpp->pp_ptpcount == 0)
+			pmap_remove_tables(pm, sva);
+		return;
 	}
 	pmap_remove_range(pm, pmap_locked_scope.cpu, sva, eva);
 }

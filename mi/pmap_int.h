@@ -11,6 +11,12 @@
 #include <pte.h>
 
 #define KASSERTMSG(c, ...)	do { if (!(c)) pmap_kern_panic(__VA_ARGS__); } while (0)
+/*
+ * mi/'s own data, used by no file outside the library: hidden, so that a
+ * position-independent build reaches it PC-relative instead of through the
+ * GOT (a kernel built without -fpic sees no difference).
+ */
+#define PMAP_INTERNAL	__attribute__((visibility("hidden")))
 
 /* This CPU's number, checked against PMAP_MAXCPUS; its live user pmap, or NULL. */
 void	pmap_cpu_bad(unsigned) __attribute__((noreturn));
@@ -64,13 +70,13 @@ enum pmap_lock_class { PMAP_LC_PMAP = 1, PMAP_LC_USERS, PMAP_LC_PAGE };
 	((cpu) + 1 + ((cls) == PMAP_LC_PMAP ? PMAP_SPIN_DEPTH1 : 0))
 #define PMAP_HELD_MAX	16	/* locks one CPU holds at once, recursion included */
 struct pmap_lock_cpu {
+	unsigned	 n;
+	struct pmap_spin *page;	/* the pinned page lock (below), newer than all of held */
 	/*
 	 * held[1] .. held[n], oldest first (the class follows from the address);
 	 * held[0] stays NULL, so the newest, held[n], names no lock when n is 0.
 	 */
 	struct pmap_spin *held[PMAP_HELD_MAX + 1];
-	unsigned	 n;
-	struct pmap_spin *page;	/* the pinned page lock (below), newer than all of held */
 };
 #define PMAP_NOCPU	(~0u)	/* a try that failed */
 
@@ -105,7 +111,7 @@ struct pmap_walk_cache {
  * stack, walk cache and statistics from one base address (pmap_lock.c):
  * each part written only by its CPU with preemption off.
  */
-extern struct pmap_percpu {
+extern PMAP_INTERNAL struct pmap_percpu {
 	struct pmap_lock_cpu	lock;
 	struct pmap_walk_cache	wc;
 	struct pmap_stats	stats;	/* summed when read (pmap_stats.c) */
@@ -271,7 +277,7 @@ void	pmap_users_unlock_cleanup(unsigned *);
  * but made two CPUs working on two pmaps wait ~80000 times in the scaling
  * bench, ratio 0.76 instead of ~1.9; 16 neighbours still ~4000 waits.)
  */
-extern struct pmap_page_spin {
+extern PMAP_INTERNAL struct pmap_page_spin {
 	struct pmap_spin l;
 } __attribute__((aligned(64))) pmap_page_spins[PMAP_PAGE_LOCKS];
 
@@ -499,9 +505,9 @@ struct pmap_tlb_run {
 	bool		 drop;		/* the test hook is armed (pmap_tlb_debug_drop) */
 	unsigned	 skipped;
 };
-extern unsigned pmap_tlb_debug_drop;
+extern PMAP_INTERNAL unsigned pmap_tlb_debug_drop;	/* test hooks: the suite links the library */
 /* Test hook (CONFIG_PMAP_DEBUG, PMAP_DIRECT_TABLES): mi/pmap.c's unlocked pmap_extract. */
-extern void (*pmap_debug_extract_race)(struct pmap *, vaddr_t);
+extern PMAP_INTERNAL void (*pmap_debug_extract_race)(struct pmap *, vaddr_t);
 bool	pmap_tlb_drop_one(void);
 #define PMAP_TLB_RUN() { .drop = __atomic_load_n(&pmap_tlb_debug_drop, __ATOMIC_RELAXED) != 0 }
 uint32_t pmap_tlb_targets(struct pmap *);	/* the CPUs that may cache pm's translations */
