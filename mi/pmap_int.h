@@ -191,7 +191,8 @@ pmap_page_spin_switch_pinned(struct pmap_spin *held, struct pmap_spin *l, unsign
 	if (held != NULL)
 		__atomic_store_n(&held->ps_owner, 0, __ATOMIC_RELEASE);
 #ifndef CONFIG_PMAP_DEBUG	/* with it, every acquire meets the order check */
-	if (__builtin_expect(__atomic_compare_exchange_n(&l->ps_owner, &free, cpu + 1, false,
+	if (__builtin_expect(__atomic_compare_exchange_n(&l->ps_owner, &free,
+	    PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), false,
 	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1)) {
 		lc->page = l;
 		return;

@@ -167,7 +167,7 @@ pmap_page_spin_wait(struct pmap_spin *l, unsigned cpu)
 #ifdef CONFIG_PMAP_DEBUG
 	pmap_lock_order_check(lc, l, PMAP_LC_PAGE);
 #endif
-	(void)pmap_spin_take(l, cpu + 1, false);
+	(void)pmap_spin_take(l, PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), false);
 	lc->page = l;
 }
 
@@ -218,7 +218,8 @@ pmap_users_unlock_cleanup(unsigned *unused)
 bool
 pmap_users_locked(void)
 {
-	return __atomic_load_n(&pmap_users_spin.ps_owner, __ATOMIC_RELAXED) == pmap_cpu_self() + 1;
+	return __atomic_load_n(&pmap_users_spin.ps_owner, __ATOMIC_RELAXED) ==
+	    PMAP_SPIN_OWNER(PMAP_LC_USERS, pmap_cpu_self());
 }
 
 /* ---- preemption alone (per-CPU state without a pmap: windows for zero/copy) ---- */
