@@ -1313,12 +1313,29 @@ pmap_enter_key(unsigned pf, bool managed)
 }
 
 static pt_entry_t __attribute__((noinline))
-pmap_enter_bits(struct pmap_walk_cache *wc, const struct pmap *pm, unsigned pf, bool managed)
+pmap_enter_bits(unsigned cpu, const struct pmap *pm, unsigned pf, bool managed)
 {
+	/* Found from cpu: pmap_enter's fast path keeps no pointer to it for this call. */
+	struct pmap_walk_cache *wc = &pmap_percpu[cpu].wc;
+
 	wc->pte_key = pmap_enter_key(pf, managed);
 	wc->pte_bits = pte_make(0, PMAP_PF_PROT(pf), pmap_mk_flags(pm, managed, PMAP_PF_FLAGS(pf)),
 	    PMAP_LEAF_LEVEL);
 	return wc->pte_bits;
+}
+
+/*
+ * The leaf for pa: the kept bits if the key matches.  Called on each side
+ * of the managed test, so that managed is a constant in the key.
+ */
+static inline pt_entry_t
+pmap_enter_npte(unsigned cpu, const struct pmap *pm, paddr_t pa, unsigned pf, bool managed)
+{
+	const struct pmap_walk_cache *wc = &pmap_percpu[cpu].wc;
+	pt_entry_t bits = __builtin_expect(wc->pte_key == pmap_enter_key(pf, managed), 1) ?
+	    wc->pte_bits : pmap_enter_bits(cpu, pm, pf, managed);
+
+	return bits | pmap_leaf_frame(pa);
 }
 
 /*
@@ -1338,23 +1355,23 @@ pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, unsigned 
 	pt_entry_t *ptep = pmap_walk_cache_slot(wc, pm, va);
 	if (pte_valid_p(pte_load(ptep)))
 		return false;
-	pt_entry_t bits = __builtin_expect(wc->pte_key == pmap_enter_key(pf, pg != NULL), 1) ?
-	    wc->pte_bits : pmap_enter_bits(wc, pm, pf, pg != NULL);
-	pt_entry_t npte = bits | pmap_leaf_frame(pa);
 	if (pg == NULL) {
-		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, wc->tpp, npte);
+		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, wc->tpp,
+		    pmap_enter_npte(cpu, pm, pa, pf, false));
 		return true;
 	}
+	pt_entry_t npte = pmap_enter_npte(cpu, pm, pa, pf, true);
 	struct pmap_spin *spin = pmap_page_spin(pg);	/* the page's pv slot */
-	pmap_page_spin_acquire_pinned(spin, cpu);
+	pmap_page_spin_acquire_brief(spin, cpu);	/* no call, no panic until released */
 	bool embedded = pmap_pv_embed(pg, pm, va, cpu);
 	if (embedded)
 		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, wc->tpp, npte);
-	pmap_page_spin_release_pinned(spin, cpu);
+	pmap_page_spin_release_brief(spin, cpu);
 	return embedded;
 }
 
-static int pmap_enter_slow(struct pmap *, vaddr_t, paddr_t, unsigned pf, struct pmap_page *);
+static int pmap_enter_slow(struct pmap *, unsigned cpu, vaddr_t, paddr_t, unsigned pf,
+    struct pmap_page *);
 
 /* pmap_enter's prot and flags checks, each with its own message (the fast test failed). */
 static void __attribute__((noinline, cold))
@@ -1386,21 +1403,29 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 
 	unsigned pf = PMAP_ENTER_PF(prot, flags);
 	struct pmap_page *pg = pmap_kern_phys_to_page(pa);
-	unsigned cpu = pmap_lock_cpu(pm);	/* as for pmap_enter_slow */
+	unsigned cpu = pmap_lock_cpu(pm);	/* pm's tables, counts, pv chunks and batch */
+	int error = 0;
 	bool done = pmap_enter_fast(pm, cpu, va, pa, pf, pg);
+	/*
+	 * The slow path under the same hold: after the fast path only pm and
+	 * cpu stay live (its arguments, kept across the release before it,
+	 * cost enter about 6 instructions of spills and reloads).
+	 */
+	if (__builtin_expect(!done, 0))
+		error = pmap_enter_slow(pm, cpu, va, pa, pf, pg);
 	pmap_unlock_cpu(pm, cpu);
-	return done ? 0 : pmap_enter_slow(pm, va, pa, pf, pg);
+	return error;
 }
 
 /*
- * Every other case of pmap_enter, from the start under a lock of its own
- * (the fast path's may have been let go): tables to make, a mapping to
- * replace or re-enter, a pv entry to take.
+ * Every other case of pmap_enter, pm locked on CPU cpu (by pmap_enter,
+ * whose fast path changed nothing): tables to make, a mapping to replace
+ * or re-enter, a pv entry to take.
  */
 static int __attribute__((noinline))
-pmap_enter_slow(struct pmap *pm, vaddr_t va, paddr_t pa, unsigned pf, struct pmap_page *pg)
+pmap_enter_slow(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, unsigned pf,
+    struct pmap_page *pg)
 {
-	PMAP_LOCKED(pm);	/* pm's tables, counts, pv chunks and batch */
 	vm_prot_t prot = PMAP_PF_PROT(pf);
 	unsigned flags = PMAP_PF_FLAGS(pf);
 	struct pmap_path path;
@@ -1408,7 +1433,6 @@ pmap_enter_slow(struct pmap *pm, vaddr_t va, paddr_t pa, unsigned pf, struct pma
 	struct pv_entry *spare = NULL;
 	int nptp = 0;
 	struct pmap_page *tpp = NULL;
-	unsigned cpu = pmap_locked_scope.cpu;
 	pt_entry_t *ptep = pmap_leaf_slot(pm, cpu, va, &tpp);
 	bool found = ptep != NULL;
 	if (!found) {		/* tables to make, or a large leaf in the way */
@@ -1578,17 +1602,15 @@ range_split_large(struct pmap *pm, vaddr_t va, pt_entry_t *e, int l, struct pmap
 /*
  * remove_fn's run of n entries of a leaf table, in one pass: the counts and
  * statistics added once, the shootdown targets found once, each page's lock
- * taken pinned (the pmap lock has preemption off already) and kept for the
- * next page when it hashes to the same lock.  kernel_only is a constant at
- * each of remove_fn's two calls: pmap_kremove's check of each page costs
- * nothing elsewhere.
+ * a brief one (the pmap lock has preemption off already).  kernel_only is a
+ * constant at each of remove_fn's two calls: pmap_kremove's check of each
+ * page costs nothing elsewhere.
  */
 static inline __attribute__((always_inline)) void
 remove_leaves(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, struct pmap_page *tpp,
     const struct range_arg *ra, bool kernel_only)
 {
 	struct pmap_tlb_run run = PMAP_TLB_RUN();
-	struct pmap_spin *held = NULL;
 	/* Entries removed (low half) and wired ones among them (high half): one register. */
 	_Static_assert(PMAP_LEVEL_ENTRIES(PMAP_LEAF_LEVEL) <= 0xffffu, "a run's counts overflow");
 	uint32_t counts = 0;
@@ -1606,21 +1628,19 @@ remove_leaves(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, struct 
 			break;
 		}
 		old = pte_swap(ptep, 0);
-		counts += 1u | (uint32_t)pte_wired_p(old) << 16;
+		counts++;
+		if (__builtin_expect(pte_wired_p(old), 0))	/* no shifted bit a page */
+			counts += 1u << 16;
 		if (managed) {
 			struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL));
-			struct pmap_spin *spin = pmap_page_spin(pg);
-			if (spin != held) {
-				pmap_page_spin_switch_pinned(held, spin, cpu);
-				held = spin;
-			}
+			struct pmap_spin *spin = pmap_page_spin(pg);	/* each page's pv list, attributes */
+			pmap_page_spin_acquire_brief(spin, cpu);
 			pmap_harvest(pg, old);
-			embedded += pmap_pv_unlink(pg, pm, va);
+			embedded += pmap_pv_unlink(pg, pm, va, spin, cpu);
+			pmap_page_spin_release_brief(spin, cpu);
 		}
 		pmap_tlb_run_inval(pm, &run, va, old);	/* the removed entry */
 	}
-	if (held != NULL)
-		pmap_page_spin_release_pinned(held, cpu);
 	unsigned removed = counts & 0xffffu, wired = counts >> 16;
 	PMAP_COUNT_ADD(pm->pm_resident, -(long)removed);
 	PMAP_COUNT_ADD(pm->pm_wired, -(long)wired);
@@ -1687,10 +1707,10 @@ pmap_remove_page(struct pmap *pm, unsigned cpu, vaddr_t va, pt_entry_t *ptep,
 	if (managed) {
 		struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL));
 		struct pmap_spin *spin = pmap_page_spin(pg);	/* its pv list and attributes */
-		pmap_page_spin_acquire_pinned(spin, cpu);
+		pmap_page_spin_acquire_brief(spin, cpu);
 		pmap_harvest(pg, old);
-		unsigned embedded = pmap_pv_unlink(pg, pm, va);
-		pmap_page_spin_release_pinned(spin, cpu);
+		unsigned embedded = pmap_pv_unlink(pg, pm, va, spin, cpu);
+		pmap_page_spin_release_brief(spin, cpu);
 		if (embedded != 0)
 			PMAP_STAT_ADD_ON(cpu, pv_embedded, -1);
 	}

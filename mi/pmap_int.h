@@ -74,7 +74,7 @@ enum pmap_lock_class { PMAP_LC_PMAP = 1, PMAP_LC_USERS, PMAP_LC_PAGE };
 #define PMAP_HELD_MAX	16	/* locks one CPU holds at once, recursion included */
 struct pmap_lock_cpu {
 	unsigned	 n;
-	struct pmap_spin *page;	/* the pinned page lock (below), newer than all of held */
+	struct pmap_spin *page;	/* a brief page lock named for a call (below), or NULL */
 	/*
 	 * held[1] .. held[n], oldest first (the class follows from the address);
 	 * held[0] stays NULL, so the newest, held[n], names no lock when n is 0.
@@ -167,57 +167,45 @@ pmap_spin_release_cls(struct pmap_spin *l, enum pmap_lock_class cls, unsigned cp
 }
 
 /*
- * The pinned page lock: one page lock at a time, taken and released with
- * preemption already off on CPU cpu (a pmap lock held: a range removal's
- * loop, pmap_enter's fast path), and nothing else taken while it is held.
- * It is kept in the CPU's `page` instead of on the held stack, so that the
- * uncontended pair is a compare-and-swap and three stores.  A pinned lock
- * the CPU's record does not name (a panic: pmap_page_spin_bad) is checked
- * before anything changes; a busy lock and CONFIG_PMAP_DEBUG's order check
- * go to pmap_page_spin_wait; pmap_panic_unwind releases it first.
+ * The brief page lock: a page lock taken with a pmap lock held (pmap_enter's
+ * fast path, a removal's pages), so with preemption already off on CPU cpu,
+ * and held over a few stores that call nothing and cannot panic (the page's
+ * pv slot and attributes).  Neither the held stack nor the CPU's record
+ * names it: nothing is taken while it is held, so no order check can miss
+ * it, and no panic can leave it held.  The one call made under it, a listed
+ * pv entry's removal (pmap_pv_remove_listed_brief), names it in the CPU's
+ * `page` meanwhile, for pmap_panic_unwind.  The uncontended pair is a
+ * compare-and-swap and a store (issue 16: the record cost enter 9
+ * instructions, a removed page 6-12); a busy lock, and with
+ * CONFIG_PMAP_DEBUG every acquire (the order check), go to
+ * pmap_page_spin_wait_brief.
  */
-void	pmap_page_spin_wait(struct pmap_spin *, unsigned cpu);
-void	pmap_page_spin_bad(struct pmap_spin *, unsigned cpu) __attribute__((noreturn));
+void	pmap_page_spin_wait_brief(struct pmap_spin *, unsigned cpu);
+void	pmap_page_spin_release_brief_bad(struct pmap_spin *, unsigned cpu)
+	    __attribute__((noreturn));
 
-/* Let go of the pinned page lock held (NULL: none is) and take l in its place. */
 static inline void
-pmap_page_spin_switch_pinned(struct pmap_spin *held, struct pmap_spin *l, unsigned cpu)
+pmap_page_spin_acquire_brief(struct pmap_spin *l, unsigned cpu)
 {
-	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
+#ifndef CONFIG_PMAP_DEBUG
 	uint32_t free = 0;
 
-	if (__builtin_expect(lc->page != held, 0))
-		pmap_page_spin_bad(held, cpu);
-	if (held != NULL)
-		__atomic_store_n(&held->ps_owner, 0, __ATOMIC_RELEASE);
-#ifndef CONFIG_PMAP_DEBUG	/* with it, every acquire meets the order check */
 	if (__builtin_expect(__atomic_compare_exchange_n(&l->ps_owner, &free,
-	    PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), false,
-	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1)) {
-		lc->page = l;
+	    PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1))
 		return;
-	}
-#else
-	(void)free;
 #endif
-	lc->page = NULL;
-	pmap_page_spin_wait(l, cpu);
+	pmap_page_spin_wait_brief(l, cpu);
 }
 
 static inline void
-pmap_page_spin_acquire_pinned(struct pmap_spin *l, unsigned cpu)
+pmap_page_spin_release_brief(struct pmap_spin *l, unsigned cpu)
 {
-	pmap_page_spin_switch_pinned(NULL, l, cpu);
-}
-
-static inline void
-pmap_page_spin_release_pinned(struct pmap_spin *l, unsigned cpu)
-{
-	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
-
-	if (__builtin_expect(lc->page != l, 0))
-		pmap_page_spin_bad(l, cpu);
-	lc->page = NULL;
+#ifdef CONFIG_PMAP_DEBUG
+	if (__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) != PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu))
+		pmap_page_spin_release_brief_bad(l, cpu);
+#else
+	(void)cpu;
+#endif
 	__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
 }
 
@@ -457,13 +445,20 @@ pmap_pv_embed(struct pmap_page *pg, struct pmap *pm, vaddr_t va, unsigned cpu)
 }
 void		 pmap_pv_remove_listed(struct pmap_page *, struct pmap *, vaddr_t);
 
+void		 pmap_pv_remove_listed_brief(struct pmap_page *, struct pmap *, vaddr_t,
+		    struct pmap_spin *, unsigned cpu);
+
 /*
  * Forget the mapping (pm, va) of pg: the page's own slot inline, a listed
  * entry in pmap_pv.c.  True if it was the slot (the caller subtracts it
- * from pv_embedded, once for a run).  Page lock held.
+ * from pv_embedded, once for a run).  Page lock held: on the held stack
+ * (brief NULL), or brief, a brief page lock of CPU cpu, which the listed
+ * entry's removal (a call that may panic) names in the CPU's record
+ * meanwhile, so that pmap_panic_unwind can let it go.
  */
 static inline bool
-pmap_pv_unlink(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
+pmap_pv_unlink(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pmap_spin *brief,
+    unsigned cpu)
 {
 	if (pg->pp_pmap == pm && pg->pp_va == va) {
 		/*
@@ -475,14 +470,17 @@ pmap_pv_unlink(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 		pg->pp_va = 0;
 		return true;
 	}
-	pmap_pv_remove_listed(pg, pm, va);
+	if (brief != NULL)
+		pmap_pv_remove_listed_brief(pg, pm, va, brief, cpu);
+	else
+		pmap_pv_remove_listed(pg, pm, va);
 	return false;
 }
 
 static inline void
 pmap_pv_remove(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 {
-	if (pmap_pv_unlink(pg, pm, va))
+	if (pmap_pv_unlink(pg, pm, va, NULL, 0))
 		PMAP_STAT_DEC(pv_embedded);
 }
 bool		 pmap_pv_has(struct pmap_page *, struct pmap *, vaddr_t);

@@ -56,7 +56,7 @@ pmap_lock_order_check(struct pmap_lock_cpu *lc, struct pmap_spin *l, enum pmap_l
 {
 	if (lc->page != NULL)
 		pmap_kern_panic("pmap lock order: CPU %u waits for the %s %p while holding "
-		    "the pinned page lock %p", pmap_cpu_self(), pmap_lock_class_names[cls],
+		    "the page lock %p", pmap_cpu_self(), pmap_lock_class_names[cls],
 		    (void *)l, (void *)lc->page);
 	for (unsigned i = 1; i <= lc->n; i++) {
 		enum pmap_lock_class hc = pmap_lock_class_of(lc->held[i]);
@@ -156,26 +156,25 @@ pmap_spin_release_slow(struct pmap_spin *l, unsigned cpu)
 	pmap_kern_preempt_enable();
 }
 
-/* pmap_page_spin_switch_pinned's slow way: a busy lock, the order check. */
+/* pmap_page_spin_acquire_brief's slow way: a busy lock, the order check. */
 void
-pmap_page_spin_wait(struct pmap_spin *l, unsigned cpu)
+pmap_page_spin_wait_brief(struct pmap_spin *l, unsigned cpu)
 {
 	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 
-	KASSERTMSG(lc->page == NULL, "pmap_page_spin_wait: CPU %u waits for the page "
+	KASSERTMSG(lc->page == NULL, "pmap page lock: CPU %u waits for the page "
 	    "lock %p holding the page lock %p", cpu, (void *)l, (void *)lc->page);
 #ifdef CONFIG_PMAP_DEBUG
 	pmap_lock_order_check(lc, l, PMAP_LC_PAGE);
 #endif
 	(void)pmap_spin_take(l, PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), false);
-	lc->page = l;
 }
 
 void
-pmap_page_spin_bad(struct pmap_spin *l, unsigned cpu)
+pmap_page_spin_release_brief_bad(struct pmap_spin *l, unsigned cpu)
 {
-	pmap_kern_panic("pmap page lock: CPU %u holds the pinned page lock %p, not %p",
-	    cpu, (void *)pmap_percpu[cpu].lock.page, (void *)l);
+	pmap_kern_panic("pmap page lock: CPU %u releases the brief page lock %p, whose word "
+	    "is %#x", cpu, (void *)l, (unsigned)__atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED));
 }
 
 /* ---- pmap locks ---- */
@@ -261,8 +260,10 @@ pmap_panic_unwind(unsigned depth)
 	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 
 	KASSERTMSG(depth <= lc->n, "pmap_panic_unwind: depth %u, held %u", depth, lc->n);
-	if (lc->page != NULL)
-		pmap_page_spin_release_pinned(lc->page, cpu);
+	if (lc->page != NULL) {	/* a brief page lock, named for the call that panicked */
+		__atomic_store_n(&lc->page->ps_owner, 0, __ATOMIC_RELEASE);
+		lc->page = NULL;
+	}
 	while (lc->n > depth) {
 		struct pmap_spin *h = lc->held[lc->n];
 		if (pmap_lock_class_of(h) == PMAP_LC_PMAP)

@@ -210,6 +210,17 @@ pmap_pv_remove_listed(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 	    PMAP_PRIxVADDR, (void *)pg, (void *)pm, va);
 }
 
+void
+pmap_pv_remove_listed_brief(struct pmap_page *pg, struct pmap *pm, vaddr_t va,
+    struct pmap_spin *l, unsigned cpu)
+{
+	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
+
+	lc->page = l;		/* named for the call: a panic in it lets l go */
+	pmap_pv_remove_listed(pg, pm, va);
+	lc->page = NULL;
+}
+
 bool
 pmap_pv_has(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 {
