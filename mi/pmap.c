@@ -1373,6 +1373,25 @@ pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, unsigned 
 static int pmap_enter_slow(struct pmap *, unsigned cpu, vaddr_t, paddr_t, unsigned pf,
     struct pmap_page *);
 
+/*
+ * The flags pmap_enter allows with each prot: the known ones with an access
+ * type within prot where prot is one of PMAP_ENTER_PROTS, none (0) where it
+ * is not.  PMAP_WIRED is allowed with every allowed prot, so 0 means a prot
+ * refused: one load and two tests check all four rules (a prot beyond
+ * VM_PROT_ALL is tested first), 2-5 instructions fewer than four tests.
+ */
+#define PMAP_ENTER_FLAGS_OK(prot)						\
+	((PMAP_ENTER_PROTS >> (prot) & 1) ?					\
+	    PMAP_FLAGS_ALL & ~(VM_PROT_ALL & ~(unsigned)(prot)) : 0u)
+static const uint8_t pmap_enter_flags_ok[VM_PROT_ALL + 1] = {
+	PMAP_ENTER_FLAGS_OK(0), PMAP_ENTER_FLAGS_OK(1), PMAP_ENTER_FLAGS_OK(2),
+	PMAP_ENTER_FLAGS_OK(3), PMAP_ENTER_FLAGS_OK(4), PMAP_ENTER_FLAGS_OK(5),
+	PMAP_ENTER_FLAGS_OK(6), PMAP_ENTER_FLAGS_OK(7),
+};
+_Static_assert(VM_PROT_ALL == 7, "pmap_enter_flags_ok: one entry a prot");
+_Static_assert((PMAP_FLAGS_ALL & PMAP_WIRED) != 0 && (VM_PROT_ALL & PMAP_WIRED) == 0,
+    "pmap_enter_flags_ok: PMAP_WIRED marks an allowed prot");
+
 /* pmap_enter's prot and flags checks, each with its own message (the fast test failed). */
 static void __attribute__((noinline, cold))
 pmap_enter_bad(vaddr_t va, vm_prot_t prot, unsigned flags)
@@ -1397,8 +1416,9 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 	pmap_check_va("pmap_enter", pm, va);
 	pmap_check_pa("pmap_enter", pa);
 	/* pmap_check_prot, not NONE, known flags, access within prot: one test. */
-	if (__builtin_expect(prot > VM_PROT_ALL || !(PMAP_ENTER_PROTS >> prot & 1) ||
-	    (flags & ~PMAP_FLAGS_ALL) != 0 || (flags & VM_PROT_ALL & ~prot) != 0, 0))
+	unsigned ok;
+	if (__builtin_expect(prot > VM_PROT_ALL || (ok = pmap_enter_flags_ok[prot]) == 0 ||
+	    (flags & ~ok) != 0, 0))
 		pmap_enter_bad(va, prot, flags);
 
 	unsigned pf = PMAP_ENTER_PF(prot, flags);
