@@ -354,6 +354,7 @@ boot = extra='$(KERNEL_CMDLINE)'; \
 	scripts/qemu-run.sh $(1) $(GUEST_ELF) $(2) $(QEMU_MACHINE_ARGS) $(QEMU_ARGS_$(1)) \
 	-smp $(or $(4),$(QEMU_SMP)) $(5) $(QEMU_EXTRA) $${cmdline:+-append "$$cmdline"}
 HOST_RESULTS = $(patsubst %,$(RESULTS)/%.ktap,build host host-cpus1 host-random host-asan host-tsan fuzz mutants matrix example icount \
+	host-nodebug \
 	$(if $(filter yes,$(TABLE_CALLS_CHECK)),host-table-calls))
 NOCPU_RESULTS = $(patsubst %,$(RESULTS)/%-nocpu.ktap,$(QEMU_NOCPU_TARGETS))
 GUEST_RESULTS = $(foreach t,$(QEMU_TEST_TARGETS),$(foreach n,$(QEMU_TEST_SMP),$(RESULTS)/$(t)-smp$(n).ktap))
@@ -479,6 +480,8 @@ test-runs:
 	$(Q)$(call step,mutation check,$(call run_ktap,mutants,$(MUTANTS_TIMEOUT),scripts/mutants.sh $(KCONFIG_CONFIG) $(O)/mutants),$(RESULTS)/mutants.ktap)
 	$(Q)$(call step,instruction counts (tests/icount-budgets),$(call run_ktap,icount,$(HOST_TIMEOUT),\
 		scripts/icount-check.sh $(KCONFIG_CONFIG) $(O)/icount $(notdir $(O))),$(RESULTS)/icount.ktap)
+	$(Q)$(call step,host suite without CONFIG_PMAP_DEBUG,$(call run_ktap,host-nodebug,$(HOST_TIMEOUT),\
+		$(O)/icount/host/pmapkit-host),$(RESULTS)/host-nodebug.ktap)
 	$(Q)$(if $(filter yes,$(TABLE_CALLS_CHECK)),$(call step,host suite with tables through table(),\
 		$(call run_ktap,host-table-calls,$(HOST_TIMEOUT),scripts/table-calls-check.sh $(KCONFIG_CONFIG) \
 		$(O)/table-calls),$(RESULTS)/host-table-calls.ktap))
