@@ -1362,7 +1362,7 @@ pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, unsigned 
 	}
 	pt_entry_t npte = pmap_enter_npte(cpu, pm, pa, pf, true);
 	struct pmap_spin *spin = pmap_page_spin(pg);	/* the page's pv slot */
-	pmap_page_spin_acquire_brief(spin, cpu);	/* no call, no panic until released */
+	pmap_page_spin_acquire_brief(spin, cpu);	/* nothing under it panics or locks */
 	bool embedded = pmap_pv_embed(pg, pm, va, cpu);
 	if (embedded)
 		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, wc->tpp, npte);
@@ -1378,7 +1378,7 @@ static int pmap_enter_slow(struct pmap *, unsigned cpu, vaddr_t, paddr_t, unsign
  * type within prot where prot is one of PMAP_ENTER_PROTS, none (0) where it
  * is not.  PMAP_WIRED is allowed with every allowed prot, so 0 means a prot
  * refused: one load and two tests check all four rules (a prot beyond
- * VM_PROT_ALL is tested first), 2-5 instructions fewer than four tests.
+ * VM_PROT_ALL is tested first), 1-5 instructions fewer than four tests.
  */
 #define PMAP_ENTER_FLAGS_OK(prot)						\
 	((PMAP_ENTER_PROTS >> (prot) & 1) ?					\
