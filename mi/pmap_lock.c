@@ -261,7 +261,7 @@ pmap_panic_unwind(unsigned depth)
 
 	KASSERTMSG(depth <= lc->n, "pmap_panic_unwind: depth %u, held %u", depth, lc->n);
 	if (lc->page != NULL) {	/* a brief page lock, named for the call that panicked */
-		__atomic_store_n(&lc->page->ps_owner, 0, __ATOMIC_RELEASE);
+		pmap_page_spin_release_brief(lc->page, cpu);
 		lc->page = NULL;
 	}
 	while (lc->n > depth) {
