@@ -1362,7 +1362,9 @@ pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, unsigned 
 	}
 	pt_entry_t npte = pmap_enter_npte(cpu, pm, pa, pf, true);
 	struct pmap_spin *spin = pmap_page_spin(pg);	/* the page's pv slot */
-	pmap_page_spin_acquire_brief(spin, cpu);	/* nothing under it panics or locks */
+	if (__builtin_expect(!pmap_page_spin_try_brief(spin, cpu), 0))
+		return false;	/* busy (or CONFIG_PMAP_DEBUG): the slow path waits */
+	/* Nothing under the brief lock panics or locks. */
 	bool embedded = pmap_pv_embed(pg, pm, va, cpu);
 	if (embedded)
 		pmap_install_leaf(pm, va, ptep, PMAP_LEAF_LEVEL, wc->tpp, npte);
@@ -1620,6 +1622,48 @@ range_split_large(struct pmap *pm, vaddr_t va, pt_entry_t *e, int l, struct pmap
 }
 
 /*
+ * pmap_remove_pv's other cases: the page's brief lock was busy (locked
+ * false: wait for it), or the mapping is not in the page's own slot
+ * (locked: the lock is held).  True if it was the slot.
+ */
+static bool __attribute__((noinline))
+pmap_remove_pv_slow(struct pmap_page *pg, struct pmap *pm, vaddr_t va, pt_entry_t old,
+    unsigned cpu, bool locked)
+{
+	struct pmap_spin *spin = pmap_page_spin(pg);	/* to wait for, or held */
+
+	if (!locked)
+		pmap_page_spin_wait_brief(spin, cpu);
+	pmap_harvest(pg, old);
+	bool slot = pmap_pv_unlink(pg, pm, va, true, cpu);
+	pmap_page_spin_release_brief(spin, cpu);
+	return slot;
+}
+
+/*
+ * The page side of removing the managed leaf old, which mapped va in pm
+ * (pm locked on CPU cpu): the page's attributes take its A/D, its pv entry
+ * goes.  True if that was the page's own slot.  The common case inline,
+ * under a brief page lock: the lock free, the mapping in the slot.  The
+ * rest in a call after which pg is dead, so that the callers keep no
+ * register for it across a call (range removal 1-3 instructions a page).
+ */
+static inline bool
+pmap_remove_pv(struct pmap *pm, vaddr_t va, pt_entry_t old, unsigned cpu)
+{
+	struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL));
+	struct pmap_spin *spin = pmap_page_spin(pg);	/* its pv list and attributes */
+
+	if (__builtin_expect(!pmap_page_spin_try_brief(spin, cpu), 0))
+		return pmap_remove_pv_slow(pg, pm, va, old, cpu, false);
+	if (__builtin_expect(!pmap_pv_slot_clear(pg, pm, va), 0))
+		return pmap_remove_pv_slow(pg, pm, va, old, cpu, true);
+	pmap_harvest(pg, old);
+	pmap_page_spin_release_brief(spin, cpu);
+	return true;
+}
+
+/*
  * remove_fn's run of n entries of a leaf table, in one pass: the counts and
  * statistics added once, the shootdown targets found once, each page's lock
  * a brief one (the pmap lock has preemption off already).  kernel_only is a
@@ -1631,10 +1675,14 @@ remove_leaves(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, struct 
     const struct range_arg *ra, bool kernel_only)
 {
 	struct pmap_tlb_run run = PMAP_TLB_RUN();
-	/* Entries removed (low half) and wired ones among them (high half): one register. */
+	/*
+	 * Entries removed (bits 0-15), pv slots freed (16-31) and wired
+	 * entries (32-47, the rare one: the constant needs a 64-bit load):
+	 * one register (on a 32-bit CPU, a pair).
+	 */
 	_Static_assert(PMAP_LEVEL_ENTRIES(PMAP_LEAF_LEVEL) <= 0xffffu, "a run's counts overflow");
-	uint32_t counts = 0;
-	unsigned cpu = ra->cpu, embedded = 0;
+	uint64_t counts = 0;
+	unsigned cpu = ra->cpu;
 	pt_entry_t bad = 0;
 
 	for (pt_entry_t *end = ptep + n; ptep < end; ptep++, va += PAGE_SIZE) {
@@ -1650,18 +1698,15 @@ remove_leaves(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, struct 
 		old = pte_swap(ptep, 0);
 		counts++;
 		if (__builtin_expect(pte_wired_p(old), 0))	/* no shifted bit a page */
-			counts += 1u << 16;
+			counts += (uint64_t)1 << 32;
 		if (managed) {
-			struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL));
-			struct pmap_spin *spin = pmap_page_spin(pg);	/* each page's pv list, attributes */
-			pmap_page_spin_acquire_brief(spin, cpu);
-			pmap_harvest(pg, old);
-			embedded += pmap_pv_unlink(pg, pm, va, spin, cpu);
-			pmap_page_spin_release_brief(spin, cpu);
+			if (pmap_remove_pv(pm, va, old, cpu))
+				counts += 1u << 16;
 		}
 		pmap_tlb_run_inval(pm, &run, va, old);	/* the removed entry */
 	}
-	unsigned removed = counts & 0xffffu, wired = counts >> 16;
+	unsigned removed = counts & 0xffffu, embedded = (counts >> 16) & 0xffffu;
+	unsigned wired = (unsigned)(counts >> 32);
 	PMAP_COUNT_ADD(pm->pm_resident, -(long)removed);
 	PMAP_COUNT_ADD(pm->pm_wired, -(long)wired);
 	if (tpp != NULL)
@@ -1725,13 +1770,7 @@ pmap_remove_page(struct pmap *pm, unsigned cpu, vaddr_t va, pt_entry_t *ptep,
 	if (tpp != NULL)
 		tpp->pp_ptpcount--;
 	if (managed) {
-		struct pmap_page *pg = pmap_kern_phys_to_page(pte_pa(old, PMAP_LEAF_LEVEL));
-		struct pmap_spin *spin = pmap_page_spin(pg);	/* its pv list and attributes */
-		pmap_page_spin_acquire_brief(spin, cpu);
-		pmap_harvest(pg, old);
-		unsigned embedded = pmap_pv_unlink(pg, pm, va, spin, cpu);
-		pmap_page_spin_release_brief(spin, cpu);
-		if (embedded != 0)
+		if (pmap_remove_pv(pm, va, old, cpu))
 			PMAP_STAT_ADD_ON(cpu, pv_embedded, -1);
 	}
 	pmap_tlb_inval_on(pm, cpu, va, old, PMAP_INV_REMOVE);	/* the removed entry */

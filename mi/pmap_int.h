@@ -184,18 +184,25 @@ void	pmap_page_spin_wait_brief(struct pmap_spin *, unsigned cpu);
 void	pmap_page_spin_release_brief_bad(struct pmap_spin *, unsigned cpu)
 	    __attribute__((noreturn));
 
-static inline void
-pmap_page_spin_acquire_brief(struct pmap_spin *l, unsigned cpu)
+bool	pmap_page_spin_try_brief_checked(struct pmap_spin *, unsigned cpu);
+
+/*
+ * Take l if it is free, without waiting: false when it is busy.  With
+ * CONFIG_PMAP_DEBUG through the order check first, like every acquire.
+ */
+static inline bool
+pmap_page_spin_try_brief(struct pmap_spin *l, unsigned cpu)
 {
 #ifndef CONFIG_PMAP_DEBUG
 	uint32_t free = 0;
 
-	if (__builtin_expect(__atomic_compare_exchange_n(&l->ps_owner, &free,
-	    PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1))
-		return;
+	return __builtin_expect(__atomic_compare_exchange_n(&l->ps_owner, &free,
+	    PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1);
+#else
+	return pmap_page_spin_try_brief_checked(l, cpu);
 #endif
-	pmap_page_spin_wait_brief(l, cpu);
 }
+
 
 static inline void
 pmap_page_spin_release_brief(struct pmap_spin *l, unsigned cpu)
@@ -261,22 +268,10 @@ void	pmap_users_unlock(void);
 bool	pmap_users_locked(void);
 void	pmap_users_unlock_cleanup(unsigned *);
 
-#define PMAP_PAGE_LOCKS	256	/* page locks, hashed by struct pmap_page */
-/*
- * One record, one hash slot: records of neighbouring pages take different
- * locks.  (Hashing 512 neighbours to one lock, so that a range removal
- * could keep one lock for 2 MiB of pages, cut its instructions by a third
- * but made two CPUs working on two pmaps wait ~80000 times in the scaling
- * bench, ratio 0.76 instead of ~1.9; 16 neighbours still ~4000 waits.)
- */
-extern struct pmap_page_spin {
-	struct pmap_spin l;
-} __attribute__((aligned(64))) pmap_page_spins[PMAP_PAGE_LOCKS];
-
 static inline struct pmap_spin *
-pmap_page_spin(const struct pmap_page *pg)
+pmap_page_spin(struct pmap_page *pg)
 {
-	return &pmap_page_spins[(uintptr_t)pg / sizeof(*pg) % PMAP_PAGE_LOCKS].l;
+	return &pg->pp_lock;
 }
 
 static inline unsigned
@@ -446,32 +441,39 @@ pmap_pv_embed(struct pmap_page *pg, struct pmap *pm, vaddr_t va, unsigned cpu)
 void		 pmap_pv_remove_listed(struct pmap_page *, struct pmap *, vaddr_t);
 
 void		 pmap_pv_remove_listed_brief(struct pmap_page *, struct pmap *, vaddr_t,
-		    struct pmap_spin *, unsigned cpu);
+		    unsigned cpu);
+
+/*
+ * If pg's own slot holds the mapping (pm, va), forget it and return true.
+ * No listed mapping moves into the slot: its entry is another pmap's,
+ * whose chunks only that pmap's lock covers.  The next mapping made takes
+ * the slot.  Page lock held.
+ */
+static inline bool
+pmap_pv_slot_clear(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
+{
+	if (pg->pp_pmap != pm || pg->pp_va != va)
+		return false;
+	pg->pp_pmap = NULL;
+	pg->pp_va = 0;
+	return true;
+}
 
 /*
  * Forget the mapping (pm, va) of pg: the page's own slot inline, a listed
  * entry in pmap_pv.c.  True if it was the slot (the caller subtracts it
  * from pv_embedded, once for a run).  Page lock held: on the held stack
- * (brief NULL), or brief, a brief page lock of CPU cpu, which the listed
- * entry's removal (a call that may panic) names in the CPU's record
+ * (brief false), or (brief) as a brief page lock of CPU cpu, which the
+ * listed entry's removal (a call that may panic) names in the CPU's record
  * meanwhile, so that pmap_panic_unwind can let it go.
  */
 static inline bool
-pmap_pv_unlink(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pmap_spin *brief,
-    unsigned cpu)
+pmap_pv_unlink(struct pmap_page *pg, struct pmap *pm, vaddr_t va, bool brief, unsigned cpu)
 {
-	if (pg->pp_pmap == pm && pg->pp_va == va) {
-		/*
-		 * No listed mapping moves into the slot: its entry is another
-		 * pmap's, whose chunks only that pmap's lock covers.  The
-		 * next mapping made takes the slot.
-		 */
-		pg->pp_pmap = NULL;
-		pg->pp_va = 0;
+	if (pmap_pv_slot_clear(pg, pm, va))
 		return true;
-	}
-	if (brief != NULL)
-		pmap_pv_remove_listed_brief(pg, pm, va, brief, cpu);
+	if (brief)
+		pmap_pv_remove_listed_brief(pg, pm, va, cpu);
 	else
 		pmap_pv_remove_listed(pg, pm, va);
 	return false;
@@ -480,7 +482,7 @@ pmap_pv_unlink(struct pmap_page *pg, struct pmap *pm, vaddr_t va, struct pmap_sp
 static inline void
 pmap_pv_remove(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 {
-	if (pmap_pv_unlink(pg, pm, va, NULL, 0))
+	if (pmap_pv_unlink(pg, pm, va, false, 0))
 		PMAP_STAT_DEC(pv_embedded);
 }
 bool		 pmap_pv_has(struct pmap_page *, struct pmap *, vaddr_t);

@@ -21,7 +21,6 @@ struct pmap_percpu pmap_percpu[PMAP_MAXCPUS];	/* pmap_int.h */
 _Static_assert(PMAP_MAXCPUS < PMAP_SPIN_CPU, "a lock word's low half holds a CPU + 1");
 
 static struct pmap_spin pmap_users_spin;
-struct pmap_page_spin pmap_page_spins[PMAP_PAGE_LOCKS];
 
 static const char *const pmap_lock_class_names[] = {
 	[PMAP_LC_PMAP] = "pmap lock", [PMAP_LC_USERS] = "user-pmap list lock",
@@ -40,10 +39,8 @@ pmap_lock_class_of(const struct pmap_spin *l)
 {
 	if (l == &pmap_users_spin)
 		return PMAP_LC_USERS;
-	if ((uintptr_t)l >= (uintptr_t)pmap_page_spins &&
-	    (uintptr_t)l < (uintptr_t)(pmap_page_spins + PMAP_PAGE_LOCKS))
-		return PMAP_LC_PAGE;
-	return PMAP_LC_PMAP;
+	return __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED) >= PMAP_SPIN_DEPTH1 ?
+	    PMAP_LC_PMAP : PMAP_LC_PAGE;
 }
 
 #ifdef CONFIG_PMAP_DEBUG
@@ -156,9 +153,9 @@ pmap_spin_release_slow(struct pmap_spin *l, unsigned cpu)
 	pmap_kern_preempt_enable();
 }
 
-/* pmap_page_spin_acquire_brief's slow way: a busy lock, the order check. */
-void
-pmap_page_spin_wait_brief(struct pmap_spin *l, unsigned cpu)
+/* The checks before a brief page lock is taken: none held, the order. */
+static void
+pmap_page_spin_brief_check(struct pmap_spin *l, unsigned cpu)
 {
 	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 
@@ -167,7 +164,22 @@ pmap_page_spin_wait_brief(struct pmap_spin *l, unsigned cpu)
 #ifdef CONFIG_PMAP_DEBUG
 	pmap_lock_order_check(lc, l, PMAP_LC_PAGE);
 #endif
+}
+
+/* Take a brief page lock, waiting while it is busy: after the checks. */
+void
+pmap_page_spin_wait_brief(struct pmap_spin *l, unsigned cpu)
+{
+	pmap_page_spin_brief_check(l, cpu);
 	(void)pmap_spin_take(l, PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), false);
+}
+
+/* pmap_page_spin_try_brief with CONFIG_PMAP_DEBUG: the checks, then one try. */
+bool
+pmap_page_spin_try_brief_checked(struct pmap_spin *l, unsigned cpu)
+{
+	pmap_page_spin_brief_check(l, cpu);
+	return pmap_spin_take(l, PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), true);
 }
 
 void

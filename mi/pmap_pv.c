@@ -211,12 +211,11 @@ pmap_pv_remove_listed(struct pmap_page *pg, struct pmap *pm, vaddr_t va)
 }
 
 void
-pmap_pv_remove_listed_brief(struct pmap_page *pg, struct pmap *pm, vaddr_t va,
-    struct pmap_spin *l, unsigned cpu)
+pmap_pv_remove_listed_brief(struct pmap_page *pg, struct pmap *pm, vaddr_t va, unsigned cpu)
 {
 	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
 
-	lc->page = l;		/* named for the call: a panic in it lets l go */
+	lc->page = pmap_page_spin(pg);	/* named for the call: a panic in it lets it go */
 	pmap_pv_remove_listed(pg, pm, va);
 	lc->page = NULL;
 }

@@ -13,6 +13,15 @@
 struct pv_entry;
 
 /*
+ * A spin lock of mi/ (mi/pmap_lock.c), one word: 0 when free, else the
+ * holding CPU + 1 in the low 16 bits and, for a pmap's, how deep it holds
+ * it in the high 16.  Preemption is off while it is held.
+ */
+struct pmap_spin {
+	uint32_t	 ps_owner;
+};
+
+/*
  * Per-physical-page record.  The first managed mapping of a page lives in
  * pp_pmap/pp_va, so a page mapped once costs no pv memory; further mappings
  * hang off pp_pvlist.  For a page-table page pp_ptpcount counts the valid
@@ -24,10 +33,11 @@ struct pmap_page {
 	struct pv_entry	*pp_pvlist;	/* further mappings */
 	uint16_t	 pp_attrs;	/* PP_MODIFIED | PP_REFERENCED */
 	uint16_t	 pp_ptpcount;	/* valid entries if this is a PTP */
+	struct pmap_spin pp_lock;	/* the page lock: pv list and pp_attrs */
 };
 #define PP_MODIFIED	0x0001u
 #define PP_REFERENCED	0x0002u
-#define PMAP_PAGE_INIT	{ NULL, 0, NULL, 0, 0 }
+#define PMAP_PAGE_INIT	{ NULL, 0, NULL, 0, 0, { 0 } }
 
 /*
  * Supplied by the kernel.

@@ -11,6 +11,7 @@
 #define PMAP_PMAP_MD_OPS_H
 
 #include <pmap/pmap.h>
+#include <pmap/pmap_kern.h>
 #include <pmap/pmap_names.h>
 
 typedef pmap_pte_t pt_entry_t;
@@ -66,15 +67,6 @@ extern struct pmap_level pmap_md_levels[PMAP_MD_NLEVELS];
 #define PMAP_MK_NOCACHE	0x40u
 #define PMAP_MK_ALL	0x7fu	/* every property together */
 
-
-/*
- * A spin lock of mi/ (mi/pmap_lock.c), one word: 0 when free, else the
- * holding CPU + 1 in the low 16 bits and, for a pmap's, how deep it holds
- * it in the high 16.  Preemption is off while it is held.
- */
-struct pmap_spin {
-	uint32_t	 ps_owner;
-};
 
 #define PMAP_FREE_PTPS		64	/* page-table pages a batch holds back */
 #define PMAP_FREE_CHUNKS	8	/* pv chunks a batch holds back */
