@@ -1338,6 +1338,15 @@ pmap_enter_npte(unsigned cpu, const struct pmap *pm, paddr_t pa, unsigned pf, bo
 	return bits | pmap_leaf_frame(pa);
 }
 
+#ifdef CONFIG_PMAP_DEBUG
+/*
+ * Test hook (CONFIG_PMAP_DEBUG): called once, then disarmed, by pmap_enter's
+ * fast path under its brief hold of pm's lock (t_enter_fast_panic panics in
+ * it).
+ */
+void (*pmap_debug_enter_fast)(struct pmap *, vaddr_t);
+#endif
+
 /*
  * pmap_enter's common case, with pm locked on CPU cpu: va's leaf table in
  * this CPU's walk cache, no mapping at va, and pa unmanaged or its page's
@@ -1350,6 +1359,7 @@ pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, unsigned 
 {
 	struct pmap_walk_cache *wc = &pmap_percpu[cpu].wc;
 
+	PMAP_DEBUG_HOOK(pmap_debug_enter_fast, pm, va);
 	if (__builtin_expect(!pmap_walk_cache_hit(wc, pm, pm->pm_walk_gen, va), 0))
 		return false;
 	pt_entry_t *ptep = pmap_walk_cache_slot(wc, pm, va);
@@ -1379,8 +1389,8 @@ static int pmap_enter_slow(struct pmap *, unsigned cpu, vaddr_t, paddr_t, unsign
  * The flags pmap_enter allows with each prot: the known ones with an access
  * type within prot where prot is one of PMAP_ENTER_PROTS, none (0) where it
  * is not.  PMAP_WIRED is allowed with every allowed prot, so 0 means a prot
- * refused: one load and two tests check all four rules (a prot beyond
- * VM_PROT_ALL is tested first), 1-5 instructions fewer than four tests.
+ * refused: one load, an OR and a test check all four rules (a prot beyond
+ * VM_PROT_ALL is tested first), 2-6 instructions fewer than four tests.
  */
 #define PMAP_ENTER_FLAGS_OK(prot)						\
 	((PMAP_ENTER_PROTS >> (prot) & 1) ?					\
@@ -1417,24 +1427,40 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 {
 	pmap_check_va("pmap_enter", pm, va);
 	pmap_check_pa("pmap_enter", pa);
-	/* pmap_check_prot, not NONE, known flags, access within prot: one test. */
-	unsigned ok;
-	if (__builtin_expect(prot > VM_PROT_ALL || (ok = pmap_enter_flags_ok[prot]) == 0 ||
-	    (flags & ~ok) != 0, 0))
+	/*
+	 * pmap_check_prot, not NONE, known flags, access within prot: one
+	 * test.  PMAP_WIRED is among the flags of every prot allowed, so with
+	 * it added only a refused prot (0) leaves a bit of the flags outside.
+	 */
+	if (__builtin_expect(prot > VM_PROT_ALL ||
+	    ((flags | PMAP_WIRED) & ~(unsigned)pmap_enter_flags_ok[prot]) != 0, 0))
 		pmap_enter_bad(va, prot, flags);
 
 	unsigned pf = PMAP_ENTER_PF(prot, flags);
 	struct pmap_page *pg = pmap_kern_phys_to_page(pa);
-	unsigned cpu = pmap_lock_cpu(pm);	/* pm's tables, counts, pv chunks and batch */
-	int error = 0;
-	bool done = pmap_enter_fast(pm, cpu, va, pa, pf, pg);
+	pmap_kern_preempt_disable();
+	unsigned cpu = pmap_cpu_self();
+	/* pm's tables, counts, pv chunks and batch: a brief hold (pmap_brief_release). */
+	if (__builtin_expect(!pmap_spin_try_brief(&pm->pm_lock, PMAP_LC_PMAP, cpu), 0)) {
+		/* Busy, or held by this CPU already: an ordinary hold, for the slow path. */
+		(void)pmap_spin_acquire_slow(&pm->pm_lock, PMAP_LC_PMAP, false, cpu);
+	} else {
+		struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
+		lc->pmap = pm;		/* named: a panic under it lets it go */
+		bool done = pmap_enter_fast(pm, cpu, va, pa, pf, pg);
+		lc->pmap = NULL;
+		if (__builtin_expect(done, 1)) {
+			pmap_brief_release(pm, cpu);
+			return 0;
+		}
+		pmap_spin_record(&pm->pm_lock, cpu);	/* an ordinary hold from here */
+	}
 	/*
 	 * The slow path under the same hold: after the fast path only pm and
 	 * cpu stay live (its arguments, kept across the release before it,
 	 * cost enter about 6 instructions of spills and reloads).
 	 */
-	if (__builtin_expect(!done, 0))
-		error = pmap_enter_slow(pm, cpu, va, pa, pf, pg);
+	int error = pmap_enter_slow(pm, cpu, va, pa, pf, pg);
 	pmap_unlock_cpu(pm, cpu);
 	return error;
 }
@@ -1921,17 +1947,8 @@ pmap_leaf_at(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, int *levelp)
  * CPU that changed the tree meanwhile would.
  */
 void (*pmap_debug_extract_race)(struct pmap *, vaddr_t);
-#define PMAP_EXTRACT_RACE(pm, va)	do {						\
-	void (*pmap_race_fn)(struct pmap *, vaddr_t) =				\
-	    __atomic_load_n(&pmap_debug_extract_race, __ATOMIC_RELAXED);		\
-	if (pmap_race_fn != NULL) {						\
-		__atomic_store_n(&pmap_debug_extract_race, NULL, __ATOMIC_RELAXED);	\
-		pmap_race_fn((pm), (va));					\
-	}									\
-} while (0)
-#else
-#define PMAP_EXTRACT_RACE(pm, va)	((void)0)
 #endif
+#define PMAP_EXTRACT_RACE(pm, va)	PMAP_DEBUG_HOOK(pmap_debug_extract_race, pm, va)
 
 /*
  * pmap_extract without the lock: the leaf entry for va through this CPU's

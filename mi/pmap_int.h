@@ -75,6 +75,7 @@ enum pmap_lock_class { PMAP_LC_PMAP = 1, PMAP_LC_USERS, PMAP_LC_PAGE };
 struct pmap_lock_cpu {
 	unsigned	 n;
 	struct pmap_spin *page;	/* a brief page lock named for a call (below), or NULL */
+	struct pmap	*pmap;	/* a pmap whose lock pmap_enter's fast path holds brief, or NULL */
 	/*
 	 * held[1] .. held[n], oldest first (the class follows from the address);
 	 * held[0] stays NULL, so the newest, held[n], names no lock when n is 0.
@@ -184,23 +185,30 @@ void	pmap_page_spin_wait_brief(struct pmap_spin *, unsigned cpu);
 void	pmap_page_spin_release_brief_bad(struct pmap_spin *, unsigned cpu)
 	    __attribute__((noreturn));
 
-bool	pmap_page_spin_try_brief_checked(struct pmap_spin *, unsigned cpu);
+bool	pmap_spin_try_brief_checked(struct pmap_spin *, enum pmap_lock_class, unsigned cpu);
 
 /*
- * Take l if it is free, without waiting: false when it is busy.  With
- * CONFIG_PMAP_DEBUG through the order check first, like every acquire.
+ * Take l (class cls) if it is free, without waiting: false when it is busy
+ * (or held by this CPU).  With CONFIG_PMAP_DEBUG through the order check
+ * first, like every acquire.
  */
 static inline bool
-pmap_page_spin_try_brief(struct pmap_spin *l, unsigned cpu)
+pmap_spin_try_brief(struct pmap_spin *l, enum pmap_lock_class cls, unsigned cpu)
 {
 #ifndef CONFIG_PMAP_DEBUG
 	uint32_t free = 0;
 
 	return __builtin_expect(__atomic_compare_exchange_n(&l->ps_owner, &free,
-	    PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1);
+	    PMAP_SPIN_OWNER(cls, cpu), false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1);
 #else
-	return pmap_page_spin_try_brief_checked(l, cpu);
+	return pmap_spin_try_brief_checked(l, cls, cpu);
 #endif
+}
+
+static inline bool
+pmap_page_spin_try_brief(struct pmap_spin *l, unsigned cpu)
+{
+	return pmap_spin_try_brief(l, PMAP_LC_PAGE, cpu);
 }
 
 
@@ -214,6 +222,34 @@ pmap_page_spin_release_brief(struct pmap_spin *l, unsigned cpu)
 	(void)cpu;
 #endif
 	__atomic_store_n(&l->ps_owner, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * pmap_enter's fast path holds pm's lock brief: taken with
+ * pmap_spin_try_brief (preemption off already), held once, named in the
+ * CPU's record (`pmap`) instead of pushed on the held stack, released with
+ * a store.  Under it: the walk cache, the entry, a brief page lock and a
+ * few stores; no batch work, so the release has none to complete (a free
+ * pmap lock has none urgent: the outermost release completed it).  If the
+ * fast path fails, pmap_spin_record makes the hold an ordinary one for the
+ * slow path.  Issue 16: the held stack and the ordinary release's checks
+ * cost enter about 12 instructions.
+ */
+void	pmap_spin_record(struct pmap_spin *, unsigned cpu);
+void	pmap_brief_release_bad(struct pmap *, unsigned cpu) __attribute__((noreturn));
+
+static inline void
+pmap_brief_release(struct pmap *pm, unsigned cpu)
+{
+#ifdef CONFIG_PMAP_DEBUG
+	if (__atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED) !=
+	    PMAP_SPIN_OWNER(PMAP_LC_PMAP, cpu) || pm->pm_batch.urgent)
+		pmap_brief_release_bad(pm, cpu);
+#else
+	(void)cpu;
+#endif
+	__atomic_store_n(&pm->pm_lock.ps_owner, 0, __ATOMIC_RELEASE);
+	pmap_kern_preempt_enable();
 }
 
 /* A lock that is never taken twice: a page lock, the user-pmap list lock. */
@@ -512,6 +548,21 @@ struct pmap_tlb_run {
 extern PMAP_INTERNAL unsigned pmap_tlb_debug_drop;	/* test hooks: the suite links the library */
 /* Test hook (CONFIG_PMAP_DEBUG, PMAP_DIRECT_TABLES): mi/pmap.c's unlocked pmap_extract. */
 extern PMAP_INTERNAL void (*pmap_debug_extract_race)(struct pmap *, vaddr_t);
+/* Test hook (CONFIG_PMAP_DEBUG): mi/pmap.c's pmap_enter fast path. */
+extern PMAP_INTERNAL void (*pmap_debug_enter_fast)(struct pmap *, vaddr_t);
+/* Call hook(pm, va) once if a test armed it, disarming it first (CONFIG_PMAP_DEBUG). */
+#ifdef CONFIG_PMAP_DEBUG
+#define PMAP_DEBUG_HOOK(hook, pm, va)	do {					\
+	void (*pmap_hook_fn)(struct pmap *, vaddr_t) =				\
+	    __atomic_load_n(&(hook), __ATOMIC_RELAXED);				\
+	if (pmap_hook_fn != NULL) {						\
+		__atomic_store_n(&(hook), NULL, __ATOMIC_RELAXED);		\
+		pmap_hook_fn((pm), (va));					\
+	}									\
+} while (0)
+#else
+#define PMAP_DEBUG_HOOK(hook, pm, va)	((void)0)
+#endif
 bool	pmap_tlb_drop_one(void);
 #define PMAP_TLB_RUN() { .drop = __atomic_load_n(&pmap_tlb_debug_drop, __ATOMIC_RELAXED) != 0 }
 uint32_t pmap_tlb_targets(struct pmap *);	/* the CPUs that may cache pm's translations */

@@ -174,12 +174,37 @@ pmap_page_spin_wait_brief(struct pmap_spin *l, unsigned cpu)
 	(void)pmap_spin_take(l, PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), false);
 }
 
-/* pmap_page_spin_try_brief with CONFIG_PMAP_DEBUG: the checks, then one try. */
+/* pmap_spin_try_brief with CONFIG_PMAP_DEBUG: the checks, then one try. */
 bool
-pmap_page_spin_try_brief_checked(struct pmap_spin *l, unsigned cpu)
+pmap_spin_try_brief_checked(struct pmap_spin *l, enum pmap_lock_class cls, unsigned cpu)
 {
-	pmap_page_spin_brief_check(l, cpu);
-	return pmap_spin_take(l, PMAP_SPIN_OWNER(PMAP_LC_PAGE, cpu), true);
+	if (cls == PMAP_LC_PAGE)
+		pmap_page_spin_brief_check(l, cpu);
+#ifdef CONFIG_PMAP_DEBUG
+	else
+		pmap_lock_order_check(&pmap_percpu[cpu].lock, l, cls);
+#endif
+	return pmap_spin_take(l, PMAP_SPIN_OWNER(cls, cpu), true);
+}
+
+/* A lock this CPU holds once, not recorded (a brief hold): push it on the held stack. */
+void
+pmap_spin_record(struct pmap_spin *l, unsigned cpu)
+{
+	struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
+
+	KASSERTMSG(lc->n < PMAP_HELD_MAX, "pmap_spin_acquire: CPU %u holds %u locks already",
+	    cpu, lc->n);
+	lc->held[++lc->n] = l;
+}
+
+void
+pmap_brief_release_bad(struct pmap *pm, unsigned cpu)
+{
+	pmap_kern_panic("pmap lock: CPU %u releases the brief hold of pmap %p, whose lock word "
+	    "is %#x (urgent batch %d)", cpu, (void *)pm,
+	    (unsigned)__atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED),
+	    (int)pm->pm_batch.urgent);
 }
 
 void
@@ -275,6 +300,11 @@ pmap_panic_unwind(unsigned depth)
 	if (lc->page != NULL) {	/* a brief page lock, named for the call that panicked */
 		pmap_page_spin_release_brief(lc->page, cpu);
 		lc->page = NULL;
+	}
+	if (lc->pmap != NULL) {	/* pmap_enter's fast path panicked: its brief hold */
+		struct pmap *pm = lc->pmap;
+		lc->pmap = NULL;
+		pmap_brief_release(pm, cpu);	/* preemption on again, as the hold's end would */
 	}
 	while (lc->n > depth) {
 		struct pmap_spin *h = lc->held[lc->n];

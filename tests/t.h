@@ -122,6 +122,8 @@ extern unsigned pmap_tlb_debug_drop;
  * unlocked pmap_extract after it found the leaf table, before it reads the entry.
  */
 extern void (*pmap_debug_extract_race)(struct pmap *, vaddr_t);
+/* Hook in mi/pmap.c (CONFIG_PMAP_DEBUG): called once by pmap_enter's fast path, under its brief hold. */
+extern void (*pmap_debug_enter_fast)(struct pmap *, vaddr_t);
 
 #define T_CASE(fn)	void fn(struct tctx *);
 #include "cases/cases.def"

@@ -99,6 +99,56 @@ t_ptp_limit_checked(struct tctx *t)
 	T_CHECK_PMAP(t, pl_pm);
 }
 
+#ifdef CONFIG_PMAP_DEBUG
+static void
+efp_panic(struct pmap *pm, vaddr_t va)
+{
+	pmap_kern_panic("t_enter_fast_panic: pmap %p va %#" PMAP_PRIxVADDR, (void *)pm, va);
+}
+
+static void
+efp_enter(void *arg)
+{
+	(void)arg;
+	(void)pmap_enter(pl_pm, UVA + PAGE_SIZE, pl_pa, RW, 0);
+}
+#endif
+
+/*
+ * A panic inside pmap_enter's fast path (its test hook, CONFIG_PMAP_DEBUG),
+ * under the brief hold of the pmap's lock, which no held stack records:
+ * pmap_panic_unwind lets the lock go and turns preemption back on, as the
+ * hold's end would, and the pmap is as before and works on.
+ */
+void
+t_enter_fast_panic(struct tctx *t)
+{
+#ifndef CONFIG_PMAP_DEBUG
+	T_SKIP(t, "the fast path's test hook is in CONFIG_PMAP_DEBUG builds only");
+#else
+	if (!t_panics_catchable())
+		T_SKIP(t, "panics are caught on the host build only");
+	pl_pm = t_pmap(t);
+	pl_pa = t_page(t);
+	T_EQ(t, pmap_enter(pl_pm, UVA, t_page(t), RW, 0), 0);	/* the table, in the walk cache */
+	struct pm_state s0, s1;
+	pm_state(pl_pm, &s0);
+	unsigned depth = kern_preempt_depth();
+	__atomic_store_n(&pmap_debug_enter_fast, efp_panic, __ATOMIC_RELAXED);
+	bool panicked = t_expect_panic(t, efp_enter, NULL, "t_enter_fast_panic: pmap");
+	__atomic_store_n(&pmap_debug_enter_fast, NULL, __ATOMIC_RELAXED);
+	T_ASSERT(t, panicked, "no panic from the fast path's hook");
+	T_EQ(t, __atomic_load_n(&pl_pm->pm_lock.ps_owner, __ATOMIC_RELAXED), 0u);
+	T_EQ(t, kern_preempt_depth(), depth);
+	pm_state(pl_pm, &s1);
+	T_ASSERT(t, pm_state_eq(&s0, &s1), "pmap changed by the enter that panicked");
+	T_EQ(t, pmap_enter(pl_pm, UVA + PAGE_SIZE, pl_pa, RW, 0), 0);
+	paddr_t pa;
+	T_ASSERT(t, pmap_extract(pl_pm, UVA + PAGE_SIZE, &pa) && pa == pl_pa);
+	T_CHECK_PMAP(t, pl_pm);
+#endif
+}
+
 /* The page is mapped once elsewhere, so this pmap needs a pv chunk: fail that. */
 void
 t_canfail_pv(struct tctx *t)
