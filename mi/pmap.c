@@ -1445,10 +1445,9 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot, unsigned fla
 		/* Busy, or held by this CPU already: an ordinary hold, for the slow path. */
 		(void)pmap_spin_acquire_slow(&pm->pm_lock, PMAP_LC_PMAP, false, cpu);
 	} else {
-		struct pmap_lock_cpu *lc = &pmap_percpu[cpu].lock;
-		lc->pmap = pm;		/* named: a panic under it lets it go */
+		pmap_percpu[cpu].lock.pmap = pm;	/* named: a panic under it lets it go */
 		bool done = pmap_enter_fast(pm, cpu, va, pa, pf, pg);
-		lc->pmap = NULL;
+		pmap_percpu[cpu].lock.pmap = NULL;
 		if (__builtin_expect(done, 1)) {
 			pmap_brief_release(pm, cpu);
 			return 0;
