@@ -25,7 +25,9 @@ struct pmap_spin {
  * Per-physical-page record.  The first managed mapping of a page lives in
  * pp_pmap/pp_va, so a page mapped once costs no pv memory; further mappings
  * hang off pp_pvlist.  For a page-table page pp_ptpcount counts the valid
- * entries in it instead.  Initialise with PMAP_PAGE_INIT.
+ * entries in it instead.  pp_lock is the page's lock (its pv entries and
+ * pp_attrs; on LP64 it fills the record's tail padding).  Initialise with
+ * PMAP_PAGE_INIT (all zeros).
  */
 struct pmap_page {
 	struct pmap	*pp_pmap;	/* embedded first mapping, NULL if none */
