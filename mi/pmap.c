@@ -1373,7 +1373,7 @@ pmap_enter_fast(struct pmap *pm, unsigned cpu, vaddr_t va, paddr_t pa, unsigned 
 	pt_entry_t npte = pmap_enter_npte(cpu, pm, pa, pf, true);
 	struct pmap_spin *spin = pmap_page_spin(pg);	/* the page's pv slot */
 	if (__builtin_expect(!pmap_page_spin_try_brief(spin, cpu), 0))
-		return false;	/* busy (or CONFIG_PMAP_DEBUG): the slow path waits */
+		return false;	/* busy: the slow path waits for it */
 	/* Nothing under the brief lock panics or locks. */
 	bool embedded = pmap_pv_embed(pg, pm, va, cpu);
 	if (embedded)
@@ -1671,7 +1671,7 @@ pmap_remove_pv_slow(struct pmap_page *pg, struct pmap *pm, vaddr_t va, pt_entry_
  * goes.  True if that was the page's own slot.  The common case inline,
  * under a brief page lock: the lock free, the mapping in the slot.  The
  * rest in a call after which pg is dead, so that the callers keep no
- * register for it across a call (range removal 1-3 instructions a page).
+ * register for it across a call (range removal 3-5 instructions a page).
  */
 static inline bool
 pmap_remove_pv(struct pmap *pm, vaddr_t va, pt_entry_t old, unsigned cpu)

@@ -15,9 +15,10 @@
  * mi/'s own data, used by no file outside the library (and the test suite,
  * which links it statically): hidden, so that a position-independent build
  * reaches it PC-relative instead of through the GOT (a kernel built without
- * -fpic sees no difference).  On pmap_percpu and the test hooks; not on
- * pmap_page_spins, whose GOT load folds into the add that indexes it: hidden,
- * riscv-sv39's range removal measured 65.2 instructions a page instead of 63.2.
+ * -fpic sees no difference).  On pmap_percpu and the test hooks.  (Not on
+ * an array indexed in a loop, whose GOT load folds into the add that indexes
+ * it: the hashed page locks, hidden, cost riscv-sv39's range removal 2
+ * instructions a page.)
  */
 #define PMAP_INTERNAL	__attribute__((visibility("hidden")))
 
@@ -77,7 +78,8 @@ struct pmap_lock_cpu {
 	struct pmap_spin *page;	/* a brief page lock named for a call (below), or NULL */
 	struct pmap	*pmap;	/* a pmap whose lock pmap_enter's fast path holds brief, or NULL */
 	/*
-	 * held[1] .. held[n], oldest first (the class follows from the address);
+	 * held[1] .. held[n], oldest first (the class follows from the lock:
+	 * pmap_lock_class_of);
 	 * held[0] stays NULL, so the newest, held[n], names no lock when n is 0.
 	 */
 	struct pmap_spin *held[PMAP_HELD_MAX + 1];
@@ -210,7 +212,6 @@ pmap_page_spin_try_brief(struct pmap_spin *l, unsigned cpu)
 {
 	return pmap_spin_try_brief(l, PMAP_LC_PAGE, cpu);
 }
-
 
 static inline void
 pmap_page_spin_release_brief(struct pmap_spin *l, unsigned cpu)

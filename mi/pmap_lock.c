@@ -1,6 +1,6 @@
 /*
- * Locks: a spin lock per pmap, one for the list of user pmaps, and page
- * locks hashed by struct pmap_page.  What each protects, the order they are
+ * Locks: a spin lock per pmap, one for the list of user pmaps, and one in
+ * each struct pmap_page (pp_lock).  What each protects, the order they are
  * taken in, and why page-level operations only try a pmap's lock: docs/
  * design.md, "Locking".  This file enforces the order (CONFIG_PMAP_DEBUG:
  * a wait for a lock of the same or a lower rank than one held panics,
@@ -33,7 +33,11 @@ pmap_cpu_bad(unsigned c)
 	pmap_kern_panic("pmap_cpu_self: CPU %u beyond PMAP_MAXCPUS %u", c, (unsigned)PMAP_MAXCPUS);
 }
 
-/* A held lock's class, from where it lies. */
+/*
+ * A held lock's class: the user-pmap list's by its address, a pmap's by the
+ * depth in its word (a held pmap lock's is 1 or more, a page lock's 0).
+ * Only for a lock this CPU holds, whose word no other CPU changes.
+ */
 static enum pmap_lock_class
 pmap_lock_class_of(const struct pmap_spin *l)
 {
@@ -134,13 +138,11 @@ pmap_spin_release_slow(struct pmap_spin *l, unsigned cpu)
 	uint32_t me = cpu + 1;
 	unsigned i = lc->n;
 
-	bool recursive = pmap_lock_class_of(l) == PMAP_LC_PMAP;
-
 	while (i > 0 && lc->held[i] != l)
 		i--;
 	uint32_t owner = __atomic_load_n(&l->ps_owner, __ATOMIC_RELAXED);
-	KASSERTMSG(i > 0 && (owner & PMAP_SPIN_CPU) == me &&
-	    (!recursive || owner >= PMAP_SPIN_DEPTH1),
+	bool recursive = owner >= PMAP_SPIN_DEPTH1;	/* a pmap's (pmap_lock_class_of) */
+	KASSERTMSG(i > 0 && (owner & PMAP_SPIN_CPU) == me,
 	    "pmap_spin_release: CPU %u does not hold lock %p (owner %u)",
 	    cpu, (void *)l, (unsigned)(owner & PMAP_SPIN_CPU));
 	for (; i < lc->n; i++)
