@@ -1703,7 +1703,8 @@ remove_leaves(struct pmap *pm, vaddr_t va, pt_entry_t *ptep, unsigned n, struct 
 	/*
 	 * Entries removed (bits 0-15), pv slots freed (16-31) and, where a
 	 * long has 64 bits, wired entries (32-47): one register.  A 32-bit
-	 * CPU subtracts a wired entry, the rare one, from pm_wired at once
+	 * CPU subtracts a wired entry (rare but in pmap_kremove's runs, where
+	 * it costs a load and a store more a page) from pm_wired at once
 	 * instead of holding the run's counts in a register pair.  (On amd64
 	 * the wired count apart measured 3 instructions a page more: the
 	 * register allocation of the loop, not the rare branch itself.)
