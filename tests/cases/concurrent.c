@@ -50,8 +50,12 @@ struct c_page {
 	unsigned long	 none_start, none_fin_max, none_fin;
 	unsigned long	 ro_start, ro_fin_max, ro_fin;
 	/*
-	 * Highest ticks: writes (start, end), clear_modify (start, end); accesses
-	 * that went through (start), any access (end), clear_reference.
+	 * Highest ticks: writes that went through (start), any write (end),
+	 * clear_modify (start, end); accesses that went through (start), any
+	 * access (end), clear_reference.  Any: an access that faults in the end
+	 * may have set the page's A or D on the way (software A/D, Svade:
+	 * pmap_fault sets them before the retry, which a write-protect or
+	 * removal meanwhile can refuse).
 	 */
 	unsigned long	 w_start, w_end, mc_start, mc_end;
 	unsigned long	 r_start, r_end, rc_start, rc_end;
@@ -167,10 +171,10 @@ c_probe(struct c_worker *w, unsigned s, bool write)
 		c_max(&pg->r_end, t1);
 		if (r.ok)
 			c_max(&pg->r_start, t0);
-		if (write && r.ok) {
-			c_max(&pg->w_start, t0);
+		if (write)
 			c_max(&pg->w_end, t1);
-		}
+		if (write && r.ok)
+			c_max(&pg->w_start, t0);
 	}
 	if (gone)
 		sl->page = -1;
@@ -409,7 +413,7 @@ c_check_modref(struct tctx *t, unsigned g)
 		    "last clear_modify began (writes end %lu, clears start %lu)", g, pg->w_end,
 		    pg->mc_start);
 	else
-		T_ASSERT(t, pg->w_end == 0 || pg->mc_end > pg->w_start, "page %u not modified, "
+		T_ASSERT(t, pg->w_start == 0 || pg->mc_end > pg->w_start, "page %u not modified, "
 		    "but no clear_modify ended after the last write began (write %lu, clear end "
 		    "%lu)", g, pg->w_start, pg->mc_end);
 	if (pmap_is_referenced(pp))
