@@ -100,9 +100,14 @@ t_ptp_limit_checked(struct tctx *t)
 }
 
 #ifdef CONFIG_PMAP_DEBUG
+static bool efp_held;	/* the hook found pm's lock held by its CPU */
+
 static void
 efp_panic(struct pmap *pm, vaddr_t va)
 {
+	/* The lock word's low 16 bits: the holder + 1 (struct pmap_spin). */
+	efp_held = (__atomic_load_n(&pm->pm_lock.ps_owner, __ATOMIC_RELAXED) & 0xffffu) ==
+	    plat_cpu_index() + 1;
 	pmap_kern_panic("t_enter_fast_panic: pmap %p va %#" PMAP_PRIxVADDR, (void *)pm, va);
 }
 
@@ -117,8 +122,9 @@ efp_enter(void *arg)
 /*
  * A panic inside pmap_enter's fast path (its test hook, CONFIG_PMAP_DEBUG),
  * under the brief hold of the pmap's lock, which no held stack records:
- * pmap_panic_unwind lets the lock go and turns preemption back on, as the
- * hold's end would, and the pmap is as before and works on.
+ * the hook finds the lock held by its CPU, pmap_panic_unwind lets it go and
+ * turns preemption back on, as the hold's end would, and the pmap is as
+ * before and works on.
  */
 void
 t_enter_fast_panic(struct tctx *t)
@@ -134,10 +140,12 @@ t_enter_fast_panic(struct tctx *t)
 	struct pm_state s0, s1;
 	pm_state(pl_pm, &s0);
 	unsigned depth = kern_preempt_depth();
+	efp_held = false;
 	__atomic_store_n(&pmap_debug_enter_fast, efp_panic, __ATOMIC_RELAXED);
 	bool panicked = t_expect_panic(t, efp_enter, NULL, "t_enter_fast_panic: pmap");
 	__atomic_store_n(&pmap_debug_enter_fast, NULL, __ATOMIC_RELAXED);
 	T_ASSERT(t, panicked, "no panic from the fast path's hook");
+	T_ASSERT(t, efp_held, "pmap_enter's fast path ran without its pmap's lock");
 	T_EQ(t, __atomic_load_n(&pl_pm->pm_lock.ps_owner, __ATOMIC_RELAXED), 0u);
 	T_EQ(t, kern_preempt_depth(), depth);
 	pm_state(pl_pm, &s1);
