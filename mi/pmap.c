@@ -1673,7 +1673,8 @@ pmap_remove_pv_slow(struct pmap_page *pg, struct pmap *pm, vaddr_t va, pt_entry_
  * goes.  True if that was the page's own slot.  The common case inline,
  * under a brief page lock: the lock free, the mapping in the slot.  The
  * rest in a call after which pg is dead, so that the callers keep no
- * register for it across a call (range removal 3-5 instructions a page).
+ * register for it across a call (range removal 5-8 instructions a page, with
+ * the pv slots counted in the run's word).
  */
 static inline bool
 pmap_remove_pv(struct pmap *pm, vaddr_t va, pt_entry_t old, unsigned cpu)
